@@ -1,0 +1,56 @@
+"""kaoping's engine: load an appraisal ruleset, score units, explain the results.
+
+    from engine import load_ruleset, score
+    ruleset = load_ruleset("rulesets/village-branch-stars.yaml")
+    result = score(ruleset, {"collective_income": 6.2, ...})
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, InputProblem, KaopingError, RulesetError, RulesetProblem
+from .inputs import validate_input
+from .loader import LoadedRuleset, load_file, load_text
+from .matcher import DirectMatcher, DurableMatcher, Matcher
+from .result import Result, UnitRef
+from .scoring import score_values
+
+__all__ = [
+    "InputError",
+    "InputProblem",
+    "KaopingError",
+    "LoadedRuleset",
+    "Result",
+    "RulesetError",
+    "RulesetProblem",
+    "UnitRef",
+    "load_ruleset",
+    "score",
+]
+
+_DURABLE = DurableMatcher()
+
+
+def load_ruleset(source: str | Path, version: int | str | None = None) -> LoadedRuleset:
+    """Load a ruleset from a file path, or from YAML/JSON text when given text."""
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).exists()):
+        return load_file(source, version)
+    return load_text(str(source), version)
+
+
+def score(
+    ruleset: LoadedRuleset,
+    data: dict[str, Any],
+    unit: UnitRef | dict | None = None,
+    matcher: Matcher | None = None,
+) -> Result:
+    """Score one unit's submission; InputError lists every problem with it."""
+    values = validate_input(ruleset.model, data)
+    if isinstance(unit, dict):
+        unit = UnitRef(**unit)
+    return score_values(
+        ruleset.compiled, values, matcher or _DURABLE,
+        unit=unit, version=ruleset.version, content_hash=ruleset.content_hash,
+    )

@@ -1,0 +1,488 @@
+"""The expression language: parse, type-check and evaluate, never `eval`.
+
+Text is parsed with Python's `ast` in eval mode and only the nodes the format lists
+are accepted; everything else is refused with its column. The result is a small
+tree of frozen nodes that the compiler turns into durable_rules conditions and that
+`evaluate` runs directly (exact `Decimal`, three-valued logic for "NA").
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .decimals import ARITHMETIC, round_half_up
+from .errors import ExpressionError, UndefinedValue
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "if", "else", "true", "false"})
+FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (2, 2)}
+COMPARISONS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+ARITHMETIC_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+MIRRORED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+MAX_DIGITS = 15
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+
+class _NotApplicable:
+    """The value of an input answered "NA" (or absent, optional, without default)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA = _NotApplicable()
+
+
+class _Unknown:
+    """The third truth value: a comparison that read an "NA" input."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+
+UNKNOWN = _Unknown()
+
+
+# ---------------------------------------------------------------- nodes
+
+
+@dataclass(frozen=True)
+class Node:
+    column: int
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class String(Node):
+    value: str
+
+
+@dataclass(frozen=True)
+class Boolean(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    id: str
+
+
+@dataclass(frozen=True)
+class Negate(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Arithmetic(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Membership(Node):
+    operand: Node
+    values: tuple[Node, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class And(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Conditional(Node):
+    condition: Node
+    then: Node
+    otherwise: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    function: str
+    args: tuple[Node, ...]
+
+
+Literal = Number | String | Boolean
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression with its source text."""
+
+    text: str
+    root: Node
+
+    @property
+    def names(self) -> frozenset[str]:
+        return names_in(self.root)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse(text: str) -> Expression:
+    """Parse expression text into nodes, or raise ExpressionError with a column."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("expression is empty")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"does not parse: {error.msg}", error.offset) from None
+    return Expression(text.strip(), _Parser(text.strip()).node(tree.body))
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+
+    def node(self, n: ast.AST) -> Node:
+        col = getattr(n, "col_offset", 0) + 1
+        method = getattr(self, "_" + type(n).__name__, None)
+        if method is None:
+            raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)
+        return method(n, col)
+
+    def _segment(self, n: ast.AST) -> str:
+        return ast.get_source_segment(self.text, n) or type(n).__name__
+
+    def _Constant(self, n: ast.Constant, col: int) -> Node:
+        if isinstance(n.value, bool) or n.value is None:
+            raise ExpressionError(f"'{n.value}' is not a word of this language (use true/false)", col)
+        if isinstance(n.value, str):
+            return String(col, n.value)
+        if isinstance(n.value, int | float):
+            source = self._segment(n).replace("_", "")
+            try:
+                value = Decimal(source)
+            except InvalidOperation:
+                raise ExpressionError(f"'{source}' is not a number", col) from None
+            check_engine_number(value, col)
+            return Number(col, value)
+        raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)
+
+    def _Name(self, n: ast.Name, col: int) -> Node:
+        if n.id == "true":
+            return Boolean(col, True)
+        if n.id == "false":
+            return Boolean(col, False)
+        return Name(col, n.id)
+
+    def _UnaryOp(self, n: ast.UnaryOp, col: int) -> Node:
+        operand = self.node(n.operand)
+        if isinstance(n.op, ast.Not):
+            return Not(col, operand)
+        if isinstance(n.op, ast.USub):
+            if isinstance(operand, Number):
+                return Number(col, -operand.value)
+            return Negate(col, operand)
+        if isinstance(n.op, ast.UAdd):
+            return operand
+        raise ExpressionError(f"operator in '{self._segment(n)}' is not allowed", col)
+
+    def _BinOp(self, n: ast.BinOp, col: int) -> Node:
+        op = ARITHMETIC_OPS.get(type(n.op))
+        if op is None:
+            raise ExpressionError(f"operator in '{self._segment(n)}' is not allowed", col)
+        return Arithmetic(col, op, self.node(n.left), self.node(n.right))
+
+    def _BoolOp(self, n: ast.BoolOp, col: int) -> Node:
+        items = tuple(self.node(v) for v in n.values)
+        return And(col, items) if isinstance(n.op, ast.And) else Or(col, items)
+
+    def _Compare(self, n: ast.Compare, col: int) -> Node:
+        parts: list[Node] = []
+        left = self.node(n.left)
+        for op, comparator in zip(n.ops, n.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn):
+                if not isinstance(comparator, ast.List | ast.Tuple):
+                    raise ExpressionError("'in' takes a list of values: x in ['a', 'b']", col)
+                values = tuple(self.node(e) for e in comparator.elts)
+                for value in values:
+                    if not isinstance(value, Number | String | Boolean):
+                        raise ExpressionError("the list after 'in' may hold only values", value.column)
+                parts.append(Membership(col, left, values, isinstance(op, ast.NotIn)))
+                left = None  # a chained 'in' has no sensible meaning
+                continue
+            symbol = COMPARISONS.get(type(op))
+            if symbol is None or left is None:
+                raise ExpressionError(f"comparison in '{self._segment(n)}' is not allowed", col)
+            right = self.node(comparator)
+            parts.append(Compare(col, symbol, left, right))
+            left = right
+        return parts[0] if len(parts) == 1 else And(col, tuple(parts))
+
+    def _IfExp(self, n: ast.IfExp, col: int) -> Node:
+        return Conditional(col, self.node(n.test), self.node(n.body), self.node(n.orelse))
+
+    def _Call(self, n: ast.Call, col: int) -> Node:
+        if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
+            raise ExpressionError(
+                f"'{self._segment(n.func)}' is not a function of this language "
+                f"(only {', '.join(sorted(FUNCTIONS))})",
+                col,
+            )
+        if n.keywords:
+            raise ExpressionError("functions take no keyword arguments", col)
+        low, high = FUNCTIONS[n.func.id]
+        if len(n.args) < low or (high is not None and len(n.args) > high):
+            raise ExpressionError(f"{n.func.id}() takes {_arity(low, high)}", col)
+        return Call(col, n.func.id, tuple(self.node(a) for a in n.args))
+
+
+def _arity(low: int, high: int | None) -> str:
+    if high is None:
+        return f"at least {low} argument"
+    return f"{low} arguments" if low == high else f"{low} to {high} arguments"
+
+
+def check_engine_number(value: Decimal, column: int | None = None) -> None:
+    """Refuse numbers the rules engine cannot compare exactly as doubles."""
+    if not value.is_finite():
+        raise ExpressionError(f"'{value}' is not a finite number", column)
+    if abs(value) >= MAX_MAGNITUDE:
+        raise ExpressionError(f"{value} is too large (at most 15 digits before the point)", column)
+    if significant_digits(value) > MAX_DIGITS:
+        raise ExpressionError(f"{value} has more than {MAX_DIGITS} significant digits", column)
+
+
+def significant_digits(value: Decimal) -> int:
+    return len(value.normalize().as_tuple().digits) if value else 1
+
+
+def walk(node: Node):
+    """Every node of an expression, parents before children."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))
+
+
+def names_in(node: Node) -> frozenset[str]:
+    """Every name an expression reads."""
+    return frozenset(n.id for n in walk(node) if isinstance(n, Name))
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Negate | Not):
+        return (node.operand,)
+    if isinstance(node, Arithmetic | Compare):
+        return (node.left, node.right)
+    if isinstance(node, Membership):
+        return (node.operand, *node.values)
+    if isinstance(node, And | Or):
+        return node.items
+    if isinstance(node, Conditional):
+        return (node.condition, node.then, node.otherwise)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+# ---------------------------------------------------------------- evaluation
+
+Value = Decimal | bool | str | _NotApplicable | _Unknown | None
+
+
+def evaluate(node: Node, env: dict[str, object]) -> Value:
+    """Evaluate with exact decimals; "NA" makes comparisons unknown (Kleene logic).
+
+    Raises UndefinedValue on division by zero that is actually reached.
+    """
+    return _EVALUATORS[type(node)](node, env)
+
+
+def truth(node: Node, env: dict[str, object]) -> bool | _Unknown:
+    """A condition's three-valued truth."""
+    value = evaluate(node, env)
+    if value is NA or value is UNKNOWN or value is None:
+        return UNKNOWN
+    return bool(value)
+
+
+def holds(node: Node, env: dict[str, object]) -> bool:
+    """A condition holds only when it is true (unknown does not hold)."""
+    return truth(node, env) is True
+
+
+def _number(value: Value) -> Decimal | _Unknown:
+    if value is NA or value is UNKNOWN or value is None:
+        return UNKNOWN
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    return value  # type: ignore[return-value]
+
+
+def _eval_name(node: Name, env):
+    return env[node.id]
+
+
+def _eval_negate(node: Negate, env):
+    value = _number(evaluate(node.operand, env))
+    return value if value is UNKNOWN else -value
+
+
+def _eval_not(node: Not, env):
+    value = truth(node.operand, env)
+    return value if value is UNKNOWN else not value
+
+
+def _eval_arithmetic(node: Arithmetic, env):
+    left = _number(evaluate(node.left, env))
+    right = _number(evaluate(node.right, env))
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if node.op == "/" and right == 0:
+        raise UndefinedValue(node.column)
+    operation = {"+": ARITHMETIC.add, "-": ARITHMETIC.subtract, "*": ARITHMETIC.multiply}
+    if node.op == "/":
+        return ARITHMETIC.divide(left, right)
+    return operation[node.op](left, right)
+
+
+def _is_na_literal(node: Node) -> bool:
+    return isinstance(node, String) and node.value == "NA"
+
+
+def _eval_compare(node: Compare, env):
+    if node.op in ("==", "!=") and (_is_na_literal(node.left) or _is_na_literal(node.right)):
+        other = node.right if _is_na_literal(node.left) else node.left
+        is_na = evaluate(other, env) is NA
+        return is_na if node.op == "==" else not is_na
+    left = evaluate(node.left, env)
+    right = evaluate(node.right, env)
+    return compare_values(node.op, left, right)
+
+
+def compare_values(op: str, left: Value, right: Value) -> bool | _Unknown:
+    if any(v is NA or v is UNKNOWN or v is None for v in (left, right)):
+        return UNKNOWN
+    if isinstance(left, bool) or isinstance(right, bool):
+        left, right = _number(left), _number(right)
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    if op == "<":
+        return left < right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    return left >= right
+
+
+def _eval_membership(node: Membership, env):
+    value = evaluate(node.operand, env)
+    if value is NA or value is UNKNOWN or value is None:
+        return UNKNOWN
+    found = any(compare_values("==", value, evaluate(v, env)) is True for v in node.values)
+    return found != node.negated
+
+
+def _eval_and(node: And, env):
+    result: bool | _Unknown = True
+    for item in node.items:
+        value = truth(item, env)
+        if value is False:
+            return False
+        if value is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+def _eval_or(node: Or, env):
+    result: bool | _Unknown = False
+    for item in node.items:
+        value = truth(item, env)
+        if value is True:
+            return True
+        if value is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+def _eval_conditional(node: Conditional, env):
+    condition = truth(node.condition, env)
+    if condition is UNKNOWN:
+        return UNKNOWN
+    return evaluate(node.then if condition else node.otherwise, env)
+
+
+def _eval_call(node: Call, env):
+    args = [_number(evaluate(a, env)) for a in node.args]
+    if any(a is UNKNOWN for a in args):
+        return UNKNOWN
+    if node.function == "min":
+        return min(args)
+    if node.function == "max":
+        return max(args)
+    if node.function == "abs":
+        return abs(args[0])
+    places = args[1]
+    if places != places.to_integral_value():
+        raise UndefinedValue(node.column)
+    return round_half_up(args[0], int(places))
+
+
+_EVALUATORS = {
+    Number: lambda n, env: n.value,
+    String: lambda n, env: n.value,
+    Boolean: lambda n, env: n.value,
+    Name: _eval_name,
+    Negate: _eval_negate,
+    Not: _eval_not,
+    Arithmetic: _eval_arithmetic,
+    Compare: _eval_compare,
+    Membership: _eval_membership,
+    And: _eval_and,
+    Or: _eval_or,
+    Conditional: _eval_conditional,
+    Call: _eval_call,
+}

@@ -1,0 +1,327 @@
+"""The ruleset format (version 1, with documented extensions) as pydantic models.
+
+Structure is checked here; names, types and cross-references are checked in
+`engine.semantics`. Expressions are parsed while the model is validated, so a bad
+one is reported at its element path with its column.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import ExpressionError
+from .expressions import Expression, parse
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+RULESET_ID_PATTERN = r"^[a-z0-9-]+$"
+
+
+def _parse_expression(value: Any) -> Expression:
+    if isinstance(value, Expression):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise PydanticCustomError("expression", "must be an expression written as text")
+    try:
+        return parse(str(value))
+    except ExpressionError as error:
+        raise PydanticCustomError(
+            "expression", "{message}", {"message": error.message, "column": error.column}
+        ) from None
+
+
+ExpressionText = Annotated[
+    Expression,
+    BeforeValidator(_parse_expression),
+    PlainSerializer(lambda e: e.text, return_type=str),
+]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+Points = Annotated[Decimal, Field(ge=0)]
+
+
+class Element(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+class InputSpec(Element):
+    type: Literal["number", "integer", "boolean", "choice", "text"]
+    title: str
+    unit: str | None = None
+    description: str | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    choices: list[str] | None = None
+    required: bool = True
+    default: Any = None
+    na_allowed: bool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> InputSpec:
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a choice input needs a non-empty 'choices' list")
+        if self.type != "choice" and self.choices is not None:
+            raise ValueError("'choices' belongs only to a choice input")
+        if self.type not in ("number", "integer") and (self.min is not None or self.max is not None):
+            raise ValueError("'min' and 'max' belong only to number and integer inputs")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' {self.min} is above 'max' {self.max}")
+        if self.choices is not None and len(set(self.choices)) != len(self.choices):
+            raise ValueError("'choices' lists a value twice")
+        if self.choices is not None and "NA" in self.choices:
+            raise ValueError("'NA' cannot be a choice; use na_allowed")
+        if self.default is not None and self.required:
+            raise ValueError("only an optional input (required: false) may carry a default")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer")
+
+
+class ConsistencyRule(Element):
+    title: str
+    must: ExpressionText
+
+
+# ---------------------------------------------------------------- scoring methods
+
+
+class Band(Element):
+    when: ExpressionText | None = None
+    points: Points | None = None
+    otherwise: Points | None = Field(default=None, alias="else")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Band:
+        if self.otherwise is not None:
+            if self.when is not None or self.points is not None:
+                raise ValueError("an 'else' band has no 'when' or 'points'")
+        elif self.when is None or self.points is None:
+            raise ValueError("a band needs 'when' and 'points' (or is {else: points})")
+        return self
+
+    @property
+    def is_else(self) -> bool:
+        return self.otherwise is not None
+
+    @property
+    def value(self) -> Decimal:
+        return self.otherwise if self.otherwise is not None else self.points  # type: ignore[return-value]
+
+
+class Linear(Element):
+    of: ExpressionText
+    zero_at: Decimal
+    full_at: Decimal
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Linear:
+        if self.zero_at == self.full_at:
+            raise ValueError("'zero_at' and 'full_at' must differ")
+        return self
+
+
+class Count(Element):
+    """`deduct` and `award`: points per unit (or per whole step) of an amount."""
+
+    of: ExpressionText
+    points: Points
+    below: Decimal | None = None
+    above: Decimal | None = None
+    step: Annotated[Decimal, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_side(self) -> Count:
+        if self.below is not None and self.above is not None:
+            raise ValueError("give 'below' or 'above', not both")
+        return self
+
+
+class Score(Element):
+    bands: list[Band] | None = None
+    check: ExpressionText | None = None
+    linear: Linear | None = None
+    deduct: Count | None = None
+    award: Count | None = None
+    formula: ExpressionText | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Score:
+        given = [name for name in METHODS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one scoring method of {', '.join(METHODS)} (got {len(given)})"
+            )
+        return self
+
+    @property
+    def method(self) -> str:
+        return next(name for name in METHODS if getattr(self, name) is not None)
+
+    @field_validator("bands")
+    @classmethod
+    def _else_last(cls, bands: list[Band] | None) -> list[Band] | None:
+        if bands:
+            for band in bands[:-1]:
+                if band.is_else:
+                    raise ValueError("the 'else' band must be the last band")
+        return bands
+
+
+METHODS = ("bands", "check", "linear", "deduct", "award", "formula")
+
+
+class Indicator(Element):
+    id: Id
+    title: str
+    points: Points
+    score: Score
+    description: str | None = None
+
+
+class ClassWeights(Element):
+    """Extension: a dimension's weight chosen by the value of a choice input."""
+
+    by: Id
+    values: dict[str, Points]
+
+
+class Dimension(Element):
+    id: Id
+    title: str
+    weight: Points | ClassWeights | None = None
+    indicators: list[Indicator] = Field(min_length=1)
+    description: str | None = None
+
+    @property
+    def full_points(self) -> Decimal:
+        return sum((i.points for i in self.indicators), Decimal(0))
+
+
+# ---------------------------------------------------------------- adjustments, vetoes, grades
+
+
+class AdjustmentItem(Element):
+    id: Id
+    title: str
+    points: Decimal
+    when: ExpressionText | None = None
+    per: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> AdjustmentItem:
+        if (self.when is None) == (self.per is None):
+            raise ValueError("an item gives its points either 'when' a condition holds or 'per' input")
+        return self
+
+
+class AdjustmentGroup(Element):
+    id: Id
+    title: str
+    cap: Decimal | None = None
+    items: list[AdjustmentItem] = Field(min_length=1)
+
+
+class GradeCap(Element):
+    cap: Id
+
+
+VetoEffect = Literal["lowest", "disqualify"] | GradeCap
+
+
+class Veto(Element):
+    id: Id
+    title: str
+    when: ExpressionText
+    effect: VetoEffect
+
+    @property
+    def effect_name(self) -> str:
+        return self.effect if isinstance(self.effect, str) else "cap"
+
+
+class Grade(Element):
+    id: Id
+    title: str
+    min: Decimal | None = None
+    requires: list[ExpressionText] = Field(default_factory=list)
+
+
+class Output(Element):
+    title: str
+    formula: ExpressionText
+
+
+class Quota(Element):
+    grade: Id
+    max_share: Annotated[Decimal, Field(ge=0, le=1)]
+    tie_break: list[Id] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- tests
+
+
+class ExpectedError(Element):
+    field: str
+    code: str
+
+
+class Expectation(Element):
+    total: Decimal | None = None
+    grade: Id | None = None
+    status: Literal["scored", "disqualified"] | None = None
+    vetoes: list[Id] | None = None
+    dimensions: dict[str, Decimal] | None = None
+    indicators: dict[str, Decimal | Literal["NA"]] | None = None
+    outputs: dict[str, Decimal] | None = None
+    errors: list[ExpectedError] | None = None
+
+
+class TestCase(Element):
+    name: str
+    input: dict[str, Any]
+    expect: Expectation
+
+
+# ---------------------------------------------------------------- the ruleset
+
+
+class Ruleset(Element):
+    kaoping: Literal[1]
+    id: Annotated[str, Field(pattern=RULESET_ID_PATTERN)]
+    title: str
+    description: str | None = None
+    subject: str | None = None
+    precision: Annotated[int, Field(ge=0, le=8)] = 2
+    inputs: dict[str, InputSpec] = Field(min_length=1)
+    consistency: list[ConsistencyRule] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(min_length=1)
+    adjustments: list[AdjustmentGroup] = Field(default_factory=list)
+    vetoes: list[Veto] = Field(default_factory=list)
+    grades: list[Grade] = Field(min_length=1)
+    outputs: dict[str, Output] = Field(default_factory=dict)
+    quotas: list[Quota] = Field(default_factory=list)
+    tests: list[TestCase] = Field(default_factory=list)
+
+    def indicators(self):
+        """(dimension, indicator) pairs in the order written."""
+        for dimension in self.dimensions:
+            for indicator in dimension.indicators:
+                yield dimension, indicator
+
+    def grade_index(self, grade_id: str) -> int:
+        return next(i for i, g in enumerate(self.grades) if g.id == grade_id)

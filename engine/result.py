@@ -1,0 +1,150 @@
+"""The result of scoring one unit: everything a person needs to recompute it by hand.
+
+Numbers are exact decimals (serialized as text so no digit is lost); `total` is the
+one rounded figure, every other figure is exact and rounded only for display.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RulesetRef(Model):
+    id: str
+    title: str
+    version: int | str | None = None
+    content_hash: str
+
+
+class UnitRef(Model):
+    id: str | None = None
+    name: str | None = None
+    parent: str | None = None
+
+
+class MatchedRule(Model):
+    """An engine rule that fired: its id, the condition as written and the values it read."""
+
+    rule_id: str
+    condition: str
+    values: dict[str, Any]
+
+
+class IndicatorResult(Model):
+    id: str
+    title: str
+    dimension: str
+    full_points: Decimal
+    points: Decimal | None = Field(description="exact points; null when not applicable")
+    status: Literal["scored", "na"]
+    method: str
+    band: int | None = Field(default=None, description="0-based index of the band that gave the points")
+    rule: MatchedRule | None = None
+    detail: str
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class DimensionResult(Model):
+    id: str
+    title: str
+    full_points: Decimal
+    weight: Decimal | None
+    points: Decimal = Field(description="sum of the applicable indicators' points")
+    applicable_full_points: Decimal
+    rescaled: Decimal = Field(description="points rescaled for not-applicable indicators (按缺项折算)")
+    contribution: Decimal
+    na_indicators: list[str]
+
+
+class AdjustmentItemResult(Model):
+    id: str
+    title: str
+    points: Decimal
+    applied: bool
+    detail: str
+    rule: MatchedRule | None = None
+
+
+class AdjustmentGroupResult(Model):
+    id: str
+    title: str
+    cap: Decimal | None
+    raw: Decimal
+    applied: Decimal
+    capped: bool
+    items: list[AdjustmentItemResult]
+
+
+class VetoResult(Model):
+    id: str
+    title: str
+    effect: Literal["disqualify", "lowest", "cap"]
+    cap: str | None = None
+    decisive: bool
+    rule: MatchedRule
+
+
+class GradeRef(Model):
+    id: str
+    title: str
+
+
+class GradeNotReached(Model):
+    """Why a grade above the one given was not given."""
+
+    id: str
+    title: str
+    min: Decimal | None
+    points_missing: Decimal | None
+    failed_requires: list[str]
+    vetoed_by: list[str]
+    quota: str | None = None
+
+
+class OutputResult(Model):
+    id: str
+    title: str
+    value: Decimal | None
+    exact: Decimal | None
+
+
+class QuotaMove(Model):
+    from_grade: str
+    to_grade: str | None
+    reason: str
+    tie: bool
+
+
+class Result(Model):
+    ruleset: RulesetRef
+    unit: UnitRef | None = None
+    status: Literal["scored", "disqualified"]
+    input: dict[str, Any]
+    indicators: list[IndicatorResult]
+    dimensions: list[DimensionResult]
+    base: Decimal
+    adjustments: list[AdjustmentGroupResult]
+    total_exact: Decimal
+    precision: int
+    total: Decimal
+    vetoes: list[VetoResult]
+    grade: GradeRef | None
+    grade_without_vetoes: GradeRef
+    grades_not_reached: list[GradeNotReached]
+    outputs: list[OutputResult]
+    quota: QuotaMove | None = None
+    flags: list[str] = Field(default_factory=list)
+    engine: dict[str, Any]
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def dimension(self, dimension_id: str) -> DimensionResult:
+        return next(d for d in self.dimensions if d.id == dimension_id)

@@ -1,0 +1,423 @@
+"""Firings in, points out: the arithmetic of a score, in exact decimals.
+
+Written once and used by every interface. The matcher says which conditions hold;
+this module picks bands, computes linear, deduct, award and formula points,
+rescales dimensions for not-applicable indicators, applies weights and caps,
+rounds once, decides the grade with its requirements and vetoes, and computes the
+outputs. Each figure is recorded with the rule and values that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from .compiler import CompiledRuleset
+from .decimals import ARITHMETIC, ZERO, plain, round_half_up
+from .errors import InputError, InputProblem, UndefinedValue
+from .expressions import NA, UNKNOWN, Expression, Name, evaluate, names_in, walk
+from .inputs import jsonable
+from .matcher import Matcher
+from .model import ClassWeights, Count, Dimension, GradeCap, Indicator, Ruleset
+from .result import (
+    AdjustmentGroupResult,
+    AdjustmentItemResult,
+    DimensionResult,
+    GradeNotReached,
+    GradeRef,
+    IndicatorResult,
+    MatchedRule,
+    OutputResult,
+    Result,
+    RulesetRef,
+    UnitRef,
+    VetoResult,
+)
+
+ENGINE_VERSION = "kaoping-0.1.0/durable-rules-2.0.28"
+VETO_STRENGTH = {"disqualify": 3, "lowest": 2, "cap": 1}
+
+
+def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+def _undefined(field: str, path: str, error: UndefinedValue) -> InputError:
+    where = f" (column {error.column})" if error.column else ""
+    return InputError(
+        [InputProblem(code="undefined", field=field,
+                      message=f"{path} divides by zero{where}; the ruleset must guard it")]
+    )
+
+
+def _shown(values: dict[str, Any], names) -> dict[str, Any]:
+    shown = jsonable({name: values[name] for name in sorted(names) if name in values})
+    return shown
+
+
+@dataclass
+class Context:
+    """One unit being scored: its ruleset, values and firings."""
+
+    compiled: CompiledRuleset
+    values: dict[str, Any]
+    fired: frozenset[str]
+
+    @property
+    def ruleset(self) -> Ruleset:
+        return self.compiled.ruleset
+
+    def matched(self, rule_id: str, env: dict[str, Any] | None = None) -> MatchedRule:
+        condition = self.compiled.conditions[rule_id]
+        env = env if env is not None else self.values
+        return MatchedRule(
+            rule_id=rule_id,
+            condition=condition.expression.text,
+            values=_shown(env, names_in(condition.expression.root)),
+        )
+
+    def number(self, expression: Expression, field: str, path: str) -> Decimal:
+        try:
+            value = evaluate(expression.root, self.values)
+        except UndefinedValue as error:
+            raise _undefined(field, path, error) from None
+        return Decimal(int(value)) if isinstance(value, bool) else value
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _indicator_inputs(indicator: Indicator) -> frozenset[str]:
+    score = indicator.score
+    expressions = [band.when for band in score.bands or () if band.when is not None]
+    for method in ("check", "formula"):
+        if getattr(score, method) is not None:
+            expressions.append(getattr(score, method))
+    for method in ("linear", "deduct", "award"):
+        if getattr(score, method) is not None:
+            expressions.append(getattr(score, method).of)
+    names: set[str] = set()
+    for expression in expressions:
+        names |= expression.names
+    return frozenset(names)
+
+
+def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, path: str) -> IndicatorResult:
+    reads = _indicator_inputs(indicator)
+    values = _shown(ctx.values, reads)
+    common = {"id": indicator.id, "title": indicator.title, "dimension": dimension.id,
+              "full_points": indicator.points, "method": indicator.score.method, "values": values}
+    na = sorted(name for name in reads if ctx.values.get(name) is NA)
+    if na:
+        return IndicatorResult(**common, points=None, status="na",
+                               detail=f"不适用: {', '.join(na)} 为 NA, 不计入本维度 (按缺项折算)")
+    score = indicator.score
+    full = indicator.points
+    if score.bands is not None:
+        return _bands(ctx, indicator, common)
+    if score.check is not None:
+        rule_id = f"check.{indicator.id}"
+        held = rule_id in ctx.fired
+        points = full if held else ZERO
+        rule = ctx.matched(rule_id) if held else None
+        detail = f"条件 {score.check.text} {'成立' if held else '不成立'} → {plain(points)}分"
+        return IndicatorResult(**common, points=points, status="scored", rule=rule, detail=detail)
+    if score.linear is not None:
+        linear = score.linear
+        value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
+        fraction = _clamp(ARITHMETIC.divide(value - linear.zero_at, linear.full_at - linear.zero_at),
+                          ZERO, Decimal(1))
+        points = ARITHMETIC.multiply(full, fraction)
+        detail = (f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
+                  f"{plain(linear.full_at)} 得满分 → {plain(points)}分")
+        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    if score.formula is not None:
+        value = ctx.number(score.formula, indicator.id, f"{path}.formula")
+        points = _clamp(value, ZERO, full)
+        detail = f"公式: {score.formula.text} = {plain(value)}, 限于 0 至 {plain(full)} → {plain(points)}分"
+        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    method = score.method
+    count: Count = getattr(score, method)
+    value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
+    units, described = count_units(count, value)
+    change = ARITHMETIC.multiply(units, count.points)
+    if method == "deduct":
+        points = _clamp(full - change, ZERO, full)
+        detail = f"扣分: {described}, 每{_per(count)}扣{plain(count.points)}分 → {plain(full)} - {plain(change)}, 扣完为止 → {plain(points)}分"
+    else:
+        points = _clamp(change, ZERO, full)
+        detail = f"加分: {described}, 每{_per(count)}得{plain(count.points)}分 → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
+    return IndicatorResult(**common, points=points, status="scored", detail=detail)
+
+
+def _per(count: Count) -> str:
+    return f"{plain(count.step)}" if count.step is not None else "1"
+
+
+def count_units(count: Count, value: Decimal) -> tuple[Decimal, str]:
+    """How many units (or whole steps) the amount is, and how it was found."""
+    if count.below is not None:
+        amount = max(ZERO, count.below - value)
+        described = f"{count.of.text} = {plain(value)}, 低于 {plain(count.below)} 共 {plain(amount)}"
+    elif count.above is not None:
+        amount = max(ZERO, value - count.above)
+        described = f"{count.of.text} = {plain(value)}, 超过 {plain(count.above)} 共 {plain(amount)}"
+    else:
+        amount = value
+        described = f"{count.of.text} = {plain(value)}"
+    if count.step is None:
+        return amount, described
+    steps = ARITHMETIC.divide(amount, count.step).to_integral_value(rounding=ROUND_FLOOR)
+    return steps, described + f", 折合 {plain(steps)} 个 {plain(count.step)}"
+
+
+def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
+    bands = indicator.score.bands or []
+    for index, band in enumerate(bands):
+        if band.is_else:
+            detail = f"第{index + 1}档(其余情况) → {plain(band.value)}分"
+            return IndicatorResult(**common, points=band.value, status="scored", band=index, detail=detail)
+        rule_id = f"band.{indicator.id}.{index}"
+        if rule_id in ctx.fired:
+            detail = f"第{index + 1}档: {band.when.text} 成立 → {plain(band.value)}分"
+            return IndicatorResult(**common, points=band.value, status="scored", band=index,
+                                   rule=ctx.matched(rule_id), detail=detail)
+    return IndicatorResult(**common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分")
+
+
+# ---------------------------------------------------------------- dimensions and adjustments
+
+
+def _weight(ctx: Context, dimension: Dimension) -> Decimal | None:
+    if isinstance(dimension.weight, ClassWeights):
+        return dimension.weight.values[ctx.values[dimension.weight.by]]
+    return dimension.weight
+
+
+def score_dimension(ctx: Context, dimension: Dimension, indicators: list[IndicatorResult]) -> DimensionResult:
+    applicable = [(ind, res) for ind, res in zip(dimension.indicators, indicators, strict=True) if res.points is not None]
+    if not applicable:
+        raise InputError([InputProblem(code="all_na", field=dimension.id,
+                                       message=f"every indicator of {dimension.title} is not applicable")])
+    points = sum((res.points for _, res in applicable), ZERO)
+    applicable_full = sum((ind.points for ind, _ in applicable), ZERO)
+    full = dimension.full_points
+    if applicable_full == full:
+        rescaled = points
+    elif applicable_full == 0:
+        rescaled = ZERO
+    else:
+        rescaled = ARITHMETIC.divide(ARITHMETIC.multiply(points, full), applicable_full)
+    weight = _weight(ctx, dimension)
+    contribution = rescaled if weight is None else ARITHMETIC.divide(ARITHMETIC.multiply(weight, rescaled), full)
+    return DimensionResult(
+        id=dimension.id, title=dimension.title, full_points=full, weight=weight, points=points,
+        applicable_full_points=applicable_full, rescaled=rescaled, contribution=contribution,
+        na_indicators=[res.id for res in indicators if res.points is None],
+    )
+
+
+def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
+    groups = []
+    for group in ctx.ruleset.adjustments:
+        items = []
+        for item in group.items:
+            if item.when is not None:
+                rule_id = f"item.{group.id}.{item.id}"
+                applied = rule_id in ctx.fired
+                points = item.points if applied else ZERO
+                detail = f"条件 {item.when.text} {'成立' if applied else '不成立'} → {plain(points)}分"
+                rule = ctx.matched(rule_id) if applied else None
+            else:
+                value = ctx.values[item.per]
+                rule = None
+                if value is NA:
+                    points, applied = ZERO, False
+                    detail = f"{item.per} 为 NA → 0分"
+                else:
+                    points = ARITHMETIC.multiply(item.points, value)
+                    applied = points != 0
+                    detail = f"{item.per} = {plain(value)} × {plain(item.points)}分 → {plain(points)}分"
+            items.append(AdjustmentItemResult(id=item.id, title=item.title, points=points, applied=applied,
+                                              detail=detail, rule=rule))
+        raw = sum((i.points for i in items), ZERO)
+        applied_sum = raw
+        if group.cap is not None:
+            applied_sum = min(raw, group.cap) if group.cap >= 0 else max(raw, group.cap)
+        groups.append(AdjustmentGroupResult(id=group.id, title=group.title, cap=group.cap, raw=raw,
+                                            applied=applied_sum, capped=applied_sum != raw, items=items))
+    return groups
+
+
+# ---------------------------------------------------------------- grades and vetoes
+
+
+def _grade_ref(ruleset: Ruleset, index: int) -> GradeRef:
+    grade = ruleset.grades[index]
+    return GradeRef(id=grade.id, title=grade.title)
+
+
+def _eligible(ruleset: Ruleset, total: Decimal, fired: frozenset[str]) -> list[tuple[bool, list[str]]]:
+    """For each grade: whether its min is reached, and the requirements that failed."""
+    out = []
+    for grade in ruleset.grades:
+        reached = grade.min is None or total >= grade.min
+        failed = [req.text for r, req in enumerate(grade.requires) if f"requires.{grade.id}.{r}" not in fired]
+        out.append((reached, failed))
+    return out
+
+
+def _first_eligible(eligible: list[tuple[bool, list[str]]], start: int) -> int:
+    return next(i for i in range(start, len(eligible)) if eligible[i][0] and not eligible[i][1])
+
+
+def veto_results(ctx: Context) -> list[VetoResult]:
+    ruleset = ctx.ruleset
+    held = [veto for veto in ruleset.vetoes if f"veto.{veto.id}" in ctx.fired]
+
+    def strength(veto) -> tuple[int, int]:
+        cap_index = ruleset.grade_index(veto.effect.cap) if isinstance(veto.effect, GradeCap) else 0
+        return VETO_STRENGTH[veto.effect_name], cap_index
+
+    decisive = max(held, key=strength) if held else None
+    return [
+        VetoResult(id=veto.id, title=veto.title, effect=veto.effect_name,
+                   cap=veto.effect.cap if isinstance(veto.effect, GradeCap) else None,
+                   decisive=veto is decisive, rule=ctx.matched(f"veto.{veto.id}"))
+        for veto in held
+    ]
+
+
+def decide_grade(ruleset: Ruleset, total: Decimal, fired: frozenset[str], vetoes: list[VetoResult]):
+    """(grade index or None, index without vetoes, reasons for each higher grade)."""
+    eligible = _eligible(ruleset, total, fired)
+    natural = _first_eligible(eligible, 0)
+    decisive = next((v for v in vetoes if v.decisive), None)
+    if decisive is None:
+        final: int | None = natural
+    elif decisive.effect == "disqualify":
+        final = None
+    elif decisive.effect == "lowest":
+        final = len(ruleset.grades) - 1
+    else:
+        final = _first_eligible(eligible, max(natural, ruleset.grade_index(decisive.cap)))
+    stop = len(ruleset.grades) if final is None else final
+    reasons = []
+    for index in range(stop):
+        grade = ruleset.grades[index]
+        reached, failed = eligible[index]
+        missing = None if reached or grade.min is None else grade.min - total
+        blocking = [v.id for v in vetoes if _veto_blocks(ruleset, v, index)]
+        reasons.append(GradeNotReached(id=grade.id, title=grade.title, min=grade.min, points_missing=missing,
+                                       failed_requires=failed, vetoed_by=blocking))
+    return final, natural, reasons
+
+
+def _veto_blocks(ruleset: Ruleset, veto: VetoResult, index: int) -> bool:
+    if veto.effect == "disqualify":
+        return True
+    if veto.effect == "lowest":
+        return index < len(ruleset.grades) - 1
+    return index < ruleset.grade_index(veto.cap)
+
+
+# ---------------------------------------------------------------- the whole unit
+
+
+def score_values(
+    compiled: CompiledRuleset,
+    values: dict[str, Any],
+    matcher: Matcher,
+    *,
+    unit: UnitRef | None = None,
+    version: int | str | None = None,
+    content_hash: str = "",
+) -> Result:
+    """Score one unit's normalized values; InputError if the data cannot be scored."""
+    ruleset = compiled.ruleset
+    ctx = Context(compiled, values, matcher.fire(compiled, 1, values))
+    _check_consistency(ctx)
+    indicators: list[IndicatorResult] = []
+    dimensions: list[DimensionResult] = []
+    problems: list[InputProblem] = []
+    for d, dimension in enumerate(ruleset.dimensions):
+        results = [score_indicator(ctx, dimension, ind, f"dimensions[{d}].indicators[{i}].score")
+                   for i, ind in enumerate(dimension.indicators)]
+        indicators.extend(results)
+        try:
+            dimensions.append(score_dimension(ctx, dimension, results))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    base = sum((d.contribution for d in dimensions), ZERO)
+    adjustments = score_adjustments(ctx)
+    total_exact = max(ZERO, base + sum((g.applied for g in adjustments), ZERO))
+    total = round_half_up(total_exact, ruleset.precision)
+    scored = dict(values)
+    scored["total"] = total
+    scored.update({d.id: d.contribution for d in dimensions})
+    scored.update({i.id: NA if i.points is None else i.points for i in indicators})
+    fired = ctx.fired | matcher.fire(compiled, 2, scored)
+    vetoes = veto_results(ctx)
+    final, natural, reasons = decide_grade(ruleset, total, fired, vetoes)
+    outputs = compute_outputs(ruleset, scored, None if final is None else ruleset.grades[final].id)
+    return Result(
+        ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
+        unit=unit,
+        status="disqualified" if final is None else "scored",
+        input=jsonable(values),
+        indicators=indicators,
+        dimensions=dimensions,
+        base=base,
+        adjustments=adjustments,
+        total_exact=total_exact,
+        precision=ruleset.precision,
+        total=total,
+        vetoes=vetoes,
+        grade=None if final is None else _grade_ref(ruleset, final),
+        grade_without_vetoes=_grade_ref(ruleset, natural),
+        grades_not_reached=reasons,
+        outputs=outputs,
+        engine={"version": ENGINE_VERSION, "rules_fired": sorted(fired)},
+    )
+
+
+def _check_consistency(ctx: Context) -> None:
+    problems = []
+    for index, rule in enumerate(ctx.ruleset.consistency):
+        if f"consistency.{index}" in ctx.fired:
+            first = _first_name(rule.must, ctx.ruleset)
+            problems.append(InputProblem(
+                code="inconsistent", field=first, message=f"{rule.title} ({rule.must.text})",
+                expected=rule.must.text, got=str(_shown(ctx.values, rule.must.names)),
+            ))
+    if problems:
+        raise InputError(problems)
+
+
+def _first_name(expression: Expression, ruleset: Ruleset) -> str:
+    """The first input an expression names, in reading order."""
+    found = [(node.column, node.id) for node in walk(expression.root)
+             if isinstance(node, Name) and node.id in ruleset.inputs]
+    return min(found)[1] if found else ""
+
+
+def compute_outputs(ruleset: Ruleset, scored: dict[str, Any], grade_id: str | None) -> list[OutputResult]:
+    env = dict(scored)
+    env["grade"] = NA if grade_id is None else grade_id
+    outputs = []
+    for name, output in ruleset.outputs.items():
+        try:
+            value = evaluate(output.formula.root, env)
+        except UndefinedValue as error:
+            raise _undefined(name, f"outputs.{name}.formula", error) from None
+        if value is NA or value is UNKNOWN:
+            exact = None
+        else:
+            exact = Decimal(int(value)) if isinstance(value, bool) else value
+        env[name] = NA if exact is None else exact
+        outputs.append(OutputResult(id=name, title=output.title, exact=exact,
+                                    value=None if exact is None else round_half_up(exact, ruleset.precision)))
+    return outputs

@@ -1,0 +1,411 @@
+"""Load-time checks that need the whole ruleset: names, scopes, types, references.
+
+Each check appends a RulesetProblem and goes on, so an author sees every mistake
+in one pass. What is checked here is what the format promises to refuse: bad
+expressions, undeclared names, a choice compared with a value outside its
+choices, duplicate ids, grades out of order and dangling references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import RulesetProblem
+from .expressions import (
+    Arithmetic,
+    Boolean,
+    Call,
+    Compare,
+    Conditional,
+    Expression,
+    Membership,
+    Name,
+    Negate,
+    Node,
+    Not,
+    Number,
+    String,
+    And,
+    Or,
+)
+from .model import ClassWeights, Count, GradeCap, Ruleset
+
+RESERVED = frozenset({"and", "or", "not", "in", "if", "else", "true", "false", "total", "grade"})
+
+
+@dataclass(frozen=True)
+class Type:
+    """What an expression yields: a number, a truth value, or text (maybe from a set)."""
+
+    kind: str  # "number" | "boolean" | "text"
+    choices: frozenset[str] | None = None
+    source: str | None = None  # the name whose choices these are
+    may_be_na: bool = False
+
+
+NUMBER = Type("number")
+BOOLEAN = Type("boolean")
+TEXT = Type("text")
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, column: int):
+        self.message = message
+        self.column = column
+
+
+class Scope:
+    """The names an expression may read, with their types."""
+
+    def __init__(self, names: dict[str, Type], where: str):
+        self.names = names
+        self.where = where
+
+    def extended(self, more: dict[str, Type], where: str) -> Scope:
+        return Scope({**self.names, **more}, where)
+
+
+def infer(node: Node, scope: Scope) -> Type:
+    """The type of an expression, or _Problem at the first mistake."""
+    if isinstance(node, Number):
+        return NUMBER
+    if isinstance(node, Boolean):
+        return BOOLEAN
+    if isinstance(node, String):
+        return TEXT
+    if isinstance(node, Name):
+        if node.id not in scope.names:
+            raise _Problem(f"'{node.id}' is not declared ({scope.where})", node.column)
+        return scope.names[node.id]
+    if isinstance(node, Negate):
+        _expect_number(node.operand, scope, "'-'")
+        return NUMBER
+    if isinstance(node, Arithmetic):
+        _expect_number(node.left, scope, f"'{node.op}'")
+        _expect_number(node.right, scope, f"'{node.op}'")
+        return NUMBER
+    if isinstance(node, Not):
+        _expect_boolean(node.operand, scope, "'not'")
+        return BOOLEAN
+    if isinstance(node, And | Or):
+        word = "'and'" if isinstance(node, And) else "'or'"
+        for item in node.items:
+            _expect_boolean(item, scope, word)
+        return BOOLEAN
+    if isinstance(node, Compare):
+        _check_compare(node, scope)
+        return BOOLEAN
+    if isinstance(node, Membership):
+        operand = infer(node.operand, scope)
+        for value in node.values:
+            _check_equality(operand, node.operand, value, scope)
+        return BOOLEAN
+    if isinstance(node, Conditional):
+        _expect_boolean(node.condition, scope, "'if'")
+        then, otherwise = infer(node.then, scope), infer(node.otherwise, scope)
+        if {then.kind, otherwise.kind} <= {"number", "boolean"} and then.kind != otherwise.kind:
+            return NUMBER
+        if then.kind != otherwise.kind:
+            raise _Problem("both sides of 'if ... else' must have the same type", node.column)
+        return then
+    if isinstance(node, Call):
+        for arg in node.args:
+            _expect_number(arg, scope, f"{node.function}()")
+        if node.function == "round" and not isinstance(node.args[1], Number):
+            raise _Problem("round() takes a whole number of places written as a number", node.column)
+        return NUMBER
+    raise _Problem("unsupported expression", node.column)
+
+
+def _expect_number(node: Node, scope: Scope, what: str) -> None:
+    kind = infer(node, scope).kind
+    if kind not in ("number", "boolean"):
+        raise _Problem(f"{what} needs numbers, got text", node.column)
+
+
+def _expect_boolean(node: Node, scope: Scope, what: str) -> None:
+    kind = infer(node, scope).kind
+    if kind != "boolean":
+        raise _Problem(f"{what} needs a condition (true or false), got {kind}", node.column)
+
+
+def _is_na(node: Node) -> bool:
+    return isinstance(node, String) and node.value == "NA"
+
+
+def _check_compare(node: Compare, scope: Scope) -> None:
+    if node.op in ("==", "!=") and (_is_na(node.left) or _is_na(node.right)):
+        other = node.right if _is_na(node.left) else node.left
+        if not isinstance(other, Name):
+            raise _Problem("only an input can be compared with \"NA\"", node.column)
+        if not infer(other, scope).may_be_na:
+            raise _Problem(f"'{other.id}' can never be \"NA\" (it is not na_allowed)", node.column)
+        return
+    left, right = infer(node.left, scope), infer(node.right, scope)
+    if node.op in ("==", "!="):
+        _check_equality(left, node.left, node.right, scope, right)
+        return
+    for side in (left, right):
+        if side.kind == "text":
+            raise _Problem(f"'{node.op}' compares numbers, not text", node.column)
+
+
+def _check_equality(
+    left: Type, left_node: Node, right_node: Node, scope: Scope, right: Type | None = None
+) -> None:
+    right = right or infer(right_node, scope)
+    numeric = {"number", "boolean"}
+    if (left.kind in numeric) != (right.kind in numeric):
+        raise _Problem("compares text with a number", right_node.column)
+    for typed, other in ((left, right_node), (right, left_node)):
+        if typed.choices is not None and isinstance(other, String) and other.value not in typed.choices:
+            raise _Problem(
+                f"'{other.value}' is not a choice of {typed.source} "
+                f"({', '.join(sorted(typed.choices))})",
+                other.column,
+            )
+
+
+# ---------------------------------------------------------------- the whole ruleset
+
+
+class SemanticChecker:
+    """Walks a structurally valid ruleset and lists every semantic problem."""
+
+    def __init__(self, ruleset: Ruleset):
+        self.rs = ruleset
+        self.problems: list[RulesetProblem] = []
+
+    def add(self, path: str, message: str, column: int | None = None) -> None:
+        self.problems.append(RulesetProblem(path=path, message=message, column=column))
+
+    def run(self) -> list[RulesetProblem]:
+        self._ids()
+        inputs = self._input_scope()
+        self._inputs()
+        self._consistency(inputs)
+        self._dimensions(inputs)
+        self._adjustments(inputs)
+        self._vetoes(inputs)
+        scored = inputs.extended(self._score_names(), "inputs, total, dimensions and indicators")
+        self._grades(scored)
+        self._outputs(scored)
+        self._quotas()
+        self._tests()
+        return self.problems
+
+    # -- names
+
+    def _ids(self) -> None:
+        rs = self.rs
+        shared: dict[str, str] = {}
+
+        def claim(identifier: str, path: str) -> None:
+            if identifier in RESERVED:
+                self.add(path, f"'{identifier}' is a reserved word and cannot be an id")
+            elif identifier in shared:
+                self.add(path, f"id '{identifier}' is already used at {shared[identifier]}")
+            else:
+                shared[identifier] = path
+
+        for name in rs.inputs:
+            claim(name, f"inputs.{name}")
+        for d, dim in enumerate(rs.dimensions):
+            claim(dim.id, f"dimensions[{d}].id")
+            for i, ind in enumerate(dim.indicators):
+                claim(ind.id, f"dimensions[{d}].indicators[{i}].id")
+        for name in rs.outputs:
+            claim(name, f"outputs.{name}")
+        self._unique([g.id for g in rs.adjustments], "adjustments[{}].id")
+        items = [(g, i, item.id) for g, grp in enumerate(rs.adjustments) for i, item in enumerate(grp.items)]
+        seen: dict[str, str] = {}
+        for g, i, item_id in items:
+            path = f"adjustments[{g}].items[{i}].id"
+            if item_id in seen:
+                self.add(path, f"id '{item_id}' is already used at {seen[item_id]}")
+            seen.setdefault(item_id, path)
+        self._unique([v.id for v in rs.vetoes], "vetoes[{}].id")
+        self._unique([g.id for g in rs.grades], "grades[{}].id")
+        self._unique([t.name for t in rs.tests], "tests[{}].name")
+
+    def _unique(self, values: list[str], pattern: str) -> None:
+        first: dict[str, int] = {}
+        for index, value in enumerate(values):
+            if value in first:
+                self.add(pattern.format(index), f"'{value}' is already used at {pattern.format(first[value])}")
+            first.setdefault(value, index)
+
+    def _input_scope(self) -> Scope:
+        names = {}
+        for name, spec in self.rs.inputs.items():
+            may_be_na = spec.na_allowed or (not spec.required and spec.default is None)
+            if spec.numeric:
+                names[name] = Type("number", may_be_na=may_be_na)
+            elif spec.type == "boolean":
+                names[name] = Type("boolean", may_be_na=may_be_na)
+            elif spec.type == "choice":
+                names[name] = Type("text", frozenset(spec.choices or ()), name, may_be_na)
+            else:
+                names[name] = Type("text", may_be_na=may_be_na)
+        return Scope(names, "inputs")
+
+    def _score_names(self) -> dict[str, Type]:
+        names = {"total": NUMBER}
+        for dim in self.rs.dimensions:
+            names[dim.id] = NUMBER
+            for ind in dim.indicators:
+                names[ind.id] = Type("number", may_be_na=True)
+        return names
+
+    # -- elements
+
+    def _expression(self, expr: Expression, scope: Scope, path: str, want: str) -> None:
+        try:
+            kind = infer(expr.root, scope).kind
+        except _Problem as problem:
+            self.add(path, problem.message, problem.column)
+            return
+        if want == "boolean" and kind != "boolean":
+            self.add(path, f"must be a condition (true or false), but gives a {kind}", 1)
+        if want == "number" and kind not in ("number", "boolean"):
+            self.add(path, f"must give a number, but gives {kind}", 1)
+
+    def _inputs(self) -> None:
+        for name, spec in self.rs.inputs.items():
+            path = f"inputs.{name}"
+            if spec.default is None:
+                continue
+            from .inputs import check_value  # the same rules a submitted value meets
+
+            problem = check_value(name, spec, spec.default)
+            if problem is not None:
+                self.add(f"{path}.default", f"default {problem.message}")
+
+    def _consistency(self, inputs: Scope) -> None:
+        for index, rule in enumerate(self.rs.consistency):
+            self._expression(rule.must, inputs, f"consistency[{index}].must", "boolean")
+
+    def _dimensions(self, inputs: Scope) -> None:
+        weighted = [dim.weight is not None for dim in self.rs.dimensions]
+        if any(weighted) and not all(weighted):
+            self.add("dimensions", "either every dimension carries a weight or none does")
+        for d, dim in enumerate(self.rs.dimensions):
+            if isinstance(dim.weight, ClassWeights):
+                self._class_weights(dim.weight, f"dimensions[{d}].weight")
+            if dim.full_points == 0:
+                self.add(f"dimensions[{d}]", "a dimension's indicators must be worth more than 0 points")
+            for i, ind in enumerate(dim.indicators):
+                self._indicator(ind, inputs, f"dimensions[{d}].indicators[{i}]")
+
+    def _class_weights(self, weight: ClassWeights, path: str) -> None:
+        spec = self.rs.inputs.get(weight.by)
+        if spec is None or spec.type != "choice":
+            self.add(f"{path}.by", f"'{weight.by}' must be a choice input")
+            return
+        if spec.na_allowed or not spec.required:
+            self.add(f"{path}.by", f"'{weight.by}' must be required and never \"NA\"")
+        missing = set(spec.choices or ()) - set(weight.values)
+        extra = set(weight.values) - set(spec.choices or ())
+        if missing:
+            self.add(f"{path}.values", f"no weight for {', '.join(sorted(missing))}")
+        if extra:
+            self.add(f"{path}.values", f"{', '.join(sorted(extra))} not a choice of {weight.by}")
+
+    def _indicator(self, ind, inputs: Scope, path: str) -> None:
+        score = ind.score
+        base = f"{path}.score"
+        if score.bands is not None:
+            for b, band in enumerate(score.bands):
+                if band.when is not None:
+                    self._expression(band.when, inputs, f"{base}.bands[{b}].when", "boolean")
+                if band.value > ind.points:
+                    self.add(f"{base}.bands[{b}]", f"gives {band.value} points, above the indicator's {ind.points}")
+        elif score.check is not None:
+            self._expression(score.check, inputs, f"{base}.check", "boolean")
+        elif score.formula is not None:
+            self._expression(score.formula, inputs, f"{base}.formula", "number")
+        elif score.linear is not None:
+            self._expression(score.linear.of, inputs, f"{base}.linear.of", "number")
+        else:
+            method = score.method
+            count: Count = getattr(score, method)
+            self._expression(count.of, inputs, f"{base}.{method}.of", "number")
+            if count.points == 0:
+                self.add(f"{base}.{method}.points", "must be more than 0")
+
+    def _adjustments(self, inputs: Scope) -> None:
+        for g, group in enumerate(self.rs.adjustments):
+            for i, item in enumerate(group.items):
+                path = f"adjustments[{g}].items[{i}]"
+                if item.when is not None:
+                    self._expression(item.when, inputs, f"{path}.when", "boolean")
+                elif item.per not in self.rs.inputs or not self.rs.inputs[item.per].numeric:
+                    self.add(f"{path}.per", f"'{item.per}' must be a number or integer input")
+
+    def _vetoes(self, inputs: Scope) -> None:
+        grade_ids = {g.id for g in self.rs.grades}
+        for v, veto in enumerate(self.rs.vetoes):
+            self._expression(veto.when, inputs, f"vetoes[{v}].when", "boolean")
+            if isinstance(veto.effect, GradeCap) and veto.effect.cap not in grade_ids:
+                self.add(f"vetoes[{v}].effect.cap", f"'{veto.effect.cap}' is not a grade")
+
+    def _grades(self, scored: Scope) -> None:
+        grades = self.rs.grades
+        previous: Decimal | None = None
+        for g, grade in enumerate(grades):
+            for r, requirement in enumerate(grade.requires):
+                self._expression(requirement, scored, f"grades[{g}].requires[{r}]", "boolean")
+            if grade.min is not None:
+                if previous is not None and grade.min > previous:
+                    self.add(
+                        f"grades[{g}].min",
+                        f"grades go highest first: min {grade.min} is above the previous grade's {previous}",
+                    )
+                previous = grade.min
+        last = grades[-1]
+        if last.min is not None or last.requires:
+            self.add(f"grades[{len(grades) - 1}]", "the last grade has neither 'min' nor 'requires'")
+
+    def _outputs(self, scored: Scope) -> None:
+        grade_type = Type("text", frozenset(g.id for g in self.rs.grades), "grade", may_be_na=True)
+        scope = scored.extended({"grade": grade_type}, "inputs, total, dimensions, indicators, grade, earlier outputs")
+        for name, output in self.rs.outputs.items():
+            self._expression(output.formula, scope, f"outputs.{name}.formula", "number")
+            scope = scope.extended({name: NUMBER}, scope.where)
+
+    def _quotas(self) -> None:
+        grade_ids = [g.id for g in self.rs.grades]
+        tie_names = set(self.rs.inputs) | {d.id for d in self.rs.dimensions}
+        tie_names |= {i.id for _, i in self.rs.indicators()}
+        seen: set[str] = set()
+        for q, quota in enumerate(self.rs.quotas):
+            if quota.grade not in grade_ids:
+                self.add(f"quotas[{q}].grade", f"'{quota.grade}' is not a grade")
+            elif quota.grade in seen:
+                self.add(f"quotas[{q}].grade", f"'{quota.grade}' already has a quota")
+            seen.add(quota.grade)
+            for t, name in enumerate(quota.tie_break):
+                if name not in tie_names:
+                    self.add(f"quotas[{q}].tie_break[{t}]", f"'{name}' is not a dimension, indicator or input")
+                elif name in self.rs.inputs and not self.rs.inputs[name].numeric:
+                    self.add(f"quotas[{q}].tie_break[{t}]", f"'{name}' is not a number input")
+
+    def _tests(self) -> None:
+        rs = self.rs
+        known = {
+            "grade": {g.id for g in rs.grades},
+            "vetoes": {v.id for v in rs.vetoes},
+            "dimensions": {d.id for d in rs.dimensions},
+            "indicators": {i.id for _, i in rs.indicators()},
+            "outputs": set(rs.outputs),
+        }
+        for t, case in enumerate(rs.tests):
+            expect = case.expect
+            path = f"tests[{t}].expect"
+            if expect.grade is not None and expect.grade not in known["grade"]:
+                self.add(f"{path}.grade", f"'{expect.grade}' is not a grade")
+            for key in ("vetoes", "dimensions", "indicators", "outputs"):
+                for name in getattr(expect, key) or ():
+                    if name not in known[key]:
+                        self.add(f"{path}.{key}", f"'{name}' is not one of the ruleset's {key}")
