@@ -39,7 +39,8 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 def parse_document(text: str, name: str = "ruleset") -> Any:
-    """Parse YAML or JSON text (JSON is YAML) with exact decimals."""
+    """Parse YAML or JSON text (JSON is YAML) with exact decimals; RulesetError names
+    the line and column of a syntax error."""
     try:
         return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:

@@ -1,0 +1,1 @@
+"""kaoping's service and command line, built on `engine`."""

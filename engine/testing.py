@@ -1,0 +1,101 @@
+"""Run a ruleset's embedded `tests` and say, for each failure, expected versus actual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import score
+from .decimals import plain, round_half_up
+from .errors import InputError
+from .loader import LoadedRuleset
+from .model import Expectation, TestCase
+from .result import Result
+
+
+@dataclass
+class Mismatch:
+    what: str
+    expected: str
+    actual: str
+
+
+@dataclass
+class CaseOutcome:
+    name: str
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+def _number(value: Decimal | None, precision: int) -> str:
+    return "null" if value is None else plain(round_half_up(value, precision))
+
+
+def _same(expected: Decimal, actual: Decimal | None, precision: int) -> bool:
+    return actual is not None and round_half_up(actual, precision) == round_half_up(expected, precision)
+
+
+def run_case(ruleset: LoadedRuleset, case: TestCase) -> CaseOutcome:
+    outcome = CaseOutcome(case.name)
+    expect = case.expect
+    try:
+        result = score(ruleset, case.input)
+    except InputError as error:
+        if expect.errors is None:
+            outcome.mismatches.append(Mismatch("errors", "no errors", "; ".join(map(str, error.problems))))
+            return outcome
+        reported = {(p.field, p.code) for p in error.problems}
+        for wanted in expect.errors:
+            if (wanted.field, wanted.code) not in reported:
+                outcome.mismatches.append(Mismatch(
+                    "errors", f"{wanted.field}: {wanted.code}",
+                    "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none"))
+        return outcome
+    if expect.errors is not None:
+        wanted = ", ".join(f"{e.field}: {e.code}" for e in expect.errors)
+        outcome.mismatches.append(Mismatch("errors", wanted, f"scored {plain(result.total)}"))
+        return outcome
+    outcome.mismatches.extend(compare(expect, result, ruleset.model.precision))
+    return outcome
+
+
+def compare(expect: Expectation, result: Result, precision: int) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    given = expect.model_fields_set
+    if expect.total is not None and not _same(expect.total, result.total, precision):
+        found.append(Mismatch("total", _number(expect.total, precision), _number(result.total, precision)))
+    if "grade" in given:
+        actual = result.grade.id if result.grade else None
+        if actual != expect.grade:
+            found.append(Mismatch("grade", str(expect.grade), str(actual)))
+    if expect.status is not None and expect.status != result.status:
+        found.append(Mismatch("status", expect.status, result.status))
+    if expect.vetoes is not None:
+        actual_vetoes = sorted(v.id for v in result.vetoes)
+        if sorted(expect.vetoes) != actual_vetoes:
+            found.append(Mismatch("vetoes", str(sorted(expect.vetoes)), str(actual_vetoes)))
+    for dim_id, value in (expect.dimensions or {}).items():
+        actual = result.dimension(dim_id).contribution
+        if not _same(value, actual, precision):
+            found.append(Mismatch(f"dimensions.{dim_id}", _number(value, precision), _number(actual, precision)))
+    for ind_id, value in (expect.indicators or {}).items():
+        actual = result.indicator(ind_id).points
+        if value == "NA":
+            if actual is not None:
+                found.append(Mismatch(f"indicators.{ind_id}", "NA", _number(actual, precision)))
+        elif not _same(value, actual, precision):
+            found.append(Mismatch(f"indicators.{ind_id}", _number(value, precision),
+                                  "NA" if actual is None else _number(actual, precision)))
+    outputs = {o.id: o.exact for o in result.outputs}
+    for out_id, value in (expect.outputs or {}).items():
+        if not _same(value, outputs.get(out_id), precision):
+            found.append(Mismatch(f"outputs.{out_id}", _number(value, precision),
+                                  _number(outputs.get(out_id), precision)))
+    return found
+
+
+def run_tests(ruleset: LoadedRuleset) -> list[CaseOutcome]:
+    return [run_case(ruleset, case) for case in ruleset.model.tests]
