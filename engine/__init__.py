@@ -35,9 +35,18 @@ _DURABLE = DurableMatcher()
 
 def load_ruleset(source: str | Path, version: int | str | None = None) -> LoadedRuleset:
     """Load a ruleset from a file path, or from YAML/JSON text when given text."""
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).exists()):
+    if isinstance(source, Path) or _looks_like_path(source):
         return load_file(source, version)
-    return load_text(str(source), version)
+    return load_text(source, version)
+
+
+def _looks_like_path(source: str) -> bool:
+    if "\n" in source or source.lstrip().startswith("{") or len(source) > 1024:
+        return False
+    try:
+        return Path(source).is_file()
+    except OSError:
+        return False
 
 
 def score(

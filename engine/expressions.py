@@ -170,19 +170,23 @@ def parse(text: str) -> Expression:
     """Parse expression text into nodes, or raise ExpressionError with a column."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("expression is empty")
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"does not parse: {error.msg}", error.offset) from None
-    return Expression(text.strip(), _Parser(text.strip()).node(tree.body))
+        column = error.offset if error.offset and 0 < error.offset <= len(source) else len(source) + 1
+        raise ExpressionError(f"does not parse: {error.msg}", column) from None
+    return Expression(source, _Parser(source).node(tree.body))
 
 
 class _Parser:
     def __init__(self, text: str):
         self.text = text
+        self.encoded = text.encode()
 
     def node(self, n: ast.AST) -> Node:
-        col = getattr(n, "col_offset", 0) + 1
+        # ast counts UTF-8 bytes; people count characters (a Chinese one is 3 bytes)
+        col = len(self.encoded[: getattr(n, "col_offset", 0)].decode()) + 1
         method = getattr(self, "_" + type(n).__name__, None)
         if method is None:
             raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)

@@ -1,0 +1,118 @@
+"""Every listed ruleset mistake is refused at load time, all at once, with its path."""
+
+import pytest
+
+from engine import RulesetError
+from engine.loader import load_text
+
+from .conftest import build, ruleset_dict, build_from
+
+
+def problems_of(**changes):
+    with pytest.raises(RulesetError) as caught:
+        build(**changes)
+    return caught.value.problems
+
+
+def indicator(when="x >= 80", **extra):
+    return {"id": "level", "title": "水平", "points": 10,
+            "score": {"bands": [{"when": when, "points": 10}, {"else": 0}]}, **extra}
+
+
+def dims(*indicators):
+    return [{"id": "main", "title": "主", "indicators": list(indicators)}]
+
+
+def test_bad_expression_gives_path_and_column():
+    [problem] = problems_of(dimensions=dims(indicator("x >= ")))
+    assert problem.path == "dimensions[0].indicators[0].score.bands[0].when"
+    assert problem.column == 5
+
+
+def test_undeclared_name_gives_path_and_column():
+    [problem] = problems_of(dimensions=dims(indicator("x >= 1 and income > 5")))
+    assert problem.path == "dimensions[0].indicators[0].score.bands[0].when"
+    assert "'income' is not declared" in problem.message
+    assert problem.column == 12
+
+
+def test_choice_compared_with_value_outside_its_choices():
+    inputs = {"x": {"type": "number", "title": "X"},
+              "rating": {"type": "choice", "title": "评价", "choices": ["好", "差"]}}
+    with pytest.raises(RulesetError) as caught:
+        build(inputs=inputs, dimensions=dims(indicator("rating == '优'")),
+              vetoes=[{"id": "v", "title": "否", "when": "rating in ['差', '很差']", "effect": "lowest"}])
+    paths = {(p.path, p.column) for p in caught.value.problems}
+    assert ("dimensions[0].indicators[0].score.bands[0].when", 11) in paths
+    assert ("vetoes[0].when", 17) in paths
+
+
+def test_duplicate_ids_are_named_with_both_places():
+    problems = problems_of(dimensions=dims(indicator(), indicator()))
+    assert any(p.path == "dimensions[0].indicators[1].id" and "indicators[0]" in p.message for p in problems)
+
+
+def test_grades_out_of_order_and_a_last_grade_with_min():
+    problems = problems_of(grades=[{"id": "a", "title": "甲", "min": 60}, {"id": "b", "title": "乙", "min": 80}])
+    paths = [p.path for p in problems]
+    assert "grades[1].min" in paths
+    assert "grades[1]" in paths
+
+
+def test_structural_mistakes_are_all_listed_at_once():
+    data = ruleset_dict()
+    data["dimensions"][0]["indicators"][0]["score"]["check"] = "flag"  # two methods
+    data["dimensions"][0]["indicators"].append({"id": "nopoints", "title": "缺分值", "score": {"check": "flag"}})
+    data["grades"][0]["colour"] = "red"
+    data.pop("title")
+    with pytest.raises(RulesetError) as caught:
+        build_from(data)
+    paths = {p.path for p in caught.value.problems}
+    assert {"title", "dimensions[0].indicators[0].score", "dimensions[0].indicators[1].points",
+            "grades[0].colour"} <= paths
+
+
+def test_not_yaml_names_the_line():
+    with pytest.raises(RulesetError) as caught:
+        load_text("kaoping: 1\nid: [unclosed\n")
+    assert "line" in caught.value.problems[0].message
+
+
+def test_reserved_words_cannot_be_ids():
+    inputs = {"total": {"type": "number", "title": "总"}, "x": {"type": "number", "title": "X"},
+              "flag": {"type": "boolean", "title": "F"}}
+    problems = problems_of(inputs=inputs)
+    assert any(p.path == "inputs.total" for p in problems)
+
+
+def test_na_comparison_needs_na_allowed_input():
+    [problem] = problems_of(dimensions=dims(indicator("x == 'NA'")))
+    assert "never be \"NA\"" in problem.message
+
+
+def test_mixed_weights_and_unknown_veto_cap_and_quota_grade():
+    data = ruleset_dict()
+    data["dimensions"].append({"id": "other", "title": "其他", "weight": 40, "indicators": [
+        {"id": "o", "title": "o", "points": 5, "score": {"check": "flag"}}]})
+    data["vetoes"] = [{"id": "v", "title": "否", "when": "flag", "effect": {"cap": "gold"}}]
+    data["quotas"] = [{"grade": "platinum", "max_share": 0.1}]
+    with pytest.raises(RulesetError) as caught:
+        build_from(data)
+    paths = {p.path for p in caught.value.problems}
+    assert {"dimensions", "vetoes[0].effect.cap", "quotas[0].grade"} <= paths
+
+
+def test_a_condition_too_wide_for_the_engine_is_refused_not_crashed():
+    wide = " or ".join(f"x == {n}" for n in range(70))
+    problems = problems_of(dimensions=dims(indicator(wide)))
+    assert "alternative branches" in problems[0].message
+
+
+def test_type_errors_in_conditions_and_formulas():
+    data = ruleset_dict()
+    data["dimensions"][0]["indicators"][0]["score"] = {"formula": "x + '分'"}
+    data["vetoes"] = [{"id": "v", "title": "否", "when": "x + 1", "effect": "lowest"}]
+    with pytest.raises(RulesetError) as caught:
+        build_from(data)
+    paths = {p.path for p in caught.value.problems}
+    assert {"dimensions[0].indicators[0].score.formula", "vetoes[0].when"} <= paths
