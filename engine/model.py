@@ -8,6 +8,7 @@ one is reported at its element path with its column.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -268,8 +269,29 @@ class Output(Element):
 
 class Quota(Element):
     grade: Id
-    max_share: Annotated[Decimal, Field(ge=0, le=1)]
+    max_share: Decimal | str = Field(description='a share from 0 to 1, or (extension) an exact fraction "1/3"')
     tie_break: list[Id] = Field(default_factory=list)
+
+    @field_validator("max_share")
+    @classmethod
+    def _share(cls, value: Decimal | str) -> Decimal | str:
+        share = _fraction(value)
+        if share is None or not 0 <= share <= 1:
+            raise ValueError('max_share must be a number from 0 to 1 or a fraction such as "1/3"')
+        return value
+
+    @property
+    def share(self) -> Fraction:
+        return _fraction(self.max_share)  # type: ignore[return-value]
+
+
+def _fraction(value: Decimal | str) -> Fraction | None:
+    if isinstance(value, Decimal):
+        return Fraction(value) if value.is_finite() else None
+    numerator, slash, denominator = value.partition("/")
+    if not slash or not numerator.strip().isdigit() or not denominator.strip().isdigit() or int(denominator) == 0:
+        return None
+    return Fraction(int(numerator), int(denominator))
 
 
 # ---------------------------------------------------------------- tests

@@ -1,0 +1,77 @@
+import json
+
+from typer.testing import CliRunner
+
+from api.cli import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+VILLAGE = str(ROOT / "rulesets" / "village-branch-stars.yaml")
+EXAMPLE = str(ROOT / "examples" / "village-hongqi.json")
+
+
+def test_score_prints_a_chinese_explanation():
+    result = runner.invoke(app, ["score", VILLAGE, EXAMPLE])
+    assert result.exit_code == 0, result.output
+    assert "总分 88.33" in result.output
+    assert "评定结果: 四星" in result.output
+    assert "差 1.67 分" in result.output
+
+
+def test_score_json_is_the_full_result():
+    result = runner.invoke(app, ["score", VILLAGE, EXAMPLE, "--json"])
+    data = json.loads(result.output)
+    assert data["total"] == "88.33"
+    assert data["unit"]["name"] == "红旗村"
+    assert len(data["indicators"]) == 31
+
+
+def test_score_yaml_submission_and_refusal(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("branch_assemblies: many\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", VILLAGE, str(bad)])
+    assert result.exit_code == 1
+    assert "branch_assemblies: [invalid_type]" in result.output
+    assert "collective_income: [missing]" in result.output
+
+
+def test_test_command_passes_on_shipped_rulesets():
+    result = runner.invoke(app, ["test", str(ROOT / "rulesets")])
+    assert result.exit_code == 0, result.output
+    assert " 0 failed" in result.output
+
+
+def test_test_command_shows_expected_and_actual_and_fails(tmp_path):
+    text = (ROOT / "rulesets" / "village-branch-stars.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("expect: {total: 97, grade: four", "expect: {total: 96, grade: four"), encoding="utf-8")
+    result = runner.invoke(app, ["test", str(broken)])
+    assert result.exit_code == 1
+    assert "total: expected 96, got 97" in result.output
+
+
+def test_check_reports_range_and_warnings(tmp_path):
+    ruleset = tmp_path / "gappy.yaml"
+    ruleset.write_text(json.dumps({
+        "kaoping": 1, "id": "gappy", "title": "有缺口",
+        "inputs": {"x": {"type": "integer", "title": "X", "min": 0, "max": 100}},
+        "dimensions": [{"id": "d", "title": "D", "indicators": [{"id": "i", "title": "I", "points": 10, "score": {
+            "bands": [{"when": "x >= 80", "points": 10}, {"when": "x >= 90", "points": 8},
+                      {"when": "x >= 20 and x < 50", "points": 5}]}}]}],
+        "grades": [{"id": "top", "title": "顶", "min": 20}, {"id": "rest", "title": "其余"}],
+    }, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(ruleset)])
+    assert result.exit_code == 0, result.output
+    assert "reachable total: 0 to 10" in result.output
+    assert "bands[1]: can never be reached" in result.output
+    assert "[0, 19], [50, 79]" in result.output
+    assert "grades[0]: 顶 needs 20" in result.output
+
+
+def test_check_refuses_a_bad_ruleset_with_paths(tmp_path):
+    ruleset = tmp_path / "bad.yaml"
+    ruleset.write_text("kaoping: 1\nid: Bad Id\ntitle: x\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(ruleset)])
+    assert result.exit_code == 1
+    assert "id:" in result.output and "inputs:" in result.output
