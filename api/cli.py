@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,11 @@ def read_submission(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
         document = parse_document(path.read_text(encoding="utf-8"), str(path))
     except RulesetError as error:
         _fail(str(error.problems[0]))
-    if isinstance(document, dict) and isinstance(document.get("data"), dict) and set(document) <= {"unit", "period", "data"}:
+    if (
+        isinstance(document, dict)
+        and isinstance(document.get("data"), dict)
+        and set(document) <= {"unit", "period", "data"}
+    ):
         return document["data"], document.get("unit")
     return document, None
 
@@ -78,7 +81,9 @@ def _ruleset_files(target: Path) -> list[Path]:
 
 
 @app.command("test")
-def test_command(target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them")) -> None:
+def test_command(
+    target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them"),
+) -> None:
     """Run the embedded tests of one ruleset or of every ruleset in a folder."""
     failed = passed = 0
     for path in _ruleset_files(target):
@@ -109,8 +114,10 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
     """Refuse a bad ruleset with every problem, or warn of likely mistakes and show its range."""
     loaded = _load(ruleset)
     report = check_ruleset(loaded.model, len(loaded.compiled.conditions))
-    typer.echo(f"{loaded.id}: valid ({report.indicators} indicators, {report.conditions} engine rules, "
-               f"{len(loaded.compiled.facts)} facts per unit)")
+    typer.echo(
+        f"{loaded.id}: valid ({report.indicators} indicators, {report.conditions} engine rules, "
+        f"{len(loaded.compiled.facts)} facts per unit)"
+    )
     typer.echo(f"reachable total: {plain(report.lowest_total)} to {plain(report.highest_total)}")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}")

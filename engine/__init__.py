@@ -1,8 +1,8 @@
 """kaoping's engine: load an appraisal ruleset, score units, explain the results.
 
-    from engine import load_ruleset, score
-    ruleset = load_ruleset("rulesets/village-branch-stars.yaml")
-    result = score(ruleset, {"collective_income": 6.2, ...})
+from engine import load_ruleset, score
+ruleset = load_ruleset("rulesets/village-branch-stars.yaml")
+result = score(ruleset, {"collective_income": 6.2, ...})
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from .errors import InputError, InputProblem, KaopingError, RulesetError, RulesetProblem
 from .inputs import validate_input
 from .loader import LoadedRuleset, load_file, load_text
-from .matcher import DirectMatcher, DurableMatcher, Matcher
+from .matcher import DurableMatcher, Matcher
 from .result import Result, UnitRef
 from .scoring import score_values
 
@@ -60,6 +60,10 @@ def score(
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
     return score_values(
-        ruleset.compiled, values, matcher or _DURABLE,
-        unit=unit, version=ruleset.version, content_hash=ruleset.content_hash,
+        ruleset.compiled,
+        values,
+        matcher or _DURABLE,
+        unit=unit,
+        version=ruleset.version,
+        content_hash=ruleset.content_hash,
     )

@@ -163,13 +163,17 @@ def band_warnings(ruleset: Ruleset) -> list[str]:
             covered: list[Interval] = []
             for b, (_, _, interval) in enumerate(regions):
                 if not _uncovered(_intersect(interval, domain), covered, integer):
-                    warnings.append(f"{path}[{b}]: can never be reached (earlier bands or the range of {name} cover it)")
+                    warnings.append(
+                        f"{path}[{b}]: can never be reached (earlier bands or the range of {name} cover it)"
+                    )
                 covered.append(interval)
             if not bands[-1].is_else:
                 gaps = _uncovered(domain, covered, integer)
                 if gaps:
                     shown = ", ".join(g.text() for g in gaps)
-                    warnings.append(f"{path}: values of {name} in {shown} match no band and there is no else (0 points)")
+                    warnings.append(
+                        f"{path}: values of {name} in {shown} match no band and there is no else (0 points)"
+                    )
     return warnings
 
 
@@ -243,7 +247,11 @@ def _adjustment_range(ruleset: Ruleset) -> tuple[Decimal, Decimal]:
             low += -INFINITY if unbounded and item.points > 0 and spec.min is None else min(ends + [ZERO])
             high += INFINITY if unbounded and (item.points > 0) == (spec.max is None) else max(ends + [ZERO])
         if group.cap is not None:
-            low, high = (min(low, group.cap), min(high, group.cap)) if group.cap >= 0 else (max(low, group.cap), max(high, group.cap))
+            low, high = (
+                (min(low, group.cap), min(high, group.cap))
+                if group.cap >= 0
+                else (max(low, group.cap), max(high, group.cap))
+            )
         low_total += low
         high_total += high
     return low_total, high_total
@@ -276,7 +284,10 @@ def grade_warnings(ruleset: Ruleset, highest: Decimal) -> list[str]:
     warnings = []
     for g, grade in enumerate(ruleset.grades):
         if grade.min is not None and grade.min > highest:
-            warnings.append(f"grades[{g}]: {grade.title} needs {plain(grade.min)} but the highest reachable total is {plain(highest)}")
+            warnings.append(
+                f"grades[{g}]: {grade.title} needs {plain(grade.min)}"
+                f" but the highest reachable total is {plain(highest)}"
+            )
     return warnings
 
 

@@ -25,7 +25,9 @@ from typing import Any
 
 from .errors import EngineLimitError, UndefinedValue
 from .expressions import (
+    MIRRORED,
     NA,
+    NEGATED,
     UNKNOWN,
     And,
     Boolean,
@@ -34,8 +36,6 @@ from .expressions import (
     Expression,
     Membership,
     Name,
-    NEGATED,
-    MIRRORED,
     Node,
     Not,
     Number,
@@ -43,7 +43,7 @@ from .expressions import (
     String,
     truth,
 )
-from .model import Ruleset
+from .model import Indicator, Ruleset
 
 # Measured limits of durable_rules 2.0.28 (see tests/test_runtime_hazards.py), with margin.
 MAX_MATCHES_PER_FACT = 60  # the engine fails (error 303) beyond 64
@@ -94,15 +94,12 @@ def to_nnf(node: Node, native, negate: bool = False):
     if isinstance(node, Conditional):
         # (c and a) or (not c and b): an unknown c leaves both branches false, as it should
         then = _combine(True, [to_nnf(node.condition, native), to_nnf(node.then, native, negate)])
-        other = _combine(
-            True, [to_nnf(node.condition, native, True), to_nnf(node.otherwise, native, negate)]
-        )
+        other = _combine(True, [to_nnf(node.condition, native, True), to_nnf(node.otherwise, native, negate)])
         return _combine(False, [then, other])
-    if isinstance(node, Membership) and isinstance(node.operand, Name) and native(node.operand.id):
-        if node.values:
-            negated = node.negated != negate
-            leaves = [Leaf(Compare(node.column, "==", node.operand, v), negated) for v in node.values]
-            return _combine(negated, leaves)
+    if isinstance(node, Membership) and node.values and isinstance(node.operand, Name) and native(node.operand.id):
+        negated = node.negated != negate
+        leaves = [Leaf(Compare(node.column, "==", node.operand, v), negated) for v in node.values]
+        return _combine(negated, leaves)
     return Leaf(node, negate)
 
 
@@ -209,14 +206,22 @@ class _Translator:
             return None
         if isinstance(right, Number | String | Boolean):
             return self._value_test(left.id, op, right.value)
-        if isinstance(right, Name) and self.native(right.id) and self.native(left.id, numeric=True) \
-                and self.native(right.id, numeric=True):
+        if (
+            isinstance(right, Name)
+            and self.native(right.id)
+            and self.native(left.id, numeric=True)
+            and self.native(right.id, numeric=True)
+        ):
             self.fields[field_of(right.id)] = FieldSource("value", right.id)
             self.fields[field_of(left.id)] = FieldSource("value", left.id)
             key = "$eq" if op == "==" else OPERATORS[op]
             if key == "$eq":
-                return {"$and": [{"$lte": {field_of(left.id): {"$m": field_of(right.id)}}},
-                                 {"$gte": {field_of(left.id): {"$m": field_of(right.id)}}}]}
+                return {
+                    "$and": [
+                        {"$lte": {field_of(left.id): {"$m": field_of(right.id)}}},
+                        {"$gte": {field_of(left.id): {"$m": field_of(right.id)}}},
+                    ]
+                }
             return {key: {field_of(left.id): {"$m": field_of(right.id)}}}
         return None
 
@@ -279,6 +284,8 @@ class CompiledRuleset:
     facts: list[FactPlan]
     definition: dict
     engine_name: str
+    indicator_inputs: dict[str, frozenset[str]]
+    band_rules: dict[str, list[str]]
 
     def has_phase(self, phase: int) -> bool:
         return any(plan.phase == phase for plan in self.facts)
@@ -328,18 +335,42 @@ def conditions_of(ruleset: Ruleset) -> list[tuple[str, str, str, Expression, int
             score = indicator.score
             for b, band in enumerate(score.bands or ()):
                 if band.when is not None:
-                    found.append((f"band.{indicator.id}.{b}", "band", f"{path}.bands[{b}].when", band.when, 1))
+                    found.append(
+                        (
+                            band_rule(indicator.id, b),
+                            "band",
+                            f"{path}.bands[{b}].when",
+                            band.when,
+                            1,
+                        )
+                    )
             if score.check is not None:
                 found.append((f"check.{indicator.id}", "check", f"{path}.check", score.check, 1))
     for g, group in enumerate(ruleset.adjustments):
         for i, item in enumerate(group.items):
             if item.when is not None:
-                found.append((f"item.{group.id}.{item.id}", "item", f"adjustments[{g}].items[{i}].when", item.when, 1))
+                found.append(
+                    (
+                        f"item.{group.id}.{item.id}",
+                        "item",
+                        f"adjustments[{g}].items[{i}].when",
+                        item.when,
+                        1,
+                    )
+                )
     for v, veto in enumerate(ruleset.vetoes):
         found.append((f"veto.{veto.id}", "veto", f"vetoes[{v}].when", veto.when, 1))
     for g, grade in enumerate(ruleset.grades):
         for r, requirement in enumerate(grade.requires):
-            found.append((f"requires.{grade.id}.{r}", "requires", f"grades[{g}].requires[{r}]", requirement, 2))
+            found.append(
+                (
+                    f"requires.{grade.id}.{r}",
+                    "requires",
+                    f"grades[{g}].requires[{r}]",
+                    requirement,
+                    2,
+                )
+            )
     return found
 
 
@@ -368,7 +399,25 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     facts = _pack(conditions)
     definition = _definition(conditions, facts)
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return CompiledRuleset(ruleset, conditions, facts, definition, "kp-" + digest[:24])
+    reads = {indicator.id: indicator_inputs(indicator) for _, indicator in ruleset.indicators()}
+    band_rules = {
+        indicator.id: [band_rule(indicator.id, b) for b in range(len(indicator.score.bands or ()))]
+        for _, indicator in ruleset.indicators()
+    }
+    return CompiledRuleset(ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, band_rules)
+
+
+def band_rule(indicator_id: str, index: int) -> str:
+    return f"band.{indicator_id}.{index}"
+
+
+def indicator_inputs(indicator: Indicator) -> frozenset[str]:
+    """The inputs an indicator reads: if any is "NA" the indicator is not applicable."""
+    score = indicator.score
+    expressions = [band.when for band in score.bands or () if band.when is not None]
+    expressions += [getattr(score, m) for m in ("check", "formula") if getattr(score, m) is not None]
+    expressions += [getattr(score, m).of for m in ("linear", "deduct", "award") if getattr(score, m) is not None]
+    return frozenset().union(*(expression.names for expression in expressions))
 
 
 def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:

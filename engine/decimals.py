@@ -8,6 +8,7 @@ only rounding that changes a score is half up, once, at the end.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, Overflow
+from functools import lru_cache
 
 # 40 digits keeps every quotient far beyond any precision a ruleset may ask for.
 ARITHMETIC = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[DivisionByZero, Overflow])
@@ -29,8 +30,10 @@ def to_decimal(value: int | float | str | Decimal) -> Decimal:
     return Decimal(value)
 
 
+@lru_cache(maxsize=4096)
 def plain(value: Decimal) -> str:
-    """A decimal written without exponent or trailing zeros, for people."""
+    """A decimal written without exponent or trailing zeros, for people (memoized:
+    explanations print the same few points values for every unit)."""
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     text = format(value.normalize(), "f")

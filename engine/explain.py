@@ -30,7 +30,7 @@ def explain_text(result: Result) -> str:
         unit = result.unit
         add(f"单位: {unit.name or ''} ({unit.id or '-'})" + (f"  上级: {unit.parent}" if unit.parent else ""))
     grade = result.grade.title if result.grade else "无 (取消评定资格)"
-    add(f"总分 {plain(result.total)}    等次 {grade}")
+    add(f"总分 {result.total}    等次 {grade}")
     add("")
     add("一、指标得分")
     for dim in result.dimensions:
@@ -44,10 +44,14 @@ def explain_text(result: Result) -> str:
     for dim in result.dimensions:
         text = f"  {dim.title}: 得分 {_shown(dim.points)}"
         if dim.na_indicators:
-            text += (f", 缺项 {', '.join(dim.na_indicators)}: {_shown(dim.points)} × {plain(dim.full_points)}"
-                     f" / {plain(dim.applicable_full_points)} = {_shown(dim.rescaled)}")
+            text += (
+                f", 缺项 {', '.join(dim.na_indicators)}: {_shown(dim.points)} × {plain(dim.full_points)}"
+                f" / {plain(dim.applicable_full_points)} = {_shown(dim.rescaled)}"
+            )
         if dim.weight is not None:
-            text += f", 权重 {plain(dim.weight)}: {_shown(dim.rescaled)} × {plain(dim.weight)} / {plain(dim.full_points)}"
+            text += (
+                f", 权重 {plain(dim.weight)}: {_shown(dim.rescaled)} × {plain(dim.weight)} / {plain(dim.full_points)}"
+            )
         add(text + f" → 计入 {_shown(dim.contribution)}")
     add(f"  基础分合计 {_shown(result.base)}")
     if result.adjustments:
@@ -61,7 +65,7 @@ def explain_text(result: Result) -> str:
                 if item.applied:
                     add(f"    {item.title}: {_shown(item.points)}  {item.detail}")
     add("")
-    add(f"四、总分: {_shown(result.total_exact, 6)} → 四舍五入保留 {result.precision} 位 = {plain(result.total)}")
+    add(f"四、总分: {_shown(result.total_exact, 6)} → 四舍五入保留 {result.precision} 位 = {result.total}")
     add("")
     add("五、一票否决")
     if not result.vetoes:
@@ -90,5 +94,5 @@ def explain_text(result: Result) -> str:
         add("")
         add("七、计算结果")
         for output in result.outputs:
-            add(f"  {output.title}: {'—' if output.value is None else plain(output.value)}")
+            add(f"  {output.title}: {'—' if output.value is None else output.value}")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from .decimals import ARITHMETIC, round_half_up
 from .errors import ExpressionError, UndefinedValue
@@ -158,8 +159,9 @@ class Expression:
     text: str
     root: Node
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
+        """Every name the expression reads (computed once: scoring asks per unit)."""
         return names_in(self.root)
 
 
@@ -267,8 +269,7 @@ class _Parser:
     def _Call(self, n: ast.Call, col: int) -> Node:
         if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
             raise ExpressionError(
-                f"'{self._segment(n.func)}' is not a function of this language "
-                f"(only {', '.join(sorted(FUNCTIONS))})",
+                f"'{self._segment(n.func)}' is not a function of this language (only {', '.join(sorted(FUNCTIONS))})",
                 col,
             )
         if n.keywords:

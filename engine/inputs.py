@@ -99,8 +99,15 @@ def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:
     """The normalized input of a submission, or InputError listing every problem."""
     if not isinstance(data, dict):
         raise InputError(
-            [InputProblem(code="invalid_type", field="", message="a submission is an object of input values",
-                          expected="an object", got=type(data).__name__)]
+            [
+                InputProblem(
+                    code="invalid_type",
+                    field="",
+                    message="a submission is an object of input values",
+                    expected="an object",
+                    got=type(data).__name__,
+                )
+            ]
         )
     problems: list[InputProblem] = []
     values: dict[str, Any] = {}
@@ -119,8 +126,13 @@ def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:
     for name in data:
         if name not in ruleset.inputs:
             problems.append(
-                InputProblem(code="unknown_input", field=str(name), message="is not an input of this ruleset",
-                             expected="one of the ruleset's inputs", got=_shown(data[name]))
+                InputProblem(
+                    code="unknown_input",
+                    field=str(name),
+                    message="is not an input of this ruleset",
+                    expected="one of the ruleset's inputs",
+                    got=_shown(data[name]),
+                )
             )
     if problems:
         raise InputError(problems)

@@ -46,8 +46,14 @@ def parse_document(text: str, name: str = "ruleset") -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RulesetError([RulesetProblem(path=name, message=f"not valid YAML or JSON{where}: "
-                                           f"{getattr(error, 'problem', None) or error}")]) from None
+        raise RulesetError(
+            [
+                RulesetProblem(
+                    path=name,
+                    message=f"not valid YAML or JSON{where}: {getattr(error, 'problem', None) or error}",
+                )
+            ]
+        ) from None
 
 
 def path_of(location: tuple) -> str:
@@ -56,9 +62,18 @@ def path_of(location: tuple) -> str:
     for part in location:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in ("str", "GradeCap", "ClassWeights", "decimal", "function-after[_parse_expression(), Expression]"):
-            continue
-        elif isinstance(part, str) and ("[" in part and "]" in part and "'" in part or part.startswith("literal[")):
+        elif (
+            part
+            in (
+                "str",
+                "GradeCap",
+                "ClassWeights",
+                "decimal",
+                "function-after[_parse_expression(), Expression]",
+            )
+            or isinstance(part, str)
+            and ("[" in part and "]" in part and "'" in part or part.startswith("literal["))
+        ):
             continue
         else:
             text += ("." if text else "") + str(part)

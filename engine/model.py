@@ -164,9 +164,7 @@ class Score(Element):
     def _exactly_one(self) -> Score:
         given = [name for name in METHODS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(
-                f"give exactly one scoring method of {', '.join(METHODS)} (got {len(given)})"
-            )
+            raise ValueError(f"give exactly one scoring method of {', '.join(METHODS)} (got {len(given)})")
         return self
 
     @property

@@ -16,7 +16,7 @@ from typing import Any
 from .compiler import CompiledRuleset
 from .decimals import ARITHMETIC, ZERO, plain, round_half_up
 from .errors import InputError, InputProblem, UndefinedValue
-from .expressions import NA, UNKNOWN, Expression, Name, evaluate, names_in, walk
+from .expressions import NA, UNKNOWN, Expression, Name, evaluate, walk
 from .inputs import jsonable
 from .matcher import Matcher
 from .model import ClassWeights, Count, Dimension, GradeCap, Indicator, Ruleset
@@ -46,8 +46,13 @@ def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 def _undefined(field: str, path: str, error: UndefinedValue) -> InputError:
     where = f" (column {error.column})" if error.column else ""
     return InputError(
-        [InputProblem(code="undefined", field=field,
-                      message=f"{path} divides by zero{where}; the ruleset must guard it")]
+        [
+            InputProblem(
+                code="undefined",
+                field=field,
+                message=f"{path} divides by zero{where}; the ruleset must guard it",
+            )
+        ]
     )
 
 
@@ -74,44 +79,38 @@ class Context:
         return MatchedRule(
             rule_id=rule_id,
             condition=condition.expression.text,
-            values=_shown(env, names_in(condition.expression.root)),
+            values=_shown(env, condition.expression.names),
         )
 
     def number(self, expression: Expression, field: str, path: str) -> Decimal:
         try:
-            value = evaluate(expression.root, self.values)
+            return _as_number(evaluate(expression.root, self.values))
         except UndefinedValue as error:
             raise _undefined(field, path, error) from None
-        return Decimal(int(value)) if isinstance(value, bool) else value
 
 
 # ---------------------------------------------------------------- indicators
 
 
-def _indicator_inputs(indicator: Indicator) -> frozenset[str]:
-    score = indicator.score
-    expressions = [band.when for band in score.bands or () if band.when is not None]
-    for method in ("check", "formula"):
-        if getattr(score, method) is not None:
-            expressions.append(getattr(score, method))
-    for method in ("linear", "deduct", "award"):
-        if getattr(score, method) is not None:
-            expressions.append(getattr(score, method).of)
-    names: set[str] = set()
-    for expression in expressions:
-        names |= expression.names
-    return frozenset(names)
-
-
 def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, path: str) -> IndicatorResult:
-    reads = _indicator_inputs(indicator)
+    reads = ctx.compiled.indicator_inputs[indicator.id]
     values = _shown(ctx.values, reads)
-    common = {"id": indicator.id, "title": indicator.title, "dimension": dimension.id,
-              "full_points": indicator.points, "method": indicator.score.method, "values": values}
+    common = {
+        "id": indicator.id,
+        "title": indicator.title,
+        "dimension": dimension.id,
+        "full_points": indicator.points,
+        "method": indicator.score.method,
+        "values": values,
+    }
     na = sorted(name for name in reads if ctx.values.get(name) is NA)
     if na:
-        return IndicatorResult(**common, points=None, status="na",
-                               detail=f"不适用: {', '.join(na)} 为 NA, 不计入本维度 (按缺项折算)")
+        return IndicatorResult(
+            **common,
+            points=None,
+            status="na",
+            detail=f"不适用: {', '.join(na)} 为 NA, 不计入本维度 (按缺项折算)",
+        )
     score = indicator.score
     full = indicator.points
     if score.bands is not None:
@@ -126,11 +125,16 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
-        fraction = _clamp(ARITHMETIC.divide(value - linear.zero_at, linear.full_at - linear.zero_at),
-                          ZERO, Decimal(1))
+        fraction = _clamp(
+            ARITHMETIC.divide(value - linear.zero_at, linear.full_at - linear.zero_at),
+            ZERO,
+            Decimal(1),
+        )
         points = ARITHMETIC.multiply(full, fraction)
-        detail = (f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
-                  f"{plain(linear.full_at)} 得满分 → {plain(points)}分")
+        detail = (
+            f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
+            f"{plain(linear.full_at)} 得满分 → {plain(points)}分"
+        )
         return IndicatorResult(**common, points=points, status="scored", detail=detail)
     if score.formula is not None:
         value = ctx.number(score.formula, indicator.id, f"{path}.formula")
@@ -144,10 +148,16 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
     change = ARITHMETIC.multiply(units, count.points)
     if method == "deduct":
         points = _clamp(full - change, ZERO, full)
-        detail = f"扣分: {described}, 每{_per(count)}扣{plain(count.points)}分 → {plain(full)} - {plain(change)}, 扣完为止 → {plain(points)}分"
+        detail = (
+            f"扣分: {described}, 每{_per(count)}扣{plain(count.points)}分"
+            f" → {plain(full)} - {plain(change)}, 扣完为止 → {plain(points)}分"
+        )
     else:
         points = _clamp(change, ZERO, full)
-        detail = f"加分: {described}, 每{_per(count)}得{plain(count.points)}分 → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
+        detail = (
+            f"加分: {described}, 每{_per(count)}得{plain(count.points)}分"
+            f" → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
+        )
     return IndicatorResult(**common, points=points, status="scored", detail=detail)
 
 
@@ -174,15 +184,20 @@ def count_units(count: Count, value: Decimal) -> tuple[Decimal, str]:
 
 def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
     bands = indicator.score.bands or []
-    for index, band in enumerate(bands):
+    for index, (band, rule_id) in enumerate(zip(bands, ctx.compiled.band_rules[indicator.id], strict=True)):
         if band.is_else:
             detail = f"第{index + 1}档(其余情况) → {plain(band.value)}分"
             return IndicatorResult(**common, points=band.value, status="scored", band=index, detail=detail)
-        rule_id = f"band.{indicator.id}.{index}"
         if rule_id in ctx.fired:
             detail = f"第{index + 1}档: {band.when.text} 成立 → {plain(band.value)}分"
-            return IndicatorResult(**common, points=band.value, status="scored", band=index,
-                                   rule=ctx.matched(rule_id), detail=detail)
+            return IndicatorResult(
+                **common,
+                points=band.value,
+                status="scored",
+                band=index,
+                rule=ctx.matched(rule_id),
+                detail=detail,
+            )
     return IndicatorResult(**common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分")
 
 
@@ -196,10 +211,19 @@ def _weight(ctx: Context, dimension: Dimension) -> Decimal | None:
 
 
 def score_dimension(ctx: Context, dimension: Dimension, indicators: list[IndicatorResult]) -> DimensionResult:
-    applicable = [(ind, res) for ind, res in zip(dimension.indicators, indicators, strict=True) if res.points is not None]
+    applicable = [
+        (ind, res) for ind, res in zip(dimension.indicators, indicators, strict=True) if res.points is not None
+    ]
     if not applicable:
-        raise InputError([InputProblem(code="all_na", field=dimension.id,
-                                       message=f"every indicator of {dimension.title} is not applicable")])
+        raise InputError(
+            [
+                InputProblem(
+                    code="all_na",
+                    field=dimension.id,
+                    message=f"every indicator of {dimension.title} is not applicable",
+                )
+            ]
+        )
     points = sum((res.points for _, res in applicable), ZERO)
     applicable_full = sum((ind.points for ind, _ in applicable), ZERO)
     full = dimension.full_points
@@ -212,8 +236,14 @@ def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Indicat
     weight = _weight(ctx, dimension)
     contribution = rescaled if weight is None else ARITHMETIC.divide(ARITHMETIC.multiply(weight, rescaled), full)
     return DimensionResult(
-        id=dimension.id, title=dimension.title, full_points=full, weight=weight, points=points,
-        applicable_full_points=applicable_full, rescaled=rescaled, contribution=contribution,
+        id=dimension.id,
+        title=dimension.title,
+        full_points=full,
+        weight=weight,
+        points=points,
+        applicable_full_points=applicable_full,
+        rescaled=rescaled,
+        contribution=contribution,
         na_indicators=[res.id for res in indicators if res.points is None],
     )
 
@@ -239,14 +269,31 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                     points = ARITHMETIC.multiply(item.points, value)
                     applied = points != 0
                     detail = f"{item.per} = {plain(value)} × {plain(item.points)}分 → {plain(points)}分"
-            items.append(AdjustmentItemResult(id=item.id, title=item.title, points=points, applied=applied,
-                                              detail=detail, rule=rule))
+            items.append(
+                AdjustmentItemResult(
+                    id=item.id,
+                    title=item.title,
+                    points=points,
+                    applied=applied,
+                    detail=detail,
+                    rule=rule,
+                )
+            )
         raw = sum((i.points for i in items), ZERO)
         applied_sum = raw
         if group.cap is not None:
             applied_sum = min(raw, group.cap) if group.cap >= 0 else max(raw, group.cap)
-        groups.append(AdjustmentGroupResult(id=group.id, title=group.title, cap=group.cap, raw=raw,
-                                            applied=applied_sum, capped=applied_sum != raw, items=items))
+        groups.append(
+            AdjustmentGroupResult(
+                id=group.id,
+                title=group.title,
+                cap=group.cap,
+                raw=raw,
+                applied=applied_sum,
+                capped=applied_sum != raw,
+                items=items,
+            )
+        )
     return groups
 
 
@@ -282,9 +329,14 @@ def veto_results(ctx: Context) -> list[VetoResult]:
 
     decisive = max(held, key=strength) if held else None
     return [
-        VetoResult(id=veto.id, title=veto.title, effect=veto.effect_name,
-                   cap=veto.effect.cap if isinstance(veto.effect, GradeCap) else None,
-                   decisive=veto is decisive, rule=ctx.matched(f"veto.{veto.id}"))
+        VetoResult(
+            id=veto.id,
+            title=veto.title,
+            effect=veto.effect_name,
+            cap=veto.effect.cap if isinstance(veto.effect, GradeCap) else None,
+            decisive=veto is decisive,
+            rule=ctx.matched(f"veto.{veto.id}"),
+        )
         for veto in held
     ]
 
@@ -309,8 +361,16 @@ def decide_grade(ruleset: Ruleset, total: Decimal, fired: frozenset[str], vetoes
         reached, failed = eligible[index]
         missing = None if reached or grade.min is None else grade.min - total
         blocking = [v.id for v in vetoes if _veto_blocks(ruleset, v, index)]
-        reasons.append(GradeNotReached(id=grade.id, title=grade.title, min=grade.min, points_missing=missing,
-                                       failed_requires=failed, vetoed_by=blocking))
+        reasons.append(
+            GradeNotReached(
+                id=grade.id,
+                title=grade.title,
+                min=grade.min,
+                points_missing=missing,
+                failed_requires=failed,
+                vetoed_by=blocking,
+            )
+        )
     return final, natural, reasons
 
 
@@ -342,8 +402,10 @@ def score_values(
     dimensions: list[DimensionResult] = []
     problems: list[InputProblem] = []
     for d, dimension in enumerate(ruleset.dimensions):
-        results = [score_indicator(ctx, dimension, ind, f"dimensions[{d}].indicators[{i}].score")
-                   for i, ind in enumerate(dimension.indicators)]
+        results = [
+            score_indicator(ctx, dimension, ind, f"dimensions[{d}].indicators[{i}].score")
+            for i, ind in enumerate(dimension.indicators)
+        ]
         indicators.extend(results)
         try:
             dimensions.append(score_dimension(ctx, dimension, results))
@@ -389,19 +451,32 @@ def _check_consistency(ctx: Context) -> None:
     for index, rule in enumerate(ctx.ruleset.consistency):
         if f"consistency.{index}" in ctx.fired:
             first = _first_name(rule.must, ctx.ruleset)
-            problems.append(InputProblem(
-                code="inconsistent", field=first, message=f"{rule.title} ({rule.must.text})",
-                expected=rule.must.text, got=str(_shown(ctx.values, rule.must.names)),
-            ))
+            problems.append(
+                InputProblem(
+                    code="inconsistent",
+                    field=first,
+                    message=f"{rule.title} ({rule.must.text})",
+                    expected=rule.must.text,
+                    got=str(_shown(ctx.values, rule.must.names)),
+                )
+            )
     if problems:
         raise InputError(problems)
 
 
 def _first_name(expression: Expression, ruleset: Ruleset) -> str:
     """The first input an expression names, in reading order."""
-    found = [(node.column, node.id) for node in walk(expression.root)
-             if isinstance(node, Name) and node.id in ruleset.inputs]
+    found = [
+        (node.column, node.id) for node in walk(expression.root) if isinstance(node, Name) and node.id in ruleset.inputs
+    ]
     return min(found)[1] if found else ""
+
+
+def _as_number(value) -> Decimal | None:
+    """An output's value: unknown (it read an "NA") becomes None, true/false 1/0."""
+    if value is NA or value is UNKNOWN:
+        return None
+    return Decimal(int(value)) if isinstance(value, bool) else value
 
 
 def compute_outputs(ruleset: Ruleset, scored: dict[str, Any], grade_id: str | None) -> list[OutputResult]:
@@ -413,11 +488,14 @@ def compute_outputs(ruleset: Ruleset, scored: dict[str, Any], grade_id: str | No
             value = evaluate(output.formula.root, env)
         except UndefinedValue as error:
             raise _undefined(name, f"outputs.{name}.formula", error) from None
-        if value is NA or value is UNKNOWN:
-            exact = None
-        else:
-            exact = Decimal(int(value)) if isinstance(value, bool) else value
+        exact = _as_number(value)
         env[name] = NA if exact is None else exact
-        outputs.append(OutputResult(id=name, title=output.title, exact=exact,
-                                    value=None if exact is None else round_half_up(exact, ruleset.precision)))
+        outputs.append(
+            OutputResult(
+                id=name,
+                title=output.title,
+                exact=exact,
+                value=None if exact is None else round_half_up(exact, ruleset.precision),
+            )
+        )
     return outputs

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .errors import RulesetProblem
 from .expressions import (
+    And,
     Arithmetic,
     Boolean,
     Call,
@@ -25,9 +26,8 @@ from .expressions import (
     Node,
     Not,
     Number,
-    String,
-    And,
     Or,
+    String,
 )
 from .model import ClassWeights, Count, GradeCap, Ruleset
 
@@ -138,7 +138,7 @@ def _check_compare(node: Compare, scope: Scope) -> None:
     if node.op in ("==", "!=") and (_is_na(node.left) or _is_na(node.right)):
         other = node.right if _is_na(node.left) else node.left
         if not isinstance(other, Name):
-            raise _Problem("only an input can be compared with \"NA\"", node.column)
+            raise _Problem('only an input can be compared with "NA"', node.column)
         if not infer(other, scope).may_be_na:
             raise _Problem(f"'{other.id}' can never be \"NA\" (it is not na_allowed)", node.column)
         return
@@ -151,9 +151,7 @@ def _check_compare(node: Compare, scope: Scope) -> None:
             raise _Problem(f"'{node.op}' compares numbers, not text", node.column)
 
 
-def _check_equality(
-    left: Type, left_node: Node, right_node: Node, scope: Scope, right: Type | None = None
-) -> None:
+def _check_equality(left: Type, left_node: Node, right_node: Node, scope: Scope, right: Type | None = None) -> None:
     right = right or infer(right_node, scope)
     numeric = {"number", "boolean"}
     if (left.kind in numeric) != (right.kind in numeric):
@@ -161,8 +159,7 @@ def _check_equality(
     for typed, other in ((left, right_node), (right, left_node)):
         if typed.choices is not None and isinstance(other, String) and other.value not in typed.choices:
             raise _Problem(
-                f"'{other.value}' is not a choice of {typed.source} "
-                f"({', '.join(sorted(typed.choices))})",
+                f"'{other.value}' is not a choice of {typed.source} ({', '.join(sorted(typed.choices))})",
                 other.column,
             )
 
@@ -233,7 +230,10 @@ class SemanticChecker:
         first: dict[str, int] = {}
         for index, value in enumerate(values):
             if value in first:
-                self.add(pattern.format(index), f"'{value}' is already used at {pattern.format(first[value])}")
+                self.add(
+                    pattern.format(index),
+                    f"'{value}' is already used at {pattern.format(first[value])}",
+                )
             first.setdefault(value, index)
 
     def _input_scope(self) -> Scope:
@@ -320,7 +320,10 @@ class SemanticChecker:
                 if band.when is not None:
                     self._expression(band.when, inputs, f"{base}.bands[{b}].when", "boolean")
                 if band.value > ind.points:
-                    self.add(f"{base}.bands[{b}]", f"gives {band.value} points, above the indicator's {ind.points}")
+                    self.add(
+                        f"{base}.bands[{b}]",
+                        f"gives {band.value} points, above the indicator's {ind.points}",
+                    )
         elif score.check is not None:
             self._expression(score.check, inputs, f"{base}.check", "boolean")
         elif score.formula is not None:
@@ -387,7 +390,10 @@ class SemanticChecker:
             seen.add(quota.grade)
             for t, name in enumerate(quota.tie_break):
                 if name not in tie_names:
-                    self.add(f"quotas[{q}].tie_break[{t}]", f"'{name}' is not a dimension, indicator or input")
+                    self.add(
+                        f"quotas[{q}].tie_break[{t}]",
+                        f"'{name}' is not a dimension, indicator or input",
+                    )
                 elif name in self.rs.inputs and not self.rs.inputs[name].numeric:
                     self.add(f"quotas[{q}].tie_break[{t}]", f"'{name}' is not a number input")
 

@@ -50,9 +50,13 @@ def run_case(ruleset: LoadedRuleset, case: TestCase) -> CaseOutcome:
         reported = {(p.field, p.code) for p in error.problems}
         for wanted in expect.errors:
             if (wanted.field, wanted.code) not in reported:
-                outcome.mismatches.append(Mismatch(
-                    "errors", f"{wanted.field}: {wanted.code}",
-                    "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none"))
+                outcome.mismatches.append(
+                    Mismatch(
+                        "errors",
+                        f"{wanted.field}: {wanted.code}",
+                        "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none",
+                    )
+                )
         return outcome
     if expect.errors is not None:
         wanted = ", ".join(f"{e.field}: {e.code}" for e in expect.errors)
@@ -87,13 +91,23 @@ def compare(expect: Expectation, result: Result, precision: int) -> list[Mismatc
             if actual is not None:
                 found.append(Mismatch(f"indicators.{ind_id}", "NA", _number(actual, precision)))
         elif not _same(value, actual, precision):
-            found.append(Mismatch(f"indicators.{ind_id}", _number(value, precision),
-                                  "NA" if actual is None else _number(actual, precision)))
+            found.append(
+                Mismatch(
+                    f"indicators.{ind_id}",
+                    _number(value, precision),
+                    "NA" if actual is None else _number(actual, precision),
+                )
+            )
     outputs = {o.id: o.exact for o in result.outputs}
     for out_id, value in (expect.outputs or {}).items():
         if not _same(value, outputs.get(out_id), precision):
-            found.append(Mismatch(f"outputs.{out_id}", _number(value, precision),
-                                  _number(outputs.get(out_id), precision)))
+            found.append(
+                Mismatch(
+                    f"outputs.{out_id}",
+                    _number(value, precision),
+                    _number(outputs.get(out_id), precision),
+                )
+            )
     return found
 
 

@@ -25,9 +25,18 @@ BASE = {
             "id": "main",
             "title": "主维度",
             "indicators": [
-                {"id": "level", "title": "水平", "points": 10,
-                 "score": {"bands": [{"when": "x >= 80", "points": 10}, {"when": "x >= 60", "points": 6},
-                                     {"else": 0}]}},
+                {
+                    "id": "level",
+                    "title": "水平",
+                    "points": 10,
+                    "score": {
+                        "bands": [
+                            {"when": "x >= 80", "points": 10},
+                            {"when": "x >= 60", "points": 6},
+                            {"else": 0},
+                        ]
+                    },
+                },
             ],
         }
     ],

@@ -45,7 +45,10 @@ def test_test_command_passes_on_shipped_rulesets():
 def test_test_command_shows_expected_and_actual_and_fails(tmp_path):
     text = (ROOT / "rulesets" / "village-branch-stars.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "broken.yaml"
-    broken.write_text(text.replace("expect: {total: 97, grade: four", "expect: {total: 96, grade: four"), encoding="utf-8")
+    broken.write_text(
+        text.replace("expect: {total: 97, grade: four", "expect: {total: 96, grade: four"),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["test", str(broken)])
     assert result.exit_code == 1
     assert "total: expected 96, got 97" in result.output
@@ -53,14 +56,42 @@ def test_test_command_shows_expected_and_actual_and_fails(tmp_path):
 
 def test_check_reports_range_and_warnings(tmp_path):
     ruleset = tmp_path / "gappy.yaml"
-    ruleset.write_text(json.dumps({
-        "kaoping": 1, "id": "gappy", "title": "有缺口",
-        "inputs": {"x": {"type": "integer", "title": "X", "min": 0, "max": 100}},
-        "dimensions": [{"id": "d", "title": "D", "indicators": [{"id": "i", "title": "I", "points": 10, "score": {
-            "bands": [{"when": "x >= 80", "points": 10}, {"when": "x >= 90", "points": 8},
-                      {"when": "x >= 20 and x < 50", "points": 5}]}}]}],
-        "grades": [{"id": "top", "title": "顶", "min": 20}, {"id": "rest", "title": "其余"}],
-    }, ensure_ascii=False), encoding="utf-8")
+    ruleset.write_text(
+        json.dumps(
+            {
+                "kaoping": 1,
+                "id": "gappy",
+                "title": "有缺口",
+                "inputs": {"x": {"type": "integer", "title": "X", "min": 0, "max": 100}},
+                "dimensions": [
+                    {
+                        "id": "d",
+                        "title": "D",
+                        "indicators": [
+                            {
+                                "id": "i",
+                                "title": "I",
+                                "points": 10,
+                                "score": {
+                                    "bands": [
+                                        {"when": "x >= 80", "points": 10},
+                                        {"when": "x >= 90", "points": 8},
+                                        {"when": "x >= 20 and x < 50", "points": 5},
+                                    ]
+                                },
+                            }
+                        ],
+                    }
+                ],
+                "grades": [
+                    {"id": "top", "title": "顶", "min": 20},
+                    {"id": "rest", "title": "其余"},
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["check", str(ruleset)])
     assert result.exit_code == 0, result.output
     assert "reachable total: 0 to 10" in result.output

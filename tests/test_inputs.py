@@ -13,15 +13,17 @@ from .conftest import build
 
 @pytest.fixture(scope="module")
 def typed():
-    return build(inputs={
-        "x": {"type": "number", "title": "X", "min": 0, "max": 100},
-        "n": {"type": "integer", "title": "N", "min": 0},
-        "flag": {"type": "boolean", "title": "F"},
-        "rating": {"type": "choice", "title": "R", "choices": ["好", "差"]},
-        "note": {"type": "text", "title": "备注", "required": False},
-        "opt": {"type": "number", "title": "O", "required": False, "default": 3},
-        "rate": {"type": "number", "title": "率", "na_allowed": True},
-    })
+    return build(
+        inputs={
+            "x": {"type": "number", "title": "X", "min": 0, "max": 100},
+            "n": {"type": "integer", "title": "N", "min": 0},
+            "flag": {"type": "boolean", "title": "F"},
+            "rating": {"type": "choice", "title": "R", "choices": ["好", "差"]},
+            "note": {"type": "text", "title": "备注", "required": False},
+            "opt": {"type": "number", "title": "O", "required": False, "default": 3},
+            "rate": {"type": "number", "title": "率", "na_allowed": True},
+        }
+    )
 
 
 GOOD = {"x": 50, "n": 2, "flag": True, "rating": "好", "rate": 0.5}
@@ -36,16 +38,30 @@ def codes(model, data):
 def test_every_problem_is_listed_at_once(typed):
     bad = {"x": "12", "n": 3.5, "flag": "yes", "rating": "中", "rate": "NA", "extra": 1}
     found = codes(typed.model, {**bad, "x": "12"})
-    assert found == {("x", "invalid_type"), ("n", "invalid_type"), ("flag", "invalid_type"),
-                     ("rating", "not_a_choice"), ("extra", "unknown_input")}
+    assert found == {
+        ("x", "invalid_type"),
+        ("n", "invalid_type"),
+        ("flag", "invalid_type"),
+        ("rating", "not_a_choice"),
+        ("extra", "unknown_input"),
+    }
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("x", 101, "out_of_range"), ("x", -1, "out_of_range"), ("x", float("nan"), "invalid_type"),
-    ("x", float("inf"), "invalid_type"), ("x", True, "invalid_type"), ("x", "NA", "na_not_allowed"),
-    ("n", Decimal("2.5"), "invalid_type"), ("flag", 1, "invalid_type"), ("rating", 1, "invalid_type"),
-    ("x", Decimal("12.3456789012345678"), "invalid_type"),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("x", 101, "out_of_range"),
+        ("x", -1, "out_of_range"),
+        ("x", float("nan"), "invalid_type"),
+        ("x", float("inf"), "invalid_type"),
+        ("x", True, "invalid_type"),
+        ("x", "NA", "na_not_allowed"),
+        ("n", Decimal("2.5"), "invalid_type"),
+        ("flag", 1, "invalid_type"),
+        ("rating", 1, "invalid_type"),
+        ("x", Decimal("12.3456789012345678"), "invalid_type"),
+    ],
+)
 def test_each_kind_of_bad_value(typed, field, value, code):
     assert codes(typed.model, {**GOOD, field: value}) == {(field, code)}
 

@@ -63,7 +63,10 @@ def test_same_submission_gives_the_identical_result(village, data):
 @st.composite
 def band_ruleset(draw):
     thresholds = sorted(draw(st.lists(decimals, min_size=1, max_size=5, unique=True)), reverse=True)
-    points = sorted(draw(st.lists(st.integers(0, 10), min_size=len(thresholds), max_size=len(thresholds))), reverse=True)
+    points = sorted(
+        draw(st.lists(st.integers(0, 10), min_size=len(thresholds), max_size=len(thresholds))),
+        reverse=True,
+    )
     ops = draw(st.lists(st.sampled_from([">=", ">"]), min_size=len(thresholds), max_size=len(thresholds)))
     bands = [{"when": f"x {op} {t}", "points": p} for op, t, p in zip(ops, thresholds, points, strict=True)]
     if draw(st.booleans()):
@@ -99,8 +102,11 @@ def atoms():
         st.builds(lambda o, n: f"{n} {o} b", op, number),
         st.builds(lambda o: f"a {o} b", op),
         st.builds(lambda v: f"c == '{v}'", st.sampled_from(["好", "较好", "差"])),
-        st.builds(lambda vs, neg: f"c {'not in' if neg else 'in'} {vs}",
-                  st.lists(st.sampled_from(["好", "较好", "差"]), min_size=1, max_size=3), st.booleans()),
+        st.builds(
+            lambda vs, neg: f"c {'not in' if neg else 'in'} {vs}",
+            st.lists(st.sampled_from(["好", "较好", "差"]), min_size=1, max_size=3),
+            st.booleans(),
+        ),
         st.sampled_from(["f", "not f", "a == 'NA'", "c != 'NA'", "f == 'NA'", "true", "false"]),
         st.builds(lambda o, n: f"a * 2 - b {o} {n}", op, number),
         st.builds(lambda n: f"(a if f else b) > {n}", number),
@@ -120,24 +126,36 @@ conditions = st.recursive(
     max_leaves=6,
 )
 
-values = st.fixed_dictionaries({
-    "a": st.one_of(st.just("NA"), st.decimals(min_value=-5, max_value=5, places=1)),
-    "b": st.integers(0, 5),
-    "c": st.sampled_from(["NA", "好", "较好", "差"]),
-    "f": st.sampled_from(["NA", True, False]),
-})
+values = st.fixed_dictionaries(
+    {
+        "a": st.one_of(st.just("NA"), st.decimals(min_value=-5, max_value=5, places=1)),
+        "b": st.integers(0, 5),
+        "c": st.sampled_from(["NA", "好", "较好", "差"]),
+        "f": st.sampled_from(["NA", True, False]),
+    }
+)
 
 
 @settings(max_examples=250, deadline=None)
-@given(texts=st.lists(conditions, min_size=1, max_size=4), units=st.lists(values, min_size=1, max_size=4))
+@given(
+    texts=st.lists(conditions, min_size=1, max_size=4),
+    units=st.lists(values, min_size=1, max_size=4),
+)
 def test_durable_rules_firings_equal_direct_evaluation(texts, units):
     data = ruleset_dict(inputs=RANDOM_INPUTS)
     data["dimensions"][0]["indicators"] = [
-        {"id": "i", "title": "i", "points": 10,
-         "score": {"bands": [{"when": text, "points": 10} for text in texts]}},
+        {
+            "id": "i",
+            "title": "i",
+            "points": 10,
+            "score": {"bands": [{"when": text, "points": 10} for text in texts]},
+        },
     ]
     data["vetoes"] = [{"id": f"v{n}", "title": "v", "when": text, "effect": "lowest"} for n, text in enumerate(texts)]
-    data["grades"] = [{"id": "g", "title": "g", "min": 1, "requires": texts}, {"id": "h", "title": "h"}]
+    data["grades"] = [
+        {"id": "g", "title": "g", "min": 1, "requires": texts},
+        {"id": "h", "title": "h"},
+    ]
     rs = build_from(data)
     for unit in units:
         env = validate_input(rs.model, unit)

@@ -5,7 +5,7 @@ import pytest
 from engine import RulesetError
 from engine.loader import load_text
 
-from .conftest import build, ruleset_dict, build_from
+from .conftest import build, build_from, ruleset_dict
 
 
 def problems_of(**changes):
@@ -15,8 +15,13 @@ def problems_of(**changes):
 
 
 def indicator(when="x >= 80", **extra):
-    return {"id": "level", "title": "水平", "points": 10,
-            "score": {"bands": [{"when": when, "points": 10}, {"else": 0}]}, **extra}
+    return {
+        "id": "level",
+        "title": "水平",
+        "points": 10,
+        "score": {"bands": [{"when": when, "points": 10}, {"else": 0}]},
+        **extra,
+    }
 
 
 def dims(*indicators):
@@ -37,11 +42,16 @@ def test_undeclared_name_gives_path_and_column():
 
 
 def test_choice_compared_with_value_outside_its_choices():
-    inputs = {"x": {"type": "number", "title": "X"},
-              "rating": {"type": "choice", "title": "评价", "choices": ["好", "差"]}}
+    inputs = {
+        "x": {"type": "number", "title": "X"},
+        "rating": {"type": "choice", "title": "评价", "choices": ["好", "差"]},
+    }
     with pytest.raises(RulesetError) as caught:
-        build(inputs=inputs, dimensions=dims(indicator("rating == '优'")),
-              vetoes=[{"id": "v", "title": "否", "when": "rating in ['差', '很差']", "effect": "lowest"}])
+        build(
+            inputs=inputs,
+            dimensions=dims(indicator("rating == '优'")),
+            vetoes=[{"id": "v", "title": "否", "when": "rating in ['差', '很差']", "effect": "lowest"}],
+        )
     paths = {(p.path, p.column) for p in caught.value.problems}
     assert ("dimensions[0].indicators[0].score.bands[0].when", 11) in paths
     assert ("vetoes[0].when", 17) in paths
@@ -68,8 +78,12 @@ def test_structural_mistakes_are_all_listed_at_once():
     with pytest.raises(RulesetError) as caught:
         build_from(data)
     paths = {p.path for p in caught.value.problems}
-    assert {"title", "dimensions[0].indicators[0].score", "dimensions[0].indicators[1].points",
-            "grades[0].colour"} <= paths
+    assert {
+        "title",
+        "dimensions[0].indicators[0].score",
+        "dimensions[0].indicators[1].points",
+        "grades[0].colour",
+    } <= paths
 
 
 def test_not_yaml_names_the_line():
@@ -79,21 +93,30 @@ def test_not_yaml_names_the_line():
 
 
 def test_reserved_words_cannot_be_ids():
-    inputs = {"total": {"type": "number", "title": "总"}, "x": {"type": "number", "title": "X"},
-              "flag": {"type": "boolean", "title": "F"}}
+    inputs = {
+        "total": {"type": "number", "title": "总"},
+        "x": {"type": "number", "title": "X"},
+        "flag": {"type": "boolean", "title": "F"},
+    }
     problems = problems_of(inputs=inputs)
     assert any(p.path == "inputs.total" for p in problems)
 
 
 def test_na_comparison_needs_na_allowed_input():
     [problem] = problems_of(dimensions=dims(indicator("x == 'NA'")))
-    assert "never be \"NA\"" in problem.message
+    assert 'never be "NA"' in problem.message
 
 
 def test_mixed_weights_and_unknown_veto_cap_and_quota_grade():
     data = ruleset_dict()
-    data["dimensions"].append({"id": "other", "title": "其他", "weight": 40, "indicators": [
-        {"id": "o", "title": "o", "points": 5, "score": {"check": "flag"}}]})
+    data["dimensions"].append(
+        {
+            "id": "other",
+            "title": "其他",
+            "weight": 40,
+            "indicators": [{"id": "o", "title": "o", "points": 5, "score": {"check": "flag"}}],
+        }
+    )
     data["vetoes"] = [{"id": "v", "title": "否", "when": "flag", "effect": {"cap": "gold"}}]
     data["quotas"] = [{"grade": "platinum", "max_share": 0.1}]
     with pytest.raises(RulesetError) as caught:

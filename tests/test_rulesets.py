@@ -15,7 +15,11 @@ CASES = [(path, index) for path in SHIPPED for index in range(len(load_ruleset(p
 
 
 def test_the_three_rulesets_are_shipped():
-    assert {p.stem for p in SHIPPED} >= {"village-branch-stars", "city-county-poverty-appraisal", "village-cadre-pay"}
+    assert {p.stem for p in SHIPPED} >= {
+        "village-branch-stars",
+        "city-county-poverty-appraisal",
+        "village-cadre-pay",
+    }
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

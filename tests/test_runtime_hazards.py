@@ -100,8 +100,12 @@ def test_a_unit_is_split_so_no_fact_reaches_the_engine_limits():
     data = ruleset_dict()
     data["inputs"] = {f"v{n}": {"type": "integer", "title": f"v{n}", "min": 0, "max": 10} for n in range(300)}
     data["dimensions"][0]["indicators"] = [
-        {"id": f"i{n}", "title": f"i{n}", "points": 4,
-         "score": {"bands": [{"when": f"v{n} >= {t}", "points": 4 - b} for b, t in enumerate((8, 5, 2))]}}
+        {
+            "id": f"i{n}",
+            "title": f"i{n}",
+            "points": 4,
+            "score": {"bands": [{"when": f"v{n} >= {t}", "points": 4 - b} for b, t in enumerate((8, 5, 2))]},
+        }
         for n in range(300)
     ]
     rs = build_from(data)
@@ -157,7 +161,15 @@ def test_a_ruleset_is_registered_once_and_old_ones_are_deleted():
     score(first, {"x": 1, "flag": False})
     score(again, {"x": 1, "flag": False})  # same name: no "already registered"
     for n in range(runtime.MAX_LIVE_RULESETS + 5):
-        variant = build_from({**data, "grades": [{"id": "good", "title": "好", "min": n + 1}, {"id": "ok", "title": "一般"}]})
+        variant = build_from(
+            {
+                **data,
+                "grades": [
+                    {"id": "good", "title": "好", "min": n + 1},
+                    {"id": "ok", "title": "一般"},
+                ],
+            }
+        )
         score(variant, {"x": 1, "flag": False})
     assert runtime.live_rulesets() <= runtime.MAX_LIVE_RULESETS
 

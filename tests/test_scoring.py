@@ -7,7 +7,7 @@ import pytest
 from engine import InputError, score
 from engine.decimals import ARITHMETIC
 
-from .conftest import build, ruleset_dict, build_from
+from .conftest import build, build_from, ruleset_dict
 
 D = Decimal
 
@@ -38,26 +38,32 @@ def test_linear_lower_is_better(x, expected):
     assert points_of(rs, x=x) == expected
 
 
-@pytest.mark.parametrize("spec, x, expected", [
-    ({"of": "x", "points": 2}, 3, 4),
-    ({"of": "x", "points": 2}, 7, 0),  # 扣完为止
-    ({"of": "x", "points": 2}, D("2.5"), 5),  # without step the amount itself counts
-    ({"of": "x", "below": 4, "points": 1}, 1, 7),
-    ({"of": "x", "below": 4, "points": 1}, 9, 10),
-    ({"of": "x", "above": 45, "points": 1}, D("47.5"), D("7.5")),
-    ({"of": "x", "below": 100, "step": D("0.1"), "points": 1}, D("99.75"), 8),  # 2 whole steps
-    ({"of": "x", "below": 100, "step": D("0.1"), "points": 1}, D("99.8"), 8),
-])
+@pytest.mark.parametrize(
+    "spec, x, expected",
+    [
+        ({"of": "x", "points": 2}, 3, 4),
+        ({"of": "x", "points": 2}, 7, 0),  # 扣完为止
+        ({"of": "x", "points": 2}, D("2.5"), 5),  # without step the amount itself counts
+        ({"of": "x", "below": 4, "points": 1}, 1, 7),
+        ({"of": "x", "below": 4, "points": 1}, 9, 10),
+        ({"of": "x", "above": 45, "points": 1}, D("47.5"), D("7.5")),
+        ({"of": "x", "below": 100, "step": D("0.1"), "points": 1}, D("99.75"), 8),  # 2 whole steps
+        ({"of": "x", "below": 100, "step": D("0.1"), "points": 1}, D("99.8"), 8),
+    ],
+)
 def test_deduct(spec, x, expected):
     rs = one_indicator({"deduct": spec})
     assert points_of(rs, x=x) == expected
 
 
-@pytest.mark.parametrize("spec, x, expected", [
-    ({"of": "x", "points": 3}, 2, 6),
-    ({"of": "x", "points": 3}, 9, 10),  # at most full points
-    ({"of": "x", "above": 90, "step": 2, "points": 1}, 95, 2),
-])
+@pytest.mark.parametrize(
+    "spec, x, expected",
+    [
+        ({"of": "x", "points": 3}, 2, 6),
+        ({"of": "x", "points": 3}, 9, 10),  # at most full points
+        ({"of": "x", "above": 90, "step": 2, "points": 1}, 95, 2),
+    ],
+)
 def test_award(spec, x, expected):
     rs = one_indicator({"award": spec})
     assert points_of(rs, x=x) == expected
@@ -95,7 +101,12 @@ def test_not_applicable_indicator_rescales_its_dimension():
     data["dimensions"][0]["indicators"] = [
         {"id": "a", "title": "甲", "points": 6, "score": {"check": "flag"}},
         {"id": "b", "title": "乙", "points": 3, "score": {"formula": "x / 10"}},
-        {"id": "c", "title": "丙", "points": 1, "score": {"linear": {"of": "rate", "zero_at": 0, "full_at": 1}}},
+        {
+            "id": "c",
+            "title": "丙",
+            "points": 1,
+            "score": {"linear": {"of": "rate", "zero_at": 0, "full_at": 1}},
+        },
     ]
     rs = build_from(data)
     result = score(rs, {"x": 20, "flag": True, "rate": "NA"})
@@ -106,16 +117,34 @@ def test_not_applicable_indicator_rescales_its_dimension():
     assert dim.contribution == ARITHMETIC.divide(D(80), D(9))
     assert result.total == D("8.89")
     with pytest.raises(InputError) as caught:
-        score(build_from({**data, "dimensions": [{**data["dimensions"][0], "indicators": data["dimensions"][0]["indicators"][2:]}]}),
-              {"x": 1, "flag": True, "rate": "NA"})
+        score(
+            build_from(
+                {
+                    **data,
+                    "dimensions": [
+                        {
+                            **data["dimensions"][0],
+                            "indicators": data["dimensions"][0]["indicators"][2:],
+                        }
+                    ],
+                }
+            ),
+            {"x": 1, "flag": True, "rate": "NA"},
+        )
     assert caught.value.problems[0].code == "all_na"
 
 
 def test_weighted_dimensions():
     data = ruleset_dict()
     data["dimensions"][0]["weight"] = 60
-    data["dimensions"].append({"id": "second", "title": "乙", "weight": 40, "indicators": [
-        {"id": "s", "title": "s", "points": 20, "score": {"check": "flag"}}]})
+    data["dimensions"].append(
+        {
+            "id": "second",
+            "title": "乙",
+            "weight": 40,
+            "indicators": [{"id": "s", "title": "s", "points": 20, "score": {"check": "flag"}}],
+        }
+    )
     rs = build_from(data)
     result = score(rs, {"x": 65, "flag": True})
     assert result.dimension("main").contribution == 36  # 60 * 6 / 10
@@ -127,8 +156,14 @@ def test_class_weights_extension():
     data = ruleset_dict()
     data["inputs"]["region"] = {"type": "choice", "title": "类别", "choices": ["A", "B"]}
     data["dimensions"][0]["weight"] = {"by": "region", "values": {"A": 30, "B": 50}}
-    data["dimensions"].append({"id": "second", "title": "乙", "weight": {"by": "region", "values": {"A": 70, "B": 50}},
-                               "indicators": [{"id": "s", "title": "s", "points": 20, "score": {"check": "flag"}}]})
+    data["dimensions"].append(
+        {
+            "id": "second",
+            "title": "乙",
+            "weight": {"by": "region", "values": {"A": 70, "B": 50}},
+            "indicators": [{"id": "s", "title": "s", "points": 20, "score": {"check": "flag"}}],
+        }
+    )
     rs = build_from(data)
     assert score(rs, {"x": 90, "flag": False, "region": "A"}).total == 30
     assert score(rs, {"x": 90, "flag": False, "region": "B"}).total == 50
@@ -139,10 +174,21 @@ def test_adjustment_caps_and_never_below_zero():
     data["inputs"]["awards"] = {"type": "integer", "title": "奖", "min": 0}
     data["inputs"]["faults"] = {"type": "integer", "title": "错", "min": 0}
     data["adjustments"] = [
-        {"id": "bonus", "title": "加分", "cap": 3, "items": [
-            {"id": "a", "title": "奖", "per": "awards", "points": 2},
-            {"id": "f", "title": "标", "when": "flag", "points": 1}]},
-        {"id": "penalty", "title": "扣分", "cap": -5, "items": [{"id": "p", "title": "错", "per": "faults", "points": -4}]},
+        {
+            "id": "bonus",
+            "title": "加分",
+            "cap": 3,
+            "items": [
+                {"id": "a", "title": "奖", "per": "awards", "points": 2},
+                {"id": "f", "title": "标", "when": "flag", "points": 1},
+            ],
+        },
+        {
+            "id": "penalty",
+            "title": "扣分",
+            "cap": -5,
+            "items": [{"id": "p", "title": "错", "per": "faults", "points": -4}],
+        },
     ]
     rs = build_from(data)
     result = score(rs, {"x": 90, "flag": True, "awards": 2, "faults": 1})
@@ -156,8 +202,12 @@ def test_adjustment_caps_and_never_below_zero():
 
 
 def test_total_rounds_half_up_once_at_the_end():
-    rs = one_indicator({"formula": "x"}, points=100, inputs={"x": {"type": "number", "title": "X"}},
-                       grades=[{"id": "top", "title": "优", "min": 90}, {"id": "rest", "title": "其他"}])
+    rs = one_indicator(
+        {"formula": "x"},
+        points=100,
+        inputs={"x": {"type": "number", "title": "X"}},
+        grades=[{"id": "top", "title": "优", "min": 90}, {"id": "rest", "title": "其他"}],
+    )
     result = score(rs, {"x": D("89.995"), "flag": False})
     assert result.total == D("90.00")
     assert result.total_exact == D("89.995")
@@ -169,8 +219,11 @@ def vetoed(*vetoes, grades=None):
     data = ruleset_dict(vetoes=list(vetoes))
     data["inputs"]["bad"] = {"type": "integer", "title": "问题", "min": 0}
     data["grades"] = grades or [
-        {"id": "a", "title": "甲", "min": 9}, {"id": "b", "title": "乙", "min": 6},
-        {"id": "c", "title": "丙", "min": 3}, {"id": "d", "title": "丁"}]
+        {"id": "a", "title": "甲", "min": 9},
+        {"id": "b", "title": "乙", "min": 6},
+        {"id": "c", "title": "丙", "min": 3},
+        {"id": "d", "title": "丁"},
+    ]
     return build_from(data)
 
 
@@ -181,8 +234,10 @@ def test_vetoes_all_reported_strongest_wins():
         {"id": "low", "title": "最低", "when": "bad > 2", "effect": "lowest"},
         {"id": "out", "title": "取消", "when": "bad > 3", "effect": "disqualify"},
     )
+
     def run(bad):
         return score(rs, {"x": 90, "flag": False, "bad": bad})
+
     assert run(0).grade.id == "a"
     assert run(1).grade.id == "b"
     two = run(2)
@@ -205,8 +260,11 @@ def test_a_cap_never_raises_a_grade():
 
 def test_requires_and_reasons_for_grades_not_reached():
     data = ruleset_dict()
-    data["grades"] = [{"id": "a", "title": "甲", "min": 9, "requires": ["flag", "main >= 9", "total >= 9"]},
-                      {"id": "b", "title": "乙", "min": 5}, {"id": "c", "title": "丙"}]
+    data["grades"] = [
+        {"id": "a", "title": "甲", "min": 9, "requires": ["flag", "main >= 9", "total >= 9"]},
+        {"id": "b", "title": "乙", "min": 5},
+        {"id": "c", "title": "丙"},
+    ]
     rs = build_from(data)
     result = score(rs, {"x": 90, "flag": False})
     assert result.grade.id == "b"
@@ -224,7 +282,10 @@ def test_outputs_in_order_with_grade_and_earlier_outputs():
     data["inputs"]["base_pay"] = {"type": "number", "title": "基本", "min": 0}
     data["outputs"] = {
         "perf": {"title": "绩效", "formula": "base_pay * 0.3 * total / 10"},
-        "annual": {"title": "年度", "formula": "base_pay * 0.7 + perf + (100 if grade == 'good' else 0)"},
+        "annual": {
+            "title": "年度",
+            "formula": "base_pay * 0.7 + perf + (100 if grade == 'good' else 0)",
+        },
     }
     rs = build_from(data)
     result = score(rs, {"x": 65, "flag": False, "base_pay": D("1000.01")})
@@ -259,7 +320,9 @@ def test_explanation_items_add_up_exactly(village):
             continue
         result = score(village, case.input)
         for dim in result.dimensions:
-            assert dim.points == sum(i.points for i in result.indicators if i.dimension == dim.id and i.points is not None)
+            assert dim.points == sum(
+                i.points for i in result.indicators if i.dimension == dim.id and i.points is not None
+            )
         assert result.base == sum(d.contribution for d in result.dimensions)
         for group in result.adjustments:
             assert group.raw == sum(item.points for item in group.items)
