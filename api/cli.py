@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +124,74 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
         typer.echo("no warnings")
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+rulesets_app = typer.Typer(help="Manage the rulesets stored by the service.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(rulesets_app, name="rulesets")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+def _database():
+    from api.db import make_engine, make_sessions, migrate
+    from api.settings import get_settings
+
+    engine = make_engine(get_settings().url)
+    migrate(engine)
+    return make_sessions(engine)
+
+
+def _import(session, target: Path) -> None:
+    from api.admin import import_rulesets
+    from api.problems import ApiProblem
+
+    try:
+        for line in import_rulesets(session, _ruleset_files(target)):
+            typer.echo(line)
+    except RulesetError as error:
+        _fail("ruleset refused:\n" + "\n".join(f"  {p}" for p in error.problems))
+    except ApiProblem as error:
+        _fail(f"{error.problem.title}: {error.problem.detail}")
+
+
+@token_app.command("create")
+def token_create(
+    role: str = typer.Option(..., help="admin, editor, submitter or auditor"),
+    name: str = typer.Option(..., help="who the token is for"),
+) -> None:
+    """Create a token; it is printed once, alone on the last line, and stored only as a hash."""
+    from api.auth import ROLES, create_token
+
+    if role not in ROLES:
+        _fail(f"role must be one of {', '.join(ROLES)}")
+    with _database()() as session:
+        token = create_token(session, name, role)
+    typer.echo(f"token for {name} ({role}); it will not be shown again:")
+    typer.echo(token)
+
+
+@rulesets_app.command("import")
+def rulesets_import(target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them")) -> None:
+    """Store ruleset files: new rulesets, or new published versions of changed ones."""
+    with _database()() as session:
+        _import(session, target)
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    workers: int = typer.Option(1, help="worker processes (use PostgreSQL for more than one)"),
+    load: Path | None = typer.Option(None, exists=True, help="import these ruleset files first"),
+) -> None:
+    """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL)."""
+    import os
+
+    import uvicorn
+
+    sessions = _database()  # migrate once, before any worker starts
+    if load is not None:
+        with sessions() as session:
+            _import(session, load)
+    os.environ["KAOPING_MIGRATE_ON_START"] = "false"
+    uvicorn.run(
+        "api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False, log_level="warning"
+    )

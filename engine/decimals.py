@@ -21,6 +21,19 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=ARITHMETIC)
 
 
+def canonical(value: Decimal) -> Decimal:
+    """One form per number (1.10 -> 1.1, 1E+2 -> 100), so the same value gives the same
+    result whether it was written 1.10 in YAML or read back as 1.1 from storage."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def json_number(value: Decimal) -> int | float:
+    """A decimal as a JSON number; exact for the at most 15 significant digits inputs may have."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def to_decimal(value: int | float | str | Decimal) -> Decimal:
     """Exact decimal of a number as written (floats via their shortest repr)."""
     if isinstance(value, Decimal):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .decimals import plain, to_decimal
+from .decimals import canonical, plain, to_decimal
 from .errors import ExpressionError, InputError, InputProblem
 from .expressions import NA, check_engine_number
 from .model import InputSpec, Ruleset
@@ -90,9 +90,7 @@ def _normalize_number(name: str, spec: InputSpec, value: Any) -> tuple[Any, Inpu
         return None, _problem("invalid_type", name, spec, value, error.message)
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
         return None, _problem("out_of_range", name, spec, value, "is out of range")
-    if spec.type == "integer":
-        number = number.quantize(Decimal(1))
-    return number, None
+    return canonical(number), None
 
 
 def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:

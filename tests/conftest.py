@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,82 @@ def build_from(data: dict):
 @pytest.fixture(scope="session")
 def village():
     return load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml")
+
+
+# ---------------------------------------------------------------- the service
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("KAOPING_TEST_POSTGRES_URL") else [])
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request, tmp_path):
+    from api.settings import Settings
+
+    if request.param == "postgresql":
+        url = os.environ["KAOPING_TEST_POSTGRES_URL"]
+        _reset_postgres(url)
+        return Settings(data_dir=tmp_path, database_url=url)
+    return Settings(data_dir=tmp_path)
+
+
+class Service:
+    """A test client with one token per role."""
+
+    def __init__(self, app):
+        from fastapi.testclient import TestClient
+
+        from api.auth import create_token
+
+        self.app = app
+        self.client = TestClient(app, raise_server_exceptions=False)
+        with app.state.sessions() as session:
+            self.tokens = {
+                role: create_token(session, f"{role}-测试", role)
+                for role in ("admin", "editor", "submitter", "auditor")
+            }
+
+    def headers(self, role: str, **extra) -> dict:
+        return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
+
+    def call(self, method: str, path: str, role: str | None = "admin", **kwargs):
+        headers = kwargs.pop("headers", {})
+        if role:
+            headers = {**self.headers(role), **headers}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def add_ruleset(self, text: str, role: str = "editor"):
+        return self.call("POST", "/rulesets", role, content=text.encode(), headers={"Content-Type": "application/yaml"})
+
+
+@pytest.fixture
+def service(settings):
+    from api.app import create_app
+
+    app = create_app(settings)
+    yield Service(app)
+    app.state.engine.dispose()
+
+
+VILLAGE_TEXT = (ROOT / "rulesets" / "village-branch-stars.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def village_service(service):
+    assert service.add_ruleset(VILLAGE_TEXT).status_code == 201
+    return service
+
+
+def village_submission(**changes) -> dict:
+    data = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))
+    data["data"].update(changes)
+    return data

@@ -1,0 +1,35 @@
+"""The FastAPI application: routes, storage, problems and middleware wired together."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from . import problems
+from .db import make_engine, make_sessions, migrate
+from .middleware import RequestContext, configure_logging
+from .routes import audit, health, rulesets, scores
+from .settings import Settings, get_settings
+
+DESCRIPTION = """kaoping (考评) scores appraisal units against versioned rulesets and keeps every
+score as an append-only, hash-chained record that an auditor can recompute.
+
+Authenticate with `Authorization: Bearer <token>` (tokens come from `kaoping token create`).
+Roles: `admin`, `editor` (rulesets), `submitter` (scores), `auditor` (read, verify).
+Errors are RFC 9457 problem documents listing every problem."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.url)
+    if settings.migrate_on_start:
+        migrate(engine)
+    app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_sessions(engine)
+    problems.install(app)
+    for module in (health, rulesets, scores, audit):
+        app.include_router(module.router)
+    app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    return app

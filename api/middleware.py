@@ -1,0 +1,124 @@
+"""ASGI middleware: body size limit, request id, Server-Timing and one JSON log line per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from .problems import MEDIA_TYPE
+
+log = logging.getLogger("kaoping.access")
+
+
+class JsonFormatter(logging.Formatter):
+    """Structured logs: one JSON object per line, extra fields included."""
+
+    SKIP = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in record.__dict__.items() if k not in self.SKIP})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("kaoping")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+async def _send_problem(send, status: int, title: str, detail: str, request_id: str) -> None:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContext:
+    """Gives each request an id (or keeps X-Request-ID), times it, limits its body."""
+
+    def __init__(self, app, max_body: int, max_upload: int):
+        self.app = app
+        self.max_body = max_body
+        self.max_upload = max_upload
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        request_id = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
+        started = time.perf_counter()
+        limit = self.max_upload if scope["path"].endswith("/batches") else self.max_body
+        status_holder = {"status": 500}
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _send_problem(send, 413, "Body too large", f"the limit is {limit} bytes", request_id)
+            return self._log(scope, 413, started, request_id)
+
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def timed_send(message):
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                elapsed = (time.perf_counter() - started) * 1000
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [
+                    (b"x-request-id", request_id.encode()),
+                    (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
+                ]
+            await send(message)
+
+        scope.setdefault("state", {})["request_id"] = request_id
+        try:
+            await self.app(scope, limited_receive, timed_send)
+        except BodyTooLarge:
+            await _send_problem(send, 413, "Body too large", f"the limit is {limit} bytes", request_id)
+            status_holder["status"] = 413
+        self._log(scope, status_holder["status"], started, request_id)
+
+    @staticmethod
+    def _log(scope, status: int, started: float, request_id: str) -> None:
+        log.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+
+
+class BodyTooLarge(Exception):
+    pass

@@ -1,0 +1,128 @@
+"""Every error as an RFC 9457 problem document listing each problem, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from engine import InputError, RulesetError
+
+log = logging.getLogger("kaoping.api")
+MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemItem(BaseModel):
+    field: str | None = None
+    path: str | None = None
+    code: str | None = None
+    message: str
+    expected: str | None = None
+    got: str | None = None
+    column: int | None = None
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[ProblemItem] = []
+
+
+class ApiProblem(Exception):
+    """Raised by routes and the store; becomes a problem response."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        errors: list[dict] | None = None,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+    ):
+        self.problem = Problem(
+            type=type_, title=title, status=status, detail=detail, errors=[ProblemItem(**e) for e in errors or []]
+        )
+        self.headers = headers
+        super().__init__(title)
+
+
+def respond(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(exclude_none=True), status_code=problem.status, media_type=MEDIA_TYPE, headers=headers
+    )
+
+
+def ruleset_problem(error: RulesetError) -> ApiProblem:
+    return ApiProblem(
+        422,
+        "Invalid ruleset",
+        f"{len(error.problems)} problem(s) in the ruleset",
+        [{"path": p.path, "message": p.message, "column": p.column} for p in error.problems],
+        type_="/problems/invalid-ruleset",
+    )
+
+
+def input_problem(error: InputError) -> ApiProblem:
+    return ApiProblem(
+        422,
+        "Submission refused",
+        f"{len(error.problems)} problem(s) in the submitted data",
+        [p.model_dump() for p in error.problems],
+        type_="/problems/invalid-submission",
+    )
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[0] if loc else "")
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiProblem)
+    async def _api(_request: Request, error: ApiProblem) -> JSONResponse:
+        return respond(error.problem, error.headers)
+
+    @app.exception_handler(RulesetError)
+    async def _ruleset(_request: Request, error: RulesetError) -> JSONResponse:
+        return respond(ruleset_problem(error).problem)
+
+    @app.exception_handler(InputError)
+    async def _input(_request: Request, error: InputError) -> JSONResponse:
+        return respond(input_problem(error).problem)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
+        items = [
+            {
+                "field": "(body)" if e["type"] == "json_invalid" else _location(e["loc"]),
+                "code": e["type"],
+                "message": e["msg"] + (f": {e['ctx']['error']}" if e.get("ctx", {}).get("error") else ""),
+            }
+            for e in error.errors()
+        ]
+        return respond(
+            Problem(
+                title="Invalid request",
+                status=422,
+                detail=f"{len(items)} problem(s) in the request",
+                errors=[ProblemItem(**i) for i in items],
+                type="/problems/invalid-request",
+            )
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return respond(Problem(title=str(error.detail), status=error.status_code), getattr(error, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", extra={"path": request.url.path})
+        return respond(Problem(title="Internal error", status=500, detail="the error was logged"))

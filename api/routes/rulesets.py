@@ -1,0 +1,256 @@
+"""Rulesets and their versions: create, edit as drafts, publish, compare, test, simulate."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from engine import InputError, LoadedRuleset, RulesetError, load_ruleset, score
+from engine.diff import diff_rulesets
+from engine.testing import run_tests
+
+from .. import store
+from ..auth import Actor
+from ..catalog import loaded
+from ..deps import ANYONE, get_session, require
+from ..problems import ApiProblem, ruleset_problem
+from ..schemas import (
+    DiffOut,
+    RulesetDetail,
+    RulesetSummary,
+    SimulatedUnit,
+    SimulationReport,
+    TestCaseOut,
+    TestReport,
+    VersionDetail,
+    VersionSummary,
+)
+
+router = APIRouter(prefix="/rulesets", tags=["rulesets"])
+
+EXAMPLE_YAML = """kaoping: 1
+id: demo-stars
+title: 示例星级评定
+inputs:
+  income: {type: number, title: 集体经济收入, unit: 万元, min: 0}
+dimensions:
+  - id: economy
+    title: 集体经济
+    indicators:
+      - id: income_level
+        title: 收入水平
+        points: 10
+        score: {bands: [{when: "income >= 5", points: 10}, {else: 0}]}
+grades:
+  - {id: good, title: 好, min: 8}
+  - {id: fair, title: 一般}
+"""
+
+RULESET_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "the ruleset as YAML or JSON text (see docs/ruleset-language.md)",
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}, "example": EXAMPLE_YAML},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+async def _read_ruleset(request: Request, version: int | None = None) -> LoadedRuleset:
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiProblem(400, "Body is not UTF-8", "send the ruleset as UTF-8 text") from None
+    if not text.strip():
+        raise ApiProblem(
+            422, "Empty ruleset", "the body holds no ruleset", [{"path": "(body)", "message": "send YAML or JSON text"}]
+        )
+    try:
+        return load_ruleset(text, version=version)
+    except RulesetError as error:
+        raise ruleset_problem(error) from None
+
+
+def _detail(row, session: Session) -> RulesetDetail:
+    versions = [VersionSummary.model_validate(v) for v in store.list_versions(session, row.id)]
+    return RulesetDetail.model_validate({**RulesetSummary.model_validate(row).model_dump(), "versions": versions})
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=RulesetDetail,
+    openapi_extra=RULESET_BODY,
+    summary="Create a ruleset; its version 1 is published",
+)
+async def create_ruleset(
+    request: Request,
+    note: str | None = Query(None, max_length=2000, description="why this ruleset was added"),
+    actor: Actor = Depends(require("editor")),
+    session: Session = Depends(get_session),
+) -> RulesetDetail:
+    ruleset = await _read_ruleset(request, version=1)
+    row = store.create_ruleset(session, ruleset, actor, note)
+    return _detail(row, session)
+
+
+@router.get("", response_model=list[RulesetSummary], summary="List rulesets")
+def list_rulesets(_: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return [RulesetSummary.model_validate(r) for r in store.list_rulesets(session)]
+
+
+@router.get("/{ruleset_id}", response_model=RulesetDetail, summary="A ruleset and its versions")
+def get_ruleset(ruleset_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return _detail(store.get_ruleset(session, ruleset_id), session)
+
+
+@router.post(
+    "/{ruleset_id}/versions",
+    status_code=201,
+    response_model=VersionDetail,
+    openapi_extra=RULESET_BODY,
+    summary="Add a draft version (409 if base_version is not the latest)",
+)
+async def add_version(
+    ruleset_id: str,
+    request: Request,
+    base_version: int | None = Query(None, ge=1, description="the version this edit started from"),
+    note: str | None = Query(None, max_length=2000, description="what changed and why"),
+    actor: Actor = Depends(require("editor")),
+    session: Session = Depends(get_session),
+) -> VersionDetail:
+    store.get_ruleset(session, ruleset_id)
+    ruleset = await _read_ruleset(request)
+    version = store.add_version(session, ruleset_id, ruleset, actor, base_version, note)
+    return _version_detail(session, version)
+
+
+def _version_detail(session: Session, version) -> VersionDetail:
+    row = store.get_ruleset(session, version.ruleset_id)
+    if row.published_version == version.number:
+        status = "published"
+    elif version.published_at is None:
+        status = "draft"
+    else:
+        status = "previous"
+    parsed = loaded(version).model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return VersionDetail.model_validate(
+        {
+            **VersionSummary.model_validate(version).model_dump(),
+            "ruleset_id": version.ruleset_id,
+            "status": status,
+            "text": version.text,
+            "parsed": parsed,
+        }
+    )
+
+
+@router.get(
+    "/{ruleset_id}/versions/{number}",
+    response_model=VersionDetail,
+    summary="A version: the text exactly as written and the parsed form",
+)
+def get_version(
+    ruleset_id: str, number: int, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)
+):
+    return _version_detail(session, store.get_version(session, ruleset_id, number))
+
+
+@router.post(
+    "/{ruleset_id}/versions/{number}/publish",
+    response_model=VersionDetail,
+    summary="Make a version the one scoring uses",
+)
+def publish(
+    ruleset_id: str, number: int, actor: Actor = Depends(require("editor")), session: Session = Depends(get_session)
+):
+    return _version_detail(session, store.publish(session, ruleset_id, number, actor))
+
+
+@router.get("/{ruleset_id}/diff", response_model=DiffOut, summary="What changed between two versions")
+def diff(
+    ruleset_id: str,
+    from_version: int = Query(..., alias="from", ge=1),
+    to_version: int = Query(..., alias="to", ge=1),
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+) -> DiffOut:
+    before = loaded(store.get_version(session, ruleset_id, from_version))
+    after = loaded(store.get_version(session, ruleset_id, to_version))
+    result = diff_rulesets(before.model, after.model)
+    return DiffOut(ruleset_id=ruleset_id, from_version=from_version, to_version=to_version, **result.model_dump())
+
+
+@router.post(
+    "/{ruleset_id}/versions/{number}/test", response_model=TestReport, summary="Run a version's embedded tests"
+)
+def test_version(
+    ruleset_id: str,
+    number: int,
+    _: Actor = Depends(require("editor", "auditor")),
+    session: Session = Depends(get_session),
+) -> TestReport:
+    outcomes = run_tests(loaded(store.get_version(session, ruleset_id, number)))
+    cases = [
+        TestCaseOut(
+            name=o.name,
+            passed=o.passed,
+            mismatches=[{"what": m.what, "expected": m.expected, "actual": m.actual} for m in o.mismatches],
+        )
+        for o in outcomes
+    ]
+    passed = sum(c.passed for c in cases)
+    return TestReport(ruleset_id=ruleset_id, version=number, passed=passed, failed=len(cases) - passed, cases=cases)
+
+
+@router.post(
+    "/{ruleset_id}/versions/{number}/simulate",
+    response_model=SimulationReport,
+    summary="Re-score the units scored under the published version with this version (nothing is stored)",
+)
+def simulate(
+    ruleset_id: str,
+    number: int,
+    _: Actor = Depends(require("editor", "auditor")),
+    session: Session = Depends(get_session),
+) -> SimulationReport:
+    row = store.get_ruleset(session, ruleset_id)
+    candidate = loaded(store.get_version(session, ruleset_id, number))
+    records = store.scores_under(session, ruleset_id, row.published_version) if row.published_version else []
+    items, moves = [], Counter()
+    for record in records:
+        unit = {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent}
+        item = SimulatedUnit(
+            score_id=record.id,
+            unit_id=record.unit_id,
+            period=record.period,
+            old_total=record.total,
+            old_grade=record.grade,
+            new_total=None,
+            new_grade=None,
+        )
+        try:
+            result = score(candidate, record.input, unit=unit)
+        except InputError as error:
+            item.error = "; ".join(str(p) for p in error.problems)
+        else:
+            item.new_total = str(result.total)
+            item.new_grade = result.grade.id if result.grade else None
+            if item.new_grade != item.old_grade:
+                moves[f"{item.old_grade or '—'} → {item.new_grade or '—'}"] += 1
+        items.append(item)
+    return SimulationReport(
+        ruleset_id=ruleset_id,
+        published_version=row.published_version,
+        simulated_version=number,
+        units=len(items),
+        changed_grade=sum(moves.values()),
+        errors=sum(1 for i in items if i.error),
+        grade_moves=dict(moves),
+        items=items,
+    )

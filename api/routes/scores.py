@@ -1,0 +1,215 @@
+"""Scoring a unit, reading score records and their explanations, verifying a record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import InputError, Result, score
+from engine.explain import explain_text
+
+from .. import store
+from ..auth import Actor
+from ..catalog import loaded
+from ..deps import ANYONE, get_session, require
+from ..problems import ApiProblem, input_problem
+from ..schemas import Difference, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, VerifyReport
+from ..tables import ScoreRecord
+
+router = APIRouter(tags=["scores"])
+
+
+def summary(record: ScoreRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "seq": record.seq,
+        "ruleset_id": record.ruleset_id,
+        "version": record.version,
+        "unit": {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent},
+        "period": record.period,
+        "total": record.total,
+        "grade": record.grade,
+        "status": record.status,
+        "actor": record.actor,
+        "created_at": record.created_at,
+        "supersedes": record.supersedes,
+        "batch_id": record.batch_id,
+    }
+
+
+def full(record: ScoreRecord) -> ScoreOut:
+    return ScoreOut(
+        **summary(record),
+        content_hash=record.content_hash,
+        engine_version=record.engine_version,
+        input=record.input,
+        prev_hash=record.prev_hash,
+        record_hash=record.record_hash,
+        result=record.result,
+    )
+
+
+def _score_and_store(
+    session: Session, ruleset_id: str, body: ScoreRequest, data: dict, actor: Actor, key: str | None, request_hash: str
+) -> tuple[ScoreRecord, bool]:
+    if key:
+        existing = store.find_idempotent(session, actor, key)
+        if existing is not None:
+            return _replay(existing, request_hash), False
+    row = store.get_ruleset(session, ruleset_id)
+    number = body.version or row.published_version
+    if number is None:
+        raise ApiProblem(409, "Nothing published", f"ruleset '{ruleset_id}' has no published version")
+    ruleset = loaded(store.get_version(session, ruleset_id, number))
+    if body.supersedes:
+        old = store.get_score(session, body.supersedes)
+        if old.ruleset_id != ruleset_id or old.unit_id != body.unit.id:
+            raise ApiProblem(
+                422,
+                "Cannot supersede",
+                "a correction must be for the same ruleset and unit",
+                [{"field": "supersedes", "message": f"score {old.id} is for {old.ruleset_id}/{old.unit_id}"}],
+            )
+    try:
+        result = score(ruleset, data, unit=body.unit.model_dump())
+    except InputError as error:
+        raise input_problem(error) from None
+    new = store.NewScore(
+        ruleset=ruleset,
+        version=number,
+        unit_id=body.unit.id,
+        unit_name=body.unit.name,
+        unit_parent=body.unit.parent,
+        period=body.period,
+        submitted=data,
+        result=result,
+        supersedes=body.supersedes,
+        idempotency_key=key,
+        request_hash=request_hash,
+    )
+    try:
+        [record] = store.append_scores(session, [new], actor)
+    except IntegrityError:
+        existing = store.find_idempotent(session, actor, key) if key else None
+        if existing is None:
+            raise
+        return _replay(existing, request_hash), False
+    return record, True
+
+
+def _replay(existing: ScoreRecord, request_hash: str) -> ScoreRecord:
+    if existing.request_hash != request_hash:
+        raise ApiProblem(409, "Idempotency key reused", "this Idempotency-Key was used for a different request")
+    return existing
+
+
+@router.post(
+    "/rulesets/{ruleset_id}/scores",
+    status_code=201,
+    response_model=ScoreOut,
+    summary="Score a unit under the published version (or `version`) and store the record",
+    responses={200: {"description": "a retry with the same Idempotency-Key: the first record"}},
+)
+async def post_score(
+    ruleset_id: str,
+    body: ScoreRequest,
+    request: Request,
+    response: Response,
+    idempotency_key: str | None = Header(
+        None, max_length=200, description="a retry with the same key returns the first record"
+    ),
+    actor: Actor = Depends(require("submitter")),
+    session: Session = Depends(get_session),
+) -> ScoreOut:
+    raw = await request.body()
+    data = json.loads(raw, parse_float=Decimal)["data"]  # numbers exactly as written
+    request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + store.canonical(json.loads(raw)).encode()).hexdigest()
+    record, created = await run_in_threadpool(
+        _score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
+    )
+    response.headers["Location"] = f"/scores/{record.id}"
+    if not created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return full(record)
+
+
+@router.get("/scores", response_model=ScorePage, summary="Score records, oldest first, paged")
+def list_scores(
+    request: Request,
+    ruleset: str | None = Query(None, max_length=100),
+    unit: str | None = Query(None, max_length=200),
+    period: str | None = Query(None, max_length=50),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+) -> ScorePage:
+    total, rows = store.list_scores(session, ruleset, unit, period, offset, limit)
+    return ScorePage(total=total, offset=offset, limit=limit, items=[ScoreSummary(**summary(r)) for r in rows])
+
+
+@router.get("/scores/{score_id}", response_model=ScoreOut, summary="One score record")
+def get_score(score_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return full(store.get_score(session, score_id))
+
+
+@router.get(
+    "/scores/{score_id}/explanation",
+    summary="Why the score was given: JSON, or Chinese text",
+    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+)
+def explanation(
+    score_id: str,
+    format: str = Query("json", pattern="^(json|text)$"),
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+):
+    record = store.get_score(session, score_id)
+    if format == "text":
+        return PlainTextResponse(explain_text(Result.model_validate(record.result)))
+    return record.result
+
+
+def differences(stored: Any, recomputed: Any, path: str = "") -> list[Difference]:
+    if isinstance(stored, dict) and isinstance(recomputed, dict):
+        found = []
+        for key in sorted(set(stored) | set(recomputed)):
+            found += differences(stored.get(key), recomputed.get(key), f"{path}.{key}" if path else key)
+        return found
+    if isinstance(stored, list) and isinstance(recomputed, list) and len(stored) == len(recomputed):
+        found = []
+        for index, (a, b) in enumerate(zip(stored, recomputed, strict=True)):
+            found += differences(a, b, f"{path}[{index}]")
+        return found
+    return [] if stored == recomputed else [Difference(path=path, stored=stored, recomputed=recomputed)]
+
+
+@router.post(
+    "/scores/{score_id}/verify",
+    response_model=VerifyReport,
+    summary="Recompute a record from its stored input and version; identical, or each difference",
+)
+def verify(score_id: str, _: Actor = Depends(require("auditor")), session: Session = Depends(get_session)):
+    record = store.get_score(session, score_id)
+    version = store.get_version(session, record.ruleset_id, record.version)
+    unit = {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent}
+    recomputed = score(loaded(version), record.input, unit=unit).model_dump(mode="json")
+    found = differences(record.result, recomputed)
+    hash_ok = store.record_hash(record) == record.record_hash
+    ruleset_ok = version.content_hash == record.content_hash
+    return VerifyReport(
+        score_id=score_id,
+        identical=not found and hash_ok and ruleset_ok,
+        ruleset_hash_matches=ruleset_ok,
+        record_hash_matches=hash_ok,
+        differences=found,
+    )

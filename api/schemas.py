@@ -1,0 +1,176 @@
+"""Request and response bodies of the service, with the examples shown in /docs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.diff import Change
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RulesetSummary(Out):
+    id: str
+    title: str
+    published_version: int | None
+    latest_version: int
+    created_at: datetime
+    created_by: str
+
+
+class VersionSummary(Out):
+    number: int
+    content_hash: str
+    note: str | None
+    created_at: datetime
+    created_by: str
+    published_at: datetime | None
+    published_by: str | None
+
+
+class RulesetDetail(RulesetSummary):
+    versions: list[VersionSummary]
+
+
+class VersionDetail(VersionSummary):
+    ruleset_id: str
+    status: str = Field(description="published (used for scoring), draft (never published) or previous")
+    text: str = Field(description="the ruleset exactly as written")
+    parsed: dict[str, Any]
+
+
+class DiffOut(BaseModel):
+    ruleset_id: str
+    from_version: int
+    to_version: int
+    changes: list[Change]
+    total_range_before: tuple[Decimal, Decimal]
+    total_range_after: tuple[Decimal, Decimal]
+
+
+class TestCaseOut(BaseModel):
+    name: str
+    passed: bool
+    mismatches: list[dict[str, str]]
+
+
+class TestReport(BaseModel):
+    ruleset_id: str
+    version: int
+    passed: int
+    failed: int
+    cases: list[TestCaseOut]
+
+
+class UnitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200, examples=["cgz-hongqi"])
+    name: str | None = Field(default=None, max_length=500, examples=["红旗村"])
+    parent: str | None = Field(default=None, max_length=200, examples=["城关镇"])
+
+
+class ScoreRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "unit": {"id": "cgz-hongqi", "name": "红旗村", "parent": "城关镇"},
+                    "period": "2025",
+                    "data": {"collective_income": 6.2, "assistance_rating": "好", "...": "every input of the ruleset"},
+                }
+            ]
+        },
+    )
+    unit: UnitIn
+    period: str = Field(min_length=1, max_length=50, examples=["2025"])
+    data: dict[str, Any] = Field(description="the unit's input values, by input id")
+    version: int | None = Field(default=None, ge=1, description="score under this version instead of the published one")
+    supersedes: str | None = Field(default=None, max_length=36, description="id of the score this one corrects")
+
+
+class UnitOut(BaseModel):
+    id: str
+    name: str | None
+    parent: str | None
+
+
+class ScoreSummary(BaseModel):
+    id: str
+    seq: int
+    ruleset_id: str
+    version: int
+    unit: UnitOut
+    period: str
+    total: str
+    grade: str | None
+    status: str
+    actor: str
+    created_at: str
+    supersedes: str | None
+    batch_id: str | None
+
+
+class ScoreOut(ScoreSummary):
+    content_hash: str
+    engine_version: str
+    input: dict[str, Any] = Field(description="the data as submitted")
+    prev_hash: str
+    record_hash: str
+    result: dict[str, Any] = Field(description="the full result with its explanation")
+
+
+class ScorePage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[ScoreSummary]
+
+
+class Difference(BaseModel):
+    path: str
+    stored: Any
+    recomputed: Any
+
+
+class VerifyReport(BaseModel):
+    score_id: str
+    identical: bool
+    ruleset_hash_matches: bool
+    record_hash_matches: bool
+    differences: list[Difference]
+
+
+class ChainVerifyReport(BaseModel):
+    records: int
+    intact: bool
+    first_broken_seq: int | None
+    problem: str | None
+
+
+class SimulatedUnit(BaseModel):
+    score_id: str
+    unit_id: str
+    period: str
+    old_total: str
+    old_grade: str | None
+    new_total: str | None
+    new_grade: str | None
+    error: str | None = None
+
+
+class SimulationReport(BaseModel):
+    ruleset_id: str
+    published_version: int | None
+    simulated_version: int
+    units: int
+    changed_grade: int
+    errors: int
+    grade_moves: dict[str, int]
+    items: list[SimulatedUnit]

@@ -1,0 +1,348 @@
+"""Persistence of rulesets, versions and score records; the audit chain lives here.
+
+A score record is written once: its `record_hash` is the SHA-256 of its canonical
+JSON, which includes the previous record's hash, so changing or removing any record
+breaks every link after it. Appends are serialized by locking the chain's head row
+(and, on SQLite, by a process lock, since SQLite has no row locks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import LoadedRuleset, Result
+from engine.decimals import json_number
+
+from .auth import Actor
+from .problems import ApiProblem
+from .tables import ChainHead, RulesetRow, RulesetVersionRow, ScoreRecord
+
+GENESIS = "0" * 64
+_sqlite_append = threading.Lock()
+
+# every field a record is trusted for; `record_hash` is computed over these
+HASHED_FIELDS = (
+    "seq",
+    "id",
+    "ruleset_id",
+    "version",
+    "content_hash",
+    "engine_version",
+    "unit_id",
+    "unit_name",
+    "unit_parent",
+    "period",
+    "input",
+    "normalized",
+    "result",
+    "total",
+    "grade",
+    "status",
+    "actor",
+    "created_at",
+    "supersedes",
+    "batch_id",
+    "prev_hash",
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return json_number(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def canonical(data: Any) -> str:
+    """Sorted, compact JSON; decimals as numbers (exact: inputs have at most 15 digits)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def record_hash(record: ScoreRecord) -> str:
+    return hashlib.sha256(canonical({f: getattr(record, f) for f in HASHED_FIELDS}).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- rulesets
+
+
+def get_ruleset(session: Session, ruleset_id: str) -> RulesetRow:
+    row = session.get(RulesetRow, ruleset_id)
+    if row is None:
+        raise ApiProblem(404, "Unknown ruleset", f"there is no ruleset '{ruleset_id}'")
+    return row
+
+
+def get_version(session: Session, ruleset_id: str, number: int) -> RulesetVersionRow:
+    get_ruleset(session, ruleset_id)
+    row = session.scalars(
+        select(RulesetVersionRow).where(RulesetVersionRow.ruleset_id == ruleset_id, RulesetVersionRow.number == number)
+    ).first()
+    if row is None:
+        raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
+    return row
+
+
+def list_rulesets(session: Session) -> list[RulesetRow]:
+    return list(session.scalars(select(RulesetRow).order_by(RulesetRow.id)))
+
+
+def list_versions(session: Session, ruleset_id: str) -> list[RulesetVersionRow]:
+    return list(
+        session.scalars(
+            select(RulesetVersionRow)
+            .where(RulesetVersionRow.ruleset_id == ruleset_id)
+            .order_by(RulesetVersionRow.number)
+        )
+    )
+
+
+def create_ruleset(session: Session, loaded: LoadedRuleset, actor: Actor, note: str | None = None) -> RulesetRow:
+    """A new ruleset whose version 1 is published at once."""
+    if session.get(RulesetRow, loaded.id) is not None:
+        raise ApiProblem(409, "Ruleset exists", f"ruleset '{loaded.id}' exists; post a new version to change it")
+    moment = now()
+    row = RulesetRow(
+        id=loaded.id,
+        title=loaded.model.title,
+        published_version=1,
+        latest_version=1,
+        created_at=moment,
+        created_by=actor.label,
+    )
+    session.add(row)
+    session.add(
+        RulesetVersionRow(
+            ruleset_id=loaded.id,
+            number=1,
+            text=loaded.text,
+            content_hash=loaded.content_hash,
+            note=note,
+            created_at=moment,
+            created_by=actor.label,
+            published_at=moment,
+            published_by=actor.label,
+        )
+    )
+    _commit_or_conflict(session, f"ruleset '{loaded.id}' was created by someone else at the same time")
+    return row
+
+
+def add_version(
+    session: Session, ruleset_id: str, loaded: LoadedRuleset, actor: Actor, base_version: int | None, note: str | None
+) -> RulesetVersionRow:
+    """A new draft version; 409 when the editor's base is not the latest version."""
+    row = get_ruleset(session, ruleset_id)
+    if loaded.id != ruleset_id:
+        raise ApiProblem(
+            422,
+            "Ruleset id does not match",
+            f"the text declares id '{loaded.id}', not '{ruleset_id}'",
+            [{"path": "id", "message": f"must be '{ruleset_id}'"}],
+        )
+    if base_version is not None and base_version != row.latest_version:
+        raise ApiProblem(
+            409,
+            "Edit conflict",
+            f"this edit is based on version {base_version} but version {row.latest_version} is the latest; "
+            "review it and post again based on it",
+        )
+    number = row.latest_version + 1
+    row.latest_version = number
+    version = RulesetVersionRow(
+        ruleset_id=ruleset_id,
+        number=number,
+        text=loaded.text,
+        content_hash=loaded.content_hash,
+        note=note,
+        created_at=now(),
+        created_by=actor.label,
+    )
+    session.add(version)
+    _commit_or_conflict(session, f"another version of '{ruleset_id}' was saved at the same time; post again")
+    return version
+
+
+def publish(session: Session, ruleset_id: str, number: int, actor: Actor) -> RulesetVersionRow:
+    version = get_version(session, ruleset_id, number)
+    row = get_ruleset(session, ruleset_id)
+    row.published_version = number
+    if version.published_at is None:
+        version.published_at = now()
+        version.published_by = actor.label
+    session.commit()
+    return version
+
+
+def _commit_or_conflict(session: Session, message: str) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ApiProblem(409, "Conflict", message) from None
+
+
+# ---------------------------------------------------------------- score records
+
+
+@dataclass
+class NewScore:
+    """What the service knows about a score before it is written."""
+
+    ruleset: LoadedRuleset
+    version: int
+    unit_id: str
+    unit_name: str | None
+    unit_parent: str | None
+    period: str
+    submitted: dict
+    result: Result
+    supersedes: str | None = None
+    batch_id: str | None = None
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+
+
+def find_idempotent(session: Session, actor: Actor, key: str) -> ScoreRecord | None:
+    return session.scalars(
+        select(ScoreRecord).where(ScoreRecord.actor_token_id == actor.token_id, ScoreRecord.idempotency_key == key)
+    ).first()
+
+
+def get_score(session: Session, score_id: str) -> ScoreRecord:
+    record = session.scalars(select(ScoreRecord).where(ScoreRecord.id == score_id)).first()
+    if record is None:
+        raise ApiProblem(404, "Unknown score", f"there is no score '{score_id}'")
+    return record
+
+
+def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> list[ScoreRecord]:
+    """Write score records at the end of the chain, all or none."""
+    lock = _sqlite_append if session.get_bind().dialect.name == "sqlite" else None
+    if lock:
+        lock.acquire()
+    try:
+        head = session.scalars(select(ChainHead).where(ChainHead.id == 1).with_for_update()).one()
+        records = []
+        for new in scores:
+            result_json = new.result.model_dump(mode="json")
+            record = ScoreRecord(
+                seq=head.last_seq + 1,
+                id=str(uuid.uuid4()),
+                ruleset_id=new.ruleset.id,
+                version=new.version,
+                content_hash=new.ruleset.content_hash,
+                engine_version=new.result.engine["version"],
+                unit_id=new.unit_id,
+                unit_name=new.unit_name,
+                unit_parent=new.unit_parent,
+                period=new.period,
+                input=json.loads(canonical(new.submitted)),
+                normalized=result_json["input"],
+                result=result_json,
+                total=result_json["total"],
+                grade=new.result.grade.id if new.result.grade else None,
+                status=new.result.status,
+                actor=actor.label,
+                actor_token_id=actor.token_id,
+                created_at=now().isoformat(),
+                supersedes=new.supersedes,
+                batch_id=new.batch_id,
+                idempotency_key=new.idempotency_key,
+                request_hash=new.request_hash,
+                prev_hash=head.last_hash,
+            )
+            record.record_hash = record_hash(record)
+            head.last_seq, head.last_hash = record.seq, record.record_hash
+            session.add(record)
+            records.append(record)
+        session.commit()
+        return records
+    except IntegrityError:
+        session.rollback()
+        raise
+    finally:
+        if lock:
+            lock.release()
+
+
+def list_scores(
+    session: Session, ruleset: str | None, unit: str | None, period: str | None, offset: int, limit: int
+) -> tuple[int, list[ScoreRecord]]:
+    query = select(ScoreRecord)
+    if ruleset:
+        query = query.where(ScoreRecord.ruleset_id == ruleset)
+    if unit:
+        query = query.where(ScoreRecord.unit_id == unit)
+    if period:
+        query = query.where(ScoreRecord.period == period)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(ScoreRecord.seq).offset(offset).limit(limit))
+    return total, list(rows)
+
+
+def scores_under(session: Session, ruleset_id: str, version: int) -> list[ScoreRecord]:
+    """The current record of each unit and period scored under a version (not superseded)."""
+    records = list(
+        session.scalars(
+            select(ScoreRecord)
+            .where(ScoreRecord.ruleset_id == ruleset_id, ScoreRecord.version == version)
+            .order_by(ScoreRecord.seq)
+        )
+    )
+    superseded = {r.supersedes for r in records if r.supersedes}
+    latest: dict[tuple[str, str], ScoreRecord] = {}
+    for record in records:
+        if record.id not in superseded:
+            latest[(record.unit_id, record.period)] = record
+    return list(latest.values())
+
+
+@dataclass
+class ChainReport:
+    records: int
+    intact: bool
+    first_broken_seq: int | None = None
+    problem: str | None = None
+
+
+def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
+    """Walk every record in order and recompute its hash and its link."""
+    previous, expected_seq, count = GENESIS, 1, 0
+    last_seq = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(ScoreRecord).where(ScoreRecord.seq > last_seq).order_by(ScoreRecord.seq).limit(batch)
+            )
+        )
+        if not rows:
+            break
+        for record in rows:
+            count += 1
+            if record.seq != expected_seq:
+                return ChainReport(count, False, expected_seq, f"record {expected_seq} is missing")
+            if record.prev_hash != previous:
+                return ChainReport(count, False, record.seq, "its previous-hash does not match the record before it")
+            if record_hash(record) != record.record_hash:
+                return ChainReport(
+                    count, False, record.seq, "its content does not match its hash (changed after writing)"
+                )
+            previous, expected_seq, last_seq = record.record_hash, expected_seq + 1, record.seq
+    head = session.get(ChainHead, 1)
+    if head is not None and (head.last_seq != last_seq or head.last_hash != previous):
+        return ChainReport(count, False, last_seq + 1, "the chain's head does not point at the last record")
+    return ChainReport(count, True)
