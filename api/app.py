@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
-from . import problems
+from . import examples, problems
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
 from .routes import audit, health, rulesets, scores
@@ -16,6 +17,23 @@ score as an append-only, hash-chained record that an auditor can recompute.
 Authenticate with `Authorization: Bearer <token>` (tokens come from `kaoping token create`).
 Roles: `admin`, `editor` (rulesets), `submitter` (scores), `auditor` (read, verify).
 Errors are RFC 9457 problem documents listing every problem."""
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The generated schema, with errors documented as application/problem+json."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status.startswith(("4", "5")) and "application/json" in content:
+                        content[problems.MEDIA_TYPE] = content.pop("application/json")
+        examples.attach(schema)
+        schema["components"]["schemas"].pop("HTTPValidationError", None)
+        schema["components"]["schemas"].pop("ValidationError", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = make_sessions(engine)
     problems.install(app)
     for module in (health, rulesets, scores, audit):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.PROBLEMS if module is not health else None)
+    app.openapi = lambda: _openapi(app)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     return app

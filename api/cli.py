@@ -195,3 +195,7 @@ def serve(
     uvicorn.run(
         "api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False, log_level="warning"
     )
+
+
+if __name__ == "__main__":
+    app()

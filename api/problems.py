@@ -35,6 +35,21 @@ class Problem(BaseModel):
     errors: list[ProblemItem] = []
 
 
+def _problem_response(description: str) -> dict:
+    return {"description": description, "model": Problem}
+
+
+PROBLEMS = {
+    400: _problem_response("the request could not be read"),
+    401: _problem_response("no token, or an unknown one"),
+    403: _problem_response("the token's role may not do this"),
+    404: _problem_response("no such ruleset, version or score"),
+    409: _problem_response("a conflict: the ruleset exists, an edit is stale, or an idempotency key was reused"),
+    413: _problem_response("the body is over the size limit"),
+    422: _problem_response("invalid request, ruleset or submission: every problem is listed"),
+}
+
+
 class ApiProblem(Exception):
     """Raised by routes and the store; becomes a problem response."""
 

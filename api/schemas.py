@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.diff import Change
+
+MAX_VERSION = 2_147_483_647
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION, description="version number")]
 
 
 class Out(BaseModel):
@@ -91,7 +95,9 @@ class ScoreRequest(BaseModel):
     unit: UnitIn
     period: str = Field(min_length=1, max_length=50, examples=["2025"])
     data: dict[str, Any] = Field(description="the unit's input values, by input id")
-    version: int | None = Field(default=None, ge=1, description="score under this version instead of the published one")
+    version: int | None = Field(
+        default=None, ge=1, le=MAX_VERSION, description="score under this version instead of the published one"
+    )
     supersedes: str | None = Field(default=None, max_length=36, description="id of the score this one corrects")
 
 

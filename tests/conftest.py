@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,25 @@ def village():
 
 # ---------------------------------------------------------------- the service
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("KAOPING_TEST_POSTGRES_URL") else [])
+
+def _postgres_url() -> str | None:
+    """The PostgreSQL server the service tests also run on: KAOPING_TEST_POSTGRES_URL, or
+    one started by scripts/postgres-test-server; KAOPING_TEST_POSTGRES=off runs SQLite only."""
+    if os.environ.get("KAOPING_TEST_POSTGRES") == "off":
+        return None
+    if not os.environ.get("KAOPING_TEST_POSTGRES_URL"):
+        done = subprocess.run([str(ROOT / "scripts" / "postgres-test-server")], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise pytest.UsageError(
+                "could not start PostgreSQL for the tests (set KAOPING_TEST_POSTGRES=off to test on SQLite only):\n"
+                + done.stderr
+            )
+        os.environ["KAOPING_TEST_POSTGRES_URL"] = done.stdout.strip().splitlines()[-1]
+    return os.environ["KAOPING_TEST_POSTGRES_URL"]
+
+
+POSTGRES_URL = _postgres_url()
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
 def _reset_postgres(url: str) -> None:

@@ -17,6 +17,7 @@ from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..problems import ApiProblem, ruleset_problem
 from ..schemas import (
+    MAX_VERSION,
     DiffOut,
     RulesetDetail,
     RulesetSummary,
@@ -25,6 +26,7 @@ from ..schemas import (
     TestCaseOut,
     TestReport,
     VersionDetail,
+    VersionNumber,
     VersionSummary,
 )
 
@@ -119,7 +121,7 @@ def get_ruleset(ruleset_id: str, _: Actor = Depends(require(*ANYONE)), session: 
 async def add_version(
     ruleset_id: str,
     request: Request,
-    base_version: int | None = Query(None, ge=1, description="the version this edit started from"),
+    base_version: int | None = Query(None, ge=1, le=MAX_VERSION, description="the version this edit started from"),
     note: str | None = Query(None, max_length=2000, description="what changed and why"),
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
@@ -156,7 +158,10 @@ def _version_detail(session: Session, version) -> VersionDetail:
     summary="A version: the text exactly as written and the parsed form",
 )
 def get_version(
-    ruleset_id: str, number: int, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)
+    ruleset_id: str,
+    number: VersionNumber,
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
 ):
     return _version_detail(session, store.get_version(session, ruleset_id, number))
 
@@ -167,7 +172,10 @@ def get_version(
     summary="Make a version the one scoring uses",
 )
 def publish(
-    ruleset_id: str, number: int, actor: Actor = Depends(require("editor")), session: Session = Depends(get_session)
+    ruleset_id: str,
+    number: VersionNumber,
+    actor: Actor = Depends(require("editor")),
+    session: Session = Depends(get_session),
 ):
     return _version_detail(session, store.publish(session, ruleset_id, number, actor))
 
@@ -175,8 +183,8 @@ def publish(
 @router.get("/{ruleset_id}/diff", response_model=DiffOut, summary="What changed between two versions")
 def diff(
     ruleset_id: str,
-    from_version: int = Query(..., alias="from", ge=1),
-    to_version: int = Query(..., alias="to", ge=1),
+    from_version: int = Query(..., alias="from", ge=1, le=MAX_VERSION),
+    to_version: int = Query(..., alias="to", ge=1, le=MAX_VERSION),
     _: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ) -> DiffOut:
@@ -191,7 +199,7 @@ def diff(
 )
 def test_version(
     ruleset_id: str,
-    number: int,
+    number: VersionNumber,
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> TestReport:
@@ -215,7 +223,7 @@ def test_version(
 )
 def simulate(
     ruleset_id: str,
-    number: int,
+    number: VersionNumber,
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> SimulationReport:

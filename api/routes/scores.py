@@ -148,7 +148,7 @@ def list_scores(
     ruleset: str | None = Query(None, max_length=100),
     unit: str | None = Query(None, max_length=200),
     period: str | None = Query(None, max_length=50),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=2_147_483_647),
     limit: int = Query(50, ge=1, le=500),
     _: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),

@@ -1,0 +1,176 @@
+"""Example responses shown in /docs, one for every operation."""
+
+from __future__ import annotations
+
+HASH = "sha256:d7c07e1d86892c4f0e5e5c1c0b2a7c1c9d4c5d0a7f3f2e1b0c9d8e7f6a5b4c3d"
+WHEN = "2026-01-05T09:30:00+00:00"
+VERSION = {
+    "number": 2,
+    "content_hash": HASH,
+    "note": "调整收入分档",
+    "created_at": WHEN,
+    "created_by": "张三 (editor)",
+    "published_at": None,
+    "published_by": None,
+}
+RULESET = {
+    "id": "village-branch-stars",
+    "title": "村党组织星级评定",
+    "published_version": 1,
+    "latest_version": 2,
+    "created_at": WHEN,
+    "created_by": "张三 (editor)",
+}
+SUMMARY = {
+    "id": "0b9f4c1e-3f4c-4a63-9d1e-5f8a2b7c6d10",
+    "seq": 41,
+    "ruleset_id": "village-branch-stars",
+    "version": 1,
+    "unit": {"id": "cgz-hongqi", "name": "红旗村", "parent": "城关镇"},
+    "period": "2025",
+    "total": "88.33",
+    "grade": "four",
+    "status": "scored",
+    "actor": "李四 (submitter)",
+    "created_at": WHEN,
+    "supersedes": None,
+    "batch_id": None,
+}
+RESULT = {
+    "total": "88.33",
+    "grade": {"id": "four", "title": "四星"},
+    "grades_not_reached": [
+        {"id": "five", "title": "五星", "min": "90", "points_missing": "1.67", "failed_requires": [], "vetoed_by": []}
+    ],
+    "vetoes": [],
+    "indicators": ["…every indicator with its points and the rule that gave them…"],
+}
+
+EXAMPLES: dict[tuple[str, str], object] = {
+    ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
+    ("post", "/rulesets"): {**RULESET, "latest_version": 1, "versions": [{**VERSION, "number": 1}]},
+    ("get", "/rulesets"): [RULESET],
+    ("get", "/rulesets/{ruleset_id}"): {**RULESET, "versions": [{**VERSION, "number": 1}, VERSION]},
+    ("post", "/rulesets/{ruleset_id}/versions"): {
+        **VERSION,
+        "ruleset_id": "village-branch-stars",
+        "status": "draft",
+        "text": "kaoping: 1\nid: village-branch-stars\n…",
+        "parsed": {},
+    },
+    ("get", "/rulesets/{ruleset_id}/versions/{number}"): {
+        **VERSION,
+        "ruleset_id": "village-branch-stars",
+        "status": "draft",
+        "text": "kaoping: 1\n…",
+        "parsed": {},
+    },
+    ("post", "/rulesets/{ruleset_id}/versions/{number}/publish"): {
+        **VERSION,
+        "ruleset_id": "village-branch-stars",
+        "status": "published",
+        "published_at": WHEN,
+        "published_by": "张三 (editor)",
+        "text": "kaoping: 1\n…",
+        "parsed": {},
+    },
+    ("get", "/rulesets/{ruleset_id}/diff"): {
+        "ruleset_id": "village-branch-stars",
+        "from_version": 1,
+        "to_version": 2,
+        "changes": [
+            {
+                "element": "indicator",
+                "id": "income_level",
+                "title": "村集体经济收入",
+                "change": "changed",
+                "details": ["bands[0]: collective_income >= 10 → 8 → collective_income >= 8 → 8"],
+            },
+            {
+                "element": "adjustment",
+                "id": "penalty",
+                "title": "扣分项",
+                "change": "changed",
+                "details": ["cap: -10 → -8"],
+            },
+        ],
+        "total_range_before": ["0", "105"],
+        "total_range_after": ["0", "105"],
+    },
+    ("post", "/rulesets/{ruleset_id}/versions/{number}/test"): {
+        "ruleset_id": "village-branch-stars",
+        "version": 2,
+        "passed": 12,
+        "failed": 1,
+        "cases": [
+            {
+                "name": "收入未达5万元, 五星前置条件不满足",
+                "passed": False,
+                "mismatches": [{"what": "total", "expected": "96", "actual": "97"}],
+            }
+        ],
+    },
+    ("post", "/rulesets/{ruleset_id}/versions/{number}/simulate"): {
+        "ruleset_id": "village-branch-stars",
+        "published_version": 1,
+        "simulated_version": 2,
+        "units": 3,
+        "changed_grade": 1,
+        "errors": 0,
+        "grade_moves": {"four → five": 1},
+        "items": [
+            {
+                "score_id": SUMMARY["id"],
+                "unit_id": "cgz-hongqi",
+                "period": "2025",
+                "old_total": "88.33",
+                "old_grade": "four",
+                "new_total": "88.33",
+                "new_grade": "five",
+                "error": None,
+            }
+        ],
+    },
+    ("post", "/rulesets/{ruleset_id}/scores"): {
+        **SUMMARY,
+        "content_hash": HASH,
+        "engine_version": "kaoping-0.1.0/durable-rules-2.0.28",
+        "input": {"collective_income": 6.2, "assistance_rating": "好"},
+        "prev_hash": "9f2c…",
+        "record_hash": "a41d…",
+        "result": RESULT,
+    },
+    ("get", "/scores"): {"total": 120, "offset": 0, "limit": 50, "items": [SUMMARY]},
+    ("get", "/scores/{score_id}"): {
+        **SUMMARY,
+        "content_hash": HASH,
+        "engine_version": "kaoping-0.1.0/durable-rules-2.0.28",
+        "input": {"collective_income": 6.2},
+        "prev_hash": "9f2c…",
+        "record_hash": "a41d…",
+        "result": RESULT,
+    },
+    ("get", "/scores/{score_id}/explanation"): RESULT,
+    ("post", "/scores/{score_id}/verify"): {
+        "score_id": SUMMARY["id"],
+        "identical": False,
+        "ruleset_hash_matches": True,
+        "record_hash_matches": False,
+        "differences": [{"path": "total", "stored": "98.33", "recomputed": "88.33"}],
+    },
+    ("get", "/audit/verify"): {"records": 1200, "intact": True, "first_broken_seq": None, "problem": None},
+}
+
+
+def attach(schema: dict) -> None:
+    """Put each operation's example on its success response."""
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            example = EXAMPLES.get((method, path))
+            if example is None:
+                continue
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    for media in response.setdefault("content", {"application/json": {}}).values():
+                        media["example"] = example
+                    break
