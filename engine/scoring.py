@@ -125,12 +125,9 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
-        fraction = _clamp(
-            ARITHMETIC.divide(value - linear.zero_at, linear.full_at - linear.zero_at),
-            ZERO,
-            Decimal(1),
-        )
-        points = ARITHMETIC.multiply(full, fraction)
+        # multiply before dividing: 3 × 26 / 30 is exactly 2.6, 3 × (26 / 30) is not
+        share = ARITHMETIC.divide(ARITHMETIC.multiply(full, value - linear.zero_at), linear.full_at - linear.zero_at)
+        points = _clamp(share, ZERO, full)
         detail = (
             f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
             f"{plain(linear.full_at)} 得满分 → {plain(points)}分"
@@ -266,7 +263,7 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                     points, applied = ZERO, False
                     detail = f"{item.per} 为 NA → 0分"
                 else:
-                    points = ARITHMETIC.multiply(item.points, value)
+                    points = ARITHMETIC.multiply(item.points, value) + ZERO  # no "-0" for 0 × -3
                     applied = points != 0
                     detail = f"{item.per} = {plain(value)} × {plain(item.points)}分 → {plain(points)}分"
             items.append(

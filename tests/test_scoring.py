@@ -340,3 +340,16 @@ def test_na_in_conditions_is_three_valued():
     result = score(rs, {"x": 90, "flag": True, "rate": "NA"})
     assert [v.id for v in result.vetoes] == ["no_rate"]  # not unknown is unknown: does not hold
     assert [v.id for v in score(rs, {"x": 90, "flag": True, "rate": 10}).vetoes] == ["low_rate"]
+
+
+def test_linear_multiplies_before_dividing_so_exact_values_stay_exact():
+    rs = one_indicator({"linear": {"of": "x", "zero_at": 70, "full_at": 100}}, points=3)
+    assert str(points_of(rs, x=96)) == "2.6"
+
+
+def test_a_zero_count_of_a_negative_item_is_zero_not_minus_zero():
+    data = ruleset_dict()
+    data["inputs"]["faults"] = {"type": "integer", "title": "错", "min": 0}
+    data["adjustments"] = [{"id": "p", "title": "扣", "items": [{"id": "f", "title": "错", "per": "faults", "points": -3}]}]
+    result = score(build_from(data), {"x": 1, "flag": False, "faults": 0})
+    assert result.model_dump(mode="json")["adjustments"][0]["items"][0]["points"] == "0"
