@@ -40,6 +40,17 @@ def create_token(session: Session, name: str, role: str) -> str:
     return token
 
 
+_known: dict[str, Actor] = {}
+
+
 def find_actor(session: Session, token: str) -> Actor | None:
-    row = session.scalars(select(Token).where(Token.token_hash == hash_token(token))).first()
-    return None if row is None else Actor(row.id, row.name, row.role)
+    """The actor behind a token. Tokens are never changed once stored, so a token seen
+    once is remembered by this process (unknown ones are looked up every time)."""
+    digest = hash_token(token)
+    actor = _known.get(digest)
+    if actor is None:
+        row = session.scalars(select(Token).where(Token.token_hash == digest)).first()
+        if row is None:
+            return None
+        actor = _known.setdefault(digest, Actor(row.id, row.name, row.role))
+    return actor

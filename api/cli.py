@@ -193,7 +193,14 @@ def serve(
             _import(session, load)
     os.environ["KAOPING_MIGRATE_ON_START"] = "false"
     uvicorn.run(
-        "api.app:create_app", factory=True, host=host, port=port, workers=workers, access_log=False, log_level="warning"
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        http="api.server:NoDelayHTTPProtocol",
+        access_log=False,
+        log_level="warning",
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+WRITE_AT_ONCE = "kaoping_write_at_once"
 
 
 def make_engine(url: str) -> Engine:
@@ -18,11 +19,19 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
+            connection.isolation_level = None  # transactions are begun below, not by the driver
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection) -> None:
+            # an appending transaction takes the write lock at once, so processes and
+            # threads queue for it instead of failing to upgrade a read lock
+            immediate = connection.get_execution_options().get(WRITE_AT_ONCE)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

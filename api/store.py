@@ -3,11 +3,12 @@
 A score record is written once: its `record_hash` is the SHA-256 of its canonical
 JSON, which includes the previous record's hash, so changing or removing any record
 breaks every link after it. Appends are serialized by locking the chain's head row
-(and, on SQLite, by a process lock, since SQLite has no row locks).
+(on SQLite, which has no row locks, by taking the database's write lock at once).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import threading
@@ -25,11 +26,40 @@ from engine import LoadedRuleset, Result
 from engine.decimals import json_number
 
 from .auth import Actor
+from .db import WRITE_AT_ONCE
 from .problems import ApiProblem
 from .tables import ChainHead, RulesetRow, RulesetVersionRow, ScoreRecord
 
 GENESIS = "0" * 64
-_sqlite_append = threading.Lock()
+
+
+class _AppendQueue:
+    """Mutual exclusion of appends across threads (a lock) and processes (flock)."""
+
+    def __init__(self, path: str):
+        self._threads = threading.Lock()
+        self._file = open(path, "a+b")  # noqa: SIM115 - held for the life of the process
+
+    def acquire(self) -> None:
+        self._threads.acquire()
+        fcntl.flock(self._file, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+_queues: dict[str, _AppendQueue] = {}
+_queues_lock = threading.Lock()
+
+
+def _sqlite_queue(session: Session) -> _AppendQueue:
+    path = f"{session.get_bind().url.database}.append-lock"
+    with _queues_lock:
+        if path not in _queues:
+            _queues[path] = _AppendQueue(path)
+        return _queues[path]
+
 
 # every field a record is trusted for; `record_hash` is computed over these
 HASHED_FIELDS = (
@@ -76,6 +106,15 @@ def record_hash(record: ScoreRecord) -> str:
     return hashlib.sha256(canonical({f: getattr(record, f) for f in HASHED_FIELDS}).encode()).hexdigest()
 
 
+def begin_writing(session: Session) -> None:
+    """Start a transaction that will write. On SQLite it takes the write lock at once:
+    a transaction that reads and then writes would otherwise fail at once ("database
+    is locked") when another writer is busy, instead of waiting its turn."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.connection(execution_options={WRITE_AT_ONCE: True})
+
+
 # ---------------------------------------------------------------- rulesets
 
 
@@ -96,6 +135,20 @@ def get_version(session: Session, ruleset_id: str, number: int) -> RulesetVersio
     return row
 
 
+def scoring_version(session: Session, ruleset_id: str, number: int | None) -> RulesetVersionRow:
+    """The version a score uses: `number`, or the published one, in one query."""
+    wanted = number if number is not None else RulesetRow.published_version
+    row = session.scalars(
+        select(RulesetVersionRow)
+        .join(RulesetRow, RulesetRow.id == RulesetVersionRow.ruleset_id)
+        .where(RulesetRow.id == ruleset_id, RulesetVersionRow.number == wanted)
+    ).first()
+    if row is None:
+        get_ruleset(session, ruleset_id)  # 404 for an unknown ruleset
+        raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
+    return row
+
+
 def list_rulesets(session: Session) -> list[RulesetRow]:
     return list(session.scalars(select(RulesetRow).order_by(RulesetRow.id)))
 
@@ -112,6 +165,7 @@ def list_versions(session: Session, ruleset_id: str) -> list[RulesetVersionRow]:
 
 def create_ruleset(session: Session, loaded: LoadedRuleset, actor: Actor, note: str | None = None) -> RulesetRow:
     """A new ruleset whose version 1 is published at once."""
+    begin_writing(session)
     if session.get(RulesetRow, loaded.id) is not None:
         raise ApiProblem(409, "Ruleset exists", f"ruleset '{loaded.id}' exists; post a new version to change it")
     moment = now()
@@ -145,6 +199,7 @@ def add_version(
     session: Session, ruleset_id: str, loaded: LoadedRuleset, actor: Actor, base_version: int | None, note: str | None
 ) -> RulesetVersionRow:
     """A new draft version; 409 when the editor's base is not the latest version."""
+    begin_writing(session)
     row = get_ruleset(session, ruleset_id)
     if loaded.id != ruleset_id:
         raise ApiProblem(
@@ -177,6 +232,7 @@ def add_version(
 
 
 def publish(session: Session, ruleset_id: str, number: int, actor: Actor) -> RulesetVersionRow:
+    begin_writing(session)
     version = get_version(session, ruleset_id, number)
     row = get_ruleset(session, ruleset_id)
     row.published_version = number
@@ -231,10 +287,13 @@ def get_score(session: Session, score_id: str) -> ScoreRecord:
 
 def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none."""
-    lock = _sqlite_append if session.get_bind().dialect.name == "sqlite" else None
-    if lock:
-        lock.acquire()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # appenders queue on a file lock beside the database (SQLite's own busy wait
+        # sleeps in coarse steps); the transaction then takes the write lock at once
+        _sqlite_queue(session).acquire()
     try:
+        begin_writing(session)
         head = session.scalars(select(ChainHead).where(ChainHead.id == 1).with_for_update()).one()
         records = []
         for new in scores:
@@ -275,8 +334,8 @@ def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> lis
         session.rollback()
         raise
     finally:
-        if lock:
-            lock.release()
+        if sqlite:
+            _sqlite_queue(session).release()
 
 
 def list_scores(

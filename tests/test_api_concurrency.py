@@ -5,6 +5,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from engine import load_ruleset, score
 
@@ -53,8 +54,9 @@ def hammer(base: str, tokens: dict, bodies: list[dict], threads: int) -> None:
     assert chain == {"records": len(bodies), "intact": True, "first_broken_seq": None, "problem": None}
 
 
-def test_many_threads_on_sqlite_match_sequential_results(tmp_path):
-    with running_service(tmp_path) as (base, tokens):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_many_threads_on_sqlite_match_sequential_results(tmp_path, workers):
+    with running_service(tmp_path, workers=workers) as (base, tokens):
         hammer(base, tokens, submissions(160), threads=12)
 
 

@@ -350,6 +350,8 @@ def test_linear_multiplies_before_dividing_so_exact_values_stay_exact():
 def test_a_zero_count_of_a_negative_item_is_zero_not_minus_zero():
     data = ruleset_dict()
     data["inputs"]["faults"] = {"type": "integer", "title": "错", "min": 0}
-    data["adjustments"] = [{"id": "p", "title": "扣", "items": [{"id": "f", "title": "错", "per": "faults", "points": -3}]}]
+    data["adjustments"] = [
+        {"id": "p", "title": "扣", "items": [{"id": "f", "title": "错", "per": "faults", "points": -3}]}
+    ]
     result = score(build_from(data), {"x": 1, "flag": False, "faults": 0})
     assert result.model_dump(mode="json")["adjustments"][0]["items"][0]["points"] == "0"

@@ -15,11 +15,17 @@ def test_walkthrough_against_a_fresh_service(tmp_path):
         shim.mkdir()
         (shim / "kaoping").write_text(f'#!/bin/sh\nexec {sys.executable} -m api.cli "$@"\n')
         (shim / "kaoping").chmod(0o755)
-        env = {**os.environ, "KAOPING_URL": base, "KAOPING_DATA_DIR": str(tmp_path),
-               "PATH": f"{shim}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "KAOPING_URL": base,
+            "KAOPING_DATA_DIR": str(tmp_path),
+            "PATH": f"{shim}:{os.environ['PATH']}",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("KAOPING_DATABASE_URL", None)
-        done = subprocess.run(["bash", str(ROOT / "examples" / "walkthrough.sh")], env=env, capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            ["bash", str(ROOT / "examples" / "walkthrough.sh")], env=env, capture_output=True, text=True, timeout=300
+        )
     assert done.returncode == 0, done.stderr + done.stdout
     out = done.stdout
     assert "village-branch-stars: published version 1" in out
@@ -31,4 +37,4 @@ def test_walkthrough_against_a_fresh_service(tmp_path):
     assert "version 2 is published" in out
     assert "identical: True, differences: []" in out
     assert "1 record(s), intact: True" in out
-    assert not Path("/tmp/kaoping-walkthrough-v2.yaml").read_text(encoding="utf-8").count(">= 10\", points: 8")
+    assert not Path("/tmp/kaoping-walkthrough-v2.yaml").read_text(encoding="utf-8").count('>= 10", points: 8')

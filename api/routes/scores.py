@@ -64,11 +64,8 @@ def _score_and_store(
         existing = store.find_idempotent(session, actor, key)
         if existing is not None:
             return _replay(existing, request_hash), False
-    row = store.get_ruleset(session, ruleset_id)
-    number = body.version or row.published_version
-    if number is None:
-        raise ApiProblem(409, "Nothing published", f"ruleset '{ruleset_id}' has no published version")
-    ruleset = loaded(store.get_version(session, ruleset_id, number))
+    version = store.scoring_version(session, ruleset_id, body.version)
+    ruleset, number = loaded(version), version.number
     if body.supersedes:
         old = store.get_score(session, body.supersedes)
         if old.ruleset_id != ruleset_id or old.unit_id != body.unit.id:
@@ -135,11 +132,16 @@ async def post_score(
     record, created = await run_in_threadpool(
         _score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
     )
-    response.headers["Location"] = f"/scores/{record.id}"
+    headers = {"Location": f"/scores/{record.id}"}
     if not created:
-        response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
-    return full(record)
+        headers["Idempotent-Replayed"] = "true"
+    # serialized once here: the record is already a validated ScoreOut
+    return Response(
+        full(record).model_dump_json(),
+        status_code=201 if created else 200,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 @router.get("/scores", response_model=ScorePage, summary="Score records, oldest first, paged")

@@ -1,0 +1,95 @@
+"""Service latency and throughput: `kaoping serve` on loopback, POST /rulesets/{id}/scores
+for the village ruleset with 1 and 8 concurrent clients, on SQLite and on PostgreSQL
+(started by scripts/postgres-test-server when it can be).
+
+    python bench/service.py [--requests 400] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import _reset_postgres, village_submission  # noqa: E402
+from tests.server import running_service  # noqa: E402
+
+
+def postgres_url() -> str | None:
+    done = subprocess.run([str(ROOT / "scripts" / "postgres-test-server")], capture_output=True, text=True)
+    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 else None
+
+
+def drive(base: str, token: str, clients: int, requests: int) -> tuple[list[float], float]:
+    """Latencies (ms) of `requests` score posts spread over `clients` threads, and the wall time."""
+    bodies = []
+    for n in range(requests):
+        body = village_submission(collective_income=round(2 + (n % 90) / 10, 1))
+        body["unit"]["id"] = f"bench-{n}"
+        bodies.append(body)
+    per_client = [bodies[c::clients] for c in range(clients)]
+
+    def run(share: list[dict]) -> list[float]:
+        latencies = []
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+            for body in share:
+                began = time.perf_counter()
+                response = client.post("/rulesets/village-branch-stars/scores", json=body)
+                latencies.append((time.perf_counter() - began) * 1000)
+                assert response.status_code == 201, response.text
+        return latencies
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(run, per_client))
+    return [ms for part in results for ms in part], time.perf_counter() - began
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(label: str, database_url: str | None, requests: int, workers: int) -> None:
+    with tempfile.TemporaryDirectory() as data, running_service(Path(data), database_url, workers) as (base, tokens):
+        drive(base, tokens["submitter"], 2, 40)  # warm up: compile the ruleset in the workers
+        print(f"{label} ({workers} worker{'s' if workers > 1 else ''}):")
+        for clients in (1, 8):
+            latencies, wall = drive(base, tokens["submitter"], clients, requests)
+            p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+            verdict = ""
+            if clients == 8 and label == "SQLite":
+                verdict = f"   target p99 < 50 ms: {'met' if p99 < 50 else 'NOT met'}"
+            print(
+                f"  {clients} client(s): p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
+                f"   {len(latencies) / wall:7.1f} req/s{verdict}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    measure("SQLite", None, args.requests, args.workers)
+    url = postgres_url()
+    if url is None:
+        print("PostgreSQL: not available (scripts/postgres-test-server could not start it)")
+        return
+    _reset_postgres(url)
+    measure("PostgreSQL", url, args.requests, max(args.workers, 2))
+
+
+if __name__ == "__main__":
+    main()
