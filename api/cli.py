@@ -124,6 +124,59 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
         typer.echo("no warnings")
 
 
+@app.command("batch")
+def batch_command(
+    ruleset: Path = typer.Argument(..., exists=True, dir_okay=False),
+    units: Path = typer.Argument(..., exists=True, dir_okay=False, help="units as .csv, .xlsx or .jsonl"),
+    output: Path = typer.Option(..., "-o", "--output", help="results as .xlsx, .csv or .jsonl"),
+    workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
+    resume: bool = typer.Option(False, "--resume", help="continue a batch that was stopped, scoring no unit twice"),
+) -> None:
+    """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from engine.batch import run_batch
+    from engine.tabular import BatchFileError, read_units, write_results
+
+    loaded = _load(ruleset)
+    journal = output.with_name(output.name + ".journal")
+    if journal.exists() and not resume:
+        _fail(f"{journal} holds a stopped batch: add --resume to continue it, or delete it to start again")
+    try:
+        rows, read_errors = read_units(loaded.model, units)
+    except BatchFileError as error:
+        _fail(str(error))
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("scoring", total=len(rows), rate="")
+
+        def advance(count: int) -> None:
+            bar.advance(task, count)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
+
+        report = run_batch(loaded, rows, workers=workers, journal=journal, progress=advance, read_errors=read_errors)
+    try:
+        written = write_results(report, output)
+    except BatchFileError as error:
+        _fail(str(error))
+    journal.unlink(missing_ok=True)
+    summary = report.summary
+    typer.echo(f"{summary['rows']} rows: {summary['scored']} scored, {summary['error_rows']} with errors")
+    for grade in summary["grades"]:
+        typer.echo(f"  {grade['title']}: {grade['count']}")
+    if summary["quota_moves"]:
+        typer.echo(f"  quotas moved {len(summary['quota_moves'])} unit(s)")
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 rulesets_app = typer.Typer(help="Manage the rulesets stored by the service.", no_args_is_help=True)
 app.add_typer(token_app, name="token")

@@ -287,6 +287,11 @@ def _fraction(value: Decimal | str) -> Fraction | None:
     if isinstance(value, Decimal):
         return Fraction(value) if value.is_finite() else None
     numerator, slash, denominator = value.partition("/")
+    if not slash:
+        try:
+            return _fraction(Decimal(value))
+        except ArithmeticError:
+            return None
     if not slash or not numerator.strip().isdigit() or not denominator.strip().isdigit() or int(denominator) == 0:
         return None
     return Fraction(int(numerator), int(denominator))

@@ -1,0 +1,248 @@
+"""Appraise a whole jurisdiction: score every row, apply quotas, rank, summarize.
+
+Every input row ends in the results or in the errors. Scored outcomes are appended
+to a journal as they arrive, so a batch whose process is killed can be resumed:
+rows already in the journal are not scored again, and none is dropped. Quotas,
+rankings and the summary need every unit, so they are computed at the end, from
+the journal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .decimals import ARITHMETIC, ZERO
+from .loader import LoadedRuleset
+from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
+from .quotas import apply_quotas
+from .result import Result
+
+
+@dataclass
+class Ranked:
+    row: int
+    result: Result
+    rank: int | None  # among graded units, by total (1224 ranking); None when disqualified
+    parent_rank: int | None
+
+
+@dataclass
+class BatchReport:
+    ruleset: LoadedRuleset
+    units: list[Ranked]
+    errors: list[RowError]
+    rows_read: int
+    summary: dict
+    pool: PoolStats = field(default_factory=PoolStats)
+
+
+# ---------------------------------------------------------------- the journal
+
+
+class Journal:
+    """Outcomes appended as JSON lines; a truncated last line (a kill mid-write) is ignored."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self) -> tuple[dict[int, Result], dict[int, list[RowError]]]:
+        results: dict[int, Result] = {}
+        errors: dict[int, list[RowError]] = {}
+        if not self.path.exists():
+            return results, errors
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    break
+                if "result" in entry:
+                    results[entry["row"]] = Result.model_validate(entry["result"])
+                else:
+                    errors[entry["row"]] = [RowError(**e) for e in entry["errors"]]
+        return results, errors
+
+    def open(self):
+        return self.path.open("a", encoding="utf-8")
+
+    @staticmethod
+    def write(handle, outcome: Outcome) -> None:
+        if isinstance(outcome, Scored):
+            handle.write(f'{{"row": {outcome.row}, "result": {outcome.result.model_dump_json()}}}\n')
+        else:
+            entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_batch(
+    ruleset: LoadedRuleset,
+    rows: list[UnitRow],
+    *,
+    workers: int | None = None,
+    journal: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    read_errors: Iterable[RowError] = (),
+) -> BatchReport:
+    """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks."""
+    journal = Journal(journal) if journal else None
+    results, errors = journal.read() if journal else ({}, {})
+    todo = [row for row in rows if row.row not in results and row.row not in errors]
+    if progress and len(todo) < len(rows):
+        progress(len(rows) - len(todo))
+    stats = PoolStats()
+    handle = journal.open() if journal else None
+    try:
+
+        def keep(outcome: Outcome) -> None:
+            if isinstance(outcome, Scored):
+                results[outcome.row] = outcome.result
+            else:
+                errors[outcome[0].row] = outcome
+            if handle:
+                Journal.write(handle, outcome)
+            if progress:
+                progress(1)
+
+        if todo and (workers or os.cpu_count() or 1) > 1:
+            with ScoringPool(ruleset.text, ruleset.version, workers) as pool:
+                for outcome in pool.run(todo):
+                    keep(outcome)
+            stats = pool.stats
+        else:
+            for outcome in score_rows(ruleset, todo):
+                keep(outcome)
+    finally:
+        if handle:
+            handle.close()
+    all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
+    return finish(ruleset, results, all_errors, len(rows) + _distinct_rows(read_errors), stats)
+
+
+def _distinct_rows(errors: Iterable[RowError]) -> int:
+    return len({e.row for e in errors})
+
+
+def finish(
+    ruleset: LoadedRuleset,
+    results: dict[int, Result],
+    errors: list[RowError],
+    rows_read: int,
+    stats: PoolStats | None = None,
+) -> BatchReport:
+    """Quotas, rankings and the summary over every scored unit."""
+    order = sorted(results)
+    applied = apply_quotas(ruleset.model, [results[row] for row in order])
+    units = rank([Ranked(row, result, None, None) for row, result in zip(order, applied, strict=True)])
+    return BatchReport(
+        ruleset, units, errors, rows_read, summarize(ruleset, units, errors, rows_read), stats or PoolStats()
+    )
+
+
+def rank(units: list[Ranked]) -> list[Ranked]:
+    """Standard competition ranking (1, 2, 2, 4) overall and within each parent unit."""
+    graded = [u for u in units if u.result.grade is not None]
+
+    def positions(group: list[Ranked]) -> dict[int, int]:
+        ordered = sorted(group, key=lambda u: u.result.total, reverse=True)
+        found: dict[int, int] = {}
+        for index, unit in enumerate(ordered):
+            same = index > 0 and unit.result.total == ordered[index - 1].result.total
+            found[unit.row] = found[ordered[index - 1].row] if same else index + 1
+        return found
+
+    overall = positions(graded)
+    by_parent: dict[str | None, list[Ranked]] = defaultdict(list)
+    for unit in graded:
+        by_parent[unit.result.unit.parent if unit.result.unit else None].append(unit)
+    within: dict[int, int] = {}
+    for group in by_parent.values():
+        within.update(positions(group))
+    for unit in units:
+        unit.rank = overall.get(unit.row)
+        unit.parent_rank = within.get(unit.row)
+    return units
+
+
+# ---------------------------------------------------------------- the summary
+
+
+def quartiles(values: list[Decimal]) -> dict[str, Decimal | None]:
+    """Mean, minimum, quartiles and maximum (linear interpolation between ranks)."""
+    if not values:
+        return {"mean": None, "min": None, "q1": None, "median": None, "q3": None, "max": None}
+    ordered = sorted(values)
+
+    def at(share: Decimal) -> Decimal:
+        position = share * (len(ordered) - 1)
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+    mean = ARITHMETIC.divide(sum(ordered, ZERO), Decimal(len(ordered)))
+    return {
+        "mean": mean,
+        "min": ordered[0],
+        "q1": at(Decimal("0.25")),
+        "median": at(Decimal("0.5")),
+        "q3": at(Decimal("0.75")),
+        "max": ordered[-1],
+    }
+
+
+def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError], rows_read: int) -> dict:
+    model = ruleset.model
+    scored = len(units)
+    counts = Counter(u.result.grade.id if u.result.grade else "disqualified" for u in units)
+    distribution = [
+        {
+            "grade": g.id,
+            "title": g.title,
+            "count": counts.get(g.id, 0),
+            "share": ARITHMETIC.divide(Decimal(counts.get(g.id, 0)), Decimal(scored)) if scored else ZERO,
+        }
+        for g in model.grades
+    ]
+    distribution.append(
+        {
+            "grade": None,
+            "title": "取消评定资格",
+            "count": counts.get("disqualified", 0),
+            "share": ARITHMETIC.divide(Decimal(counts.get("disqualified", 0)), Decimal(scored)) if scored else ZERO,
+        }
+    )
+    vetoes = Counter(v.id for u in units for v in u.result.vetoes)
+    titles = {v.id: v.title for v in model.vetoes}
+    moved = [
+        {
+            "row": u.row,
+            "unit": u.result.unit.id if u.result.unit else None,
+            "from": u.result.quota.from_grade,
+            "to": u.result.quota.to_grade,
+            "tie": u.result.quota.tie,
+            "reason": u.result.quota.reason,
+        }
+        for u in units
+        if u.result.quota is not None
+    ]
+    return {
+        "rows": rows_read,
+        "scored": scored,
+        "error_rows": len({e.row for e in errors}),
+        "grades": distribution,
+        "total": quartiles([u.result.total for u in units]),
+        "dimensions": {
+            d.id: {"title": d.title, **quartiles([u.result.dimension(d.id).contribution for u in units])}
+            for d in model.dimensions
+        },
+        "vetoes": [{"veto": v, "title": titles[v], "count": n} for v, n in vetoes.most_common()],
+        "quota_moves": moved,
+    }

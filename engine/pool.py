@@ -1,0 +1,221 @@
+"""Score many units on all cores, with crashes contained.
+
+durable_rules can kill a process (a segfault, SIGFPE), so scoring runs in worker
+processes, each with its own engine. The pool knows which units each worker holds:
+when a worker dies it is replaced, the units it held are retried once each on
+their own, and a unit that kills a worker again is reported as an error row. No
+unit is lost and none is scored into the results twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from .errors import InputError, KaopingError
+from .result import Result, UnitRef
+
+CHUNK = 100
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit to score: its row number in the input, who it is, and its data."""
+
+    row: int
+    unit: UnitRef
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    unit_id: str | None
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: int
+    result: Result
+
+
+Outcome = Scored | list[RowError]
+
+
+def _problems(row: UnitRow, error: Exception) -> list[RowError]:
+    if isinstance(error, InputError):
+        return [RowError(row.row, row.unit.id, p.field, p.code, p.message) for p in error.problems]
+    return [RowError(row.row, row.unit.id, "", "engine", str(error))]
+
+
+def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
+    """Score rows in this process (the worker's loop, and the single-process path)."""
+    from . import score
+
+    outcomes: list[Outcome] = []
+    for row in rows:
+        try:
+            outcomes.append(Scored(row.row, score(ruleset, row.data, unit=row.unit)))
+        except KaopingError as error:
+            outcomes.append(_problems(row, error))
+    return outcomes
+
+
+def _worker(ruleset_text: str, version: int | str | None, conn: Connection) -> None:
+    from . import load_ruleset
+
+    ruleset = load_ruleset(ruleset_text, version=version)
+    crash_on = os.environ.get("KAOPING_TEST_CRASH_UNIT")  # lets tests kill a worker on a chosen unit
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        chunk_id, rows = task
+        if crash_on and any(r.unit.id == crash_on for r in rows):
+            os.abort()
+        conn.send((chunk_id, score_rows(ruleset, rows)))
+
+
+@dataclass
+class _Chunk:
+    id: int
+    rows: list[UnitRow]
+    retry: bool = False
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    conn: Connection
+    holding: _Chunk | None = None
+
+
+@dataclass
+class PoolStats:
+    workers_replaced: int = 0
+    units_retried: int = 0
+    crashed_rows: list[int] = field(default_factory=list)
+
+
+class ScoringPool:
+    """Worker processes sized to the machine, fed chunks of units."""
+
+    def __init__(self, ruleset_text: str, version: int | str | None = None, workers: int | None = None):
+        self.text = ruleset_text
+        self.version = version
+        self.size = max(1, workers or os.cpu_count() or 1)
+        self.context = multiprocessing.get_context("spawn")  # never fork a process holding engine state
+        self.workers: list[_Worker] = []
+        self.stats = PoolStats()
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(self.text, self.version, child), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def __enter__(self) -> ScoringPool:
+        self.workers = [self._start() for _ in range(self.size)]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+
+    def run(self, rows: Iterable[UnitRow], chunk: int = CHUNK) -> Iterator[Outcome]:
+        """Outcomes as they come (not in row order), one per row."""
+        pending: deque[_Chunk] = deque()
+        source = iter(rows)
+        next_id = 0
+
+        def refill() -> None:
+            nonlocal next_id
+            while len(pending) < 2 * self.size:
+                batch = [row for _, row in zip(range(chunk), source, strict=False)]
+                if not batch:
+                    return
+                pending.append(_Chunk(next_id, batch))
+                next_id += 1
+
+        refill()
+        while True:
+            for worker in self.workers:
+                if worker.holding is None and pending:
+                    worker.holding = pending.popleft()
+                    worker.conn.send((worker.holding.id, worker.holding.rows))
+            busy = [w for w in self.workers if w.holding is not None]
+            if not busy:
+                return
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.conn in ready:
+                    try:
+                        _chunk_id, outcomes = worker.conn.recv()
+                    except (EOFError, OSError):
+                        yield from self._replace(worker, pending)
+                        continue
+                    worker.holding = None
+                    yield from outcomes
+                elif worker.process.sentinel in ready:
+                    yield from self._replace(worker, pending)
+            refill()
+
+    def _replace(self, worker: _Worker, pending: deque[_Chunk]) -> Iterator[Outcome]:
+        """A worker died: start another; retry its units alone, once; report a repeat."""
+        chunk = worker.holding
+        worker.process.join(timeout=1)
+        index = self.workers.index(worker)
+        self.workers[index] = self._start()
+        self.stats.workers_replaced += 1
+        if chunk is None:
+            return
+        if chunk.retry:
+            row = chunk.rows[0]
+            self.stats.crashed_rows.append(row.row)
+            code = worker.process.exitcode
+            yield [
+                RowError(
+                    row.row,
+                    row.unit.id,
+                    "",
+                    "crashed",
+                    f"scoring this unit stopped its worker process twice (exit code {code})",
+                )
+            ]
+            return
+        self.stats.units_retried += len(chunk.rows)
+        for row in reversed(chunk.rows):
+            pending.appendleft(_Chunk(-1, [row], retry=True))
+
+
+def score_all(
+    ruleset_text: str,
+    rows: Iterable[UnitRow],
+    version: int | str | None = None,
+    workers: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> tuple[list[Outcome], PoolStats]:
+    """Every row's outcome through a pool (a convenience for callers that want a list)."""
+    outcomes: list[Outcome] = []
+    with ScoringPool(ruleset_text, version, workers) as pool:
+        for outcome in pool.run(rows):
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+    return outcomes, pool.stats

@@ -1,0 +1,315 @@
+"""Batch files in and out: CSV, Excel (.xlsx) and JSON Lines.
+
+Columns are named by input id or by the input's Chinese title; a unit id column and
+an optional parent column (township, county) identify each unit. Spreadsheet
+values are converted by the input's declared type, the way a person typed them
+("是"/"否", "NA", "6.2"); anything that still does not fit is left for the normal
+validation to report with its row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+
+from .batch import BatchReport
+from .decimals import plain, to_decimal
+from .errors import KaopingError
+from .model import Ruleset
+from .pool import RowError, UnitRow
+from .result import UnitRef
+
+UNIT_ID = ("unit_id", "id", "单位编码", "单位代码", "编码")
+UNIT_NAME = ("unit_name", "name", "单位名称", "名称")
+UNIT_PARENT = ("parent", "上级", "上级单位", "所属乡镇", "乡镇")
+TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
+
+
+class BatchFileError(KaopingError):
+    """A batch file that cannot be read at all (not a row problem)."""
+
+
+def _columns(ruleset: Ruleset, headers: list[str]) -> dict[int, tuple[str, str]]:
+    """Column index -> ("input"|"unit_id"|"unit_name"|"unit_parent", name)."""
+    by_title = {spec.title: name for name, spec in ruleset.inputs.items()}
+    mapping: dict[int, tuple[str, str]] = {}
+    unknown = []
+    for index, header in enumerate(headers):
+        header = (header or "").strip()
+        if not header:
+            continue
+        if header in ruleset.inputs or header in by_title:
+            mapping[index] = ("input", header if header in ruleset.inputs else by_title[header])
+        elif header in UNIT_ID:
+            mapping[index] = ("unit_id", header)
+        elif header in UNIT_NAME:
+            mapping[index] = ("unit_name", header)
+        elif header in UNIT_PARENT:
+            mapping[index] = ("unit_parent", header)
+        else:
+            unknown.append(header)
+    if unknown:
+        raise BatchFileError(f"columns that are neither inputs of {ruleset.id} nor unit columns: {', '.join(unknown)}")
+    if "unit_id" not in {kind for kind, _ in mapping.values()}:
+        raise BatchFileError(f"no unit id column (name one of: {', '.join(UNIT_ID)})")
+    return mapping
+
+
+def convert(spec, value: Any) -> Any:
+    """A spreadsheet cell as the input's type, where it plainly is one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "NA":
+            return value
+        if spec.type == "boolean":
+            lowered = value.lower()
+            return True if lowered in TRUE else False if lowered in FALSE else value
+        if spec.numeric:
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                return value
+        return value
+    if isinstance(value, float):
+        if spec.type == "integer" and value.is_integer():
+            return int(value)
+        return to_decimal(value)
+    if spec.type in ("choice", "text") and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _from_cells(ruleset: Ruleset, mapping, number: int, cells: list[Any]) -> UnitRow | RowError:
+    unit: dict[str, str | None] = {"id": None, "name": None, "parent": None}
+    data: dict[str, Any] = {}
+    for index, (kind, name) in mapping.items():
+        value = cells[index] if index < len(cells) else None
+        if kind == "input":
+            converted = convert(ruleset.inputs[name], value)
+            if converted is not None:
+                data[name] = converted
+        elif value is not None and str(value).strip():
+            unit[kind.removeprefix("unit_")] = str(value).strip()
+    if not unit["id"]:
+        return RowError(number, None, "unit_id", "missing", "the row has no unit id")
+    return UnitRow(number, UnitRef(**unit), data)
+
+
+def _rows_csv(path: Path) -> Iterator[list[Any]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        yield from (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def read_units(ruleset: Ruleset, path: Path) -> tuple[list[UnitRow], list[RowError]]:
+    """Every unit of a batch file, and the rows that could not even be read as units.
+
+    Spreadsheet rows are numbered as the spreadsheet shows them (the header is row 1).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return _read_jsonl(ruleset, path)
+    if suffix not in (".csv", ".xlsx"):
+        raise BatchFileError(f"{path.name}: batch files are .csv, .xlsx or .jsonl")
+    rows = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
+    try:
+        headers = [str(h) if h is not None else "" for h in next(rows)]
+    except StopIteration:
+        raise BatchFileError(f"{path.name} is empty") from None
+    mapping = _columns(ruleset, headers)
+    units, errors = [], []
+    for number, cells in enumerate(rows, start=2):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        _collect(_from_cells(ruleset, mapping, number, cells), units, errors)
+    return units, _duplicates(units, errors)
+
+
+def _read_jsonl(ruleset: Ruleset, path: Path) -> tuple[list[UnitRow], list[RowError]]:
+    units, errors = [], []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line, parse_float=Decimal)
+            except json.JSONDecodeError as error:
+                errors.append(RowError(number, None, "", "invalid_json", f"not JSON: {error.msg}"))
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
+                errors.append(
+                    RowError(number, None, "data", "invalid_type", 'each line is {"unit": {...}, "data": {...}}')
+                )
+                continue
+            unit = entry.get("unit") or {}
+            if not isinstance(unit, dict) or not unit.get("id"):
+                errors.append(RowError(number, None, "unit.id", "missing", "the line has no unit id"))
+                continue
+            ref = UnitRef(id=str(unit["id"]), name=unit.get("name"), parent=unit.get("parent"))
+            units.append(UnitRow(number, ref, entry["data"]))
+    return units, _duplicates(units, errors)
+
+
+def _collect(item: UnitRow | RowError, units: list[UnitRow], errors: list[RowError]) -> None:
+    (units if isinstance(item, UnitRow) else errors).append(item)
+
+
+def _duplicates(units: list[UnitRow], errors: list[RowError]) -> list[RowError]:
+    """A unit id appearing again is an error row (the first stays), never a second score."""
+    seen: dict[str, int] = {}
+    kept = []
+    for unit in units:
+        first = seen.setdefault(unit.unit.id, unit.row)
+        if first != unit.row:
+            errors.append(
+                RowError(
+                    unit.row,
+                    unit.unit.id,
+                    "unit_id",
+                    "duplicate_unit",
+                    f"unit {unit.unit.id} already appears in row {first}",
+                )
+            )
+        else:
+            kept.append(unit)
+    units[:] = kept
+    return sorted(errors, key=lambda e: e.row)
+
+
+# ---------------------------------------------------------------- writing results
+
+
+def _result_headers(report: BatchReport) -> list[str]:
+    model = report.ruleset.model
+    return (
+        ["行号", "单位编码", "单位名称", "上级单位", "总分", "等次", "状态", "排名", "上级内排名"]
+        + [d.title for d in model.dimensions]
+        + ["一票否决", "名额调整", "标记"]
+    )
+
+
+def _result_cells(report: BatchReport, unit) -> list[Any]:
+    result = unit.result
+    ref = result.unit
+    quota = result.quota
+    return [
+        unit.row,
+        ref.id if ref else None,
+        ref.name if ref else None,
+        ref.parent if ref else None,
+        float(result.total),
+        result.grade.title if result.grade else "取消评定资格",
+        "已评定" if result.status == "scored" else "取消评定资格",
+        unit.rank,
+        unit.parent_rank,
+        *[float(round(d.contribution, 4)) for d in result.dimensions],
+        "、".join(v.title for v in result.vetoes),
+        f"{quota.from_grade} → {quota.to_grade or '—'}: {quota.reason}" if quota else "",
+        "、".join(result.flags),
+    ]
+
+
+ERROR_HEADERS = ["行号", "单位编码", "字段", "问题代码", "说明"]
+
+
+def write_results(report: BatchReport, path: Path) -> list[Path]:
+    """Write the results (and, for CSV and JSONL, sibling files for errors and summary)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        _write_xlsx(report, path)
+        return [path]
+    if suffix == ".csv":
+        errors_path, summary_path = path.with_suffix(".errors.csv"), path.with_suffix(".summary.json")
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(_result_headers(report))
+            writer.writerows(_result_cells(report, u) for u in report.units)
+        with errors_path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ERROR_HEADERS)
+            writer.writerows([e.row, e.unit_id, e.field, e.code, e.message] for e in report.errors)
+        summary_path.write_text(summary_json(report), encoding="utf-8")
+        return [path, errors_path, summary_path]
+    if suffix == ".jsonl":
+        summary_path = path.with_suffix(".summary.json")
+        with path.open("w", encoding="utf-8") as handle:
+            for unit in report.units:
+                handle.write(
+                    f'{{"row": {unit.row}, "rank": {json.dumps(unit.rank)}, '
+                    f'"parent_rank": {json.dumps(unit.parent_rank)}, '
+                    f'"result": {unit.result.model_dump_json()}}}\n'
+                )
+            for error in report.errors:
+                handle.write(json.dumps({"row": error.row, "error": error.__dict__}, ensure_ascii=False) + "\n")
+        summary_path.write_text(summary_json(report), encoding="utf-8")
+        return [path, summary_path]
+    raise BatchFileError(f"{path.name}: results are written as .xlsx, .csv or .jsonl")
+
+
+def summary_json(report: BatchReport) -> str:
+    return json.dumps(report.summary, ensure_ascii=False, indent=2, default=lambda d: plain(d))
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 4))
+
+
+def _write_xlsx(report: BatchReport, path: Path) -> None:
+    workbook = Workbook(write_only=True)
+    results = workbook.create_sheet("结果")
+    results.append(_result_headers(report))
+    for unit in report.units:
+        results.append(_result_cells(report, unit))
+    errors = workbook.create_sheet("错误")
+    errors.append(ERROR_HEADERS)
+    for error in report.errors:
+        errors.append([error.row, error.unit_id, error.field, error.code, error.message])
+    _write_summary(workbook.create_sheet("汇总"), report)
+    workbook.save(path)
+
+
+def _write_summary(sheet, report: BatchReport) -> None:
+    summary = report.summary
+    sheet.append([f"{report.ruleset.model.title}: 汇总"])
+    sheet.append(["读入行数", summary["rows"], "已评分", summary["scored"], "错误行", summary["error_rows"]])
+    sheet.append([])
+    sheet.append(["等次", "单位数", "占比"])
+    first = 5
+    for grade in summary["grades"]:
+        sheet.append([grade["title"], grade["count"], float(round(grade["share"], 4))])
+    last = first + len(summary["grades"]) - 1
+    chart = BarChart()
+    chart.title = "等次分布"
+    chart.y_axis.title = "单位数"
+    chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+    sheet.add_chart(chart, "F4")
+    sheet.append([])
+    sheet.append(["指标", "平均", "最小", "下四分位", "中位数", "上四分位", "最大"])
+    stats = [("总分", summary["total"])] + [(d["title"], d) for d in summary["dimensions"].values()]
+    for title, figures in stats:
+        sheet.append([title] + [_number(figures[k]) for k in ("mean", "min", "q1", "median", "q3", "max")])
+    sheet.append([])
+    sheet.append(["一票否决", "单位数"])
+    for veto in summary["vetoes"]:
+        sheet.append([veto["title"], veto["count"]])
+    sheet.append([])
+    sheet.append(["名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因"])
+    for move in summary["quota_moves"]:
+        sheet.append([move["row"], move["unit"], move["from"], move["to"], "是" if move["tie"] else "", move["reason"]])

@@ -1,0 +1,215 @@
+"""Whole-jurisdiction batches: files in and out, crashes contained, kill and resume."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from engine import batch as batch_module
+from engine.batch import Journal, run_batch
+from engine.pool import Scored, UnitRow
+from engine.result import UnitRef
+from engine.tabular import BatchFileError, read_units, write_results
+
+from .conftest import ROOT, village_submission
+
+BASE = village_submission()["data"]
+KEYS = list(BASE)
+
+
+def write_csv(path, count, bad_rows=(), titles=False, village=None):
+    titles_of = {k: village.model.inputs[k].title for k in KEYS} if titles else {}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["单位编码", "单位名称", "乡镇"] + [titles_of.get(k, k) for k in KEYS])
+        for n in range(count):
+            row = dict(BASE, collective_income=round(1 + (n * 37 % 140) / 10, 1), party_lectures=n % 5)
+            if n in bad_rows:
+                row["party_lectures"] = "很多"
+            writer.writerow(
+                [f"v{n:05d}", f"村{n}", f"镇{n % 12}"]
+                + ["是" if v is True else "否" if v is False else v for v in (row[k] for k in KEYS)]
+            )
+
+
+def test_reading_csv_by_titles_converts_types_and_reports_bad_rows(tmp_path, village):
+    path = tmp_path / "units.csv"
+    write_csv(path, 20, bad_rows={3}, titles=True, village=village)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["", "无编码村", "镇0"] + [BASE[k] for k in KEYS])
+        csv.writer(handle).writerow(["v00001", "重复", "镇0"] + [BASE[k] for k in KEYS])
+    rows, errors = read_units(village.model, path)
+    assert len(rows) == 20
+    assert rows[0].row == 2 and rows[0].unit == UnitRef(id="v00000", name="村0", parent="镇0")
+    assert rows[0].data["has_activity_site"] is True and rows[0].data["collective_income"] == Decimal("1")
+    assert rows[0].data["migrant_members_contact_pct"] == "NA"
+    assert [(e.row, e.code) for e in errors] == [(22, "missing"), (23, "duplicate_unit")]
+    report = run_batch(village, rows, workers=1, read_errors=errors)
+    assert report.summary["rows"] == 22 and report.summary["scored"] == 19 and report.summary["error_rows"] == 3
+    bad = [e for e in report.errors if e.row == 5]
+    assert [(e.unit_id, e.field, e.code) for e in bad] == [("v00003", "party_lectures", "invalid_type")]
+
+
+def test_a_file_with_unknown_columns_or_no_unit_id_is_refused(tmp_path, village):
+    path = tmp_path / "bad.csv"
+    path.write_text("单位编码,颜色\nv1,红\n", encoding="utf-8")
+    try:
+        read_units(village.model, path)
+    except BatchFileError as error:
+        assert "颜色" in str(error)
+    else:
+        raise AssertionError("refused")
+    path.write_text("collective_income\n1\n", encoding="utf-8")
+    try:
+        read_units(village.model, path)
+    except BatchFileError as error:
+        assert "unit id" in str(error)
+    else:
+        raise AssertionError("refused")
+
+
+def test_excel_in_and_out_with_sheets_headers_chart_and_counts(tmp_path, village):
+    source = tmp_path / "units.csv"
+    write_csv(source, 60, bad_rows={10, 11})
+    rows, errors = read_units(village.model, source)
+    report = run_batch(village, rows, workers=1, read_errors=errors)
+    xlsx = tmp_path / "results.xlsx"
+    write_results(report, xlsx)
+    again, again_errors = read_units(village.model, _as_xlsx(source, tmp_path))
+    assert [r.data for r in again] == [r.data for r in rows]
+    workbook = load_workbook(xlsx)
+    assert workbook.sheetnames == ["结果", "错误", "汇总"]
+    results = list(workbook["结果"].iter_rows(values_only=True))
+    assert results[0][:9] == ("行号", "单位编码", "单位名称", "上级单位", "总分", "等次", "状态", "排名", "上级内排名")
+    assert "组织建设" in results[0] and results[0][-3:] == ("一票否决", "名额调整", "标记")
+    errors_sheet = list(workbook["错误"].iter_rows(values_only=True))
+    assert len(results) - 1 + len({e[0] for e in errors_sheet[1:]}) == 60  # every row somewhere
+    assert {e[0] for e in errors_sheet[1:]} == {12, 13}
+    summary = workbook["汇总"]
+    assert len(summary._charts) == 1
+    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=5, max_row=10, values_only=True)}
+    assert sum(counts.values()) == 58
+    graded = sum(1 for r in results[1:] if r[5] != "取消评定资格")
+    assert counts["五星"] <= graded // 10  # the 10% quota holds
+
+
+def _as_xlsx(source, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    with source.open(encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append([_typed(v) for v in row])
+    path = tmp_path / "units.xlsx"
+    workbook.save(path)
+    return path
+
+
+def _typed(value: str):
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+
+
+def test_csv_and_jsonl_outputs(tmp_path, village):
+    rows, errors = read_units(village.model, _jsonl(tmp_path))
+    assert errors[0].code == "invalid_json" and len(rows) == 5
+    report = run_batch(village, rows, workers=1, read_errors=errors)
+    written = write_results(report, tmp_path / "out.csv")
+    assert [p.name for p in written] == ["out.csv", "out.errors.csv", "out.summary.json"]
+    assert len(list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig")))) == 6
+    assert json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))["scored"] == 5
+    write_results(report, tmp_path / "out.jsonl")
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
+    assert sum("result" in line for line in lines) == 5 and sum("error" in line for line in lines) == 1
+
+
+def _jsonl(tmp_path):
+    path = tmp_path / "units.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(5):
+            handle.write(json.dumps({"unit": {"id": f"j{n}", "parent": "镇"}, "data": BASE}, ensure_ascii=False) + "\n")
+        handle.write("{broken\n")
+    return path
+
+
+def test_a_worker_that_dies_is_replaced_and_a_unit_that_kills_twice_is_an_error_row(monkeypatch, village):
+    monkeypatch.setenv("KAOPING_TEST_CRASH_UNIT", "u7")
+    rows = [UnitRow(n + 2, UnitRef(id=f"u{n}"), dict(BASE)) for n in range(250)]
+    report = run_batch(village, rows, workers=2)
+    assert len(report.units) == 249
+    [error] = report.errors
+    assert (error.row, error.unit_id, error.code) == (9, "u7", "crashed")
+    assert report.pool.workers_replaced == 2 and report.pool.units_retried == 100
+    assert sorted(u.row for u in report.units) == [n + 2 for n in range(250) if n != 7]
+
+
+def test_resume_scores_only_what_the_journal_lacks(tmp_path, monkeypatch, village):
+    rows = [UnitRow(n + 2, UnitRef(id=f"u{n}"), dict(BASE)) for n in range(30)]
+    journal = tmp_path / "out.xlsx.journal"
+    first = batch_module.score_rows(village, rows[:12])
+    with journal.open("w", encoding="utf-8") as handle:
+        for outcome in first:
+            Journal.write(handle, outcome)
+        handle.write('{"row": 14, "result": {"trunc')  # killed in the middle of a line
+    scored = []
+    real = batch_module.score_rows
+    monkeypatch.setattr(
+        batch_module, "score_rows", lambda rs, todo: scored.extend(r.row for r in todo) or real(rs, todo)
+    )
+    report = run_batch(village, rows, workers=1, journal=journal)
+    assert scored == [r.row for r in rows[12:]]
+    assert sorted(u.row for u in report.units) == [r.row for r in rows]
+    assert isinstance(first[0], Scored)
+
+
+def test_killing_a_batch_midway_and_resuming_loses_and_duplicates_nothing(tmp_path, village):
+    source, output = tmp_path / "units.csv", tmp_path / "results.jsonl"
+    write_csv(source, 3000, bad_rows={5})
+    command = [
+        sys.executable,
+        "-m",
+        "api.cli",
+        "batch",
+        str(ROOT / "rulesets" / "village-branch-stars.yaml"),
+        str(source),
+        "-o",
+        str(output),
+        "--workers",
+        "2",
+    ]
+    env = {**os.environ, "COLUMNS": "120"}
+    runner = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    journal = output.with_name(output.name + ".journal")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if journal.exists() and sum(1 for _ in journal.open(encoding="utf-8")) >= 400:
+            break
+        time.sleep(0.05)
+    os.killpg(runner.pid, signal.SIGKILL)
+    runner.wait()
+    done_before = sum(1 for _ in journal.open(encoding="utf-8"))
+    assert 400 <= done_before < 3000 and not output.exists()
+    refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "--resume" in refused.stderr
+    resumed = subprocess.run(command + ["--resume"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    lines = [json.loads(line) for line in output.open(encoding="utf-8")]
+    rows = [line["row"] for line in lines]
+    assert sorted(rows) == list(range(2, 3002)) and len(rows) == len(set(rows))
+    assert [line["error"]["code"] for line in lines if "error" in line] == ["invalid_type"]
+    assert not journal.exists()
+    assert "3000 rows: 2999 scored, 1 with errors" in resumed.stdout
