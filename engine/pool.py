@@ -9,6 +9,7 @@ unit is lost and none is scored into the results twice.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -129,10 +130,8 @@ class ScoringPool:
 
     def __exit__(self, *exc) -> None:
         for worker in self.workers:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 worker.conn.send(None)
-            except (BrokenPipeError, OSError):
-                pass
         for worker in self.workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
