@@ -284,7 +284,7 @@ class CompiledRuleset:
     facts: list[FactPlan]
     definition: dict
     engine_name: str
-    indicator_inputs: dict[str, frozenset[str]]
+    indicator_inputs: dict[str, tuple[str, ...]]  # sorted
     band_rules: dict[str, list[str]]
 
     def has_phase(self, phase: int) -> bool:
@@ -399,7 +399,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     facts = _pack(conditions)
     definition = _definition(conditions, facts)
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    reads = {indicator.id: indicator_inputs(indicator) for _, indicator in ruleset.indicators()}
+    reads = {indicator.id: tuple(sorted(indicator_inputs(indicator))) for _, indicator in ruleset.indicators()}
     band_rules = {
         indicator.id: [band_rule(indicator.id, b) for b in range(len(indicator.score.bands or ()))]
         for _, indicator in ruleset.indicators()

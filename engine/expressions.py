@@ -164,6 +164,10 @@ class Expression:
         """Every name the expression reads (computed once: scoring asks per unit)."""
         return names_in(self.root)
 
+    @cached_property
+    def sorted_names(self) -> tuple[str, ...]:
+        return tuple(sorted(self.names))
+
 
 # ---------------------------------------------------------------- parsing
 

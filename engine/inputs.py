@@ -13,7 +13,7 @@ from typing import Any
 
 from .decimals import canonical, plain, to_decimal
 from .errors import ExpressionError, InputError, InputProblem
-from .expressions import NA, check_engine_number
+from .expressions import MAX_MAGNITUDE, NA, check_engine_number
 from .model import InputSpec, Ruleset
 
 NOT_APPLICABLE = "NA"
@@ -77,6 +77,10 @@ def normalize_value(name: str, spec: InputSpec, value: Any) -> tuple[Any, InputP
 
 
 def _normalize_number(name: str, spec: InputSpec, value: Any) -> tuple[Any, InputProblem | None]:
+    if type(value) is int and -MAX_MAGNITUDE < value < MAX_MAGNITUDE:  # the common case, quickly
+        if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
+            return None, _problem("out_of_range", name, spec, value, "is out of range")
+        return Decimal(value), None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None, _problem("invalid_type", name, spec, value, "must be a number")
     number = to_decimal(value)

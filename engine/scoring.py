@@ -57,8 +57,7 @@ def _undefined(field: str, path: str, error: UndefinedValue) -> InputError:
 
 
 def _shown(values: dict[str, Any], names) -> dict[str, Any]:
-    shown = jsonable({name: values[name] for name in sorted(names) if name in values})
-    return shown
+    return jsonable({name: values[name] for name in sorted(names) if name in values})
 
 
 @dataclass
@@ -69,17 +68,23 @@ class Context:
     values: dict[str, Any]
     fired: frozenset[str]
 
+    def __post_init__(self) -> None:
+        self.shown = jsonable(self.values)  # the values as an explanation prints them, once per unit
+
+    def shown_of(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """The values of `names` (sorted) as shown in an explanation."""
+        shown = self.shown
+        return {name: shown[name] for name in names if name in shown}
+
     @property
     def ruleset(self) -> Ruleset:
         return self.compiled.ruleset
 
-    def matched(self, rule_id: str, env: dict[str, Any] | None = None) -> MatchedRule:
-        condition = self.compiled.conditions[rule_id]
-        env = env if env is not None else self.values
-        return MatchedRule(
-            rule_id=rule_id,
-            condition=condition.expression.text,
-            values=_shown(env, condition.expression.names),
+    def matched(self, rule_id: str) -> MatchedRule:
+        expression = self.compiled.conditions[rule_id].expression
+        # built from trusted parts, so not validated again (scoring builds thousands a second)
+        return MatchedRule.model_construct(
+            rule_id=rule_id, condition=expression.text, values=self.shown_of(expression.sorted_names)
         )
 
     def number(self, expression: Expression, field: str, path: str) -> Decimal:
@@ -94,7 +99,7 @@ class Context:
 
 def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, path: str) -> IndicatorResult:
     reads = ctx.compiled.indicator_inputs[indicator.id]
-    values = _shown(ctx.values, reads)
+    values = ctx.shown_of(reads)
     common = {
         "id": indicator.id,
         "title": indicator.title,
@@ -121,7 +126,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
         points = full if held else ZERO
         rule = ctx.matched(rule_id) if held else None
         detail = f"条件 {score.check.text} {'成立' if held else '不成立'} → {plain(points)}分"
-        return IndicatorResult(**common, points=points, status="scored", rule=rule, detail=detail)
+        return IndicatorResult.model_construct(**common, points=points, status="scored", rule=rule, detail=detail)
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
@@ -132,12 +137,12 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
             f"{plain(linear.full_at)} 得满分 → {plain(points)}分"
         )
-        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+        return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
     if score.formula is not None:
         value = ctx.number(score.formula, indicator.id, f"{path}.formula")
         points = _clamp(value, ZERO, full)
         detail = f"公式: {score.formula.text} = {plain(value)}, 限于 0 至 {plain(full)} → {plain(points)}分"
-        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+        return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
     method = score.method
     count: Count = getattr(score, method)
     value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
@@ -155,7 +160,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"加分: {described}, 每{_per(count)}得{plain(count.points)}分"
             f" → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
         )
-    return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
 
 
 def _per(count: Count) -> str:
@@ -184,7 +189,9 @@ def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
     for index, (band, rule_id) in enumerate(zip(bands, ctx.compiled.band_rules[indicator.id], strict=True)):
         if band.is_else:
             detail = f"第{index + 1}档(其余情况) → {plain(band.value)}分"
-            return IndicatorResult(**common, points=band.value, status="scored", band=index, detail=detail)
+            return IndicatorResult.model_construct(
+                **common, points=band.value, status="scored", band=index, detail=detail
+            )
         if rule_id in ctx.fired:
             detail = f"第{index + 1}档: {band.when.text} 成立 → {plain(band.value)}分"
             return IndicatorResult(
@@ -195,7 +202,9 @@ def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
                 rule=ctx.matched(rule_id),
                 detail=detail,
             )
-    return IndicatorResult(**common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分")
+    return IndicatorResult.model_construct(
+        **common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分"
+    )
 
 
 # ---------------------------------------------------------------- dimensions and adjustments
