@@ -74,7 +74,8 @@ class Journal:
     @staticmethod
     def write(handle, outcome: Outcome) -> None:
         if isinstance(outcome, Scored):
-            handle.write(f'{{"row": {outcome.row}, "result": {outcome.result.model_dump_json()}}}\n')
+            text = outcome.json or outcome.result.model_dump_json()
+            handle.write(f'{{"row": {outcome.row}, "result": {text}}}\n')
         else:
             entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import InputError, KaopingError
 from .result import Result, UnitRef
+from .runtime import EngineFailure
 
 CHUNK = 100
 
@@ -46,6 +47,7 @@ class RowError:
 class Scored:
     row: int
     result: Result
+    json: str | None = None  # the result as JSON, when it came from a worker process
 
 
 Outcome = Scored | list[RowError]
@@ -82,7 +84,11 @@ def _worker(ruleset_text: str, version: int | str | None, conn: Connection) -> N
         chunk_id, rows = task
         if crash_on and any(r.unit.id == crash_on for r in rows):
             os.abort()
-        conn.send((chunk_id, score_rows(ruleset, rows)))
+        # results travel as JSON: cheaper to make and read than pickled models
+        outcomes = [
+            (o.row, o.result.model_dump_json()) if isinstance(o, Scored) else o for o in score_rows(ruleset, rows)
+        ]
+        conn.send((chunk_id, outcomes))
 
 
 @dataclass
@@ -116,6 +122,7 @@ class ScoringPool:
         self.context = multiprocessing.get_context("spawn")  # never fork a process holding engine state
         self.workers: list[_Worker] = []
         self.stats = PoolStats()
+        self.deaths_without_result = 0
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -154,10 +161,13 @@ class ScoringPool:
 
         refill()
         while True:
-            for worker in self.workers:
+            for worker in list(self.workers):
                 if worker.holding is None and pending:
                     worker.holding = pending.popleft()
-                    worker.conn.send((worker.holding.id, worker.holding.rows))
+                    try:
+                        worker.conn.send((worker.holding.id, worker.holding.rows))
+                    except (BrokenPipeError, OSError):
+                        yield from self._replace(worker, pending)
             busy = [w for w in self.workers if w.holding is not None]
             if not busy:
                 return
@@ -170,7 +180,13 @@ class ScoringPool:
                         yield from self._replace(worker, pending)
                         continue
                     worker.holding = None
-                    yield from outcomes
+                    self.deaths_without_result = 0
+                    for outcome in outcomes:
+                        if isinstance(outcome, tuple):
+                            row, text = outcome
+                            yield Scored(row, Result.model_validate_json(text), text)
+                        else:
+                            yield outcome
                 elif worker.process.sentinel in ready:
                     yield from self._replace(worker, pending)
             refill()
@@ -179,6 +195,12 @@ class ScoringPool:
         """A worker died: start another; retry its units alone, once; report a repeat."""
         chunk = worker.holding
         worker.process.join(timeout=1)
+        self.deaths_without_result += 1
+        if self.deaths_without_result > 2 * self.size + 2:
+            raise EngineFailure(
+                f"scoring workers keep stopping before returning any result (exit code {worker.process.exitcode});"
+                " the ruleset may not load in a fresh process"
+            )
         index = self.workers.index(worker)
         self.workers[index] = self._start()
         self.stats.workers_replaced += 1
