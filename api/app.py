@@ -6,9 +6,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import examples, problems
+from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
-from .routes import audit, health, rulesets, scores
+from .routes import audit, batches, health, rulesets, scores
 from .settings import Settings, get_settings
 
 DESCRIPTION = """kaoping (考评) scores appraisal units against versioned rulesets and keeps every
@@ -46,8 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)
+    app.state.batches = BatchRunner(
+        app.state.sessions, settings.data_dir, settings.batch_workers, settings.batch_lease_seconds
+    )
+    app.state.batches.start()
     problems.install(app)
-    for module in (health, rulesets, scores, audit):
+    for module in (health, rulesets, scores, batches, audit):
         app.include_router(module.router, responses=problems.PROBLEMS if module is not health else None)
     app.openapi = lambda: _openapi(app)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)

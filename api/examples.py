@@ -46,6 +46,23 @@ RESULT = {
     "indicators": ["…every indicator with its points and the rule that gave them…"],
 }
 
+BATCH = {
+    "id": "5f0c2d8e-1b7a-4c3e-9a41-0d2f6b8e7c15",
+    "ruleset_id": "village-branch-stars",
+    "version": 1,
+    "period": "2025",
+    "status": "queued",
+    "filename": "county.xlsx",
+    "rows": 25000,
+    "scored": 0,
+    "stored": 0,
+    "error_rows": 0,
+    "created_at": WHEN,
+    "finished_at": None,
+    "failure": None,
+    "summary": None,
+}
+
 EXAMPLES: dict[tuple[str, str], object] = {
     ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
     ("post", "/rulesets"): {**RULESET, "latest_version": 1, "versions": [{**VERSION, "number": 1}]},
@@ -157,6 +174,39 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "ruleset_hash_matches": True,
         "record_hash_matches": False,
         "differences": [{"path": "total", "stored": "98.33", "recomputed": "88.33"}],
+    },
+    ("post", "/rulesets/{ruleset_id}/batches"): BATCH,
+    ("get", "/batches/{batch_id}"): {
+        **BATCH,
+        "status": "done",
+        "scored": 24998,
+        "stored": 24998,
+        "error_rows": 2,
+        "finished_at": WHEN,
+        "summary": {"rows": 25000, "scored": 24998, "error_rows": 2},
+    },
+    ("get", "/batches/{batch_id}/results"): {
+        "batch": {**BATCH, "status": "done"},
+        "units": [
+            {
+                "row": 2,
+                "unit": {"id": "T000-V00000", "name": "第1村", "parent": "第1镇"},
+                "total": "91.25",
+                "grade": "four",
+                "rank": 212,
+                "parent_rank": 3,
+                "quota": {"from_grade": "five", "to_grade": "four", "reason": "五星名额 2499 个 …", "tie": False},
+            }
+        ],
+        "errors": [
+            {
+                "row": 9,
+                "unit_id": "T008-V00007",
+                "field": "party_lectures",
+                "code": "invalid_type",
+                "message": "must be a number",
+            }
+        ],
     },
     ("get", "/audit/verify"): {"records": 1200, "intact": True, "first_broken_seq": None, "problem": None},
 }

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size_limit: int = 500
     migrate_on_start: bool = True
+    batch_workers: int | None = None  # scoring processes per batch; default one per core
+    batch_lease_seconds: float = 60
     log_level: str = "INFO"
 
     @property

@@ -83,6 +83,7 @@ HASHED_FIELDS = (
     "created_at",
     "supersedes",
     "batch_id",
+    "batch_row",
     "prev_hash",
 )
 
@@ -268,6 +269,7 @@ class NewScore:
     result: Result
     supersedes: str | None = None
     batch_id: str | None = None
+    batch_row: int | None = None
     idempotency_key: str | None = None
     request_hash: str | None = None
 
@@ -320,6 +322,7 @@ def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> lis
                 created_at=now().isoformat(),
                 supersedes=new.supersedes,
                 batch_id=new.batch_id,
+                batch_row=new.batch_row,
                 idempotency_key=new.idempotency_key,
                 request_hash=new.request_hash,
                 prev_hash=head.last_hash,

@@ -142,7 +142,18 @@ def finish(
     """Quotas, rankings and the summary over every scored unit."""
     order = sorted(results)
     applied = apply_quotas(ruleset.model, [results[row] for row in order])
-    units = rank([Ranked(row, result, None, None) for row, result in zip(order, applied, strict=True)])
+    return assemble(ruleset, dict(zip(order, applied, strict=True)), errors, rows_read, stats)
+
+
+def assemble(
+    ruleset: LoadedRuleset,
+    results: dict[int, Result],
+    errors: list[RowError],
+    rows_read: int,
+    stats: PoolStats | None = None,
+) -> BatchReport:
+    """Rankings and the summary of results whose quotas are already applied."""
+    units = rank([Ranked(row, results[row], None, None) for row in sorted(results)])
     return BatchReport(
         ruleset, units, errors, rows_read, summarize(ruleset, units, errors, rows_read), stats or PoolStats()
     )

@@ -18,6 +18,7 @@ from engine.explain import explain_text
 
 from .. import store
 from ..auth import Actor
+from ..batches import with_batch_quotas
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..problems import ApiProblem, input_problem
@@ -204,7 +205,10 @@ def verify(score_id: str, _: Actor = Depends(require("auditor")), session: Sessi
     record = store.get_score(session, score_id)
     version = store.get_version(session, record.ruleset_id, record.version)
     unit = {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent}
-    recomputed = score(loaded(version), record.input, unit=unit).model_dump(mode="json")
+    result = score(loaded(version), record.input, unit=unit)
+    if record.batch_id is not None:
+        result = with_batch_quotas(session, record, result)
+    recomputed = result.model_dump(mode="json")
     found = differences(record.result, recomputed)
     hash_ok = store.record_hash(record) == record.record_hash
     ruleset_ok = version.content_hash == record.content_hash

@@ -1,0 +1,257 @@
+"""Batches in the service: accept a file, score it in the background, store every unit.
+
+The same engine path as `kaoping batch` (a worker pool, a journal under the data
+directory, quotas, rankings) runs in a background thread of the service process.
+Each unit then becomes an ordinary score record with the batch's id, written in
+chunks; a batch interrupted at any point (the process killed) is picked up again
+when the service starts: scored rows come from the journal and records already
+stored are not written twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import tempfile
+import threading
+import uuid
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.batch import BatchReport, assemble, run_batch
+from engine.decimals import plain
+from engine.pool import RowError
+from engine.quotas import apply_quotas
+from engine.result import GradeRef, Result
+from engine.tabular import read_units
+
+from . import store
+from .auth import Actor
+from .catalog import loaded
+from .tables import Batch, ScoreRecord
+
+log = logging.getLogger("kaoping.batches")
+STORE_CHUNK = 500
+
+
+def parse_file(version_row, filename: str, content: bytes):
+    """The units and unreadable rows of an uploaded file (BatchFileError if unreadable)."""
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        return read_units(loaded(version_row).model, path)
+
+
+UNFINISHED = ("queued", "running", "storing")
+
+
+class BatchRunner:
+    """One background thread per service process that works through batches.
+
+    A batch is worked on by the process holding its lease, renewed as it goes; a
+    batch whose lease has lapsed (its process died) is taken up by any runner, so
+    a restarted service, or another worker process, finishes it.
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], data_dir: Path, workers: int | None = None, lease_seconds: float = 60
+    ):
+        self.sessions = sessions
+        self.folder = data_dir / "batches"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.workers = workers
+        self.lease = timedelta(seconds=lease_seconds)
+        self.me = uuid.uuid4().hex
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.thread = threading.Thread(target=self._loop, name="kaoping-batches", daemon=True)
+
+    def start(self) -> None:
+        """Start working, beginning with any batch an earlier process left unfinished."""
+        for batch_id in self._unfinished():
+            self.queue.put(batch_id)
+        self.thread.start()
+
+    def submit(self, batch_id: str) -> None:
+        self.queue.put(batch_id)
+
+    def claim(self, batch_id: str) -> bool:
+        """Take or renew the batch's lease; False when another live process holds it."""
+        moment = store.now()
+        with self.sessions() as session:
+            claimed = session.execute(
+                update(Batch)
+                .where(
+                    Batch.id == batch_id,
+                    Batch.status.in_(UNFINISHED),
+                    or_(Batch.lease_until.is_(None), Batch.lease_until < moment, Batch.lease_owner == self.me),
+                )
+                .values(lease_owner=self.me, lease_until=moment + self.lease)
+            ).rowcount
+            session.commit()
+        return claimed == 1
+
+    def _unfinished(self) -> list[str]:
+        with self.sessions() as session:
+            return list(session.scalars(select(Batch.id).where(Batch.status.in_(UNFINISHED))))
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                batch_id = self.queue.get(timeout=self.lease.total_seconds() / 2)
+            except queue.Empty:
+                for batch_id in self._unfinished():  # take up batches whose process died
+                    self.queue.put(batch_id)
+                continue
+            if not self.claim(batch_id):
+                continue
+            try:
+                self.process(batch_id)
+            except Exception as error:  # a batch must end as failed, never hang as running
+                log.exception("batch failed", extra={"batch_id": batch_id})
+                with self.sessions() as session:
+                    batch = session.get(Batch, batch_id)
+                    batch.status, batch.failure, batch.finished_at = "failed", str(error), store.now()
+                    session.commit()
+
+    def process(self, batch_id: str) -> None:
+        with self.sessions() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None or batch.status in ("done", "failed"):
+                return
+            version = store.get_version(session, batch.ruleset_id, batch.version)
+            ruleset = loaded(version)
+            rows, read_errors = parse_file(version, batch.filename, batch.content)
+            batch.status = "running"
+            session.commit()
+            actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
+            journal = self.folder / f"{batch_id}.journal"
+            progress = _Progress(self.sessions, batch_id, lambda: self.claim(batch_id))
+            report = run_batch(
+                ruleset, rows, workers=self.workers, journal=journal, progress=progress, read_errors=read_errors
+            )
+            progress.flush()
+            batch.status, batch.scored = "storing", len(report.units)
+            session.commit()
+            self._store(session, batch, report, actor, {row.row: row.data for row in rows})
+            batch.status, batch.finished_at = "done", store.now()
+            batch.summary = _jsonable(report.summary)
+            batch.errors = [asdict(e) for e in report.errors]
+            batch.error_rows = report.summary["error_rows"]
+            session.commit()
+            journal.unlink(missing_ok=True)
+
+    def _store(
+        self, session: Session, batch: Batch, report: BatchReport, actor: Actor, submitted: dict[int, dict]
+    ) -> None:
+        """Each unit as a score record, in chunks; rows already stored are skipped."""
+        stored = set(session.scalars(select(ScoreRecord.batch_row).where(ScoreRecord.batch_id == batch.id)))
+        todo = [u for u in report.units if u.row not in stored]
+        for start in range(0, len(todo), STORE_CHUNK):
+            chunk = todo[start : start + STORE_CHUNK]
+            scores = [
+                store.NewScore(
+                    ruleset=report.ruleset,
+                    version=batch.version,
+                    unit_id=u.result.unit.id,
+                    unit_name=u.result.unit.name,
+                    unit_parent=u.result.unit.parent,
+                    period=batch.period,
+                    submitted=submitted[u.row],
+                    result=u.result,
+                    batch_id=batch.id,
+                    batch_row=u.row,
+                )
+                for u in chunk
+            ]
+            store.append_scores(session, scores, actor)
+            batch.stored = len(stored) + start + len(chunk)
+            session.commit()
+            self.claim(batch.id)
+
+
+class _Progress:
+    """Counts scored units and writes the count (and renews the lease) now and then."""
+
+    def __init__(self, sessions: sessionmaker[Session], batch_id: str, renew):
+        self.sessions, self.batch_id, self.count, self.written = sessions, batch_id, 0, 0
+        self.renew = renew
+
+    def __call__(self, count: int) -> None:
+        self.count += count
+        if self.count - self.written >= 250:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.sessions() as session:
+            session.get(Batch, self.batch_id).scored = self.count
+            session.commit()
+        self.written = self.count
+        self.renew()
+
+
+def _jsonable(data):
+    return json.loads(json.dumps(data, default=plain))
+
+
+def new_batch(
+    session: Session, version_row, period: str, filename: str, content: bytes, rows: int, actor: Actor
+) -> Batch:
+    batch = Batch(
+        id=str(uuid.uuid4()),
+        ruleset_id=version_row.ruleset_id,
+        version=version_row.number,
+        period=period,
+        status="queued",
+        filename=filename,
+        content=content,
+        rows=rows,
+        scored=0,
+        stored=0,
+        error_rows=0,
+        actor=actor.label,
+        actor_token_id=actor.token_id,
+        created_at=store.now(),
+    )
+    session.add(batch)
+    session.commit()
+    return batch
+
+
+def report_of(session: Session, batch: Batch) -> BatchReport:
+    """The finished batch rebuilt from its stored records, for downloads."""
+    version = store.get_version(session, batch.ruleset_id, batch.version)
+    records = session.scalars(select(ScoreRecord).where(ScoreRecord.batch_id == batch.id))
+    results = {r.batch_row: Result.model_validate(r.result) for r in records}
+    errors = [RowError(**e) for e in batch.errors or []]
+    return assemble(loaded(version), results, errors, batch.rows)
+
+
+def with_batch_quotas(session: Session, record: ScoreRecord, recomputed: Result) -> Result:
+    """A batch unit's recomputed result with its batch's quotas decided again.
+
+    Quotas depend on every unit of the batch, so the unit's fresh result is ranked
+    against the other units of the batch at their grades before any quota move (as
+    stored in their records); no other unit needs scoring again.
+    """
+    version = store.get_version(session, record.ruleset_id, record.version)
+    model = loaded(version).model
+    titles = {g.id: g.title for g in model.grades}
+    results, target = [], 0
+    query = select(ScoreRecord).where(ScoreRecord.batch_id == record.batch_id).order_by(ScoreRecord.batch_row)
+    for index, other in enumerate(session.scalars(query)):
+        if other.id == record.id:
+            results.append(recomputed)
+            target = index
+            continue
+        result = Result.model_validate(other.result)
+        if result.quota is not None:
+            before = result.quota.from_grade
+            result = result.model_copy(update={"grade": GradeRef(id=before, title=titles[before]), "quota": None})
+        results.append(result)
+    return apply_quotas(model, results)[target]

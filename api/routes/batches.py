@@ -1,0 +1,151 @@
+"""Batches over HTTP: upload a file of units, follow its progress, download its results."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from engine.tabular import BatchFileError, write_results
+
+from .. import store
+from ..auth import Actor
+from ..batches import new_batch, parse_file, report_of
+from ..deps import ANYONE, get_session, require
+from ..problems import ApiProblem
+from ..tables import Batch
+
+router = APIRouter(tags=["batches"])
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class BatchOut(BaseModel):
+    id: str
+    ruleset_id: str
+    version: int
+    period: str
+    status: str
+    filename: str
+    rows: int
+    scored: int
+    stored: int
+    error_rows: int
+    created_at: str
+    finished_at: str | None
+    failure: str | None
+    summary: dict | None
+
+
+def out(batch: Batch) -> BatchOut:
+    return BatchOut(
+        id=batch.id,
+        ruleset_id=batch.ruleset_id,
+        version=batch.version,
+        period=batch.period,
+        status=batch.status,
+        filename=batch.filename,
+        rows=batch.rows,
+        scored=batch.scored,
+        stored=batch.stored,
+        error_rows=batch.error_rows,
+        created_at=batch.created_at.isoformat(),
+        finished_at=batch.finished_at.isoformat() if batch.finished_at else None,
+        failure=batch.failure,
+        summary=batch.summary,
+    )
+
+
+def _get(session: Session, batch_id: str) -> Batch:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise ApiProblem(404, "Unknown batch", f"there is no batch '{batch_id}'")
+    return batch
+
+
+@router.post(
+    "/rulesets/{ruleset_id}/batches",
+    status_code=202,
+    response_model=BatchOut,
+    summary="Upload units (.csv, .xlsx or .jsonl) to be scored together; answers at once",
+)
+async def upload(
+    ruleset_id: str,
+    request: Request,
+    file: UploadFile = File(..., description="one row per unit: input ids or Chinese titles as columns"),
+    period: str = Query(..., min_length=1, max_length=50, examples=["2025"]),
+    version: int | None = Query(None, ge=1, le=2_147_483_647),
+    actor: Actor = Depends(require("submitter")),
+    session: Session = Depends(get_session),
+) -> BatchOut:
+    content = await file.read()
+    filename = file.filename or "units.csv"
+    version_row = store.scoring_version(session, ruleset_id, version)
+    try:
+        rows, errors = await run_in_threadpool(parse_file, version_row, filename, content)
+    except BatchFileError as error:
+        raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as error:
+        raise ApiProblem(
+            422,
+            "Unreadable batch file",
+            f"{filename} could not be read: {error}",
+            [{"field": "file", "message": "not a readable .csv, .xlsx or .jsonl file"}],
+        ) from None
+    rows_total = len(rows) + len({e.row for e in errors})
+    batch = new_batch(session, version_row, period, filename, content, rows_total, actor)
+    request.app.state.batches.submit(batch.id)
+    return out(batch)
+
+
+@router.get("/batches/{batch_id}", response_model=BatchOut, summary="A batch's status and progress")
+def status(batch_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return out(_get(session, batch_id))
+
+
+@router.get(
+    "/batches/{batch_id}/results",
+    summary="A finished batch's results: Excel, CSV or JSON",
+    responses={200: {"content": {MEDIA["xlsx"]: {}, "text/csv": {}, "application/json": {}}}},
+)
+def results(
+    batch_id: str,
+    format: str = Query("xlsx", pattern="^(xlsx|csv|json)$"),
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+):
+    batch = _get(session, batch_id)
+    if batch.status != "done":
+        raise ApiProblem(409, "Batch not finished", f"the batch is {batch.status}; its results come when it is done")
+    report = report_of(session, batch)
+    if format == "json":
+        units = [
+            {
+                "row": u.row,
+                "unit": u.result.unit.model_dump(),
+                "total": str(u.result.total),
+                "grade": u.result.grade.id if u.result.grade else None,
+                "rank": u.rank,
+                "parent_rank": u.parent_rank,
+                "quota": u.result.quota.model_dump() if u.result.quota else None,
+            }
+            for u in report.units
+        ]
+        body = {"batch": out(batch).model_dump(), "units": units, "errors": [e.__dict__ for e in report.errors]}
+        return Response(json.dumps(body, ensure_ascii=False, default=str), media_type="application/json")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"results.{format}"
+        write_results(report, path)
+        content = path.read_bytes()
+    name = f"{batch.ruleset_id}-{batch.period}-{batch.id[:8]}.{format}"
+    return Response(
+        content, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
