@@ -8,6 +8,7 @@ for the village ruleset with 1 and 8 concurrent clients, on SQLite and on Postgr
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+os.environ.setdefault("KAOPING_TEST_POSTGRES", "off")  # the tests' helpers: this script starts its own server
 from tests.conftest import _reset_postgres, village_submission  # noqa: E402
 from tests.server import running_service  # noqa: E402
 
