@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -43,7 +45,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.url)
     if settings.migrate_on_start:
         migrate(engine)
-    app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.batches.stop()
+
+    app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)

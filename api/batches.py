@@ -68,7 +68,8 @@ class BatchRunner:
         self.workers = workers
         self.lease = timedelta(seconds=lease_seconds)
         self.me = uuid.uuid4().hex
-        self.queue: queue.Queue[str] = queue.Queue()
+        self.queue: queue.Queue[str | None] = queue.Queue()
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="kaoping-batches", daemon=True)
 
     def start(self) -> None:
@@ -100,15 +101,30 @@ class BatchRunner:
         with self.sessions() as session:
             return list(session.scalars(select(Batch.id).where(Batch.status.in_(UNFINISHED))))
 
+    def stop(self) -> None:
+        """Let the thread finish the unit of work it is in and end."""
+        self.stopping.set()
+        self.queue.put(None)
+        if self.thread.is_alive():
+            self.thread.join(timeout=30)
+
     def _loop(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             try:
                 batch_id = self.queue.get(timeout=self.lease.total_seconds() / 2)
             except queue.Empty:
-                for batch_id in self._unfinished():  # take up batches whose process died
-                    self.queue.put(batch_id)
-                continue
-            if not self.claim(batch_id):
+                batch_id = ""
+            if batch_id is None or self.stopping.is_set():
+                return
+            try:
+                if not batch_id:  # now and then, take up batches whose process died
+                    for unfinished in self._unfinished():
+                        self.queue.put(unfinished)
+                    continue
+                if not self.claim(batch_id):
+                    continue
+            except Exception:  # the database may be away for a moment: the thread must live on
+                log.exception("batch runner could not reach the database")
                 continue
             try:
                 self.process(batch_id)

@@ -149,6 +149,7 @@ def service(settings):
 
     app = create_app(settings)
     yield Service(app)
+    app.state.batches.stop()
     app.state.engine.dispose()
 
 

@@ -148,4 +148,5 @@ def test_an_interrupted_batch_is_finished_on_restart_without_rescoring_or_duplic
         assert service.call("GET", "/scores?period=2024&limit=500").json()["total"] == 30
         assert not journal.exists()
     finally:
+        restarted.state.batches.stop()
         restarted.state.engine.dispose()

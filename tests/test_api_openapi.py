@@ -43,7 +43,8 @@ def api_under_test(tmp_path_factory):
     record = client.post("/rulesets/village-branch-stars/scores", json=village_submission(), headers=headers).json()
     app.state.known_score = record["id"]
     app.state.token = token
-    return app
+    yield app
+    app.state.batches.stop()
 
 
 def _operations():
@@ -54,7 +55,9 @@ def _operations():
 def _static_schema() -> dict:
     import tempfile
 
-    return create_app(Settings(data_dir=tempfile.mkdtemp())).openapi()
+    app = create_app(Settings(data_dir=tempfile.mkdtemp()))
+    app.state.batches.stop()
+    return app.openapi()
 
 
 @pytest.mark.parametrize("label", _operations())
