@@ -21,7 +21,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import EngineLimitError, UndefinedValue
 from .expressions import (
@@ -285,7 +285,8 @@ class CompiledRuleset:
     definition: dict
     engine_name: str
     indicator_inputs: dict[str, tuple[str, ...]]  # sorted
-    band_rules: dict[str, list[str]]
+    band_plans: dict[str, tuple[BandPlan, ...]]
+    methods: dict[str, str]
 
     def has_phase(self, phase: int) -> bool:
         return any(plan.phase == phase for plan in self.facts)
@@ -388,7 +389,14 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         return not numeric or spec.numeric or spec.type == "boolean"
 
     conditions: dict[str, Condition] = {}
+    earlier: dict[str, list[Expression]] = {}
     for rule_id, kind, path, expression, phase in conditions_of(ruleset):
+        if kind == "band":
+            indicator_id = rule_id.split(".")[1]
+            previous = earlier.setdefault(indicator_id, [])
+            band_expression = expression
+            expression = exclusive_band(expression, previous, native)
+            previous.append(band_expression)
         tree = to_nnf(expression.root, native)
         translator = _Translator(rule_id, native)
         body = translator.condition(tree)
@@ -400,11 +408,40 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     definition = _definition(conditions, facts)
     digest = hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     reads = {indicator.id: tuple(sorted(indicator_inputs(indicator))) for _, indicator in ruleset.indicators()}
-    band_rules = {
-        indicator.id: [band_rule(indicator.id, b) for b in range(len(indicator.score.bands or ()))]
+    plans = {
+        indicator.id: tuple(
+            BandPlan(
+                None if band.is_else else band_rule(indicator.id, b),
+                band.value,
+                None if band.when is None else band.when.text,
+            )
+            for b, band in enumerate(indicator.score.bands or ())
+        )
         for _, indicator in ruleset.indicators()
     }
-    return CompiledRuleset(ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, band_rules)
+    methods = {indicator.id: indicator.score.method for _, indicator in ruleset.indicators()}
+    return CompiledRuleset(ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, plans, methods)
+
+
+class BandPlan(NamedTuple):
+    """A band as scoring walks it: its rule (None for else), its points, its condition text."""
+
+    rule_id: str | None
+    points: Decimal
+    when: str | None
+
+
+def exclusive_band(band: Expression, earlier: list[Expression], native) -> Expression:
+    """A band's condition as "this band and none before it", when that is no wider for the
+    engine: then at most one band of an indicator fires, halving the firings to read.
+    Equivalent for scoring, which takes the first band that holds: an "NA" input makes
+    the whole indicator not applicable, so no earlier band can be unknown here."""
+    if not earlier:
+        return band
+    root = And(band.root.column, (band.root, *(Not(e.root.column, e.root) for e in earlier)))
+    if branches(to_nnf(root, native)) > branches(to_nnf(band.root, native)):
+        return band
+    return Expression(band.text, root)
 
 
 def band_rule(indicator_id: str, index: int) -> str:

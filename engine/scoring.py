@@ -82,10 +82,7 @@ class Context:
 
     def matched(self, rule_id: str) -> MatchedRule:
         expression = self.compiled.conditions[rule_id].expression
-        # built from trusted parts, so not validated again (scoring builds thousands a second)
-        return MatchedRule.model_construct(
-            rule_id=rule_id, condition=expression.text, values=self.shown_of(expression.sorted_names)
-        )
+        return MatchedRule(rule_id=rule_id, condition=expression.text, values=self.shown_of(expression.sorted_names))
 
     def number(self, expression: Expression, field: str, path: str) -> Decimal:
         try:
@@ -105,10 +102,11 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
         "title": indicator.title,
         "dimension": dimension.id,
         "full_points": indicator.points,
-        "method": indicator.score.method,
+        "method": ctx.compiled.methods[indicator.id],
         "values": values,
     }
-    na = sorted(name for name in reads if ctx.values.get(name) is NA)
+    values_of = ctx.values
+    na = [name for name in reads if values_of.get(name) is NA]  # reads are sorted
     if na:
         return IndicatorResult(
             **common,
@@ -126,7 +124,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
         points = full if held else ZERO
         rule = ctx.matched(rule_id) if held else None
         detail = f"条件 {score.check.text} {'成立' if held else '不成立'} → {plain(points)}分"
-        return IndicatorResult.model_construct(**common, points=points, status="scored", rule=rule, detail=detail)
+        return IndicatorResult(**common, points=points, status="scored", rule=rule, detail=detail)
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
@@ -137,13 +135,13 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
             f"{plain(linear.full_at)} 得满分 → {plain(points)}分"
         )
-        return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
+        return IndicatorResult(**common, points=points, status="scored", detail=detail)
     if score.formula is not None:
         value = ctx.number(score.formula, indicator.id, f"{path}.formula")
         points = _clamp(value, ZERO, full)
         detail = f"公式: {score.formula.text} = {plain(value)}, 限于 0 至 {plain(full)} → {plain(points)}分"
-        return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
-    method = score.method
+        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    method = ctx.compiled.methods[indicator.id]
     count: Count = getattr(score, method)
     value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
     units, described = count_units(count, value)
@@ -160,7 +158,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"加分: {described}, 每{_per(count)}得{plain(count.points)}分"
             f" → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
         )
-    return IndicatorResult.model_construct(**common, points=points, status="scored", detail=detail)
+    return IndicatorResult(**common, points=points, status="scored", detail=detail)
 
 
 def _per(count: Count) -> str:
@@ -185,26 +183,17 @@ def count_units(count: Count, value: Decimal) -> tuple[Decimal, str]:
 
 
 def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
-    bands = indicator.score.bands or []
-    for index, (band, rule_id) in enumerate(zip(bands, ctx.compiled.band_rules[indicator.id], strict=True)):
-        if band.is_else:
-            detail = f"第{index + 1}档(其余情况) → {plain(band.value)}分"
-            return IndicatorResult.model_construct(
-                **common, points=band.value, status="scored", band=index, detail=detail
-            )
-        if rule_id in ctx.fired:
-            detail = f"第{index + 1}档: {band.when.text} 成立 → {plain(band.value)}分"
+    fired = ctx.fired
+    for index, (rule_id, value, when) in enumerate(ctx.compiled.band_plans[indicator.id]):
+        if rule_id is None:
+            detail = f"第{index + 1}档(其余情况) → {plain(value)}分"
+            return IndicatorResult(**common, points=value, status="scored", band=index, detail=detail)
+        if rule_id in fired:
+            detail = f"第{index + 1}档: {when} 成立 → {plain(value)}分"
             return IndicatorResult(
-                **common,
-                points=band.value,
-                status="scored",
-                band=index,
-                rule=ctx.matched(rule_id),
-                detail=detail,
+                **common, points=value, status="scored", band=index, rule=ctx.matched(rule_id), detail=detail
             )
-    return IndicatorResult.model_construct(
-        **common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分"
-    )
+    return IndicatorResult(**common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分")
 
 
 # ---------------------------------------------------------------- dimensions and adjustments
@@ -435,7 +424,7 @@ def score_values(
         ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
         unit=unit,
         status="disqualified" if final is None else "scored",
-        input=jsonable(values),
+        input=ctx.shown,
         indicators=indicators,
         dimensions=dimensions,
         base=base,
