@@ -15,18 +15,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from .model import Quota, Ruleset
-from .result import GradeNotReached, GradeRef, QuotaMove, Result
+from .result import GradeRef, QuotaMove, Result
+from .scoring import grade_check, not_reached
 
 QUOTA_TIE = "quota_tie"
 
 
 def qualifies(ruleset: Ruleset, result: Result, index: int) -> bool:
     """Whether a unit reaches a grade's min and requirements (vetoes aside)."""
-    grade = ruleset.grades[index]
-    if grade.min is not None and result.total < grade.min:
-        return False
-    fired = set(result.engine["rules_fired"])
-    return all(f"requires.{grade.id}.{r}" in fired for r in range(len(grade.requires)))
+    reached, failed = grade_check(ruleset.grades[index], result.total, set(result.engine["rules_fired"]))
+    return reached and not failed
 
 
 def _tie_value(result: Result, name: str) -> tuple[int, Decimal]:
@@ -88,24 +86,9 @@ def apply_quotas(ruleset: Ruleset, results: Sequence[Result]) -> list[Result]:
 def _moved(ruleset: Ruleset, result: Result, from_index: int, why: str) -> Result:
     """The result one grade further down: the next grade below that the unit qualifies for."""
     target = next(i for i in range(from_index + 1, len(ruleset.grades)) if qualifies(ruleset, result, i))
-    lost = ruleset.grades[from_index]
-    step = GradeNotReached(
-        id=lost.id, title=lost.title, min=lost.min, points_missing=None, failed_requires=[], vetoed_by=[], quota=why
-    )
-    steps = list(result.grades_not_reached) + [step]
     fired = set(result.engine["rules_fired"])
-    steps += [
-        GradeNotReached(
-            id=g.id,
-            title=g.title,
-            min=g.min,
-            points_missing=None if g.min is None or result.total >= g.min else g.min - result.total,
-            failed_requires=[req.text for r, req in enumerate(g.requires) if f"requires.{g.id}.{r}" not in fired],
-            vetoed_by=[],
-        )
-        for i, g in enumerate(ruleset.grades)
-        if from_index < i < target
-    ]
+    steps = list(result.grades_not_reached) + [not_reached(ruleset.grades[from_index], result.total, fired, quota=why)]
+    steps += [not_reached(ruleset.grades[i], result.total, fired) for i in range(from_index + 1, target)]
     grade = ruleset.grades[target]
     return result.model_copy(update={"grade": GradeRef(id=grade.id, title=grade.title), "grades_not_reached": steps})
 

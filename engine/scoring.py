@@ -19,7 +19,7 @@ from .errors import InputError, InputProblem, UndefinedValue
 from .expressions import NA, UNKNOWN, Expression, Name, evaluate, walk
 from .inputs import jsonable
 from .matcher import Matcher
-from .model import ClassWeights, Count, Dimension, GradeCap, Indicator, Ruleset
+from .model import ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
 from .result import (
     AdjustmentGroupResult,
     AdjustmentItemResult,
@@ -300,14 +300,30 @@ def _grade_ref(ruleset: Ruleset, index: int) -> GradeRef:
     return GradeRef(id=grade.id, title=grade.title)
 
 
+def grade_check(grade: Grade, total: Decimal, fired) -> tuple[bool, list[str]]:
+    """Whether a total reaches a grade's min, and the grade's requirements that did not hold."""
+    reached = grade.min is None or total >= grade.min
+    failed = [req.text for r, req in enumerate(grade.requires) if f"requires.{grade.id}.{r}" not in fired]
+    return reached, failed
+
+
+def not_reached(grade: Grade, total: Decimal, fired, vetoed_by=(), quota: str | None = None) -> GradeNotReached:
+    """Why a grade was not given: points missing, requirements failed, vetoes, a quota."""
+    reached, failed = grade_check(grade, total, fired)
+    return GradeNotReached(
+        id=grade.id,
+        title=grade.title,
+        min=grade.min,
+        points_missing=None if reached or grade.min is None else grade.min - total,
+        failed_requires=failed,
+        vetoed_by=list(vetoed_by),
+        quota=quota,
+    )
+
+
 def _eligible(ruleset: Ruleset, total: Decimal, fired: frozenset[str]) -> list[tuple[bool, list[str]]]:
     """For each grade: whether its min is reached, and the requirements that failed."""
-    out = []
-    for grade in ruleset.grades:
-        reached = grade.min is None or total >= grade.min
-        failed = [req.text for r, req in enumerate(grade.requires) if f"requires.{grade.id}.{r}" not in fired]
-        out.append((reached, failed))
-    return out
+    return [grade_check(grade, total, fired) for grade in ruleset.grades]
 
 
 def _first_eligible(eligible: list[tuple[bool, list[str]]], start: int) -> int:
@@ -352,20 +368,8 @@ def decide_grade(ruleset: Ruleset, total: Decimal, fired: frozenset[str], vetoes
     stop = len(ruleset.grades) if final is None else final
     reasons = []
     for index in range(stop):
-        grade = ruleset.grades[index]
-        reached, failed = eligible[index]
-        missing = None if reached or grade.min is None else grade.min - total
         blocking = [v.id for v in vetoes if _veto_blocks(ruleset, v, index)]
-        reasons.append(
-            GradeNotReached(
-                id=grade.id,
-                title=grade.title,
-                min=grade.min,
-                points_missing=missing,
-                failed_requires=failed,
-                vetoed_by=blocking,
-            )
-        )
+        reasons.append(not_reached(ruleset.grades[index], total, fired, blocking))
     return final, natural, reasons
 
 

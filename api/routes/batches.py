@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from engine.tabular import BatchFileError, write_results
@@ -29,6 +30,8 @@ MEDIA = {
 
 
 class BatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     ruleset_id: str
     version: int
@@ -39,29 +42,14 @@ class BatchOut(BaseModel):
     scored: int
     stored: int
     error_rows: int
-    created_at: str
-    finished_at: str | None
+    created_at: datetime
+    finished_at: datetime | None
     failure: str | None
     summary: dict | None
 
 
 def out(batch: Batch) -> BatchOut:
-    return BatchOut(
-        id=batch.id,
-        ruleset_id=batch.ruleset_id,
-        version=batch.version,
-        period=batch.period,
-        status=batch.status,
-        filename=batch.filename,
-        rows=batch.rows,
-        scored=batch.scored,
-        stored=batch.stored,
-        error_rows=batch.error_rows,
-        created_at=batch.created_at.isoformat(),
-        finished_at=batch.finished_at.isoformat() if batch.finished_at else None,
-        failure=batch.failure,
-        summary=batch.summary,
-    )
+    return BatchOut.model_validate(batch)
 
 
 def _get(session: Session, batch_id: str) -> Batch:
