@@ -9,6 +9,7 @@ the journal.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections import Counter, defaultdict
@@ -101,6 +102,10 @@ def run_batch(
         progress(len(rows) - len(todo))
     stats = PoolStats()
     handle = journal.open() if journal else None
+    # tens of thousands of results stay alive until the end: with the cyclic collector
+    # on, each new one would make it scan them all again (results hold no cycles)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
 
         def keep(outcome: Outcome) -> None:
@@ -122,6 +127,8 @@ def run_batch(
             for outcome in score_rows(ruleset, todo):
                 keep(outcome)
     finally:
+        if collecting:
+            gc.enable()
         if handle:
             handle.close()
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]

@@ -161,35 +161,42 @@ class ScoringPool:
 
         refill()
         while True:
-            for worker in list(self.workers):
-                if worker.holding is None and pending:
-                    worker.holding = pending.popleft()
-                    try:
-                        worker.conn.send((worker.holding.id, worker.holding.rows))
-                    except (BrokenPipeError, OSError):
-                        yield from self._replace(worker, pending)
+            received: list = list(self._dispatch(pending))
             busy = [w for w in self.workers if w.holding is not None]
-            if not busy:
+            if not busy and not received:
                 return
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
-            for worker in busy:
-                if worker.conn in ready:
-                    try:
-                        _chunk_id, outcomes = worker.conn.recv()
-                    except (EOFError, OSError):
-                        yield from self._replace(worker, pending)
-                        continue
-                    worker.holding = None
-                    self.deaths_without_result = 0
-                    for outcome in outcomes:
-                        if isinstance(outcome, tuple):
-                            row, text = outcome
-                            yield Scored(row, Result.model_validate_json(text), text)
-                        else:
-                            yield outcome
-                elif worker.process.sentinel in ready:
+            if busy:
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+                for worker in busy:
+                    if worker.conn in ready:
+                        try:
+                            _chunk_id, outcomes = worker.conn.recv()
+                        except (EOFError, OSError):
+                            received.extend(self._replace(worker, pending))
+                            continue
+                        worker.holding = None
+                        self.deaths_without_result = 0
+                        received.extend(outcomes)
+                    elif worker.process.sentinel in ready:
+                        received.extend(self._replace(worker, pending))
+                refill()
+                received.extend(self._dispatch(pending))  # workers busy again before this process works
+            for outcome in received:
+                if isinstance(outcome, tuple):
+                    row, text = outcome
+                    yield Scored(row, Result.model_validate_json(text), text)
+                else:
+                    yield outcome
+
+    def _dispatch(self, pending: deque[_Chunk]) -> Iterator[Outcome]:
+        """Give every idle worker its next chunk (a worker found dead is replaced)."""
+        for worker in list(self.workers):
+            if worker.holding is None and pending:
+                worker.holding = pending.popleft()
+                try:
+                    worker.conn.send((worker.holding.id, worker.holding.rows))
+                except (BrokenPipeError, OSError):
                     yield from self._replace(worker, pending)
-            refill()
 
     def _replace(self, worker: _Worker, pending: deque[_Chunk]) -> Iterator[Outcome]:
         """A worker died: start another; retry its units alone, once; report a repeat."""
