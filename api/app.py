@@ -56,7 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)
     app.state.batches = BatchRunner(
-        app.state.sessions, settings.data_dir, settings.batch_workers, settings.batch_lease_seconds
+        app.state.sessions,
+        settings.data_dir,
+        settings.batch_workers,
+        settings.batch_lease_seconds,
+        database_url=settings.url,
     )
     app.state.batches.start()
     problems.install(app)

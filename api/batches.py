@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import queue
 import tempfile
 import threading
@@ -54,20 +55,32 @@ UNFINISHED = ("queued", "running", "storing")
 class BatchRunner:
     """One background thread per service process that works through batches.
 
-    A batch is worked on by the process holding its lease, renewed as it goes; a
-    batch whose lease has lapsed (its process died) is taken up by any runner, so
-    a restarted service, or another worker process, finishes it.
+    Each batch runs in a child process of its own (which starts the scoring pool):
+    its heavy Python work would otherwise hold the interpreter lock and keep the
+    service from answering. A batch is worked on by the runner holding its lease,
+    renewed as it goes; a batch whose lease has lapsed (its process died) is taken
+    up by any runner, so a restarted service, or another worker process, finishes it.
     """
 
     def __init__(
-        self, sessions: sessionmaker[Session], data_dir: Path, workers: int | None = None, lease_seconds: float = 60
+        self,
+        sessions: sessionmaker[Session],
+        data_dir: Path,
+        workers: int | None = None,
+        lease_seconds: float = 60,
+        database_url: str | None = None,
+        owner: str | None = None,
     ):
         self.sessions = sessions
+        self.data_dir = data_dir
         self.folder = data_dir / "batches"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.workers = workers
+        self.lease_seconds = lease_seconds
         self.lease = timedelta(seconds=lease_seconds)
-        self.me = uuid.uuid4().hex
+        self.database_url = database_url
+        self.me = owner or uuid.uuid4().hex
+        self.child: multiprocessing.Process | None = None
         self.queue: queue.Queue[str | None] = queue.Queue()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="kaoping-batches", daemon=True)
@@ -102,11 +115,35 @@ class BatchRunner:
             return list(session.scalars(select(Batch.id).where(Batch.status.in_(UNFINISHED))))
 
     def stop(self) -> None:
-        """Let the thread finish the unit of work it is in and end."""
+        """End the thread; a batch in progress is stopped and resumed by a later runner."""
         self.stopping.set()
         self.queue.put(None)
+        child = self.child
+        if child is not None and child.is_alive():
+            child.terminate()
         if self.thread.is_alive():
             self.thread.join(timeout=30)
+
+    def _run_child(self, batch_id: str) -> None:
+        """Work on the batch in a child process and wait for it."""
+        context = multiprocessing.get_context("spawn")
+        self.child = context.Process(
+            target=_process_in_child,
+            name=f"kaoping-batch-{batch_id[:8]}",
+            args=(self.database_url, self.data_dir, self.workers, self.lease_seconds, self.me, batch_id),
+        )
+        self.child.start()
+        self.child.join()
+        code, self.child = self.child.exitcode, None
+        if code != 0 and not self.stopping.is_set():
+            self.fail(batch_id, f"the batch's process stopped (exit code {code})")
+
+    def fail(self, batch_id: str, message: str) -> None:
+        """A batch must end as failed, never hang as running."""
+        with self.sessions() as session:
+            batch = session.get(Batch, batch_id)
+            batch.status, batch.failure, batch.finished_at = "failed", message, store.now()
+            session.commit()
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -127,13 +164,13 @@ class BatchRunner:
                 log.exception("batch runner could not reach the database")
                 continue
             try:
-                self.process(batch_id)
-            except Exception as error:  # a batch must end as failed, never hang as running
+                if self.database_url is None:
+                    self.process(batch_id)
+                else:
+                    self._run_child(batch_id)
+            except Exception as error:
                 log.exception("batch failed", extra={"batch_id": batch_id})
-                with self.sessions() as session:
-                    batch = session.get(Batch, batch_id)
-                    batch.status, batch.failure, batch.finished_at = "failed", str(error), store.now()
-                    session.commit()
+                self.fail(batch_id, str(error))
 
     def process(self, batch_id: str) -> None:
         with self.sessions() as session:
@@ -213,6 +250,21 @@ class _Progress:
 
 def _jsonable(data):
     return json.loads(json.dumps(data, default=plain))
+
+
+def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, owner: str, batch_id: str) -> None:
+    """A batch's own process: its database connections, the runner's lease, the work."""
+    from .db import make_engine, make_sessions
+
+    engine = make_engine(url)
+    runner = BatchRunner(make_sessions(engine), data_dir, workers, lease_seconds, owner=owner)
+    try:
+        runner.process(batch_id)
+    except Exception as error:
+        log.exception("batch failed", extra={"batch_id": batch_id})
+        runner.fail(batch_id, str(error))
+    finally:
+        engine.dispose()
 
 
 def new_batch(

@@ -110,7 +110,7 @@ class Batch(Base):
     period: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))  # queued | running | storing | done | failed
     filename: Mapped[str] = mapped_column(String(500))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to score it
     rows: Mapped[int] = mapped_column(Integer)
     scored: Mapped[int] = mapped_column(Integer)
     stored: Mapped[int] = mapped_column(Integer)
