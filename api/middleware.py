@@ -121,4 +121,4 @@ class RequestContext:
 
 
 class BodyTooLarge(Exception):
-    pass
+    """A request body grew past the limit while it was being read."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    """The service's tables (the migrations in api/migrations create them)."""
 
 
 class UtcDateTime(TypeDecorator):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -50,11 +51,9 @@ def running_service(data_dir: Path, database_url: str | None = None, workers: in
     try:
         deadline = time.monotonic() + 60
         while True:
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # not listening yet
                 if httpx.get(base + "/healthz", timeout=1).status_code == 200:
                     break
-            except httpx.HTTPError:
-                pass
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {server.stderr.read().decode()}")
             time.sleep(0.2)
