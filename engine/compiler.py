@@ -288,9 +288,6 @@ class CompiledRuleset:
     band_plans: dict[str, tuple[BandPlan, ...]]
     methods: dict[str, str]
 
-    def has_phase(self, phase: int) -> bool:
-        return any(plan.phase == phase for plan in self.facts)
-
     def build_facts(self, phase: int, env: dict[str, Any]) -> BuiltFacts:
         """The facts of one unit for a phase, from its normalized values (and scores)."""
         facts: list[dict] = []

@@ -13,7 +13,7 @@ import contextlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -230,20 +230,3 @@ class ScoringPool:
         self.stats.units_retried += len(chunk.rows)
         for row in reversed(chunk.rows):
             pending.appendleft(_Chunk(-1, [row], retry=True))
-
-
-def score_all(
-    ruleset_text: str,
-    rows: Iterable[UnitRow],
-    version: int | str | None = None,
-    workers: int | None = None,
-    on_outcome: Callable[[Outcome], None] | None = None,
-) -> tuple[list[Outcome], PoolStats]:
-    """Every row's outcome through a pool (a convenience for callers that want a list)."""
-    outcomes: list[Outcome] = []
-    with ScoringPool(ruleset_text, version, workers) as pool:
-        for outcome in pool.run(rows):
-            outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome)
-    return outcomes, pool.stats
