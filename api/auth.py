@@ -43,6 +43,11 @@ def create_token(session: Session, name: str, role: str) -> str:
 _known: dict[str, Actor] = {}
 
 
+def known_actor(token: str) -> Actor | None:
+    """The actor behind a token this process has seen before, without the database."""
+    return _known.get(hash_token(token))
+
+
 def find_actor(session: Session, token: str) -> Actor | None:
     """The actor behind a token. Tokens are never changed once stored, so a token seen
     once is remembered by this process (unknown ones are looked up every time)."""

@@ -17,7 +17,7 @@ import queue
 import tempfile
 import threading
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.batch import BatchReport, assemble, run_batch
 from engine.decimals import plain
 from engine.pool import RowError
-from engine.quotas import apply_quotas
-from engine.result import GradeRef, Result
+from engine.quotas import apply_decision, decide_quotas
+from engine.result import Result
+from engine.scored import ScoredUnit, standing_of
 from engine.tabular import read_units
 
 from . import store
@@ -211,12 +212,12 @@ class BatchRunner:
                 store.NewScore(
                     ruleset=report.ruleset,
                     version=batch.version,
-                    unit_id=u.result.unit.id,
-                    unit_name=u.result.unit.name,
-                    unit_parent=u.result.unit.parent,
+                    unit_id=u.scored.unit.id,
+                    unit_name=u.scored.unit.name,
+                    unit_parent=u.scored.unit.parent,
                     period=batch.period,
                     submitted=submitted[u.row],
-                    result=u.result,
+                    result_json=u.scored.json,
                     batch_id=batch.id,
                     batch_row=u.row,
                 )
@@ -294,10 +295,11 @@ def new_batch(
 def report_of(session: Session, batch: Batch) -> BatchReport:
     """The finished batch rebuilt from its stored records, for downloads."""
     version = store.get_version(session, batch.ruleset_id, batch.version)
+    ruleset = loaded(version)
     records = session.scalars(select(ScoreRecord).where(ScoreRecord.batch_id == batch.id))
-    results = {r.batch_row: Result.model_validate(r.result) for r in records}
+    units = {r.batch_row: ScoredUnit.of(ruleset.model, Result.model_validate(r.result)) for r in records}
     errors = [RowError(**e) for e in batch.errors or []]
-    return assemble(loaded(version), results, errors, batch.rows)
+    return assemble(ruleset, units, errors, batch.rows)
 
 
 def with_batch_quotas(session: Session, record: ScoreRecord, recomputed: Result) -> Result:
@@ -309,17 +311,17 @@ def with_batch_quotas(session: Session, record: ScoreRecord, recomputed: Result)
     """
     version = store.get_version(session, record.ruleset_id, record.version)
     model = loaded(version).model
-    titles = {g.id: g.title for g in model.grades}
-    results, target = [], 0
+    standings, target = [], 0
     query = select(ScoreRecord).where(ScoreRecord.batch_id == record.batch_id).order_by(ScoreRecord.batch_row)
     for index, other in enumerate(session.scalars(query)):
         if other.id == record.id:
-            results.append(recomputed)
+            standings.append(standing_of(model, recomputed))
             target = index
             continue
         result = Result.model_validate(other.result)
+        standing = standing_of(model, result)
         if result.quota is not None:
-            before = result.quota.from_grade
-            result = result.model_copy(update={"grade": GradeRef(id=before, title=titles[before]), "quota": None})
-        results.append(result)
-    return apply_quotas(model, results)[target]
+            standing = replace(standing, grade=result.quota.from_grade)
+        standings.append(standing)
+    decision = decide_quotas(model, standings).get(target)
+    return recomputed if decision is None else apply_decision(model, recomputed, decision)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from engine import LoadedRuleset, load_ruleset
 
@@ -15,12 +16,17 @@ _lock = threading.Lock()
 
 
 def loaded(version: RulesetVersionRow) -> LoadedRuleset:
-    key = (version.ruleset_id, version.number, version.content_hash)
+    return compiled((version.ruleset_id, version.number, version.content_hash), lambda: version.text)
+
+
+def compiled(key: tuple[str, int, str], text: Callable[[], str]) -> LoadedRuleset:
+    """The ruleset version named by (id, number, content hash); `text` is called only
+    the first time this process meets it."""
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    ruleset = load_ruleset(version.text, version=version.number)
+    ruleset = load_ruleset(text(), version=key[1])
     with _lock:
         _cache[key] = ruleset
         while len(_cache) > MAX_CACHED:

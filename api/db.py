@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,9 +15,20 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE_AT_ONCE = "kaoping_write_at_once"
 
 
+class JsonText(str):
+    """A value for a JSON column that is JSON text already (a result as the engine
+    serialized it): stored as it is instead of being serialized a second time."""
+
+
+def _serialize(value: Any) -> str:
+    return value if isinstance(value, JsonText) else json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, json_serializer=_serialize, connect_args={"check_same_thread": False, "timeout": 30}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
@@ -34,7 +47,7 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, json_serializer=_serialize, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -16,17 +16,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import LoadedRuleset, Result
+from engine import LoadedRuleset
 from engine.decimals import json_number
 
 from .auth import Actor
-from .db import WRITE_AT_ONCE
+from .catalog import compiled
+from .db import WRITE_AT_ONCE, JsonText
 from .problems import ApiProblem
 from .tables import ChainHead, RulesetRow, RulesetVersionRow, ScoreRecord
 
@@ -99,12 +101,23 @@ def _json_default(value: Any) -> Any:
 
 
 def canonical(data: Any) -> str:
-    """Sorted, compact JSON; decimals as numbers (exact: inputs have at most 15 digits)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    """Sorted, compact JSON; decimals as numbers (exact: inputs have at most 15 digits).
+
+    orjson writes it: a record's hash covers its whole result, and the json module takes
+    ten times as long. Integers beyond 64 bits, which orjson refuses (only a request's
+    hash can meet one), are written by the json module."""
+    try:
+        return orjson.dumps(data, default=_json_default, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 def record_hash(record: ScoreRecord) -> str:
-    return hashlib.sha256(canonical({f: getattr(record, f) for f in HASHED_FIELDS}).encode()).hexdigest()
+    return _hash_fields({f: getattr(record, f) for f in HASHED_FIELDS})
+
+
+def _hash_fields(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields).encode()).hexdigest()
 
 
 def begin_writing(session: Session) -> None:
@@ -136,18 +149,47 @@ def get_version(session: Session, ruleset_id: str, number: int) -> RulesetVersio
     return row
 
 
-def scoring_version(session: Session, ruleset_id: str, number: int | None) -> RulesetVersionRow:
+class VersionKey(NamedTuple):
+    """What names a compiled version: versions never change, so this is all a score
+    needs to read of one once its process has compiled it."""
+
+    ruleset_id: str
+    number: int
+    content_hash: str
+
+
+# prebuilt once: building and caching a statement per request costs more than running it
+_PUBLISHED = (
+    select(RulesetVersionRow.number, RulesetVersionRow.content_hash)
+    .join(RulesetRow, RulesetRow.id == RulesetVersionRow.ruleset_id)
+    .where(RulesetRow.id == bindparam("ruleset"), RulesetVersionRow.number == RulesetRow.published_version)
+)
+_NUMBERED = select(RulesetVersionRow.number, RulesetVersionRow.content_hash).where(
+    RulesetVersionRow.ruleset_id == bindparam("ruleset"), RulesetVersionRow.number == bindparam("number")
+)
+_TEXT = select(RulesetVersionRow.text).where(
+    RulesetVersionRow.ruleset_id == bindparam("ruleset"), RulesetVersionRow.number == bindparam("number")
+)
+
+
+def scoring_version(session: Session, ruleset_id: str, number: int | None) -> VersionKey:
     """The version a score uses: `number`, or the published one, in one query."""
-    wanted = number if number is not None else RulesetRow.published_version
-    row = session.scalars(
-        select(RulesetVersionRow)
-        .join(RulesetRow, RulesetRow.id == RulesetVersionRow.ruleset_id)
-        .where(RulesetRow.id == ruleset_id, RulesetVersionRow.number == wanted)
-    ).first()
+    if number is None:
+        row = session.connection().execute(_PUBLISHED, {"ruleset": ruleset_id}).first()
+    else:
+        row = session.connection().execute(_NUMBERED, {"ruleset": ruleset_id, "number": number}).first()
     if row is None:
         get_ruleset(session, ruleset_id)  # 404 for an unknown ruleset
         raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
-    return row
+    return VersionKey(ruleset_id, row.number, row.content_hash)
+
+
+def compiled_version(session: Session, key: VersionKey) -> LoadedRuleset:
+    """The compiled ruleset of a version; its text is read only when this process has
+    not compiled it yet."""
+    return compiled(
+        key, lambda: session.connection().execute(_TEXT, {"ruleset": key[0], "number": key[1]}).scalar_one()
+    )
 
 
 def list_rulesets(session: Session) -> list[RulesetRow]:
@@ -257,7 +299,8 @@ def _commit_or_conflict(session: Session, message: str) -> None:
 
 @dataclass
 class NewScore:
-    """What the service knows about a score before it is written."""
+    """What the service knows about a score before it is written; the result comes as
+    the JSON the engine made of it, stored as it is and parsed once, for the hash."""
 
     ruleset: LoadedRuleset
     version: int
@@ -266,7 +309,7 @@ class NewScore:
     unit_parent: str | None
     period: str
     submitted: dict
-    result: Result
+    result_json: str
     supersedes: str | None = None
     batch_id: str | None = None
     batch_row: int | None = None
@@ -287,8 +330,14 @@ def get_score(session: Session, score_id: str) -> ScoreRecord:
     return record
 
 
+_HEAD = select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1).with_for_update()
+_ADVANCE = update(ChainHead).where(ChainHead.id == 1).values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
+_INSERT = insert(ScoreRecord.__table__)
+
+
 def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> list[ScoreRecord]:
-    """Write score records at the end of the chain, all or none."""
+    """Write score records at the end of the chain, all or none. The records returned
+    are not attached to the session: they are what was written, for the response."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # appenders queue on a file lock beside the database (SQLite's own busy wait
@@ -296,49 +345,57 @@ def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> lis
         _sqlite_queue(session).acquire()
     try:
         begin_writing(session)
-        head = session.scalars(select(ChainHead).where(ChainHead.id == 1).with_for_update()).one()
-        records = []
+        connection = session.connection()
+        seq, previous = connection.execute(_HEAD).one()
+        rows = []
         for new in scores:
-            result_json = new.result.model_dump(mode="json")
-            record = ScoreRecord(
-                seq=head.last_seq + 1,
-                id=str(uuid.uuid4()),
-                ruleset_id=new.ruleset.id,
-                version=new.version,
-                content_hash=new.ruleset.content_hash,
-                engine_version=new.result.engine["version"],
-                unit_id=new.unit_id,
-                unit_name=new.unit_name,
-                unit_parent=new.unit_parent,
-                period=new.period,
-                input=json.loads(canonical(new.submitted)),
-                normalized=result_json["input"],
-                result=result_json,
-                total=result_json["total"],
-                grade=new.result.grade.id if new.result.grade else None,
-                status=new.result.status,
-                actor=actor.label,
-                actor_token_id=actor.token_id,
-                created_at=now().isoformat(),
-                supersedes=new.supersedes,
-                batch_id=new.batch_id,
-                batch_row=new.batch_row,
-                idempotency_key=new.idempotency_key,
-                request_hash=new.request_hash,
-                prev_hash=head.last_hash,
-            )
-            record.record_hash = record_hash(record)
-            head.last_seq, head.last_hash = record.seq, record.record_hash
-            session.add(record)
-            records.append(record)
+            seq += 1
+            row = _record_fields(new, actor, seq, previous)
+            previous = row["record_hash"]
+            rows.append(row)
+        stored = [{**row, "result": JsonText(new.result_json)} for row, new in zip(rows, scores, strict=True)]
+        connection.execute(_INSERT, stored)
+        connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         session.commit()
-        return records
+        return [ScoreRecord(**row) for row in rows]
     except IntegrityError:
         session.rollback()
         raise
     finally:
         if sqlite:
             _sqlite_queue(session).release()
+
+
+def _record_fields(new: NewScore, actor: Actor, seq: int, previous: str) -> dict[str, Any]:
+    """Every column of a new record, its hash included."""
+    result = orjson.loads(new.result_json)  # the engine's own JSON: no number orjson would misread
+    fields = {
+        "seq": seq,
+        "id": str(uuid.uuid4()),
+        "ruleset_id": new.ruleset.id,
+        "version": new.version,
+        "content_hash": new.ruleset.content_hash,
+        "engine_version": result["engine"]["version"],
+        "unit_id": new.unit_id,
+        "unit_name": new.unit_name,
+        "unit_parent": new.unit_parent,
+        "period": new.period,
+        "input": json.loads(canonical(new.submitted)),
+        "normalized": result["input"],
+        "result": result,
+        "total": result["total"],
+        "grade": result["grade"]["id"] if result["grade"] else None,
+        "status": result["status"],
+        "actor": actor.label,
+        "created_at": now().isoformat(),
+        "supersedes": new.supersedes,
+        "batch_id": new.batch_id,
+        "batch_row": new.batch_row,
+        "prev_hash": previous,
+    }
+    fields["record_hash"] = _hash_fields(fields)
+    fields.update(actor_token_id=actor.token_id, idempotency_key=new.idempotency_key, request_hash=new.request_hash)
+    return fields
 
 
 def list_scores(

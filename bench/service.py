@@ -8,6 +8,8 @@ for the village ruleset with 1 and 8 concurrent clients, on SQLite and on Postgr
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import statistics
 import subprocess
@@ -16,8 +18,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -34,22 +35,33 @@ def postgres_url() -> str | None:
 
 
 def drive(base: str, token: str, clients: int, requests: int) -> tuple[list[float], float]:
-    """Latencies (ms) of `requests` score posts spread over `clients` threads, and the wall time."""
+    """Latencies (ms) of `requests` score posts spread over `clients` threads, and the wall time.
+
+    Each client is a kept-alive http.client connection: the clients share the machine's
+    cores with the service, and a lean client takes less of them (httpx costs about
+    1.2 ms of CPU a request here, http.client 0.3 ms)."""
     bodies = []
     for n in range(requests):
         body = village_submission(collective_income=round(2 + (n % 90) / 10, 1))
         body["unit"]["id"] = f"bench-{n}"
-        bodies.append(body)
+        bodies.append(json.dumps(body, ensure_ascii=False).encode())
     per_client = [bodies[c::clients] for c in range(clients)]
+    address = urlsplit(base)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def run(share: list[dict]) -> list[float]:
+    def run(share: list[bytes]) -> list[float]:
         latencies = []
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        try:
             for body in share:
                 began = time.perf_counter()
-                response = client.post("/rulesets/village-branch-stars/scores", json=body)
+                connection.request("POST", "/rulesets/village-branch-stars/scores", body=body, headers=headers)
+                response = connection.getresponse()
+                text = response.read()
                 latencies.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 201, response.text
+                assert response.status == 201, text
+        finally:
+            connection.close()
         return latencies
 
     began = time.perf_counter()
@@ -85,6 +97,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     measure("SQLite", None, args.requests, args.workers)
+    if os.environ.get("BENCH_SQLITE_ONLY"):
+        return
     url = postgres_url()
     if url is None:
         print("PostgreSQL: not available (scripts/postgres-test-server could not start it)")

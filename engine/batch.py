@@ -21,16 +21,21 @@ from pathlib import Path
 from .decimals import ARITHMETIC, ZERO
 from .loader import LoadedRuleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
-from .quotas import apply_quotas
+from .quotas import apply_decision, decide_quotas
 from .result import Result
+from .scored import ScoredUnit
 
 
 @dataclass
 class Ranked:
     row: int
-    result: Result
+    scored: ScoredUnit
     rank: int | None  # among graded units, by total (1224 ranking); None when disqualified
     parent_rank: int | None
+
+    @property
+    def result(self) -> Result:
+        return self.scored.result
 
 
 @dataclass
@@ -52,8 +57,8 @@ class Journal:
     def __init__(self, path: Path):
         self.path = path
 
-    def read(self) -> tuple[dict[int, Result], dict[int, list[RowError]]]:
-        results: dict[int, Result] = {}
+    def read(self, ruleset: LoadedRuleset) -> tuple[dict[int, ScoredUnit], dict[int, list[RowError]]]:
+        results: dict[int, ScoredUnit] = {}
         errors: dict[int, list[RowError]] = {}
         if not self.path.exists():
             return results, errors
@@ -64,7 +69,7 @@ class Journal:
                 except json.JSONDecodeError:
                     break
                 if "result" in entry:
-                    results[entry["row"]] = Result.model_validate(entry["result"])
+                    results[entry["row"]] = ScoredUnit.of(ruleset.model, Result.model_validate(entry["result"]))
                 else:
                     errors[entry["row"]] = [RowError(**e) for e in entry["errors"]]
         return results, errors
@@ -75,8 +80,7 @@ class Journal:
     @staticmethod
     def write(handle, outcome: Outcome) -> None:
         if isinstance(outcome, Scored):
-            text = outcome.json or outcome.result.model_dump_json()
-            handle.write(f'{{"row": {outcome.row}, "result": {text}}}\n')
+            handle.write(f'{{"row": {outcome.row}, "result": {outcome.unit.json}}}\n')
         else:
             entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -96,7 +100,7 @@ def run_batch(
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks."""
     journal = Journal(journal) if journal else None
-    results, errors = journal.read() if journal else ({}, {})
+    results, errors = journal.read(ruleset) if journal else ({}, {})
     todo = [row for row in rows if row.row not in results and row.row not in errors]
     if progress and len(todo) < len(rows):
         progress(len(rows) - len(todo))
@@ -110,7 +114,7 @@ def run_batch(
 
         def keep(outcome: Outcome) -> None:
             if isinstance(outcome, Scored):
-                results[outcome.row] = outcome.result
+                results[outcome.row] = outcome.unit
             else:
                 errors[outcome[0].row] = outcome
             if handle:
@@ -141,25 +145,29 @@ def _distinct_rows(errors: Iterable[RowError]) -> int:
 
 def finish(
     ruleset: LoadedRuleset,
-    results: dict[int, Result],
+    results: dict[int, ScoredUnit],
     errors: list[RowError],
     rows_read: int,
     stats: PoolStats | None = None,
 ) -> BatchReport:
-    """Quotas, rankings and the summary over every scored unit."""
+    """Quotas, rankings and the summary over every scored unit. Quotas are decided on
+    the units' figures; only the units they move have their full results rebuilt."""
     order = sorted(results)
-    applied = apply_quotas(ruleset.model, [results[row] for row in order])
-    return assemble(ruleset, dict(zip(order, applied, strict=True)), errors, rows_read, stats)
+    model = ruleset.model
+    for index, decision in decide_quotas(model, [results[row].standing for row in order]).items():
+        row = order[index]
+        results[row] = ScoredUnit.of(model, apply_decision(model, results[row].result, decision))
+    return assemble(ruleset, results, errors, rows_read, stats)
 
 
 def assemble(
     ruleset: LoadedRuleset,
-    results: dict[int, Result],
+    results: dict[int, ScoredUnit],
     errors: list[RowError],
     rows_read: int,
     stats: PoolStats | None = None,
 ) -> BatchReport:
-    """Rankings and the summary of results whose quotas are already applied."""
+    """Rankings and the summary of units whose quotas are already applied."""
     units = rank([Ranked(row, results[row], None, None) for row in sorted(results)])
     return BatchReport(
         ruleset, units, errors, rows_read, summarize(ruleset, units, errors, rows_read), stats or PoolStats()
@@ -168,20 +176,20 @@ def assemble(
 
 def rank(units: list[Ranked]) -> list[Ranked]:
     """Standard competition ranking (1, 2, 2, 4) overall and within each parent unit."""
-    graded = [u for u in units if u.result.grade is not None]
+    graded = [u for u in units if u.scored.grade is not None]
 
     def positions(group: list[Ranked]) -> dict[int, int]:
-        ordered = sorted(group, key=lambda u: u.result.total, reverse=True)
+        ordered = sorted(group, key=lambda u: u.scored.total, reverse=True)
         found: dict[int, int] = {}
         for index, unit in enumerate(ordered):
-            same = index > 0 and unit.result.total == ordered[index - 1].result.total
+            same = index > 0 and unit.scored.total == ordered[index - 1].scored.total
             found[unit.row] = found[ordered[index - 1].row] if same else index + 1
         return found
 
     overall = positions(graded)
     by_parent: dict[str | None, list[Ranked]] = defaultdict(list)
     for unit in graded:
-        by_parent[unit.result.unit.parent if unit.result.unit else None].append(unit)
+        by_parent[unit.scored.unit.parent if unit.scored.unit else None].append(unit)
     within: dict[int, int] = {}
     for group in by_parent.values():
         within.update(positions(group))
@@ -220,7 +228,7 @@ def quartiles(values: list[Decimal]) -> dict[str, Decimal | None]:
 def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError], rows_read: int) -> dict:
     model = ruleset.model
     scored = len(units)
-    counts = Counter(u.result.grade.id if u.result.grade else "disqualified" for u in units)
+    counts = Counter(u.scored.grade or "disqualified" for u in units)
     distribution = [
         {
             "grade": g.id,
@@ -238,29 +246,29 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
             "share": ARITHMETIC.divide(Decimal(counts.get("disqualified", 0)), Decimal(scored)) if scored else ZERO,
         }
     )
-    vetoes = Counter(v.id for u in units for v in u.result.vetoes)
+    vetoes = Counter(v for u in units for v in u.scored.vetoes)
     titles = {v.id: v.title for v in model.vetoes}
     moved = [
         {
             "row": u.row,
-            "unit": u.result.unit.id if u.result.unit else None,
-            "from": u.result.quota.from_grade,
-            "to": u.result.quota.to_grade,
-            "tie": u.result.quota.tie,
-            "reason": u.result.quota.reason,
+            "unit": u.scored.unit.id if u.scored.unit else None,
+            "from": u.scored.quota.from_grade,
+            "to": u.scored.quota.to_grade,
+            "tie": u.scored.quota.tie,
+            "reason": u.scored.quota.reason,
         }
         for u in units
-        if u.result.quota is not None
+        if u.scored.quota is not None
     ]
     return {
         "rows": rows_read,
         "scored": scored,
         "error_rows": len({e.row for e in errors}),
         "grades": distribution,
-        "total": quartiles([u.result.total for u in units]),
+        "total": quartiles([u.scored.total for u in units]),
         "dimensions": {
-            d.id: {"title": d.title, **quartiles([u.result.dimension(d.id).contribution for u in units])}
-            for d in model.dimensions
+            d.id: {"title": d.title, **quartiles([u.scored.contributions[n] for u in units])}
+            for n, d in enumerate(model.dimensions)
         },
         "vetoes": [{"veto": v, "title": titles[v], "count": n} for v, n in vetoes.most_common()],
         "quota_moves": moved,

@@ -19,8 +19,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .errors import InputError, KaopingError
-from .result import Result, UnitRef
+from .result import UnitRef
 from .runtime import EngineFailure
+from .scored import ScoredUnit
 
 CHUNK = 100
 
@@ -46,8 +47,7 @@ class RowError:
 @dataclass(frozen=True)
 class Scored:
     row: int
-    result: Result
-    json: str | None = None  # the result as JSON, when it came from a worker process
+    unit: ScoredUnit
 
 
 Outcome = Scored | list[RowError]
@@ -66,7 +66,7 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for row in rows:
         try:
-            outcomes.append(Scored(row.row, score(ruleset, row.data, unit=row.unit)))
+            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, score(ruleset, row.data, unit=row.unit))))
         except KaopingError as error:
             outcomes.append(_problems(row, error))
     return outcomes
@@ -84,11 +84,7 @@ def _worker(ruleset_text: str, version: int | str | None, conn: Connection) -> N
         chunk_id, rows = task
         if crash_on and any(r.unit.id == crash_on for r in rows):
             os.abort()
-        # results travel as JSON: cheaper to make and read than pickled models
-        outcomes = [
-            (o.row, o.result.model_dump_json()) if isinstance(o, Scored) else o for o in score_rows(ruleset, rows)
-        ]
-        conn.send((chunk_id, outcomes))
+        conn.send((chunk_id, score_rows(ruleset, rows)))  # a unit's full result travels as its JSON
 
 
 @dataclass
@@ -181,12 +177,7 @@ class ScoringPool:
                         received.extend(self._replace(worker, pending))
                 refill()
                 received.extend(self._dispatch(pending))  # workers busy again before this process works
-            for outcome in received:
-                if isinstance(outcome, tuple):
-                    row, text = outcome
-                    yield Scored(row, Result.model_validate_json(text), text)
-                else:
-                    yield outcome
+            yield from received
 
     def _dispatch(self, pending: deque[_Chunk]) -> Iterator[Outcome]:
         """Give every idle worker its next chunk (a worker found dead is replaced)."""

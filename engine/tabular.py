@@ -204,25 +204,29 @@ def _result_headers(report: BatchReport) -> list[str]:
     )
 
 
-def _result_cells(report: BatchReport, unit) -> list[Any]:
-    result = unit.result
-    ref = result.unit
-    quota = result.quota
-    return [
-        unit.row,
-        ref.id if ref else None,
-        ref.name if ref else None,
-        ref.parent if ref else None,
-        float(result.total),
-        result.grade.title if result.grade else "取消评定资格",
-        "已评定" if result.status == "scored" else "取消评定资格",
-        unit.rank,
-        unit.parent_rank,
-        *[float(round(d.contribution, 4)) for d in result.dimensions],
-        "、".join(v.title for v in result.vetoes),
-        f"{quota.from_grade} → {quota.to_grade or '—'}: {quota.reason}" if quota else "",
-        "、".join(result.flags),
-    ]
+def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
+    model = report.ruleset.model
+    grades = {g.id: g.title for g in model.grades}
+    vetoes = {v.id: v.title for v in model.vetoes}
+    for unit in report.units:
+        scored = unit.scored
+        ref = scored.unit
+        quota = scored.quota
+        yield [
+            unit.row,
+            ref.id if ref else None,
+            ref.name if ref else None,
+            ref.parent if ref else None,
+            float(scored.total),
+            grades[scored.grade] if scored.grade else "取消评定资格",
+            "已评定" if scored.status == "scored" else "取消评定资格",
+            unit.rank,
+            unit.parent_rank,
+            *[float(round(c, 4)) for c in scored.contributions],
+            "、".join(vetoes[v] for v in scored.vetoes),
+            f"{quota.from_grade} → {quota.to_grade or '—'}: {quota.reason}" if quota else "",
+            "、".join(scored.flags),
+        ]
 
 
 ERROR_HEADERS = ["行号", "单位编码", "字段", "问题代码", "说明"]
@@ -239,7 +243,7 @@ def write_results(report: BatchReport, path: Path) -> list[Path]:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(_result_headers(report))
-            writer.writerows(_result_cells(report, u) for u in report.units)
+            writer.writerows(_result_rows(report))
         with errors_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(ERROR_HEADERS)
@@ -253,7 +257,7 @@ def write_results(report: BatchReport, path: Path) -> list[Path]:
                 handle.write(
                     f'{{"row": {unit.row}, "rank": {json.dumps(unit.rank)}, '
                     f'"parent_rank": {json.dumps(unit.parent_rank)}, '
-                    f'"result": {unit.result.model_dump_json()}}}\n'
+                    f'"result": {unit.scored.json}}}\n'
                 )
             for error in report.errors:
                 handle.write(json.dumps({"row": error.row, "error": error.__dict__}, ensure_ascii=False) + "\n")
@@ -274,8 +278,8 @@ def _write_xlsx(report: BatchReport, path: Path) -> None:
     workbook = Workbook(write_only=True)
     results = workbook.create_sheet("结果")
     results.append(_result_headers(report))
-    for unit in report.units:
-        results.append(_result_cells(report, unit))
+    for cells in _result_rows(report):
+        results.append(cells)
     errors = workbook.create_sheet("错误")
     errors.append(ERROR_HEADERS)
     for error in report.errors:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from engine import score
 from engine.batch import finish, quartiles, rank
+from engine.scored import ScoredUnit
 
 from .conftest import build_from, ruleset_dict
 
@@ -26,7 +27,9 @@ def quota_ruleset(quotas, requires=None):
 
 def run(rs, units):
     results = {
-        n + 1: score(rs, {"x": x, "flag": flag, "tb": tb}, unit={"id": f"u{n}", "parent": parent})
+        n + 1: ScoredUnit.of(
+            rs.model, score(rs, {"x": x, "flag": flag, "tb": tb}, unit={"id": f"u{n}", "parent": parent})
+        )
         for n, (x, flag, tb, parent) in enumerate(units)
     }
     report = finish(rs, results, [], len(units))

@@ -76,7 +76,7 @@ async def upload(
 ) -> BatchOut:
     content = await file.read()
     filename = file.filename or "units.csv"
-    version_row = store.scoring_version(session, ruleset_id, version)
+    version_row = store.get_version(session, ruleset_id, store.scoring_version(session, ruleset_id, version).number)
     try:
         rows, errors = await run_in_threadpool(parse_file, version_row, filename, content)
     except BatchFileError as error:
@@ -118,12 +118,12 @@ def results(
         units = [
             {
                 "row": u.row,
-                "unit": u.result.unit.model_dump(),
-                "total": str(u.result.total),
-                "grade": u.result.grade.id if u.result.grade else None,
+                "unit": u.scored.unit.model_dump(),
+                "total": str(u.scored.total),
+                "grade": u.scored.grade,
                 "rank": u.rank,
                 "parent_rank": u.parent_rank,
-                "quota": u.result.quota.model_dump() if u.result.quota else None,
+                "quota": u.scored.quota.model_dump() if u.scored.quota else None,
             }
             for u in report.units
         ]

@@ -46,27 +46,39 @@ def summary(record: ScoreRecord) -> dict[str, Any]:
     }
 
 
-def full(record: ScoreRecord) -> ScoreOut:
-    return ScoreOut(
+def _fields(record: ScoreRecord) -> dict[str, Any]:
+    """Every field of a ScoreOut but the result."""
+    return {
         **summary(record),
-        content_hash=record.content_hash,
-        engine_version=record.engine_version,
-        input=record.input,
-        prev_hash=record.prev_hash,
-        record_hash=record.record_hash,
-        result=record.result,
-    )
+        "content_hash": record.content_hash,
+        "engine_version": record.engine_version,
+        "input": record.input,
+        "prev_hash": record.prev_hash,
+        "record_hash": record.record_hash,
+    }
+
+
+def full(record: ScoreRecord) -> ScoreOut:
+    return ScoreOut(**_fields(record), result=record.result)
+
+
+def full_json(record: ScoreRecord, result_json: str) -> str:
+    """A ScoreOut as JSON, its result spliced in as the engine wrote it (a result is
+    most of a record, and serializing it again would cost more than scoring it)."""
+    head = json.dumps(_fields(record), ensure_ascii=False)
+    return f'{head[:-1]}, "result": {result_json}}}'
 
 
 def _score_and_store(
     session: Session, ruleset_id: str, body: ScoreRequest, data: dict, actor: Actor, key: str | None, request_hash: str
-) -> tuple[ScoreRecord, bool]:
+) -> tuple[str, ScoreRecord, bool]:
+    """The record's JSON, the record, and whether it is new (not an idempotent replay)."""
     if key:
         existing = store.find_idempotent(session, actor, key)
         if existing is not None:
-            return _replay(existing, request_hash), False
+            return _replay(existing, request_hash)
     version = store.scoring_version(session, ruleset_id, body.version)
-    ruleset, number = loaded(version), version.number
+    ruleset, number = store.compiled_version(session, version), version.number
     if body.supersedes:
         old = store.get_score(session, body.supersedes)
         if old.ruleset_id != ruleset_id or old.unit_id != body.unit.id:
@@ -88,7 +100,7 @@ def _score_and_store(
         unit_parent=body.unit.parent,
         period=body.period,
         submitted=data,
-        result=result,
+        result_json=result.model_dump_json(),
         supersedes=body.supersedes,
         idempotency_key=key,
         request_hash=request_hash,
@@ -99,14 +111,14 @@ def _score_and_store(
         existing = store.find_idempotent(session, actor, key) if key else None
         if existing is None:
             raise
-        return _replay(existing, request_hash), False
-    return record, True
+        return _replay(existing, request_hash)
+    return full_json(record, new.result_json), record, True
 
 
-def _replay(existing: ScoreRecord, request_hash: str) -> ScoreRecord:
+def _replay(existing: ScoreRecord, request_hash: str) -> tuple[str, ScoreRecord, bool]:
     if existing.request_hash != request_hash:
         raise ApiProblem(409, "Idempotency key reused", "this Idempotency-Key was used for a different request")
-    return existing
+    return full(existing).model_dump_json(), existing, False
 
 
 @router.post(
@@ -130,15 +142,14 @@ async def post_score(
     raw = await request.body()
     data = json.loads(raw, parse_float=Decimal)["data"]  # numbers exactly as written
     request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + store.canonical(json.loads(raw)).encode()).hexdigest()
-    record, created = await run_in_threadpool(
+    text, record, created = await run_in_threadpool(
         _score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
     )
     headers = {"Location": f"/scores/{record.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
-    # serialized once here: the record is already a validated ScoreOut
     return Response(
-        full(record).model_dump_json(),
+        text,
         status_code=201 if created else 200,
         headers=headers,
         media_type="application/json",

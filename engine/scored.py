@@ -1,0 +1,123 @@
+"""A scored unit as a batch holds it: its few figures, and its full result as JSON text.
+
+A batch keeps tens of thousands of results while quotas, rankings and the summary
+wait for the last one. Rebuilding each full result from its JSON costs more than
+scoring it, so a batch keeps only what quotas, ranks, the summary and the report
+read, with the JSON made once by whoever scored the unit. The full result is parsed
+only when something asks for it: a unit a quota moves, an auditor's verification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .model import Ruleset
+from .result import QuotaMove, Result, UnitRef
+from .scoring import grade_check
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What grade quotas read of a unit: its grade before quotas, its total, which
+    grades it reaches (min and requirements, vetoes aside) and its tie-break values."""
+
+    grade: str | None
+    total: Decimal
+    reaches: tuple[bool, ...]
+    tie_values: dict[str, tuple[int, Decimal]]
+
+
+def standing_of(ruleset: Ruleset, result: Result) -> Standing:
+    fired = set(result.engine["rules_fired"])
+    reaches = []
+    for grade in ruleset.grades:
+        reached, failed = grade_check(grade, result.total, fired)
+        reaches.append(reached and not failed)
+    names = {name for quota in ruleset.quotas for name in quota.tie_break}
+    return Standing(
+        result.grade.id if result.grade else None,
+        result.total,
+        tuple(reaches),
+        {name: _tie_value(result, name) for name in names},
+    )
+
+
+def _tie_value(result: Result, name: str) -> tuple[int, Decimal]:
+    """Sort key of one tie-break value: present values first, larger first."""
+    for dimension in result.dimensions:
+        if dimension.id == name:
+            return (1, dimension.contribution)
+    for indicator in result.indicators:
+        if indicator.id == name:
+            return (0, Decimal(0)) if indicator.points is None else (1, indicator.points)
+    value = result.input.get(name)
+    if value is None or value == "NA":
+        return (0, Decimal(0))
+    return (1, Decimal(str(value)))
+
+
+class ScoredUnit:
+    """One unit's figures for a batch, and its result as JSON (parsed on demand)."""
+
+    _SENT = ("json", "unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota", "standing")
+    __slots__ = (*_SENT, "_result")
+
+    def __init__(
+        self,
+        json: str,
+        unit: UnitRef | None,
+        status: str,
+        total: Decimal,
+        grade: str | None,
+        contributions: tuple[Decimal, ...],
+        vetoes: tuple[str, ...],
+        flags: tuple[str, ...],
+        quota: QuotaMove | None,
+        standing: Standing,
+        result: Result | None = None,
+    ):
+        self.json = json
+        self.unit = unit
+        self.status = status
+        self.total = total
+        self.grade = grade
+        self.contributions = contributions  # in the order of the ruleset's dimensions
+        self.vetoes = vetoes
+        self.flags = flags
+        self.quota = quota
+        self.standing = standing
+        self._result = result
+
+    @classmethod
+    def of(cls, ruleset: Ruleset, result: Result, json: str | None = None) -> ScoredUnit:
+        by_id = {d.id: d.contribution for d in result.dimensions}
+        return cls(
+            json if json is not None else result.model_dump_json(),
+            result.unit,
+            result.status,
+            result.total,
+            result.grade.id if result.grade else None,
+            tuple(by_id[d.id] for d in ruleset.dimensions),
+            tuple(v.id for v in result.vetoes),
+            tuple(result.flags),
+            result.quota,
+            standing_of(ruleset, result),
+            result,
+        )
+
+    @property
+    def result(self) -> Result:
+        """The full result, rebuilt from the JSON the first time it is asked for."""
+        if self._result is None:
+            self._result = Result.model_validate_json(self.json)
+        return self._result
+
+    def __getstate__(self):
+        # the full result stays behind: the JSON carries it, and is cheaper to send
+        return tuple(getattr(self, name) for name in self._SENT)
+
+    def __setstate__(self, state) -> None:
+        for name, value in zip(self._SENT, state, strict=True):
+            setattr(self, name, value)
+        self._result = None
