@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.batch import BatchReport, assemble, run_batch
+from engine.batch import BatchReport, assemble, run_batch, scoring_pool
 from engine.decimals import plain
 from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
@@ -180,15 +180,16 @@ class BatchRunner:
                 return
             version = store.get_version(session, batch.ruleset_id, batch.version)
             ruleset = loaded(version)
-            rows, read_errors = parse_file(version, batch.filename, batch.content)
-            batch.status = "running"
-            session.commit()
-            actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
-            journal = self.folder / f"{batch_id}.journal"
-            progress = _Progress(self.sessions, batch_id, lambda: self.claim(batch_id))
-            report = run_batch(
-                ruleset, rows, workers=self.workers, journal=journal, progress=progress, read_errors=read_errors
-            )
+            with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
+                rows, read_errors = parse_file(version, batch.filename, batch.content)
+                batch.status = "running"
+                session.commit()
+                actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
+                journal = self.folder / f"{batch_id}.journal"
+                progress = _Progress(self.sessions, batch_id, lambda: self.claim(batch_id))
+                report = run_batch(
+                    ruleset, rows, pool=pool, journal=journal, progress=progress, read_errors=read_errors
+                )
             progress.flush()
             batch.status, batch.scored = "storing", len(report.units)
             session.commit()

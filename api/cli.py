@@ -133,19 +133,40 @@ def batch_command(
     resume: bool = typer.Option(False, "--resume", help="continue a batch that was stopped, scoring no unit twice"),
 ) -> None:
     """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from engine.batch import run_batch
+    from engine.batch import scoring_pool
     from engine.tabular import BatchFileError, read_units, write_results
 
     loaded = _load(ruleset)
     journal = output.with_name(output.name + ".journal")
     if journal.exists() and not resume:
         _fail(f"{journal} holds a stopped batch: add --resume to continue it, or delete it to start again")
+    with scoring_pool(loaded, workers) as pool:
+        try:
+            rows, read_errors = read_units(loaded.model, units)
+        except BatchFileError as error:
+            _fail(str(error))
+        report = _run_with_progress(loaded, rows, read_errors, pool, journal)
     try:
-        rows, read_errors = read_units(loaded.model, units)
+        written = write_results(report, output)
     except BatchFileError as error:
         _fail(str(error))
+    journal.unlink(missing_ok=True)
+    summary = report.summary
+    typer.echo(f"{summary['rows']} rows: {summary['scored']} scored, {summary['error_rows']} with errors")
+    for grade in summary["grades"]:
+        typer.echo(f"  {grade['title']}: {grade['count']}")
+    if summary["quota_moves"]:
+        typer.echo(f"  quotas moved {len(summary['quota_moves'])} unit(s)")
+    for path in written:
+        typer.echo(f"wrote {path}")
+
+
+def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
+    """run_batch under a progress bar: units done, rate, time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from engine.batch import run_batch
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -161,20 +182,7 @@ def batch_command(
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
 
-        report = run_batch(loaded, rows, workers=workers, journal=journal, progress=advance, read_errors=read_errors)
-    try:
-        written = write_results(report, output)
-    except BatchFileError as error:
-        _fail(str(error))
-    journal.unlink(missing_ok=True)
-    summary = report.summary
-    typer.echo(f"{summary['rows']} rows: {summary['scored']} scored, {summary['error_rows']} with errors")
-    for grade in summary["grades"]:
-        typer.echo(f"  {grade['title']}: {grade['count']}")
-    if summary["quota_moves"]:
-        typer.echo(f"  quotas moved {len(summary['quota_moves'])} unit(s)")
-    for path in written:
-        typer.echo(f"wrote {path}")
+        return run_batch(loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors)
 
 
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import plain_python_total, ruleset_dict, submissions  # noqa: E402
 from engine import load_ruleset, score  # noqa: E402
-from engine.batch import run_batch  # noqa: E402
+from engine.batch import run_batch, scoring_pool  # noqa: E402
 from engine.pool import ScoringPool, UnitRow  # noqa: E402
 from engine.result import UnitRef  # noqa: E402
 from engine.tabular import read_units, write_results  # noqa: E402
@@ -41,6 +41,12 @@ def timed(label: str, count: int, run) -> float:
     rate = count / (time.perf_counter() - began)
     print(f"  {label:<58} {rate:9,.0f} units/s")
     return rate
+
+
+def score_each(ruleset, units: list[dict]) -> None:
+    """Score every unit, keeping no result (as a worker does: it sends each chunk away)."""
+    for unit in units:
+        score(ruleset, unit)
 
 
 def write_units(path: Path, units: list[dict]) -> None:
@@ -88,15 +94,16 @@ def main() -> None:
         source = Path(folder) / "units.csv"
         write_units(source, units)
 
-        def end_to_end(suffix: str) -> None:
-            read, errors = read_units(ruleset.model, source)
-            report = run_batch(ruleset, read, read_errors=errors)
+        def end_to_end(suffix: str) -> None:  # as `kaoping batch` does it
+            with scoring_pool(ruleset) as pool:
+                read, errors = read_units(ruleset.model, source)
+                report = run_batch(ruleset, read, pool=pool, read_errors=errors)
             write_results(report, Path(folder) / f"results{suffix}")
 
         e2e = timed("end to end, CSV -> .jsonl with full explanations", args.units, lambda: end_to_end(".jsonl"))
         e2e_xlsx = timed("end to end, CSV -> Excel report", args.units, lambda: end_to_end(".xlsx"))
     sample = units[: max(2000, args.units // 5)]
-    one = timed("engine only, 1 core (full explanations)", len(sample), lambda: [score(ruleset, u) for u in sample])
+    one = timed("engine only, 1 core (full explanations)", len(sample), lambda: score_each(ruleset, sample))
     with ScoringPool(ruleset.text, None, cores) as pool:
         sum(1 for _ in pool.run(rows[:400]))  # start the workers
         every = timed(

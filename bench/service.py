@@ -2,7 +2,9 @@
 for the village ruleset with 1 and 8 concurrent clients, on SQLite and on PostgreSQL
 (started by scripts/postgres-test-server when it can be).
 
-    python bench/service.py [--requests 400] [--workers 1]
+    python bench/service.py [--requests 1000] [--workers N] [--skip-postgres]
+
+The service runs one worker process per core unless --workers says otherwise.
 """
 
 from __future__ import annotations
@@ -93,11 +95,12 @@ def measure(label: str, database_url: str | None, requests: int, workers: int) -
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     measure("SQLite", None, args.requests, args.workers)
-    if os.environ.get("BENCH_SQLITE_ONLY"):
+    if args.skip_postgres:
         return
     url = postgres_url()
     if url is None:

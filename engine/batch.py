@@ -13,7 +13,8 @@ import gc
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -89,16 +90,29 @@ class Journal:
 # ---------------------------------------------------------------- running
 
 
+@contextmanager
+def scoring_pool(ruleset: LoadedRuleset, workers: int | None = None) -> Iterator[ScoringPool | None]:
+    """The worker processes a batch scores in (None when one process will do). Start
+    them before reading the batch file: they boot while it is read."""
+    if (workers or os.cpu_count() or 1) > 1:
+        with ScoringPool(ruleset.text, ruleset.version, workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
 def run_batch(
     ruleset: LoadedRuleset,
     rows: list[UnitRow],
     *,
     workers: int | None = None,
+    pool: ScoringPool | None = None,
     journal: Path | None = None,
     progress: Callable[[int], None] | None = None,
     read_errors: Iterable[RowError] = (),
 ) -> BatchReport:
-    """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks."""
+    """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
+    Scoring runs in `pool`, or in a pool of `workers` started for the batch."""
     journal = Journal(journal) if journal else None
     results, errors = journal.read(ruleset) if journal else ({}, {})
     todo = [row for row in rows if row.row not in results and row.row not in errors]
@@ -122,14 +136,11 @@ def run_batch(
             if progress:
                 progress(1)
 
-        if todo and (workers or os.cpu_count() or 1) > 1:
-            with ScoringPool(ruleset.text, ruleset.version, workers) as pool:
-                for outcome in pool.run(todo):
+        if todo:
+            with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
+                for outcome in active.run(todo) if active else score_rows(ruleset, todo):
                     keep(outcome)
-            stats = pool.stats
-        else:
-            for outcome in score_rows(ruleset, todo):
-                keep(outcome)
+            stats = active.stats if active else stats
     finally:
         if collecting:
             gc.enable()

@@ -75,7 +75,6 @@ class ScoredUnit:
         flags: tuple[str, ...],
         quota: QuotaMove | None,
         standing: Standing,
-        result: Result | None = None,
     ):
         self.json = json
         self.unit = unit
@@ -87,7 +86,7 @@ class ScoredUnit:
         self.flags = flags
         self.quota = quota
         self.standing = standing
-        self._result = result
+        self._result: Result | None = None  # not kept from scoring: thousands of them would burden memory and the GC
 
     @classmethod
     def of(cls, ruleset: Ruleset, result: Result, json: str | None = None) -> ScoredUnit:
@@ -103,7 +102,6 @@ class ScoredUnit:
             tuple(result.flags),
             result.quota,
             standing_of(ruleset, result),
-            result,
         )
 
     @property

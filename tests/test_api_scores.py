@@ -188,3 +188,29 @@ def test_response_headers(village_service):
     assert response.json()["status"] == "ok"
     assert response.headers["x-request-id"] == "abc-123"
     assert response.headers["server-timing"].startswith("app;dur=")
+
+
+def test_the_stored_result_is_the_engines_json_as_it_made_it(village_service):
+    record = post(village_service, village_submission()).json()
+    with village_service.app.state.sessions() as session:
+        query = text("SELECT CAST(result AS TEXT) FROM score_records WHERE id = :id")
+        raw = session.execute(query, {"id": record["id"]}).scalar()
+    assert "村党组织" in raw  # as the engine wrote it: not escaped by a second serialization
+    assert json.loads(raw) == record["result"]
+
+
+def test_starting_the_service_moves_its_startup_objects_out_of_the_collectors_reach(settings):
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    gc.unfreeze()
+    app = create_app(settings)
+    try:
+        with TestClient(app):
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        app.state.engine.dispose()

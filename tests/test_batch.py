@@ -213,3 +213,30 @@ def test_killing_a_batch_midway_and_resuming_loses_and_duplicates_nothing(tmp_pa
     assert [line["error"]["code"] for line in lines if "error" in line] == ["invalid_type"]
     assert not journal.exists()
     assert "3000 rows: 2999 scored, 1 with errors" in resumed.stdout
+
+
+def test_a_scored_unit_travels_without_its_parsed_result_and_rebuilds_it_on_demand(village):
+    import pickle
+
+    from engine import score
+    from engine.scored import ScoredUnit
+
+    result = score(village, dict(BASE), unit={"id": "v1", "parent": "镇"})
+    unit = ScoredUnit.of(village.model, result)
+    travelled = pickle.loads(pickle.dumps(unit))
+    assert travelled._result is None
+    assert (travelled.total, travelled.grade, travelled.unit) == (result.total, result.grade.id, result.unit)
+    assert travelled.contributions == tuple(d.contribution for d in result.dimensions)
+    assert travelled.result == result
+
+
+def test_a_batch_scores_in_the_pool_it_is_given(village):
+    from engine.batch import scoring_pool
+
+    rows = [UnitRow(n + 2, UnitRef(id=f"u{n}"), dict(BASE, party_lectures=n % 5)) for n in range(40)]
+    alone = run_batch(village, rows, workers=1)
+    with scoring_pool(village, 2) as pool:
+        pooled = run_batch(village, rows, pool=pool)
+        assert all(worker.process.is_alive() for worker in pool.workers)  # the batch did not stop them
+    assert [u.scored.json for u in pooled.units] == [u.scored.json for u in alone.units]
+    assert pooled.summary == alone.summary
