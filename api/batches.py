@@ -21,7 +21,7 @@ from dataclasses import asdict, replace
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, run_batch, scoring_pool
@@ -297,8 +297,8 @@ def report_of(session: Session, batch: Batch) -> BatchReport:
     """The finished batch rebuilt from its stored records, for downloads."""
     version = store.get_version(session, batch.ruleset_id, batch.version)
     ruleset = loaded(version)
-    records = session.scalars(select(ScoreRecord).where(ScoreRecord.batch_id == batch.id))
-    units = {r.batch_row: ScoredUnit.of(ruleset.model, Result.model_validate(r.result)) for r in records}
+    stored = select(ScoreRecord.batch_row, cast(ScoreRecord.result, Text)).where(ScoreRecord.batch_id == batch.id)
+    units = {row: ScoredUnit.stored(ruleset.model, text) for row, text in session.execute(stored)}
     errors = [RowError(**e) for e in batch.errors or []]
     return assemble(ruleset, units, errors, batch.rows)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+import orjson
+
 from .model import Ruleset
 from .result import QuotaMove, Result, UnitRef
 from .scoring import grade_check
@@ -74,7 +76,7 @@ class ScoredUnit:
         vetoes: tuple[str, ...],
         flags: tuple[str, ...],
         quota: QuotaMove | None,
-        standing: Standing,
+        standing: Standing | None,
     ):
         self.json = json
         self.unit = unit
@@ -85,7 +87,7 @@ class ScoredUnit:
         self.vetoes = vetoes
         self.flags = flags
         self.quota = quota
-        self.standing = standing
+        self.standing = standing  # None once quotas are decided (a unit read back from storage)
         self._result: Result | None = None  # not kept from scoring: thousands of them would burden memory and the GC
 
     @classmethod
@@ -102,6 +104,25 @@ class ScoredUnit:
             tuple(result.flags),
             result.quota,
             standing_of(ruleset, result),
+        )
+
+    @classmethod
+    def stored(cls, ruleset: Ruleset, json: str) -> ScoredUnit:
+        """A unit of a finished batch from its stored JSON, without rebuilding the full
+        result (a download of 25,000 units would spend most of its time on that)."""
+        data = orjson.loads(json)
+        by_id = {d["id"]: Decimal(d["contribution"]) for d in data["dimensions"]}
+        return cls(
+            json,
+            UnitRef(**data["unit"]) if data["unit"] else None,
+            data["status"],
+            Decimal(data["total"]),
+            data["grade"]["id"] if data["grade"] else None,
+            tuple(by_id[d.id] for d in ruleset.dimensions),
+            tuple(v["id"] for v in data["vetoes"]),
+            tuple(data["flags"]),
+            QuotaMove(**data["quota"]) if data["quota"] else None,
+            None,
         )
 
     @property

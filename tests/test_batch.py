@@ -240,3 +240,16 @@ def test_a_batch_scores_in_the_pool_it_is_given(village):
         assert all(worker.process.is_alive() for worker in pool.workers)  # the batch did not stop them
     assert [u.scored.json for u in pooled.units] == [u.scored.json for u in alone.units]
     assert pooled.summary == alone.summary
+
+
+def test_a_stored_unit_reads_the_same_figures_as_the_scored_one(village):
+    from engine import score
+    from engine.scored import ScoredUnit
+
+    vetoed = dict(BASE, falsified_data=True)
+    for data in (dict(BASE), vetoed):
+        scored = ScoredUnit.of(village.model, score(village, data, unit={"id": "v1", "parent": "镇"}))
+        stored = ScoredUnit.stored(village.model, scored.json)
+        figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota")
+        assert [getattr(stored, f) for f in figures] == [getattr(scored, f) for f in figures]
+    assert stored.vetoes  # the second unit was vetoed
