@@ -30,6 +30,7 @@ import threading
 from collections import OrderedDict
 
 import durable_rules_engine as _engine
+import orjson
 
 from .compiler import SENTINEL
 from .errors import KaopingError
@@ -80,7 +81,8 @@ def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
         fired_any = False
         try:
             try:
-                code, state = _engine.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+                # orjson: the facts are made anew for every unit, and it writes them ten times faster
+                code, state = _engine.assert_facts(handle, orjson.dumps(facts).decode())
             except _engine.error as error:
                 raise EngineFailure(f"the engine refused the unit's facts: {error}") from None
             if code == NOT_HANDLED:
