@@ -240,7 +240,7 @@ def rulesets_import(target: Path = typer.Argument(..., exists=True, help="a rule
 def serve(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
-    workers: int = typer.Option(1, help="worker processes (use PostgreSQL for more than one)"),
+    workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
     load: Path | None = typer.Option(None, exists=True, help="import these ruleset files first"),
 ) -> None:
     """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL)."""
@@ -258,7 +258,7 @@ def serve(
         factory=True,
         host=host,
         port=port,
-        workers=workers,
+        workers=workers or os.cpu_count() or 1,
         http="api.server:NoDelayHTTPProtocol",
         access_log=False,
         log_level="warning",
