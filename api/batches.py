@@ -219,12 +219,13 @@ class BatchRunner:
                     period=batch.period,
                     submitted=submitted[u.row],
                     result_json=u.scored.json,
+                    actor=actor,
                     batch_id=batch.id,
                     batch_row=u.row,
                 )
                 for u in chunk
             ]
-            store.append_scores(session, scores, actor)
+            store.append_scores(session, scores)
             batch.stored = len(stored) + start + len(chunk)
             session.commit()
             self.claim(batch.id)

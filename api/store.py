@@ -13,6 +13,7 @@ import hashlib
 import json
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -310,6 +311,7 @@ class NewScore:
     period: str
     submitted: dict
     result_json: str
+    actor: Actor
     supersedes: str | None = None
     batch_id: str | None = None
     batch_row: int | None = None
@@ -335,9 +337,13 @@ _ADVANCE = update(ChainHead).where(ChainHead.id == 1).values(last_seq=bindparam(
 _INSERT = insert(ScoreRecord.__table__)
 
 
-def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> list[ScoreRecord]:
+def append_scores(session: Session, scores: list[NewScore]) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none. The records returned
-    are not attached to the session: they are what was written, for the response."""
+    are not attached to the session: they are what was written, for the response.
+
+    Appenders take turns, so all that does not depend on the chain's head is prepared
+    before taking a turn: a shorter turn is a shorter queue."""
+    rows = [_unchained_fields(new) for new in scores]
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         # appenders queue on a file lock beside the database (SQLite's own busy wait
@@ -347,30 +353,115 @@ def append_scores(session: Session, scores: list[NewScore], actor: Actor) -> lis
         begin_writing(session)
         connection = session.connection()
         seq, previous = connection.execute(_HEAD).one()
-        rows = []
-        for new in scores:
+        for row in rows:
             seq += 1
-            row = _record_fields(new, actor, seq, previous)
+            _chain(row, seq, previous)
             previous = row["record_hash"]
-            rows.append(row)
         stored = [{**row, "result": JsonText(new.result_json)} for row, new in zip(rows, scores, strict=True)]
         connection.execute(_INSERT, stored)
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         session.commit()
-        return [ScoreRecord(**row) for row in rows]
     except IntegrityError:
         session.rollback()
         raise
     finally:
         if sqlite:
             _sqlite_queue(session).release()
+    return [ScoreRecord(**row) for row in rows]
 
 
-def _record_fields(new: NewScore, actor: Actor, seq: int, previous: str) -> dict[str, Any]:
-    """Every column of a new record, its hash included."""
+class _Pending:
+    """One caller's score waiting for its group to be written."""
+
+    def __init__(self, new: NewScore):
+        self.new = new
+        self.record: ScoreRecord | None = None
+        self.error: Exception | None = None
+        self.finished = False
+
+    def outcome(self) -> ScoreRecord:
+        if self.error is not None:
+            raise self.error
+        assert self.record is not None
+        return self.record
+
+
+class _GroupCommit:
+    """Single scores appended by the threads of one process, written in groups.
+
+    Every append waits for the disk (a commit is a sync); while one group is being
+    written, the scores that arrive wait and are then written together, in one
+    transaction and one sync, instead of each queueing for its own turn. Each caller
+    still gets its own record, or its own error."""
+
+    def __init__(self):
+        self._turn = threading.Condition()
+        self._waiting: list[_Pending] = []
+        self._writing = False
+
+    def append(self, session: Session, new: NewScore) -> ScoreRecord:
+        pending = _Pending(new)
+        with self._turn:
+            self._waiting.append(pending)
+            while self._writing and not pending.finished:
+                self._turn.wait()
+            if pending.finished:
+                return pending.outcome()
+            self._writing = True  # this caller writes the group: its own score and those waiting
+            group, self._waiting = self._waiting, []
+        try:
+            _write_group(session, group)
+        finally:
+            with self._turn:
+                self._writing = False
+                self._turn.notify_all()
+        return pending.outcome()
+
+
+def _write_group(session: Session, group: list[_Pending]) -> None:
+    """All of the group in one transaction; when one score is refused (an idempotency
+    key used at the same time by another request), each is written on its own, so that
+    only the refused one fails."""
+    try:
+        try:
+            records = append_scores(session, [p.new for p in group])
+        except IntegrityError:
+            if len(group) == 1:
+                raise
+            for pending in group:
+                try:
+                    [pending.record] = append_scores(session, [pending.new])
+                except IntegrityError as error:
+                    pending.error = error
+        else:
+            for pending, record in zip(group, records, strict=True):
+                pending.record = record
+    except Exception as error:  # every caller of the group hears of it
+        for pending in group:
+            if pending.record is None and pending.error is None:
+                pending.error = error
+    finally:
+        for pending in group:
+            pending.finished = True
+
+
+_groups: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def append_score(session: Session, new: NewScore) -> ScoreRecord:
+    """Write one score record, in a group with those other threads append meanwhile."""
+    bind = session.get_bind()
+    with _queues_lock:
+        group = _groups.get(bind)
+        if group is None:
+            group = _groups[bind] = _GroupCommit()
+    return group.append(session, new)
+
+
+def _unchained_fields(new: NewScore) -> dict[str, Any]:
+    """Every column of a new record but those its place in the chain decides."""
     result = orjson.loads(new.result_json)  # the engine's own JSON: no number orjson would misread
-    fields = {
-        "seq": seq,
+    return {
         "id": str(uuid.uuid4()),
         "ruleset_id": new.ruleset.id,
         "version": new.version,
@@ -386,16 +477,20 @@ def _record_fields(new: NewScore, actor: Actor, seq: int, previous: str) -> dict
         "total": result["total"],
         "grade": result["grade"]["id"] if result["grade"] else None,
         "status": result["status"],
-        "actor": actor.label,
-        "created_at": now().isoformat(),
+        "actor": new.actor.label,
         "supersedes": new.supersedes,
         "batch_id": new.batch_id,
         "batch_row": new.batch_row,
-        "prev_hash": previous,
+        "actor_token_id": new.actor.token_id,
+        "idempotency_key": new.idempotency_key,
+        "request_hash": new.request_hash,
     }
-    fields["record_hash"] = _hash_fields(fields)
-    fields.update(actor_token_id=actor.token_id, idempotency_key=new.idempotency_key, request_hash=new.request_hash)
-    return fields
+
+
+def _chain(row: dict[str, Any], seq: int, previous: str) -> None:
+    """Give a record its place at the head of the chain, its time and its hash."""
+    row.update(seq=seq, prev_hash=previous, created_at=now().isoformat())
+    row["record_hash"] = _hash_fields({f: row[f] for f in HASHED_FIELDS})
 
 
 def list_scores(

@@ -101,13 +101,15 @@ def _score_and_store(
         period=body.period,
         submitted=data,
         result_json=result.model_dump_json(),
+        actor=actor,
         supersedes=body.supersedes,
         idempotency_key=key,
         request_hash=request_hash,
     )
     try:
-        [record] = store.append_scores(session, [new], actor)
+        record = store.append_score(session, new)
     except IntegrityError:
+        session.rollback()  # a fresh view: the record that won was written by another transaction
         existing = store.find_idempotent(session, actor, key) if key else None
         if existing is None:
             raise
