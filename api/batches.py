@@ -30,7 +30,7 @@ from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
 from engine.result import Result
 from engine.scored import ScoredUnit, standing_of
-from engine.tabular import read_units
+from engine.tabular import check_file, read_units
 
 from . import store
 from .auth import Actor
@@ -43,11 +43,19 @@ STORE_CHUNK = 500
 
 def parse_file(version_row, filename: str, content: bytes):
     """The units and unreadable rows of an uploaded file (BatchFileError if unreadable)."""
-    suffix = Path(filename).suffix.lower()
+    return _with_upload(filename, content, lambda path: read_units(loaded(version_row).model, path))
+
+
+def check_upload(version_row, filename: str, content: bytes) -> None:
+    """BatchFileError unless the upload is a kind of file with columns the version reads."""
+    _with_upload(filename, content, lambda path: check_file(loaded(version_row).model, path))
+
+
+def _with_upload(filename: str, content: bytes, read):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / f"upload{Path(filename).suffix.lower()}"
         path.write_bytes(content)
-        return read_units(loaded(version_row).model, path)
+        return read(path)
 
 
 UNFINISHED = ("queued", "running", "storing")
@@ -182,7 +190,7 @@ class BatchRunner:
             ruleset = loaded(version)
             with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
                 rows, read_errors = parse_file(version, batch.filename, batch.content)
-                batch.status = "running"
+                batch.status, batch.rows = "running", len(rows) + len({e.row for e in read_errors})
                 session.commit()
                 actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
                 journal = self.folder / f"{batch_id}.journal"
@@ -270,9 +278,7 @@ def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, o
         engine.dispose()
 
 
-def new_batch(
-    session: Session, version_row, period: str, filename: str, content: bytes, rows: int, actor: Actor
-) -> Batch:
+def new_batch(session: Session, version_row, period: str, filename: str, content: bytes, actor: Actor) -> Batch:
     batch = Batch(
         id=str(uuid.uuid4()),
         ruleset_id=version_row.ruleset_id,
@@ -281,7 +287,7 @@ def new_batch(
         status="queued",
         filename=filename,
         content=content,
-        rows=rows,
+        rows=None,
         scored=0,
         stored=0,
         error_rows=0,

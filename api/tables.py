@@ -111,7 +111,7 @@ class Batch(Base):
     status: Mapped[str] = mapped_column(String(20))  # queued | running | storing | done | failed
     filename: Mapped[str] = mapped_column(String(500))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to score it
-    rows: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int | None] = mapped_column(Integer, nullable=True)  # counted when the file is read
     scored: Mapped[int] = mapped_column(Integer)
     stored: Mapped[int] = mapped_column(Integer)
     error_rows: Mapped[int] = mapped_column(Integer)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .batch import BatchReport
 from .decimals import plain, to_decimal
@@ -104,13 +106,16 @@ def _from_cells(ruleset: Ruleset, mapping, number: int, cells: list[Any]) -> Uni
     return UnitRow(number, UnitRef(**unit), data)
 
 
-def _rows_csv(path: Path) -> Iterator[list[Any]]:
+def _rows_csv(path: Path) -> Generator[list[Any]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         yield from csv.reader(handle)
 
 
-def _rows_xlsx(path: Path) -> Iterator[list[Any]]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+def _rows_xlsx(path: Path) -> Generator[list[Any]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError) as error:
+        raise BatchFileError(f"{path.name} is not an Excel workbook ({error})") from None
     try:
         yield from (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
     finally:
@@ -122,9 +127,30 @@ def read_units(ruleset: Ruleset, path: Path) -> tuple[list[UnitRow], list[RowErr
 
     Spreadsheet rows are numbered as the spreadsheet shows them (the header is row 1).
     """
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         return _read_jsonl(ruleset, path)
+    mapping, rows = _opened(ruleset, path)
+    units, errors = [], []
+    for number, cells in enumerate(rows, start=2):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        _collect(_from_cells(ruleset, mapping, number, cells), units, errors)
+    return units, _duplicates(units, errors)
+
+
+def check_file(ruleset: Ruleset, path: Path) -> None:
+    """BatchFileError unless the file is one read_units can read: a known kind and, for a
+    spreadsheet, columns this ruleset knows. Reads only the header, so it is quick."""
+    if path.suffix.lower() == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            handle.readline()  # text, at least
+        return
+    _opened(ruleset, path)[1].close()
+
+
+def _opened(ruleset: Ruleset, path: Path) -> tuple[dict[int, tuple[str, str]], Generator[list[Any]]]:
+    """A spreadsheet's column mapping, and its rows after the header."""
+    suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise BatchFileError(f"{path.name}: batch files are .csv, .xlsx or .jsonl")
     rows = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
@@ -132,13 +158,11 @@ def read_units(ruleset: Ruleset, path: Path) -> tuple[list[UnitRow], list[RowErr
         headers = [str(h) if h is not None else "" for h in next(rows)]
     except StopIteration:
         raise BatchFileError(f"{path.name} is empty") from None
-    mapping = _columns(ruleset, headers)
-    units, errors = [], []
-    for number, cells in enumerate(rows, start=2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        _collect(_from_cells(ruleset, mapping, number, cells), units, errors)
-    return units, _duplicates(units, errors)
+    try:
+        return _columns(ruleset, headers), rows
+    except BatchFileError:
+        rows.close()
+        raise
 
 
 def _read_jsonl(ruleset: Ruleset, path: Path) -> tuple[list[UnitRow], list[RowError]]:

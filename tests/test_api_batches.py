@@ -44,9 +44,10 @@ def test_a_batch_is_scored_stored_as_records_and_downloadable(village_service, t
     write_csv(path, 40, bad_rows={4, 9})
     accepted = upload(village_service, path)
     assert accepted.status_code == 202, accepted.text
-    assert accepted.json()["status"] == "queued" and accepted.json()["rows"] == 40
+    assert accepted.json()["status"] == "queued"
+    assert accepted.json()["rows"] is None  # answered before its rows were read
     batch = wait_done(village_service, accepted.json()["id"])
-    assert batch["status"] == "done", batch
+    assert batch["status"] == "done" and batch["rows"] == 40, batch
     assert (batch["scored"], batch["stored"], batch["error_rows"]) == (38, 38, 2)
     assert batch["summary"]["scored"] + batch["summary"]["error_rows"] == 40
     records = village_service.call("GET", "/scores?period=2025&limit=500", "auditor").json()
@@ -73,6 +74,9 @@ def test_unreadable_files_are_refused_at_once(village_service, tmp_path):
     path.write_text("单位编码,颜色\nv1,红\n", encoding="utf-8")
     response = upload(village_service, path)
     assert response.status_code == 422 and "颜色" in response.json()["detail"]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    assert upload(village_service, broken).status_code == 422
     other = tmp_path / "units.txt"
     other.write_text("x", encoding="utf-8")
     assert upload(village_service, other).status_code == 422

@@ -10,14 +10,14 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from engine.tabular import BatchFileError, write_results
 
 from .. import store
 from ..auth import Actor
-from ..batches import new_batch, parse_file, report_of
+from ..batches import check_upload, new_batch, report_of
 from ..deps import ANYONE, get_session, require
 from ..problems import ApiProblem
 from ..tables import Batch
@@ -38,7 +38,7 @@ class BatchOut(BaseModel):
     period: str
     status: str
     filename: str
-    rows: int
+    rows: int | None = Field(description="rows in the file; null until the batch's runner has read it")
     scored: int
     stored: int
     error_rows: int
@@ -76,9 +76,19 @@ async def upload(
 ) -> BatchOut:
     content = await file.read()
     filename = file.filename or "units.csv"
+    batch = await run_in_threadpool(_accept, session, ruleset_id, version, period, filename, content, actor)
+    request.app.state.batches.submit(batch.id)
+    return out(batch)
+
+
+def _accept(
+    session: Session, ruleset_id: str, version: int | None, period: str, filename: str, content: bytes, actor: Actor
+):
+    """The new batch, once its file has a kind and columns this version can read; its
+    rows are read and counted by the runner (reading 25,000 rows takes seconds)."""
     version_row = store.get_version(session, ruleset_id, store.scoring_version(session, ruleset_id, version).number)
     try:
-        rows, errors = await run_in_threadpool(parse_file, version_row, filename, content)
+        check_upload(version_row, filename, content)
     except BatchFileError as error:
         raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
     except (UnicodeDecodeError, ValueError, KeyError, OSError) as error:
@@ -88,10 +98,7 @@ async def upload(
             f"{filename} could not be read: {error}",
             [{"field": "file", "message": "not a readable .csv, .xlsx or .jsonl file"}],
         ) from None
-    rows_total = len(rows) + len({e.row for e in errors})
-    batch = new_batch(session, version_row, period, filename, content, rows_total, actor)
-    request.app.state.batches.submit(batch.id)
-    return out(batch)
+    return new_batch(session, version_row, period, filename, content, actor)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, summary="A batch's status and progress")
