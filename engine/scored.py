@@ -91,10 +91,10 @@ class ScoredUnit:
         self._result: Result | None = None  # not kept from scoring: thousands of them would burden memory and the GC
 
     @classmethod
-    def of(cls, ruleset: Ruleset, result: Result, json: str | None = None) -> ScoredUnit:
+    def of(cls, ruleset: Ruleset, result: Result) -> ScoredUnit:
         by_id = {d.id: d.contribution for d in result.dimensions}
         return cls(
-            json if json is not None else result.model_dump_json(),
+            result.model_dump_json(),
             result.unit,
             result.status,
             result.total,
