@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.batch import BatchReport, assemble, run_batch, scoring_pool
+from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
 from engine.decimals import plain
 from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
@@ -190,7 +190,7 @@ class BatchRunner:
             ruleset = loaded(version)
             with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
                 rows, read_errors = parse_file(version, batch.filename, batch.content)
-                batch.status, batch.rows = "running", len(rows) + len({e.row for e in read_errors})
+                batch.status, batch.rows = "running", rows_read(rows, read_errors)
                 session.commit()
                 actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
                 journal = self.folder / f"{batch_id}.journal"

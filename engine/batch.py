@@ -147,7 +147,12 @@ def run_batch(
         if handle:
             handle.close()
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
-    return finish(ruleset, results, all_errors, len(rows) + _distinct_rows(read_errors), stats)
+    return finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+
+
+def rows_read(rows: list[UnitRow], read_errors: Iterable[RowError]) -> int:
+    """How many rows a batch file had: its units, and the rows unreadable as units."""
+    return len(rows) + _distinct_rows(read_errors)
 
 
 def _distinct_rows(errors: Iterable[RowError]) -> int:
@@ -274,7 +279,7 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
     return {
         "rows": rows_read,
         "scored": scored,
-        "error_rows": len({e.row for e in errors}),
+        "error_rows": _distinct_rows(errors),
         "grades": distribution,
         "total": quartiles([u.scored.total for u in units]),
         "dimensions": {
