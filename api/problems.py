@@ -101,6 +101,13 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or str(loc[0] if loc else "")
 
 
+def _validation_message(error: dict) -> str:
+    """A body that is not JSON says why (engine.strictjson words it in Chinese)."""
+    if error["type"] == "json_invalid":
+        return str((error.get("ctx") or {}).get("error") or "请求体不是有效的 JSON")
+    return error["msg"]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api(_request: Request, error: ApiProblem) -> JSONResponse:
@@ -120,7 +127,7 @@ def install(app: FastAPI) -> None:
             {
                 "field": "(body)" if e["type"] == "json_invalid" else _location(e["loc"]),
                 "code": e["type"],
-                "message": e["msg"] + (f": {e['ctx']['error']}" if e.get("ctx", {}).get("error") else ""),
+                "message": _validation_message(e),
             }
             for e in error.errors()
         ]

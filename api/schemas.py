@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from engine.diff import Change
 
@@ -95,7 +95,7 @@ class ScoreRequest(BaseModel):
     unit: UnitIn
     period: str = Field(min_length=1, max_length=50, examples=["2025"])
     data: dict[str, Any] = Field(description="the unit's input values, by input id")
-    version: int | None = Field(
+    version: StrictInt | None = Field(
         default=None, ge=1, le=MAX_VERSION, description="score under this version instead of the published one"
     )
     supersedes: str | None = Field(default=None, max_length=36, description="id of the score this one corrects")

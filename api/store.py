@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
-from engine.decimals import json_number
+from engine.decimals import json_number, number_problem
 
 from .auth import Actor
 from .catalog import compiled
@@ -97,7 +97,8 @@ def now() -> datetime:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return json_number(value)
+        # a number no submission may hold (only a refused request's hash meets one) as its text
+        return str(value) if number_problem(value) else json_number(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 

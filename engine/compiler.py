@@ -18,11 +18,13 @@ time, so that no ruleset can hang or crash the engine later.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import orjson
+
+from .decimals import engine_text
 from .errors import EngineLimitError, UndefinedValue
 from .expressions import (
     MIRRORED,
@@ -142,14 +144,26 @@ def field_of(name: str) -> str:
 
 
 def engine_value(value: Any) -> Any:
-    """A normalized value as the engine compares it: integers exact, decimals as doubles."""
+    """A normalized value as the engine compares it: booleans as 1/0, whole numbers as
+    integers, other decimals kept exact until `engine_json` writes them."""
     if isinstance(value, bool):
         return 1 if value else 0
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        return float(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
     return value
+
+
+def _positional(value: Any) -> orjson.Fragment:
+    if isinstance(value, Decimal):
+        return orjson.Fragment(engine_text(value))
+    raise TypeError(f"{type(value).__name__} cannot go to the engine")
+
+
+def engine_json(data: Any, sort_keys: bool = False) -> str:
+    """Facts or rules as JSON text the engine reads exactly: every number that is not
+    whole is written positionally (orjson would write 1e-6, which the engine misreads)."""
+    option = orjson.OPT_SORT_KEYS if sort_keys else 0
+    return orjson.dumps(data, default=_positional, option=option).decode()
 
 
 @dataclass(frozen=True)
@@ -403,7 +417,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         )
     facts = _pack(conditions)
     definition = _definition(conditions, facts)
-    digest = hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = hashlib.sha256(engine_json(definition, sort_keys=True).encode()).hexdigest()
     reads = {indicator.id: tuple(sorted(indicator_inputs(indicator))) for _, indicator in ruleset.indicators()}
     plans = {
         indicator.id: tuple(

@@ -15,6 +15,50 @@ ARITHMETIC = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[DivisionByZero, O
 
 ZERO = Decimal(0)
 
+# The numbers a ruleset or a submission may hold: every one of them is a distinct double
+# in the same order (15 significant digits round-trip through a double), so the rules
+# engine, which compares doubles, gives the decimal answer; and each is written for the
+# engine in plain positional notation, the only form its JSON parser reads correctly.
+MAX_DIGITS = 15  # significant digits, counted as written (before any rounding)
+MAX_MAGNITUDE = Decimal(10) ** 15  # absolute values stay below 10^15
+MAX_PLACES = 15  # digits after the point
+
+
+def number_problem(value: Decimal) -> str | None:
+    """Why a number cannot be carried exactly (in Chinese), or None when it can.
+
+    Read from the digits as written, so no context rounding hides a 30-digit value
+    and no huge exponent is ever expanded."""
+    if not value.is_finite():
+        return "不是有限的数"
+    _sign, digits, exponent = value.as_tuple()
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    significant = len(digits) - trailing
+    if significant == 0:  # zero, however written
+        return None
+    if value.adjusted() >= 15:
+        return "绝对值须小于 10^15 (整数部分至多 15 位)"
+    if significant > MAX_DIGITS:
+        return f"有效数字为 {significant} 位, 至多 {MAX_DIGITS} 位"
+    if exponent + trailing < -MAX_PLACES:
+        return f"小数位为 {-(exponent + trailing)} 位, 至多 {MAX_PLACES} 位"
+    return None
+
+
+def clipped(value: Decimal | str, limit: int = 40) -> str:
+    """A value as it was given, shortened for a message when it is very long."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 12]}…(共 {len(text)} 个字符)"
+
+
+def engine_text(value: Decimal) -> str:
+    """A number as the rules engine reads it: positional notation, with a point when it
+    is not whole. The engine's parser stops at an exponent that has no point before it
+    (`1e-06`) and then matches nothing at all."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(ARITHMETIC), "f")
+
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round half away from zero to `places` decimals: 89.995 -> 90.00."""
@@ -24,9 +68,11 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
 def canonical(value: Decimal) -> Decimal:
     """One form per number (1.10 -> 1.1, 1E+2 -> 100), so the same value gives the same
     result whether it was written 1.10 in YAML or read back as 1.1 from storage."""
+    if not value:
+        return ZERO  # no negative zero
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
-    return value.normalize()
+    return value.normalize(ARITHMETIC)
 
 
 def json_number(value: Decimal) -> int | float:

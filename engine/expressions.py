@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
-from .decimals import ARITHMETIC, round_half_up
+from .decimals import ARITHMETIC, clipped, number_problem, round_half_up
 from .errors import ExpressionError, UndefinedValue
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "if", "else", "true", "false"})
@@ -29,8 +29,6 @@ COMPARISONS = {
 ARITHMETIC_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 MIRRORED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-MAX_DIGITS = 15
-MAX_MAGNITUDE = Decimal(10) ** 15
 
 
 class _NotApplicable:
@@ -292,16 +290,9 @@ def _arity(low: int, high: int | None) -> str:
 
 def check_engine_number(value: Decimal, column: int | None = None) -> None:
     """Refuse numbers the rules engine cannot compare exactly as doubles."""
-    if not value.is_finite():
-        raise ExpressionError(f"'{value}' is not a finite number", column)
-    if abs(value) >= MAX_MAGNITUDE:
-        raise ExpressionError(f"{value} is too large (at most 15 digits before the point)", column)
-    if significant_digits(value) > MAX_DIGITS:
-        raise ExpressionError(f"{value} has more than {MAX_DIGITS} significant digits", column)
-
-
-def significant_digits(value: Decimal) -> int:
-    return len(value.normalize().as_tuple().digits) if value else 1
+    problem = number_problem(value)
+    if problem is not None:
+        raise ExpressionError(f"数 {clipped(value)} 无法精确计算: {problem}", column)
 
 
 def walk(node: Node):

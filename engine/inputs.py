@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .decimals import canonical, plain, to_decimal
-from .errors import ExpressionError, InputError, InputProblem
-from .expressions import MAX_MAGNITUDE, NA, check_engine_number
+from .decimals import MAX_MAGNITUDE, canonical, clipped, number_problem, plain, to_decimal
+from .errors import InputError, InputProblem
+from .expressions import NA
 from .model import InputSpec, Ruleset
 
 NOT_APPLICABLE = "NA"
@@ -39,13 +39,16 @@ def describe(spec: InputSpec) -> str:
 
 
 def _shown(value: Any) -> str:
+    """A given value as the person wrote it, shortened when very long."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{clipped(value)}"'
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, dict | list):
+        return type(value).__name__
+    return clipped(value)
 
 
 def _problem(code: str, name: str, spec: InputSpec, value: Any, message: str) -> InputProblem:
@@ -84,14 +87,12 @@ def _normalize_number(name: str, spec: InputSpec, value: Any) -> tuple[Any, Inpu
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None, _problem("invalid_type", name, spec, value, "must be a number")
     number = to_decimal(value)
-    if not number.is_finite():
-        return None, _problem("invalid_type", name, spec, value, "must be a finite number")
+    problem = number_problem(number)
+    if problem is not None:
+        code = "out_of_range" if number.is_finite() and number.adjusted() >= 15 else "invalid_type"
+        return None, _problem(code, name, spec, value, f"无法精确计算: {problem}")
     if spec.type == "integer" and number != number.to_integral_value():
         return None, _problem("invalid_type", name, spec, value, "must be a whole number")
-    try:
-        check_engine_number(number)
-    except ExpressionError as error:
-        return None, _problem("invalid_type", name, spec, value, error.message)
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
         return None, _problem("out_of_range", name, spec, value, "is out of range")
     return canonical(number), None

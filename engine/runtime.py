@@ -23,16 +23,14 @@ process), and it is always deleted in `finally`.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import os
 import threading
 from collections import OrderedDict
 
 import durable_rules_engine as _engine
-import orjson
 
-from .compiler import SENTINEL
+from .compiler import SENTINEL, engine_json
 from .errors import KaopingError
 
 log = logging.getLogger("kaoping.engine")
@@ -55,7 +53,7 @@ def _register(name: str, definition: dict) -> int:
         _handles.move_to_end(name)
         return handle
     try:
-        handle = _engine.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+        handle = _engine.create_ruleset(name, engine_json(definition))
     except _engine.error as error:
         raise EngineFailure(f"the engine refused the ruleset: {error}") from None
     _handles[name] = handle
@@ -81,8 +79,7 @@ def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
         fired_any = False
         try:
             try:
-                # orjson: the facts are made anew for every unit, and it writes them ten times faster
-                code, state = _engine.assert_facts(handle, orjson.dumps(facts).decode())
+                code, state = _engine.assert_facts(handle, engine_json(facts))
             except _engine.error as error:
                 raise EngineFailure(f"the engine refused the unit's facts: {error}") from None
             if code == NOT_HANDLED:
@@ -98,6 +95,10 @@ def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
                 if rule != SENTINEL:
                     fired.append(rule)
                 message = _engine.complete_and_start_action(handle, state)
+            if not fired_any:
+                # every fact matches the sentinel: no firing at all means the engine did not
+                # read the facts, and scoring from an empty set of firings would be wrong
+                raise EngineFailure("no rule fired, not even the sentinel: the engine did not read the unit's facts")
             return fired
         finally:
             if fired_any:

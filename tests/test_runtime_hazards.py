@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from engine import runtime, score
-from engine.compiler import MAX_FIELDS_PER_FACT, MAX_MATCHES_PER_FACT, SENTINEL
+from engine.compiler import MAX_FIELDS_PER_FACT, MAX_MATCHES_PER_FACT, SENTINEL, engine_json
 from engine.matcher import DirectMatcher, DurableMatcher
 
 from .conftest import ROOT, build_from, ruleset_dict
@@ -147,7 +147,7 @@ def test_no_integer_division_by_zero_in_the_engine():
     data = ruleset_dict()
     data["dimensions"][0]["indicators"][0]["score"] = {"check": "10 / x > 1"}
     rs = build_from(data)
-    assert all("$div" not in json.dumps(rule) for rule in rs.compiled.definition.values())
+    assert all("$div" not in engine_json(rule) for rule in rs.compiled.definition.values())
     with pytest.raises(Exception) as caught:
         score(rs, {"x": 0, "flag": False})
     assert caught.type.__name__ == "InputError"

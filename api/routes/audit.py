@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 from .. import store
 from ..auth import Actor
 from ..deps import get_session, require
+from ..jsonbody import StrictJsonRoute
 from ..schemas import ChainVerifyReport
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], route_class=StrictJsonRoute)
 
 
 @router.get(

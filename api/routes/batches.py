@@ -19,10 +19,11 @@ from .. import store
 from ..auth import Actor
 from ..batches import check_upload, new_batch, report_of
 from ..deps import ANYONE, get_session, require
+from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem
 from ..tables import Batch
 
-router = APIRouter(tags=["batches"])
+router = APIRouter(tags=["batches"], route_class=StrictJsonRoute)
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

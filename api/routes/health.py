@@ -5,8 +5,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..deps import get_session
+from ..jsonbody import StrictJsonRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=StrictJsonRoute)
 
 
 @router.get("/healthz", summary="The service and its database answer")

@@ -15,6 +15,7 @@ from .. import store
 from ..auth import Actor
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
+from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem, ruleset_problem
 from ..schemas import (
     MAX_VERSION,
@@ -30,7 +31,7 @@ from ..schemas import (
     VersionSummary,
 )
 
-router = APIRouter(prefix="/rulesets", tags=["rulesets"])
+router = APIRouter(prefix="/rulesets", tags=["rulesets"], route_class=StrictJsonRoute)
 
 EXAMPLE_YAML = """kaoping: 1
 id: demo-stars

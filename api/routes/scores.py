@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -21,11 +20,12 @@ from ..auth import Actor
 from ..batches import with_batch_quotas
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
+from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem, input_problem
 from ..schemas import Difference, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, VerifyReport
 from ..tables import ScoreRecord
 
-router = APIRouter(tags=["scores"])
+router = APIRouter(tags=["scores"], route_class=StrictJsonRoute)
 
 
 def summary(record: ScoreRecord) -> dict[str, Any]:
@@ -81,6 +81,13 @@ def _score_and_store(
     ruleset, number = store.compiled_version(session, version), version.number
     if body.supersedes:
         old = store.get_score(session, body.supersedes)
+        if old.actor_token_id != actor.token_id and old.actor != actor.label:
+            raise ApiProblem(
+                403,
+                "Cannot supersede",
+                f"只有提交该记录的人 ({old.actor}) 才能更正它",
+                [{"field": "supersedes", "message": f"记录 {old.id} 由 {old.actor} 提交"}],
+            )
         if old.ruleset_id != ruleset_id or old.unit_id != body.unit.id:
             raise ApiProblem(
                 422,
@@ -141,9 +148,9 @@ async def post_score(
     actor: Actor = Depends(require("submitter")),
     session: Session = Depends(get_session),
 ) -> ScoreOut:
-    raw = await request.body()
-    data = json.loads(raw, parse_float=Decimal)["data"]  # numbers exactly as written
-    request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + store.canonical(json.loads(raw)).encode()).hexdigest()
+    data = body.data  # read by engine.strictjson: numbers exactly as written
+    document = store.canonical(await request.json())
+    request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + document.encode()).hexdigest()
     text, record, created = await run_in_threadpool(
         _score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
     )
