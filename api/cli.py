@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from engine import InputError, KaopingError, RulesetError, load_ruleset, score
+from engine import InputError, KaopingError, RulesetError, load_ruleset, score, strictjson
 from engine.checks import check_ruleset
 from engine.decimals import plain
 from engine.explain import explain_text
@@ -25,8 +25,14 @@ def _fail(message: str, code: int = 1) -> None:
 def read_submission(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """(data, unit) from a JSON or YAML file: either the input values alone, or
     {"unit": {...}, "period": ..., "data": {...}}."""
+    text = _read_text(path)
     try:
-        document = parse_document(path.read_text(encoding="utf-8"), str(path))
+        if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+            document = strictjson.loads(text)  # exact decimals, as the service reads a body
+        else:
+            document = parse_document(text, str(path))
+    except strictjson.JsonTextError as error:
+        _fail(f"{path}: {error.msg}")
     except RulesetError as error:
         _fail(str(error.problems[0]))
     if (
@@ -36,6 +42,13 @@ def read_submission(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     ):
         return document["data"], document.get("unit")
     return document, None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        _fail(f"{path}: 不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)")
 
 
 def _load(path: Path):
@@ -60,10 +73,12 @@ def score_command(
     try:
         result = score(loaded, data, unit=unit)
     except InputError as error:
-        typer.echo(f"{submission}: submission refused, {len(error.problems)} problem(s):", err=True)
+        typer.echo(f"{submission}: submission refused, {error.count} problem(s):", err=True)
         for problem in error.problems:
             extra = f" (expected {problem.expected}, got {problem.got})" if problem.expected else ""
             typer.echo(f"  {problem}{extra}", err=True)
+        if error.count > len(error.problems):
+            typer.echo(f"  ……另有 {error.count - len(error.problems)} 个问题未列出", err=True)
         raise typer.Exit(1) from None
     except KaopingError as error:
         _fail(str(error))

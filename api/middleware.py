@@ -7,6 +7,8 @@ import logging
 import time
 import uuid
 
+from starlette.exceptions import HTTPException
+
 from .problems import MEDIA_TYPE
 
 log = logging.getLogger("kaoping.access")
@@ -73,7 +75,7 @@ class RequestContext:
         status_holder = {"status": 500}
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _send_problem(send, 413, "Body too large", f"the limit is {limit} bytes", request_id)
+            await _send_problem(send, 413, "Body too large", too_large(limit), request_id)
             return self._log(scope, 413, started, request_id)
 
         received = 0
@@ -84,7 +86,7 @@ class RequestContext:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(limit)
             return message
 
         async def timed_send(message):
@@ -102,7 +104,7 @@ class RequestContext:
         try:
             await self.app(scope, limited_receive, timed_send)
         except BodyTooLarge:
-            await _send_problem(send, 413, "Body too large", f"the limit is {limit} bytes", request_id)
+            await _send_problem(send, 413, "Body too large", too_large(limit), request_id)
             status_holder["status"] = 413
         self._log(scope, status_holder["status"], started, request_id)
 
@@ -120,5 +122,14 @@ class RequestContext:
         )
 
 
-class BodyTooLarge(Exception):
-    """A request body grew past the limit while it was being read."""
+def too_large(limit: int) -> str:
+    return f"请求体超过上限 {limit} 字节"
+
+
+class BodyTooLarge(HTTPException):
+    """A request body grew past the limit while it was being read (a chunked body has
+    no length to check first). An HTTPException, so that FastAPI's body parsing passes
+    it on as the 413 it is instead of a 400 "error parsing the body"."""
+
+    def __init__(self, limit: int):
+        super().__init__(413, too_large(limit))

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import InputError, RulesetError
+from engine.runtime import EngineFailure
 
 log = logging.getLogger("kaoping.api")
 MEDIA_TYPE = "application/problem+json"
@@ -28,12 +30,16 @@ class ProblemItem(BaseModel):
     column: int | None = None
 
 
+MAX_LISTED = 100  # problems listed in one answer; `count` says how many there were
+
+
 class Problem(BaseModel):
     type: str = "about:blank"
     title: str
     status: int
     detail: str | None = None
     errors: list[ProblemItem] = []
+    count: int | None = Field(None, description="how many problems there were, when more than are listed")
 
 
 def _problem_response(description: str) -> dict:
@@ -62,12 +68,19 @@ class ApiProblem(Exception):
         errors: list[dict] | None = None,
         type_: str = "about:blank",
         headers: dict[str, str] | None = None,
+        count: int | None = None,
     ):
-        self.problem = Problem(
-            type=type_, title=title, status=status, detail=detail, errors=[ProblemItem(**e) for e in errors or []]
-        )
+        self.problem = listing(Problem(type=type_, title=title, status=status, detail=detail), errors or [], count)
         self.headers = headers
         super().__init__(title)
+
+
+def listing(problem: Problem, errors: list[dict], count: int | None = None) -> Problem:
+    """The problem with at most MAX_LISTED of its errors, and their count when cut short."""
+    count = len(errors) if count is None else count
+    problem.errors = [ProblemItem(**e) for e in errors[:MAX_LISTED]]
+    problem.count = count if count > len(problem.errors) else None
+    return problem
 
 
 def respond(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -90,9 +103,10 @@ def input_problem(error: InputError) -> ApiProblem:
     return ApiProblem(
         422,
         "Submission refused",
-        f"{len(error.problems)} problem(s) in the submitted data",
+        f"{error.count} problem(s) in the submitted data",
         [p.model_dump() for p in error.problems],
         type_="/problems/invalid-submission",
+        count=error.count,
     )
 
 
@@ -131,19 +145,33 @@ def install(app: FastAPI) -> None:
             }
             for e in error.errors()
         ]
-        return respond(
-            Problem(
-                title="Invalid request",
-                status=422,
-                detail=f"{len(items)} problem(s) in the request",
-                errors=[ProblemItem(**i) for i in items],
-                type="/problems/invalid-request",
-            )
+        problem = Problem(
+            title="Invalid request",
+            status=422,
+            detail=f"{len(items)} problem(s) in the request",
+            type="/problems/invalid-request",
         )
+        return respond(listing(problem, items))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return respond(Problem(title=str(error.detail), status=error.status_code), getattr(error, "headers", None))
+        code = error.status_code
+        phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
+        detail = None if str(error.detail) == phrase else str(error.detail)
+        return respond(Problem(title=phrase, status=code, detail=detail), getattr(error, "headers", None))
+
+    @app.exception_handler(EngineFailure)
+    async def _engine(request: Request, error: EngineFailure) -> JSONResponse:
+        log.error("engine failure", extra={"path": request.url.path, "error": str(error)})
+        return respond(
+            Problem(
+                title="Engine failure",
+                status=503,
+                detail="评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
+                type="/problems/engine-failure",
+            ),
+            {"Retry-After": "1"},
+        )
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, error: OperationalError) -> JSONResponse:

@@ -48,10 +48,12 @@ class RulesetError(KaopingError):
 
 
 class InputError(KaopingError):
-    """A submission that cannot be scored; `problems` lists every mistake found."""
+    """A submission that cannot be scored; `problems` lists the mistakes found, `count`
+    says how many there were in all (a flood of unknown fields is counted, not listed)."""
 
-    def __init__(self, problems: list[InputProblem]):
+    def __init__(self, problems: list[InputProblem], count: int | None = None):
         self.problems = problems
+        self.count = len(problems) if count is None else count
         super().__init__("submission refused:\n" + "\n".join(f"  {p}" for p in problems))
 
 

@@ -17,6 +17,7 @@ from .expressions import NA
 from .model import InputSpec, Ruleset
 
 NOT_APPLICABLE = "NA"
+MAX_PROBLEMS = 100  # listed in full; beyond that only counted (100,000 unknown keys stay cheap)
 
 
 def describe(spec: InputSpec) -> str:
@@ -126,19 +127,20 @@ def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:
             problems.append(problem)
         else:
             values[name] = value
-    for name in data:
-        if name not in ruleset.inputs:
-            problems.append(
-                InputProblem(
-                    code="unknown_input",
-                    field=str(name),
-                    message="is not an input of this ruleset",
-                    expected="one of the ruleset's inputs",
-                    got=_shown(data[name]),
-                )
+    unknown = [name for name in data if name not in ruleset.inputs]
+    count = len(problems) + len(unknown)
+    for name in unknown[: max(0, MAX_PROBLEMS - len(problems))]:
+        problems.append(
+            InputProblem(
+                code="unknown_input",
+                field=clipped(str(name)),
+                message="is not an input of this ruleset",
+                expected="one of the ruleset's inputs",
+                got=_shown(data[name]),
             )
+        )
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, count=count)
     return values
 
 
