@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVERS: dict[str, subprocess.Popen] = {}  # base URL -> the running `kaoping serve`
 
 
 def free_port() -> int:
@@ -29,6 +31,12 @@ def cli(env: dict, *args: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(done.stderr)
     return done.stdout
+
+
+def worker_pids(base: str) -> set[int]:
+    """The process ids of a running service's workers (a restarted worker has a new one)."""
+    children = psutil.Process(SERVERS[base].pid).children(recursive=False)
+    return {child.pid for child in children if "resource_tracker" not in " ".join(child.cmdline())}
 
 
 @contextmanager
@@ -57,8 +65,10 @@ def running_service(data_dir: Path, database_url: str | None = None, workers: in
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start: {server.stderr.read().decode()}")
             time.sleep(0.2)
+        SERVERS[base] = server
         yield base, tokens
     finally:
+        SERVERS.pop(base, None)
         server.terminate()
         try:
             server.wait(timeout=20)
