@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import InputError, RulesetError
 
+from . import metrics
+
 log = logging.getLogger("kaoping.api")
 MEDIA_TYPE = "application/problem+json"
 
@@ -87,6 +89,7 @@ def ruleset_problem(error: RulesetError) -> ApiProblem:
 
 
 def input_problem(error: InputError) -> ApiProblem:
+    metrics.count_refused(error.problems)
     return ApiProblem(
         422,
         "Submission refused",
@@ -141,6 +144,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _database(request: Request, error: OperationalError) -> JSONResponse:
         log.exception("database error", extra={"path": request.url.path})
+        metrics.count_database_busy(request)
         return respond(
             Problem(title="Database busy", status=503, detail="nothing was written; try again"), {"Retry-After": "1"}
         )
@@ -148,4 +152,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error", extra={"path": request.url.path})
+        metrics.count_unexpected(request, error)
         return respond(Problem(title="Internal error", status=500, detail="the error was logged"))

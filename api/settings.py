@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,6 +21,7 @@ class Settings(BaseSettings):
     batch_workers: int | None = None  # scoring processes per batch; default one per core
     batch_lease_seconds: float = 60
     log_level: str = "INFO"
+    metrics_access: Literal["auditor", "localhost", "both"] = "both"  # who may read /metrics
 
     @property
     def url(self) -> str:
