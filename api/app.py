@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from . import examples, problems, scrape
+from . import examples, problems, ratelimit, scrape
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
@@ -71,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.batches.start()
     app.state.metrics = scrape.registry_for(app.state.sessions)
     problems.install(app)
+    limited = ratelimit.RESPONSES if settings.rate_per_second else {}
     for module in (health, rulesets, scores, batches, audit):
-        app.include_router(module.router, responses=problems.PROBLEMS if module is not health else None)
+        app.include_router(module.router, responses={**(problems.PROBLEMS if module is not health else {}), **limited})
     app.include_router(scrape.router)
     app.openapi = lambda: _openapi(app)
+    if settings.rate_per_second:
+        app.add_middleware(ratelimit.RateLimit, settings=settings)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     return app
