@@ -131,8 +131,8 @@ def test_engine_failures_and_busy_database_are_counted(make_service, monkeypatch
     assert delta("kaoping_http_requests_total", method="GET", route="/scores", status="503") == 1
 
 
-def test_batch_gauges_are_read_from_the_database(make_service):
-    service = make_service()
+def test_batch_gauges_are_read_from_the_database(village_service):
+    service = village_service
     moment = store.now()
 
     def batch(batch_id: str, status: str, rows, scored: int, stored: int) -> Batch:
