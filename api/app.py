@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from . import examples, problems
+from . import examples, problems, ratelimit, scrape
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         yield
         app.state.batches.stop()
+        scrape.process_ended()
 
     app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -68,9 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database_url=settings.url,
     )
     app.state.batches.start()
+    app.state.metrics = scrape.registry_for(app.state.sessions)
     problems.install(app)
+    limited = ratelimit.RESPONSES if settings.rate_per_second else {}
     for module in (health, rulesets, scores, batches, audit):
-        app.include_router(module.router, responses=problems.PROBLEMS if module is not health else None)
+        app.include_router(module.router, responses={**(problems.PROBLEMS if module is not health else {}), **limited})
+    app.include_router(scrape.router)
     app.openapi = lambda: _openapi(app)
+    if settings.rate_per_second:
+        app.add_middleware(ratelimit.RateLimit, settings=settings)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     return app

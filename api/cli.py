@@ -206,11 +206,29 @@ app.add_typer(token_app, name="token")
 app.add_typer(rulesets_app, name="rulesets")
 
 
-def _database():
-    from api.db import make_engine, make_sessions, migrate
+def _settings():
+    """The service's settings, or a clean error naming each bad KAOPING_* variable."""
+    from pydantic import ValidationError
+
     from api.settings import get_settings
 
-    engine = make_engine(get_settings().url)
+    try:
+        return get_settings()
+    except ValidationError as error:
+        _fail("设置有误：\n" + "\n".join(f"  {_setting_problem(e)}" for e in error.errors()))
+
+
+def _setting_problem(error: dict) -> str:
+    if "error" in error.get("ctx", {}):  # our own checks say it all, in Chinese
+        return str(error["ctx"]["error"])
+    name = "KAOPING_" + "_".join(str(part) for part in error["loc"]).upper()
+    return f"{name} 的值 {error['input']!r} 不可用：{error['msg']}"
+
+
+def _database():
+    from api.db import make_engine, make_sessions, migrate
+
+    engine = make_engine(_settings().url)
     migrate(engine)
     return make_sessions(engine)
 
@@ -260,9 +278,16 @@ def serve(
 ) -> None:
     """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL)."""
     import os
+    import shutil
 
     import uvicorn
 
+    # before anything imports prometheus_client, which picks multiprocess mode once, at import:
+    # the workers write their metrics to this folder, emptied at each start
+    metrics_folder = _settings().data_dir.resolve() / "metrics"
+    shutil.rmtree(metrics_folder, ignore_errors=True)
+    metrics_folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder)
     sessions = _database()  # migrate once, before any worker starts
     if load is not None:
         with sessions() as session:

@@ -1,4 +1,4 @@
-"""ASGI middleware: body size limit, request id, Server-Timing and one JSON log line per request."""
+"""ASGI middleware: body size limit, request id, Server-Timing, request metrics and one JSON log line per request."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 
 from starlette.exceptions import HTTPException
 
+from . import metrics
 from .problems import MEDIA_TYPE
 
 log = logging.getLogger("kaoping.access")
@@ -41,8 +42,11 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-async def _send_problem(send, status: int, title: str, detail: str, request_id: str) -> None:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+async def send_problem(
+    send, status: int, title: str, detail: str, type_: str = "about:blank", headers: list | None = None
+) -> None:
+    """A problem response sent straight from middleware, before any route."""
+    body = json.dumps({"type": type_, "title": title, "status": status, "detail": detail}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
@@ -50,7 +54,7 @@ async def _send_problem(send, status: int, title: str, detail: str, request_id: 
             "headers": [
                 (b"content-type", MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
+                *(headers or []),
             ],
         }
     )
@@ -68,14 +72,22 @@ class RequestContext:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+        metrics.request_started(scope)
+        try:
+            await self._answer(scope, receive, send, started, status_holder)
+        finally:  # a 500 raised past us too
+            metrics.request_finished(scope, status_holder["status"], time.perf_counter() - started)
+
+    async def _answer(self, scope, receive, send, started: float, status_holder: dict) -> None:
         headers = dict(scope["headers"])
         request_id = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
-        started = time.perf_counter()
         limit = self.max_upload if scope["path"].endswith("/batches") else self.max_body
-        status_holder = {"status": 500}
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await _send_problem(send, 413, "Body too large", too_large(limit), request_id)
+            await _too_large(send, limit, request_id)
+            status_holder["status"] = 413
             return self._log(scope, 413, started, request_id)
 
         received = 0
@@ -104,7 +116,7 @@ class RequestContext:
         try:
             await self.app(scope, limited_receive, timed_send)
         except BodyTooLarge:
-            await _send_problem(send, 413, "Body too large", too_large(limit), request_id)
+            await _too_large(send, limit, request_id)
             status_holder["status"] = 413
         self._log(scope, status_holder["status"], started, request_id)
 
@@ -124,6 +136,10 @@ class RequestContext:
 
 def too_large(limit: int) -> str:
     return f"请求体超过上限 {limit} 字节"
+
+
+async def _too_large(send, limit: int, request_id: str) -> None:
+    await send_problem(send, 413, "Body too large", too_large(limit), headers=[(b"x-request-id", request_id.encode())])
 
 
 class BodyTooLarge(HTTPException):

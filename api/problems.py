@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from engine import InputError, RulesetError
 from engine.runtime import EngineFailure
 
+from . import metrics
+
 log = logging.getLogger("kaoping.api")
 MEDIA_TYPE = "application/problem+json"
 
@@ -100,6 +102,7 @@ def ruleset_problem(error: RulesetError) -> ApiProblem:
 
 
 def input_problem(error: InputError) -> ApiProblem:
+    metrics.count_refused(error.problems)
     return ApiProblem(
         422,
         "Submission refused",
@@ -163,6 +166,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(EngineFailure)
     async def _engine(request: Request, error: EngineFailure) -> JSONResponse:
         log.error("engine failure", extra={"path": request.url.path, "error": str(error)})
+        metrics.count_engine_failure(request)
         return respond(
             Problem(
                 title="Engine failure",
@@ -176,6 +180,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def _database(request: Request, error: OperationalError) -> JSONResponse:
         log.exception("database error", extra={"path": request.url.path})
+        metrics.count_database_busy(request)
         return respond(
             Problem(title="Database busy", status=503, detail="nothing was written; try again"), {"Retry-After": "1"}
         )

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|min|h)\s*$")
+PER_SECOND = {"s": 1, "min": 60, "h": 3600}
 
 
 class Settings(BaseSettings):
@@ -20,6 +26,37 @@ class Settings(BaseSettings):
     batch_workers: int | None = None  # scoring processes per batch; default one per core
     batch_lease_seconds: float = 60
     log_level: str = "INFO"
+    metrics_access: Literal["auditor", "localhost", "both"] = "both"  # who may read /metrics
+    rate_limit: str = ""  # requests per token, "20/s", "600/min" or "3600/h"; empty: no limit
+    rate_limit_burst: int | None = None  # requests allowed at once; default twice the rate per second
+    rate_limit_localhost: bool = False  # whether clients on this machine are limited too
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_readable(cls, value: str) -> str:
+        found = RATE.match(value)
+        if value.strip() and (found is None or float(found[1]) <= 0):
+            raise ValueError(
+                f"KAOPING_RATE_LIMIT 应写成 次数/s、次数/min 或 次数/h（如 20/s），次数大于 0；收到的是 '{value}'"
+            )
+        return value
+
+    @field_validator("rate_limit_burst")
+    @classmethod
+    def _burst_positive(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError(f"KAOPING_RATE_LIMIT_BURST 应是不小于 1 的整数；收到的是 {value}")
+        return value
+
+    @property
+    def rate_per_second(self) -> float | None:
+        """The rate limit in requests per second, None when there is none."""
+        found = RATE.match(self.rate_limit)
+        return float(found[1]) / PER_SECOND[found[2]] if found else None
+
+    @property
+    def burst(self) -> int:
+        return self.rate_limit_burst or max(1, round(2 * (self.rate_per_second or 0)))
 
     @property
     def url(self) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine import InputError, Result, score
 from engine.explain import explain_text
 
-from .. import store
+from .. import metrics, store
 from ..auth import Actor
 from ..batches import with_batch_quotas
 from ..catalog import loaded
@@ -98,6 +98,7 @@ def _score_and_store(
     try:
         result = score(ruleset, data, unit=body.unit.model_dump())
     except InputError as error:
+        metrics.count_score(ruleset_id, "refused")
         raise input_problem(error) from None
     new = store.NewScore(
         ruleset=ruleset,
@@ -121,6 +122,7 @@ def _score_and_store(
         if existing is None:
             raise
         return _replay(existing, request_hash)
+    metrics.count_score(ruleset_id, record.status)
     return full_json(record, new.result_json), record, True
 
 
