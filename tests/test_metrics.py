@@ -126,7 +126,7 @@ def test_engine_failures_and_busy_database_are_counted(make_service, monkeypatch
 
     scores_route = "/rulesets/{ruleset_id}/scores"
     assert delta("kaoping_engine_failures_total", route=scores_route) == 1
-    assert delta("kaoping_http_requests_total", method="POST", route=scores_route, status="500") == 1
+    assert delta("kaoping_http_requests_total", method="POST", route=scores_route, status="503") == 1
     assert delta("kaoping_database_busy_total", route="/scores") == 1
     assert delta("kaoping_http_requests_total", method="GET", route="/scores", status="503") == 1
 
