@@ -18,14 +18,28 @@ auditor=$($kaoping token create --role auditor --name 王审计 | tail -n 1)
 echo "tokens created"
 
 step "2. Load the village star-rating ruleset (version 1 is published)"
-curl -sS -X POST "$url/rulesets" -H "Authorization: Bearer $editor" -H "Content-Type: application/yaml" \
-  --data-binary @rulesets/village-branch-stars.yaml | json '"%s: published version %s" % (data["id"], data["published_version"])'
+status=$(curl -sS -o /tmp/kaoping-walkthrough-load.json -w '%{http_code}' -X POST "$url/rulesets" \
+  -H "Authorization: Bearer $editor" -H "Content-Type: application/yaml" --data-binary @rulesets/village-branch-stars.yaml)
+if [ "$status" = 409 ]; then
+  echo "already loaded (kaoping serve --load):"
+  curl -sS "$url/rulesets/village-branch-stars" -H "Authorization: Bearer $editor" > /tmp/kaoping-walkthrough-load.json
+elif [ "$status" != 201 ]; then
+  echo "loading the ruleset failed with HTTP $status:" >&2; cat /tmp/kaoping-walkthrough-load.json >&2; exit 1
+fi
+json '"%s: published version %s" % (data["id"], data["published_version"])' < /tmp/kaoping-walkthrough-load.json
 
-step "3. Score 红旗村 (a retry with the same Idempotency-Key returns the same record)"
-record=$(curl -sS -X POST "$url/rulesets/village-branch-stars/scores" -H "Authorization: Bearer $submitter" \
-  -H "Content-Type: application/json" -H "Idempotency-Key: hongqi-2025" --data-binary @examples/village-hongqi.json)
+step "3. Score 红旗村, then retry with the same Idempotency-Key: the same record comes back"
+score() {
+  curl -sS -D /tmp/kaoping-walkthrough-headers -X POST "$url/rulesets/village-branch-stars/scores" \
+    -H "Authorization: Bearer $submitter" -H "Content-Type: application/json" -H "Idempotency-Key: hongqi-2025" \
+    --data-binary @examples/village-hongqi.json
+}
+record=$(score)
 score_id=$(echo "$record" | json 'data["id"]')
 echo "$record" | json '"score %s: total %s, grade %s" % (data["id"], data["total"], data["grade"])'
+retried=$(score | json 'data["id"]')
+replayed=$(grep -ci '^idempotent-replayed: true' /tmp/kaoping-walkthrough-headers || true)
+echo "retry: the same record: $([ "$retried" = "$score_id" ] && echo yes || echo no), replayed: $([ "$replayed" = 1 ] && echo yes || echo no)"
 
 step "4. Why: the explanation, in Chinese"
 curl -sS "$url/scores/$score_id/explanation?format=text" -H "Authorization: Bearer $auditor" | tail -n 12

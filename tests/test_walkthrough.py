@@ -5,12 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 from .server import running_service
 
 
-def test_walkthrough_against_a_fresh_service(tmp_path):
-    with running_service(tmp_path, load=False) as (base, _tokens):
+@pytest.mark.parametrize("load", [False, True], ids=["fresh", "after-serve-load"])
+def test_walkthrough_against_a_fresh_service(tmp_path, load):
+    with running_service(tmp_path, load=load) as (base, _tokens):
         shim = tmp_path / "bin"
         shim.mkdir()
         (shim / "kaoping").write_text(f'#!/bin/sh\nexec {sys.executable} -m api.cli "$@"\n')
@@ -30,6 +33,8 @@ def test_walkthrough_against_a_fresh_service(tmp_path):
     out = done.stdout
     assert "village-branch-stars: published version 1" in out
     assert "total 88.33, grade four" in out
+    assert "retry: the same record: yes, replayed: yes" in out
+    assert ("already loaded" in out) == load
     assert "五星: 未评定 — 总分未达 90, 差 1.67 分" in out
     assert "version 2 is a draft" in out
     assert "indicator income_level changed: bands[0]: collective_income >= 10 → 8 → collective_income >= 5 → 8" in out
