@@ -4,10 +4,15 @@ With several workers uvicorn shares a listening socket created without a protoco
 number, and asyncio then leaves Nagle's algorithm on for accepted connections: a
 keep-alive client waits for the 40 ms delayed ACK on every response. The protocol
 below turns TCP_NODELAY on for each connection, as single-worker uvicorn already does.
+
+It also answers a request that HTTP parsing refuses (most often a URL with unencoded
+Chinese in it) with a problem document like every other error, instead of uvicorn's
+plain-text "Invalid HTTP request received."
 """
 
 from __future__ import annotations
 
+import json
 import socket
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
@@ -19,3 +24,22 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
+
+    def send_400_response(self, msg: str) -> None:
+        body = json.dumps(
+            {
+                "type": "/problems/unreadable-request",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "无法读取这个 HTTP 请求; 网址中的中文等非 ASCII 字符须先经百分号编码 (如 红 → %E7%BA%A2)",
+            },
+            ensure_ascii=False,
+        ).encode()
+        head = (
+            "HTTP/1.1 400 Bad Request\r\n"
+            "content-type: application/problem+json\r\n"
+            f"content-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n"
+        )
+        self.transport.write(head.encode() + body)
+        self.transport.close()
