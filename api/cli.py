@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +200,43 @@ def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
             bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
 
         return run_batch(loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors)
+
+
+@app.command("verify")
+def verify_command(
+    receipt: Path = typer.Argument(..., exists=True, dir_okay=False, help="a receipt from GET /scores/{id}/receipt"),
+    as_json: bool = typer.Option(False, "--json", help="print the check as JSON"),
+) -> None:
+    """Check a score receipt offline: its record hash, its ruleset and its recomputation."""
+    from .receipts import ReceiptError, check_receipt
+
+    try:
+        document = strictjson.loads(_read_text(receipt))
+        check = check_receipt(document)
+    except strictjson.JsonTextError as error:
+        _fail(f"{receipt}: {error.msg}")
+    except (ReceiptError, RulesetError) as error:
+        _fail(f"{receipt}: {error}")
+    if as_json:
+        typer.echo(json.dumps({"identical": check.identical, **asdict(check)}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(_check_text(document["record"], check))
+    raise typer.Exit(0 if check.identical else 1)
+
+
+def _check_text(record: dict, check) -> str:
+    unit = f"{record.get('unit_name') or ''} ({record.get('unit_id')})"
+    lines = [
+        f"回执: {unit} {record.get('period')}, 记录 {record.get('id')} (第 {record.get('seq')} 条)",
+        f"记录哈希: {'一致' if check.record_hash_matches else '不一致 (记录在写入后被改动过)'}",
+        f"规则集内容哈希: {'一致' if check.ruleset_hash_matches else '不一致 (回执中的规则集不是评分时的版本)'}",
+        f"重算: {'一致' if not check.differences else f'{len(check.differences)} 处不同'}",
+    ]
+    for difference in check.differences:
+        lines.append(f"  {difference.path}: 记录为 {difference.stored!r}, 重算为 {difference.recomputed!r}")
+    lines += [f"说明: {note}" for note in check.notes]
+    lines.append(f"结论: {'核验通过' if check.identical else '核验未通过'}")
+    return "\n".join(lines)
 
 
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)

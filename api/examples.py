@@ -174,6 +174,15 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "ruleset_hash_matches": True,
         "record_hash_matches": False,
         "differences": [{"path": "total", "stored": "98.33", "recomputed": "88.33"}],
+        "notes": [],
+    },
+    ("get", "/scores/{score_id}/receipt"): {
+        "format": "kaoping-receipt/1",
+        "how_to_check": ["用 kaoping 核验: kaoping verify 本文件 (离线进行, 不需要数据库).", "…"],
+        "hashed_fields": ["seq", "id", "ruleset_id", "…"],
+        "record": {"seq": 17, "id": SUMMARY["id"], "ruleset_id": "village-branch-stars", "record_hash": "a41d…"},
+        "previous_record_hash": "9f2c…",
+        "ruleset": {"id": "village-branch-stars", "version": 1, "content_hash": HASH, "text": "kaoping: 1\n…"},
     },
     ("post", "/rulesets/{ruleset_id}/batches"): BATCH,
     ("get", "/batches/{batch_id}"): {

@@ -151,6 +151,7 @@ class VerifyReport(BaseModel):
     ruleset_hash_matches: bool
     record_hash_matches: bool
     differences: list[Difference]
+    notes: list[str] = Field(default_factory=list, description="what the check could not decide again, and why")
 
 
 class ChainVerifyReport(BaseModel):

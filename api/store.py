@@ -9,14 +9,12 @@ breaks every link after it. Appends are serialized by locking the chain's head r
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import threading
 import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import orjson
@@ -25,15 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
-from engine.decimals import json_number, number_problem
 
 from .auth import Actor
 from .catalog import compiled
 from .db import WRITE_AT_ONCE, JsonText
 from .problems import ApiProblem
+from .recordhash import GENESIS, HASHED_FIELDS, canonical, hash_fields
 from .tables import ChainHead, RulesetRow, RulesetVersionRow, ScoreRecord
-
-GENESIS = "0" * 64
 
 
 class _AppendQueue:
@@ -64,62 +60,17 @@ def _sqlite_queue(session: Session) -> _AppendQueue:
         return _queues[path]
 
 
-# every field a record is trusted for; `record_hash` is computed over these
-HASHED_FIELDS = (
-    "seq",
-    "id",
-    "ruleset_id",
-    "version",
-    "content_hash",
-    "engine_version",
-    "unit_id",
-    "unit_name",
-    "unit_parent",
-    "period",
-    "input",
-    "normalized",
-    "result",
-    "total",
-    "grade",
-    "status",
-    "actor",
-    "created_at",
-    "supersedes",
-    "batch_id",
-    "batch_row",
-    "prev_hash",
-)
-
-
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        # a number no submission may hold (only a refused request's hash meets one) as its text
-        return str(value) if number_problem(value) else json_number(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def canonical(data: Any) -> str:
-    """Sorted, compact JSON; decimals as numbers (exact: inputs have at most 15 digits).
-
-    orjson writes it: a record's hash covers its whole result, and the json module takes
-    ten times as long. Integers beyond 64 bits, which orjson refuses (only a request's
-    hash can meet one), are written by the json module."""
-    try:
-        return orjson.dumps(data, default=_json_default, option=orjson.OPT_SORT_KEYS).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
-
-
 def record_hash(record: ScoreRecord) -> str:
-    return _hash_fields({f: getattr(record, f) for f in HASHED_FIELDS})
+    return hash_fields({f: getattr(record, f) for f in HASHED_FIELDS})
 
 
-def _hash_fields(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(fields).encode()).hexdigest()
+def record_fields(record: ScoreRecord) -> dict[str, Any]:
+    """The record exactly as it was hashed, with its hash."""
+    return {**{f: getattr(record, f) for f in HASHED_FIELDS}, "record_hash": record.record_hash}
 
 
 def begin_writing(session: Session) -> None:
@@ -491,7 +442,7 @@ def _unchained_fields(new: NewScore) -> dict[str, Any]:
 def _chain(row: dict[str, Any], seq: int, previous: str) -> None:
     """Give a record its place at the head of the chain, its time and its hash."""
     row.update(seq=seq, prev_hash=previous, created_at=now().isoformat())
-    row["record_hash"] = _hash_fields({f: row[f] for f in HASHED_FIELDS})
+    row["record_hash"] = hash_fields({f: row[f] for f in HASHED_FIELDS})
 
 
 def list_scores(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine import InputError, Result, score
 from engine.explain import explain_text
 
-from .. import metrics, store
+from .. import metrics, receipts, store
 from ..auth import Actor
 from ..batches import with_batch_quotas
 from ..catalog import loaded
@@ -204,20 +204,6 @@ def explanation(
     return record.result
 
 
-def differences(stored: Any, recomputed: Any, path: str = "") -> list[Difference]:
-    if isinstance(stored, dict) and isinstance(recomputed, dict):
-        found = []
-        for key in sorted(set(stored) | set(recomputed)):
-            found += differences(stored.get(key), recomputed.get(key), f"{path}.{key}" if path else key)
-        return found
-    if isinstance(stored, list) and isinstance(recomputed, list) and len(stored) == len(recomputed):
-        found = []
-        for index, (a, b) in enumerate(zip(stored, recomputed, strict=True)):
-            found += differences(a, b, f"{path}[{index}]")
-        return found
-    return [] if stored == recomputed else [Difference(path=path, stored=stored, recomputed=recomputed)]
-
-
 @router.post(
     "/scores/{score_id}/verify",
     response_model=VerifyReport,
@@ -226,18 +212,30 @@ def differences(stored: Any, recomputed: Any, path: str = "") -> list[Difference
 def verify(score_id: str, _: Actor = Depends(require("auditor")), session: Session = Depends(get_session)):
     record = store.get_score(session, score_id)
     version = store.get_version(session, record.ruleset_id, record.version)
-    unit = {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent}
-    result = score(loaded(version), record.input, unit=unit)
-    if record.batch_id is not None:
-        result = with_batch_quotas(session, record, result)
-    recomputed = result.model_dump(mode="json")
-    found = differences(record.result, recomputed)
-    hash_ok = store.record_hash(record) == record.record_hash
-    ruleset_ok = version.content_hash == record.content_hash
+    check = receipts.recheck(
+        store.record_fields(record), loaded(version), requota=lambda result: with_batch_quotas(session, record, result)
+    )
     return VerifyReport(
         score_id=score_id,
-        identical=not found and hash_ok and ruleset_ok,
-        ruleset_hash_matches=ruleset_ok,
-        record_hash_matches=hash_ok,
-        differences=found,
+        identical=check.identical,
+        ruleset_hash_matches=check.ruleset_hash_matches,
+        record_hash_matches=check.record_hash_matches,
+        differences=[Difference(**vars(d)) for d in check.differences],
+        notes=check.notes,
+    )
+
+
+@router.get(
+    "/scores/{score_id}/receipt",
+    summary="A self-contained receipt of the record: check it offline with `kaoping verify`",
+    responses={200: {"content": {"application/json": {}}}},
+)
+def receipt(score_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    record = store.get_score(session, score_id)
+    version = store.get_version(session, record.ruleset_id, record.version)
+    document = receipts.build(store.record_fields(record), version.text)
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="kaoping-receipt-{record.id}.json"'},
     )
