@@ -27,8 +27,13 @@ def compiled(key: tuple[str, int, str], text: Callable[[], str]) -> LoadedRulese
             _cache.move_to_end(key)
             return _cache[key]
     ruleset = load_ruleset(text(), version=key[1])
+    remember(ruleset)
+    return ruleset
+
+
+def remember(ruleset: LoadedRuleset) -> None:
+    """Keep a ruleset loaded elsewhere (by a loading child) as the stored version it is."""
     with _lock:
-        _cache[key] = ruleset
+        _cache[(ruleset.id, ruleset.version, ruleset.content_hash)] = ruleset
         while len(_cache) > MAX_CACHED:
             _cache.popitem(last=False)
-    return ruleset
