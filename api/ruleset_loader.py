@@ -27,7 +27,8 @@ from .problems import ApiProblem
 
 log = logging.getLogger("kaoping.api")
 
-LOAD_SECONDS = 10.0
+LOAD_SECONDS = 10.0  # counted from when the text is sent to a started child
+START_SECONDS = 60.0  # for a child to import the engine, on a busy machine
 LOAD_MEMORY_BYTES = 1024 * 1024 * 1024  # the child's address space
 MAX_LOADERS = 2  # children loading at once in one service process; more posts wait their turn
 
@@ -36,6 +37,7 @@ def _serve(connection: Connection, memory_bytes: int) -> None:
     """The child: load each text it is sent, answer with the ruleset or its problems."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    connection.send("ready")
     while True:
         try:
             text, version = connection.recv()
@@ -57,6 +59,9 @@ class _Child:
         )
         self.process.start()
         theirs.close()
+        self.started = self.connection.poll(START_SECONDS)
+        if self.started:
+            self.connection.recv()  # "ready"
 
     def stop(self) -> None:
         self.process.kill()
@@ -85,6 +90,9 @@ class RulesetLoader:
     def load_waiting(self, text: str, version: int | None = None) -> LoadedRuleset:
         with self.turns:
             child = self._take()
+            if not child.started:
+                child.stop()
+                raise ApiProblem(503, "规则集加载进程未能启动", "请稍后再试", headers={"Retry-After": "5"})
             try:
                 child.connection.send((text, version))
                 if not child.connection.poll(self.seconds):

@@ -216,4 +216,7 @@ def load_text(text: str, version: int | str | None = None) -> LoadedRuleset:
 
 
 def load_file(path: str | Path, version: int | str | None = None) -> LoadedRuleset:
+    too_long = text_problem(Path(path).stat().st_size)  # before reading a file of any size
+    if too_long is not None:
+        raise RulesetError([too_long])
     return load_text(Path(path).read_text(encoding="utf-8"), version)
