@@ -27,8 +27,17 @@ def compiled(key: tuple[str, int, str], text: Callable[[], str]) -> LoadedRulese
             _cache.move_to_end(key)
             return _cache[key]
     ruleset = load_ruleset(text(), version=key[1])
+    _keep(key, ruleset)
+    return ruleset
+
+
+def remember(ruleset: LoadedRuleset) -> None:
+    """Keep a ruleset loaded elsewhere (by a loading child) as the stored version it is."""
+    _keep((ruleset.id, ruleset.version, ruleset.content_hash), ruleset)
+
+
+def _keep(key: tuple[str, int, str], ruleset: LoadedRuleset) -> None:
     with _lock:
         _cache[key] = ruleset
         while len(_cache) > MAX_CACHED:
             _cache.popitem(last=False)
-    return ruleset

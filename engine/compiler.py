@@ -52,6 +52,10 @@ MAX_MATCHES_PER_FACT = 60  # the engine fails (error 303) beyond 64
 MAX_FIELDS_PER_FACT = 240  # the engine fails (error 302) beyond 252
 MAX_RULES = 4000  # error 106 beyond 4,096
 MAX_FACT_KINDS = 500  # creation hangs beyond 512 distinct conditions under one node
+MAX_SEQUENCE = 31  # error 113 when one rule's expression sequence reaches 32 (MAX_SEQUENCE_EXPRESSIONS)
+# A band is made exclusive of the earlier ones only while its condition stays this small
+# (in expression nodes): beyond it the rule would grow with the square of the bands.
+MAX_EXCLUSIVE_NODES = 200
 SYSTEM_FIELDS = ("sid", "id")
 KIND = "_k"
 SENTINEL = "seen"
@@ -121,6 +125,24 @@ def _combine(is_all: bool, parts: list):
     if len(flat) == 1:
         return flat[0]
     return AllOf(tuple(flat)) if is_all else AnyOf(tuple(flat))
+
+
+def engine_sequence(body: dict | None) -> int:
+    """How long the engine's expression sequence for a condition is: two entries for each
+    $and or $or, one for each comparison of two fields (durable_rules' rules.c)."""
+    length, stack = 0, [body]
+    while stack:
+        test = stack.pop()
+        if not isinstance(test, dict):
+            continue
+        for key, value in test.items():
+            if key in ("$and", "$or"):
+                length += 2
+                stack.extend(value)
+            elif isinstance(value, dict):
+                length += "$m" in value
+                stack.append(value)
+    return length
 
 
 def branches(tree) -> int:
@@ -399,9 +421,12 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             return name == "total"
         return not numeric or spec.numeric or spec.type == "boolean"
 
+    found = conditions_of(ruleset)
+    if len(found) + 1 > MAX_RULES:  # counted before any is translated; the sentinel is one more
+        raise EngineLimitError(f"规则集有 {len(found)} 个条件, 引擎最多容纳 {MAX_RULES - 1} 个")
     conditions: dict[str, Condition] = {}
     earlier: dict[str, list[Expression]] = {}
-    for rule_id, kind, path, expression, phase in conditions_of(ruleset):
+    for rule_id, kind, path, expression, phase in found:
         if kind == "band":
             indicator_id = rule_id.split(".")[1]
             previous = earlier.setdefault(indicator_id, [])
@@ -412,6 +437,12 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         translator = _Translator(rule_id, native)
         body = translator.condition(tree)
         never = isinstance(tree, Constant) and not tree.value
+        sequence = engine_sequence(body) + 2  # the rule's body is joined to its fact's kind by one more $and
+        if not never and sequence > MAX_SEQUENCE:
+            raise EngineLimitError(
+                f"{path}: 条件展开后在引擎中占 {sequence} 项 (每组 and/or 计 2 项, 每个两值比较计 1 项),"
+                f" 引擎每条规则最多 {MAX_SEQUENCE} 项; 请拆分条件或减少 or 与嵌套的 if ... else"
+            )
         conditions[rule_id] = Condition(
             rule_id, kind, path, expression, phase, body, translator.fields, branches(tree), never
         )
@@ -447,7 +478,7 @@ def exclusive_band(band: Expression, earlier: list[Expression], native) -> Expre
     engine: then at most one band of an indicator fires, halving the firings to read.
     Equivalent for scoring, which takes the first band that holds: an "NA" input makes
     the whole indicator not applicable, so no earlier band can be unknown here."""
-    if not earlier:
+    if not earlier or band.size + sum(e.size for e in earlier) > MAX_EXCLUSIVE_NODES:
         return band
     root = And(band.root.column, (band.root, *(Not(e.root.column, e.root) for e in earlier)))
     if branches(to_nnf(root, native)) > branches(to_nnf(band.root, native)):
@@ -498,9 +529,6 @@ def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:
             current.matches += condition.branches
     if len(facts) > MAX_FACT_KINDS:
         raise EngineLimitError(f"the ruleset needs {len(facts)} facts per unit; the engine allows {MAX_FACT_KINDS}")
-    rules = sum(len(plan.rules) for plan in facts) + 1
-    if rules > MAX_RULES:
-        raise EngineLimitError(f"the ruleset has {rules} conditions; the engine allows at most {MAX_RULES}")
     return facts
 
 

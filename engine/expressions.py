@@ -15,6 +15,13 @@ from functools import cached_property
 
 from .decimals import ARITHMETIC, clipped, number_problem, round_half_up
 from .errors import ExpressionError, UndefinedValue
+from .limits import (
+    MAX_CONDITIONAL_DEPTH,
+    MAX_EXPRESSION_CHARS,
+    MAX_EXPRESSION_DEPTH,
+    MAX_EXPRESSION_TERMS,
+    MAX_IN_VALUES,
+)
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "if", "else", "true", "false"})
 FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (2, 2)}
@@ -166,38 +173,125 @@ class Expression:
     def sorted_names(self) -> tuple[str, ...]:
         return tuple(sorted(self.names))
 
+    @cached_property
+    def size(self) -> int:
+        """How many nodes the expression has: what a condition built from it weighs."""
+        return sum(1 for _ in walk(self.root))
+
 
 # ---------------------------------------------------------------- parsing
 
 
 def parse(text: str) -> Expression:
-    """Parse expression text into nodes, or raise ExpressionError with a column."""
+    """Parse expression text into nodes, or raise ExpressionError with a column.
+
+    The text is measured before `ast` reads it and the tree before it is walked, so
+    that no expression within the limits can exhaust the parser or Python's stack."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("expression is empty")
     source = text.strip()
+    _check_text(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         column = error.offset if error.offset and 0 < error.offset <= len(source) else len(source) + 1
         raise ExpressionError(f"does not parse: {error.msg}", column) from None
-    return Expression(source, _Parser(source).node(tree.body))
+    parser = _Parser(source)
+    _check_tree(tree.body, parser.column)
+    return Expression(source, parser.node(tree.body))
+
+
+def _check_text(source: str) -> None:
+    """Length, bracket depth, and English outside quotes, read from the text itself.
+
+    Python's parser folds look-alike letters into plain ones (NFKC: a fullwidth 'ｘ' is
+    read as 'x'), so names are checked here, as written, before it sees them."""
+    if len(source) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(f"表达式有 {len(source)} 个字符, 超过上限 {MAX_EXPRESSION_CHARS} 个", None)
+    depth = 0
+    quote: str | None = None
+    escaped = False
+    for index, char in enumerate(source):
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif not char.isascii():
+            raise ExpressionError(
+                f"第 {index + 1} 列的字符 '{char}' 不是英文字符: 名称、运算符和数字只能用英文书写, 文字须写在引号内",
+                index + 1,
+            )
+        elif char in "([{":
+            depth += 1
+            if depth > MAX_EXPRESSION_DEPTH:
+                raise ExpressionError(f"括号嵌套超过 {MAX_EXPRESSION_DEPTH} 层", index + 1)
+        elif char in ")]}":
+            depth -= 1
+
+
+def _check_tree(root: ast.expr, column) -> None:
+    """Depth, terms, `in` lists and nested conditionals of a parsed expression, walked
+    with a stack of its own; `column(node)` locates a node for the message."""
+    terms = 0
+    stack: list[tuple[ast.AST, int, int]] = [(root, 1, 0)]
+    while stack:
+        node, depth, conditionals = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(
+                f"表达式嵌套超过 {MAX_EXPRESSION_DEPTH} 层 (每个运算、括号、函数和条件各算一层;"
+                " 很长的加法可用括号分组)",
+                column(node),
+            )
+        if isinstance(node, ast.IfExp):
+            conditionals += 1
+            if conditionals > MAX_CONDITIONAL_DEPTH:
+                raise ExpressionError(f"条件表达式 (if ... else) 嵌套超过 {MAX_CONDITIONAL_DEPTH} 层", column(node))
+        elif isinstance(node, ast.Name | ast.Constant):
+            terms += 1
+            if terms > MAX_EXPRESSION_TERMS:
+                raise ExpressionError(f"表达式中的名称和数值超过 {MAX_EXPRESSION_TERMS} 个", column(node))
+        elif isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_IN_VALUES:
+            raise ExpressionError(f"列表有 {len(node.elts)} 个值, 超过上限 {MAX_IN_VALUES} 个", column(node))
+        stack.extend((child, depth + 1, conditionals) for child in ast.iter_child_nodes(node) if _counted(child))
+
+
+def _counted(node: ast.AST) -> bool:
+    """Expression nodes count; operator and context markers (ast.Add, ast.Load) do not."""
+    return isinstance(node, ast.expr | ast.keyword)
 
 
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.encoded = text.encode()
+        self.line_starts = [0]  # the byte offset of each line: ast locates nodes by line and byte
+        while (end := self.encoded.find(b"\n", self.line_starts[-1])) != -1:
+            self.line_starts.append(end + 1)
+
+    def column(self, n: ast.AST) -> int:
+        # ast counts UTF-8 bytes; people count characters (a Chinese one is 3 bytes)
+        return len(self.encoded[: getattr(n, "col_offset", 0)].decode()) + 1
 
     def node(self, n: ast.AST) -> Node:
-        # ast counts UTF-8 bytes; people count characters (a Chinese one is 3 bytes)
-        col = len(self.encoded[: getattr(n, "col_offset", 0)].decode()) + 1
+        col = self.column(n)
         method = getattr(self, "_" + type(n).__name__, None)
         if method is None:
             raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)
         return method(n, col)
 
     def _segment(self, n: ast.AST) -> str:
-        return ast.get_source_segment(self.text, n) or type(n).__name__
+        """The node's text (ast.get_source_segment splits the whole text again for every
+        call, which made long expressions take quadratic time)."""
+        if getattr(n, "end_col_offset", None) is None:
+            return type(n).__name__
+        start = self.line_starts[n.lineno - 1] + n.col_offset
+        end = self.line_starts[n.end_lineno - 1] + n.end_col_offset
+        return self.encoded[start:end].decode()
 
     def _Constant(self, n: ast.Constant, col: int) -> Node:
         if isinstance(n.value, bool) or n.value is None:

@@ -7,11 +7,13 @@ one is reported at its element path with its column.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,11 +24,39 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .decimals import MAX_DIGITS
 from .errors import ExpressionError
-from .expressions import Expression, parse
+from .expressions import Expression, check_engine_number, parse
+from .limits import MAX_ID_LENGTH
 
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-RULESET_ID_PATTERN = r"^[a-z0-9-]+$"
+ID_PATTERN = r"[a-z][a-z0-9_]*"
+RULESET_ID_PATTERN = r"[a-z0-9-]+"
+
+
+def _identifier(pattern: str, rule: str):
+    """A validator of ids as the format writes them: plain lowercase English (no look-alike
+    letters from other scripts, no fullwidth forms), at most MAX_ID_LENGTH characters."""
+    compiled = re.compile(pattern, re.ASCII)
+
+    def check(value: str) -> str:
+        if len(value) > MAX_ID_LENGTH or not compiled.fullmatch(value):
+            shown = value if len(value) <= MAX_ID_LENGTH else value[:MAX_ID_LENGTH] + "…"
+            raise PydanticCustomError(
+                "id",
+                "标识 '{shown}' 不合规定: {rule}, 最多 {limit} 个字符",
+                {"shown": shown, "rule": rule, "limit": MAX_ID_LENGTH},
+            )
+        return value
+
+    return check
+
+
+def _number(value: Decimal) -> Decimal:
+    try:
+        check_engine_number(value)
+    except ExpressionError as error:
+        raise PydanticCustomError("number", "{message}", {"message": error.message}) from None
+    return value
 
 
 def _parse_expression(value: Any) -> Expression:
@@ -47,8 +77,10 @@ ExpressionText = Annotated[
     BeforeValidator(_parse_expression),
     PlainSerializer(lambda e: e.text, return_type=str),
 ]
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Points = Annotated[Decimal, Field(ge=0)]
+Id = Annotated[str, AfterValidator(_identifier(ID_PATTERN, "须以小写英文字母开头, 只含小写英文字母、数字和下划线"))]
+RulesetId = Annotated[str, AfterValidator(_identifier(RULESET_ID_PATTERN, "只含小写英文字母、数字和连字符 (-)"))]
+Amount = Annotated[Decimal, AfterValidator(_number)]
+Points = Annotated[Decimal, Field(ge=0), AfterValidator(_number)]
 
 
 class Element(BaseModel):
@@ -63,8 +95,8 @@ class InputSpec(Element):
     title: str
     unit: str | None = None
     description: str | None = None
-    min: Decimal | None = None
-    max: Decimal | None = None
+    min: Amount | None = None
+    max: Amount | None = None
     choices: list[str] | None = None
     required: bool = True
     default: Any = None
@@ -126,8 +158,8 @@ class Band(Element):
 
 class Linear(Element):
     of: ExpressionText
-    zero_at: Decimal
-    full_at: Decimal
+    zero_at: Amount
+    full_at: Amount
 
     @model_validator(mode="after")
     def _distinct(self) -> Linear:
@@ -141,9 +173,9 @@ class Count(Element):
 
     of: ExpressionText
     points: Points
-    below: Decimal | None = None
-    above: Decimal | None = None
-    step: Annotated[Decimal, Field(gt=0)] | None = None
+    below: Amount | None = None
+    above: Amount | None = None
+    step: Annotated[Amount, Field(gt=0)] | None = None
 
     @model_validator(mode="after")
     def _one_side(self) -> Count:
@@ -217,7 +249,7 @@ class Dimension(Element):
 class AdjustmentItem(Element):
     id: Id
     title: str
-    points: Decimal
+    points: Amount
     when: ExpressionText | None = None
     per: Id | None = None
 
@@ -231,7 +263,7 @@ class AdjustmentItem(Element):
 class AdjustmentGroup(Element):
     id: Id
     title: str
-    cap: Decimal | None = None
+    cap: Amount | None = None
     items: list[AdjustmentItem] = Field(min_length=1)
 
 
@@ -256,7 +288,7 @@ class Veto(Element):
 class Grade(Element):
     id: Id
     title: str
-    min: Decimal | None = None
+    min: Amount | None = None
     requires: list[ExpressionText] = Field(default_factory=list)
 
 
@@ -267,7 +299,7 @@ class Output(Element):
 
 class Quota(Element):
     grade: Id
-    max_share: Decimal | str = Field(description='a share from 0 to 1, or (extension) an exact fraction "1/3"')
+    max_share: Amount | str = Field(description='a share from 0 to 1, or (extension) an exact fraction "1/3"')
     tie_break: list[Id] = Field(default_factory=list)
 
     @field_validator("max_share")
@@ -286,13 +318,16 @@ class Quota(Element):
 def _fraction(value: Decimal | str) -> Fraction | None:
     if isinstance(value, Decimal):
         return Fraction(value) if value.is_finite() else None
-    numerator, slash, denominator = value.partition("/")
+    numerator, slash, denominator = (part.strip() for part in value.partition("/"))
     if not slash:
         try:
-            return _fraction(Decimal(value))
-        except ArithmeticError:
+            number = Decimal(numerator)
+            check_engine_number(number)
+        except (ArithmeticError, ExpressionError):
             return None
-    if not slash or not numerator.strip().isdigit() or not denominator.strip().isdigit() or int(denominator) == 0:
+        return Fraction(number)
+    whole = [part.isascii() and part.isdigit() and len(part) <= MAX_DIGITS for part in (numerator, denominator)]
+    if not all(whole) or int(denominator) == 0:
         return None
     return Fraction(int(numerator), int(denominator))
 
@@ -306,13 +341,13 @@ class ExpectedError(Element):
 
 
 class Expectation(Element):
-    total: Decimal | None = None
+    total: Amount | None = None
     grade: Id | None = None
     status: Literal["scored", "disqualified"] | None = None
     vetoes: list[Id] | None = None
-    dimensions: dict[str, Decimal] | None = None
-    indicators: dict[str, Decimal | Literal["NA"]] | None = None
-    outputs: dict[str, Decimal] | None = None
+    dimensions: dict[str, Amount] | None = None
+    indicators: dict[str, Amount | Literal["NA"]] | None = None
+    outputs: dict[str, Amount] | None = None
     errors: list[ExpectedError] | None = None
 
 
@@ -327,18 +362,18 @@ class TestCase(Element):
 
 class Ruleset(Element):
     kaoping: Literal[1]
-    id: Annotated[str, Field(pattern=RULESET_ID_PATTERN)]
+    id: RulesetId
     title: str
     description: str | None = None
     subject: str | None = None
     precision: Annotated[int, Field(ge=0, le=8)] = 2
-    inputs: dict[str, InputSpec] = Field(min_length=1)
+    inputs: dict[Id, InputSpec] = Field(min_length=1)
     consistency: list[ConsistencyRule] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)
     adjustments: list[AdjustmentGroup] = Field(default_factory=list)
     vetoes: list[Veto] = Field(default_factory=list)
     grades: list[Grade] = Field(min_length=1)
-    outputs: dict[str, Output] = Field(default_factory=dict)
+    outputs: dict[Id, Output] = Field(default_factory=dict)
     quotas: list[Quota] = Field(default_factory=list)
     tests: list[TestCase] = Field(default_factory=list)
 

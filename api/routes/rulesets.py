@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from engine import InputError, LoadedRuleset, RulesetError, load_ruleset, score
+from engine import InputError, LoadedRuleset, RulesetError, score
 from engine.diff import diff_rulesets
+from engine.limits import text_problem
 from engine.testing import run_tests
 
 from .. import store
 from ..auth import Actor
-from ..catalog import loaded
+from ..catalog import loaded, remember
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem, ruleset_problem
+from ..ruleset_loader import loader
 from ..schemas import (
     MAX_VERSION,
     DiffOut,
@@ -64,7 +67,11 @@ RULESET_BODY = {
 
 
 async def _read_ruleset(request: Request, version: int | None = None) -> LoadedRuleset:
+    """The posted ruleset, loaded off the event loop (see api.ruleset_loader)."""
     body = await request.body()
+    too_large = text_problem(len(body))
+    if too_large is not None:
+        raise ApiProblem(413, "规则集文本过大", too_large.message, [{"path": "(body)", "message": too_large.message}])
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -74,7 +81,7 @@ async def _read_ruleset(request: Request, version: int | None = None) -> LoadedR
             422, "Empty ruleset", "the body holds no ruleset", [{"path": "(body)", "message": "send YAML or JSON text"}]
         )
     try:
-        return load_ruleset(text, version=version)
+        return await loader.load(text, version=version)
     except RulesetError as error:
         raise ruleset_problem(error) from None
 
@@ -99,6 +106,7 @@ async def create_ruleset(
 ) -> RulesetDetail:
     ruleset = await _read_ruleset(request, version=1)
     row = store.create_ruleset(session, ruleset, actor, note)
+    remember(ruleset)
     return _detail(row, session)
 
 
@@ -130,6 +138,7 @@ async def add_version(
     store.get_ruleset(session, ruleset_id)
     ruleset = await _read_ruleset(request)
     version = store.add_version(session, ruleset_id, ruleset, actor, base_version, note)
+    remember(replace(ruleset, version=version.number))
     return _version_detail(session, version)
 
 

@@ -1,0 +1,66 @@
+"""Every size limit on a ruleset, in one place, each checked before the work it bounds.
+
+A ruleset is text from outside; without limits a few kilobytes can make loading run
+for minutes, exhaust memory or overflow Python's stack. Each limit is far above what
+the shipped schemes need (`tests/hostile/test_rulesets.py` prints their maxima) and is
+documented with its reason in docs/ruleset-limits.md. The engine's own limits (rules,
+fields and facts) live in `engine.compiler`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import RulesetProblem
+
+MAX_TEXT_BYTES = 1_000_000  # the ruleset's text, UTF-8
+MAX_DOCUMENT_NODES = 50_000  # YAML values, counting what every alias (*name) repeats
+MAX_DOCUMENT_DEPTH = 50  # mappings and lists inside each other
+MAX_ID_LENGTH = 64
+MAX_INDICATORS = 500  # in the whole ruleset
+MAX_BANDS = 30  # per indicator
+MAX_EXPRESSION_CHARS = 1_000
+MAX_EXPRESSION_DEPTH = 50  # brackets, operators, calls and conditionals inside each other
+MAX_EXPRESSION_TERMS = 200  # names and values in one expression
+MAX_IN_VALUES = 100  # values listed after one `in`
+MAX_CONDITIONAL_DEPTH = 8  # `... if ... else ...` inside another one
+
+
+def text_problem(size: int) -> RulesetProblem | None:
+    """The ruleset's text is over MAX_TEXT_BYTES."""
+    if size <= MAX_TEXT_BYTES:
+        return None
+    return RulesetProblem(
+        path="(ruleset)",
+        message=f"规则集文本有 {size} 字节, 超过上限 {MAX_TEXT_BYTES} 字节 (1 MB)",
+    )
+
+
+def structure_problems(data: Any) -> list[RulesetProblem]:
+    """Counts of indicators and bands, read from the parsed document before any element
+    is validated (validating first would do the work the limit is there to avoid)."""
+    problems: list[RulesetProblem] = []
+    dimensions = data.get("dimensions") if isinstance(data, dict) else None
+    if not isinstance(dimensions, list):
+        return problems
+    total = 0
+    for d, dimension in enumerate(dimensions):
+        indicators = dimension.get("indicators") if isinstance(dimension, dict) else None
+        if not isinstance(indicators, list):
+            continue
+        total += len(indicators)
+        for i, indicator in enumerate(indicators):
+            score = indicator.get("score") if isinstance(indicator, dict) else None
+            bands = score.get("bands") if isinstance(score, dict) else None
+            if isinstance(bands, list) and len(bands) > MAX_BANDS:
+                problems.append(
+                    RulesetProblem(
+                        path=f"dimensions[{d}].indicators[{i}].score.bands",
+                        message=f"一个指标有 {len(bands)} 个分档, 超过上限 {MAX_BANDS} 个",
+                    )
+                )
+    if total > MAX_INDICATORS:
+        problems.append(
+            RulesetProblem(path="dimensions", message=f"规则集共有 {total} 个指标, 超过上限 {MAX_INDICATORS} 个")
+        )
+    return problems
