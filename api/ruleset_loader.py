@@ -17,13 +17,12 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
-import resource
 import threading
-from multiprocessing.connection import Connection
 
-from engine import LoadedRuleset, RulesetError, load_ruleset
+from engine import LoadedRuleset, RulesetError
 
 from .problems import ApiProblem
+from .ruleset_child import serve_loads
 
 log = logging.getLogger("kaoping.api")
 
@@ -33,29 +32,13 @@ LOAD_MEMORY_BYTES = 1024 * 1024 * 1024  # the child's address space
 MAX_LOADERS = 2  # children loading at once in one service process; more posts wait their turn
 
 
-def _serve(connection: Connection, memory_bytes: int) -> None:
-    """The child: load each text it is sent, answer with the ruleset or its problems."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
-    connection.send("ready")
-    while True:
-        try:
-            text, version = connection.recv()
-        except EOFError:  # the service went away
-            return
-        try:
-            connection.send(("loaded", load_ruleset(text, version=version)))
-        except RulesetError as error:
-            connection.send(("refused", error.problems))
-
-
 class _Child:
     """One loading process and its end of the pipe."""
 
     def __init__(self, context, memory_bytes: int):
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(theirs, memory_bytes), name="kaoping-ruleset-loader", daemon=True
+            target=serve_loads, args=(theirs, memory_bytes), name="kaoping-ruleset-loader", daemon=True
         )
         self.process.start()
         theirs.close()
