@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 import orjson
 
-from .decimals import engine_text
+from .decimals import approx, engine_text
 from .errors import EngineLimitError, UndefinedValue
 from .expressions import (
     MIRRORED,
@@ -46,6 +47,7 @@ from .expressions import (
     truth,
 )
 from .model import Indicator, Ruleset
+from .wording import Wording
 
 # Measured limits of durable_rules 2.0.28 (see tests/test_runtime_hazards.py), with margin.
 MAX_MATCHES_PER_FACT = 60  # the engine fails (error 303) beyond 64
@@ -172,6 +174,8 @@ def engine_value(value: Any) -> Any:
         return 1 if value else 0
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
+    if isinstance(value, Fraction):  # a figure that does not terminate: never equal to a constant
+        return approx(value)
     return value
 
 
@@ -323,6 +327,7 @@ class CompiledRuleset:
     indicator_inputs: dict[str, tuple[str, ...]]  # sorted
     band_plans: dict[str, tuple[BandPlan, ...]]
     methods: dict[str, str]
+    wording: Wording  # reasons' texts in the ruleset's titles
 
     def build_facts(self, phase: int, env: dict[str, Any]) -> BuiltFacts:
         """The facts of one unit for a phase, from its normalized values (and scores)."""
@@ -462,7 +467,9 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         for _, indicator in ruleset.indicators()
     }
     methods = {indicator.id: indicator.score.method for _, indicator in ruleset.indicators()}
-    return CompiledRuleset(ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, plans, methods)
+    return CompiledRuleset(
+        ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, plans, methods, Wording(ruleset)
+    )
 
 
 class BandPlan(NamedTuple):

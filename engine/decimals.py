@@ -7,13 +7,32 @@ only rounding that changes a score is half up, once, at the end.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, Overflow
+import math
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+from fractions import Fraction
 from functools import lru_cache
 
 # 40 digits keeps every quotient far beyond any precision a ruleset may ask for.
 ARITHMETIC = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[DivisionByZero, Overflow])
 
+# The same digits, but any result that would need rounding raises Inexact: a figure is
+# either carried exactly as a decimal, or (rarely) as the fraction it is.
+EXACT = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[Inexact, DivisionByZero, Overflow, InvalidOperation])
+
 ZERO = Decimal(0)
+
+# A figure of a score: a Decimal when it terminates within 40 digits (nearly always), else
+# the Fraction it exactly is (10.4 × 15 / 13 = 104/9 is carried as 104/9, never cut).
+Exact = Decimal | Fraction
 
 # The numbers a ruleset or a submission may hold: every one of them is a distinct double
 # in the same order (15 significant digits round-trip through a double), so the rules
@@ -60,9 +79,123 @@ def engine_text(value: Decimal) -> str:
     return format(value.normalize(ARITHMETIC), "f")
 
 
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    """Round half away from zero to `places` decimals: 89.995 -> 90.00."""
+def round_half_up(value: Exact, places: int) -> Decimal:
+    """Round half away from zero to `places` decimals: 89.995 -> 90.00; a fraction is
+    rounded from its exact value, so 1/3 -> 0.33 and no cut digit can tip it."""
+    if isinstance(value, Fraction):
+        scaled = abs(value) * 10**places
+        whole = math.floor(scaled + Fraction(1, 2))
+        return Decimal(whole if value >= 0 else -whole).scaleb(-places)
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=ARITHMETIC)
+
+
+# ---------------------------------------------------------------- exact figures
+
+
+def exact(value: Fraction) -> Exact:
+    """A fraction as the Decimal it is when it terminates within 40 digits, else itself."""
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return value
+    try:
+        return canonical(EXACT.divide(Decimal(value.numerator), Decimal(value.denominator)))
+    except Inexact:
+        return value
+
+
+def quotient(dividend: Exact, divisor: Exact) -> Exact:
+    """dividend / divisor, exactly: a Decimal when it terminates, else a Fraction."""
+    if type(dividend) is Decimal and type(divisor) is Decimal:
+        try:
+            return EXACT.divide(dividend, divisor)
+        except Inexact:
+            pass
+    return exact(Fraction(dividend) / Fraction(divisor))
+
+
+def product(left: Exact, right: Exact) -> Exact:
+    """left × right, exactly."""
+    if type(left) is Decimal and type(right) is Decimal:
+        try:
+            return EXACT.multiply(left, right)
+        except Inexact:
+            pass
+    return exact(Fraction(left) * Fraction(right))
+
+
+def total(values) -> Exact:
+    """The exact sum of figures (decimals stay decimals while they can)."""
+    result: Exact = ZERO
+    for value in values:
+        if type(result) is Decimal and type(value) is Decimal:
+            try:
+                result = EXACT.add(result, value)
+                continue
+            except Inexact:
+                pass
+        result = Fraction(result) + Fraction(value)
+    return exact(result) if isinstance(result, Fraction) else result
+
+
+def difference(left: Exact, right: Exact) -> Exact:
+    """left - right, exactly."""
+    if type(left) is Decimal and type(right) is Decimal:
+        try:
+            return EXACT.subtract(left, right)
+        except Inexact:
+            pass
+    return exact(Fraction(left) - Fraction(right))
+
+
+def approx(value: Exact) -> Decimal:
+    """A figure as a 40-digit decimal, for the rules engine (which compares doubles) and
+    for statistics; a decimal figure is returned as it is."""
+    if isinstance(value, Fraction):
+        return ARITHMETIC.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return value
+
+
+def exact_text(value: Exact) -> str:
+    """A figure in JSON: the decimal in one positional form ("2.5", "12", never "12.10",
+    "7.0" or "1E+1"), or "p/q" in lowest terms for a fraction that does not terminate."""
+    if type(value) is Decimal:
+        return plain(value)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def parse_exact(text: str) -> Exact:
+    """A figure read back from its JSON text."""
+    if "/" in text:
+        return exact(Fraction(text))
+    return Decimal(text)
+
+
+# ---------------------------------------------------------------- figures for people
+
+APPROX = "≈"
+
+
+def shown(value: Exact, precision: int) -> str:
+    """The one display rule for a figure a person reads (explanations, reports, pages).
+
+    A figure with at most precision + 2 decimals is shown exactly ("2.625" at precision
+    2); any other is rounded half up to precision + 2 decimals and marked: "≈11.5556".
+    So every sum a person redoes from shown parts is exact, or within half a unit of
+    the last shown place for each part marked ≈ (docs/figures.md)."""
+    places = precision + 2
+    if type(value) is Decimal:
+        text = plain(value)
+        point = text.find(".")
+        if point < 0 or len(text) - point - 1 <= places:
+            return text
+    return APPROX + plain(round_half_up(value, places))
 
 
 def canonical(value: Decimal) -> Decimal:
@@ -94,6 +227,5 @@ def plain(value: Decimal) -> str:
     """A decimal written without exponent or trailing zeros, for people (memoized:
     explanations print the same few points values for every unit)."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    text = format(value.normalize(), "f")
-    return text
+        return str(value.quantize(Decimal(1), context=ARITHMETIC) + ZERO)
+    return format(value.normalize(ARITHMETIC), "f")

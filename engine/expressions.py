@@ -11,9 +11,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from functools import cached_property
 
-from .decimals import ARITHMETIC, clipped, number_problem, round_half_up
+from .decimals import clipped, difference, number_problem, product, quotient, round_half_up, total
 from .errors import ExpressionError, UndefinedValue
 from .limits import (
     MAX_CONDITIONAL_DEPTH,
@@ -421,7 +422,7 @@ def children(node: Node) -> tuple[Node, ...]:
 
 # ---------------------------------------------------------------- evaluation
 
-Value = Decimal | bool | str | _NotApplicable | _Unknown | None
+Value = Decimal | Fraction | bool | str | _NotApplicable | _Unknown | None
 
 
 def evaluate(node: Node, env: dict[str, object]) -> Value:
@@ -474,10 +475,11 @@ def _eval_arithmetic(node: Arithmetic, env):
         return UNKNOWN
     if node.op == "/" and right == 0:
         raise UndefinedValue(node.column)
-    operation = {"+": ARITHMETIC.add, "-": ARITHMETIC.subtract, "*": ARITHMETIC.multiply}
     if node.op == "/":
-        return ARITHMETIC.divide(left, right)
-    return operation[node.op](left, right)
+        return quotient(left, right)
+    if node.op == "*":
+        return product(left, right)
+    return total((left, right)) if node.op == "+" else difference(left, right)
 
 
 def _is_na_literal(node: Node) -> bool:
@@ -560,7 +562,7 @@ def _eval_call(node: Call, env):
     if node.function == "abs":
         return abs(args[0])
     places = args[1]
-    if places != places.to_integral_value():
+    if isinstance(places, Fraction) or places != places.to_integral_value():
         raise UndefinedValue(node.column)
     return round_half_up(args[0], int(places))
 

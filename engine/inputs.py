@@ -144,14 +144,17 @@ def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:
     return values
 
 
-def jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    """Normalized input as JSON-friendly values ("NA" stays "NA", decimals as text)."""
+def jsonable(values: dict[str, Any], ruleset: Ruleset) -> dict[str, Any]:
+    """Normalized input as JSON values of their declared type: an integer input is a JSON
+    integer, a number input a decimal string ("46.4", never a float), "NA" stays "NA"."""
     out: dict[str, Any] = {}
+    inputs = ruleset.inputs
     for name, value in values.items():
         if value is NA:
             out[name] = NOT_APPLICABLE
         elif isinstance(value, Decimal):
-            out[name] = plain(value)
+            spec = inputs.get(name)
+            out[name] = int(value) if spec is not None and spec.type == "integer" else plain(value)
         else:
             out[name] = value
     return out

@@ -1,15 +1,23 @@
 """The result of scoring one unit: everything a person needs to recompute it by hand.
 
-Numbers are exact decimals (serialized as text so no digit is lost); `total` is the
-one rounded figure, every other figure is exact and rounded only for display.
+Figures are exact: a decimal, or the fraction a quotient exactly is when it does not
+terminate. In JSON each is a string in one form, "2.5" or "104/9" (see
+`engine.decimals.exact_text`); `total` is the one rounded figure, every other figure is
+exact and rounded only for display.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from .decimals import exact_text
+
+# A figure: exact decimal or fraction, written in JSON in its one text form.
+Figure = Annotated[Decimal | Fraction, PlainSerializer(exact_text, return_type=str, when_used="json")]
 
 
 class Model(BaseModel):
@@ -41,8 +49,8 @@ class IndicatorResult(Model):
     id: str
     title: str
     dimension: str
-    full_points: Decimal
-    points: Decimal | None = Field(description="exact points; null when not applicable")
+    full_points: Figure
+    points: Figure | None = Field(description="exact points; null when not applicable")
     status: Literal["scored", "na"]
     method: str
     band: int | None = Field(default=None, description="0-based index of the band that gave the points")
@@ -54,19 +62,19 @@ class IndicatorResult(Model):
 class DimensionResult(Model):
     id: str
     title: str
-    full_points: Decimal
-    weight: Decimal | None
-    points: Decimal = Field(description="sum of the applicable indicators' points")
-    applicable_full_points: Decimal
-    rescaled: Decimal = Field(description="points rescaled for not-applicable indicators (按缺项折算)")
-    contribution: Decimal
+    full_points: Figure
+    weight: Figure | None
+    points: Figure = Field(description="sum of the applicable indicators' points")
+    applicable_full_points: Figure
+    rescaled: Figure = Field(description="points rescaled for not-applicable indicators (按缺项折算)")
+    contribution: Figure
     na_indicators: list[str]
 
 
 class AdjustmentItemResult(Model):
     id: str
     title: str
-    points: Decimal
+    points: Figure
     applied: bool
     detail: str
     rule: MatchedRule | None = None
@@ -75,9 +83,9 @@ class AdjustmentItemResult(Model):
 class AdjustmentGroupResult(Model):
     id: str
     title: str
-    cap: Decimal | None
-    raw: Decimal
-    applied: Decimal
+    cap: Figure | None
+    raw: Figure
+    applied: Figure
     capped: bool
     items: list[AdjustmentItemResult]
 
@@ -101,8 +109,8 @@ class GradeNotReached(Model):
 
     id: str
     title: str
-    min: Decimal | None
-    points_missing: Decimal | None
+    min: Figure | None
+    points_missing: Figure | None
     failed_requires: list[str]
     vetoed_by: list[str]
     quota: str | None = None
@@ -111,8 +119,8 @@ class GradeNotReached(Model):
 class OutputResult(Model):
     id: str
     title: str
-    value: Decimal | None
-    exact: Decimal | None
+    value: Figure | None
+    exact: Figure | None
 
 
 class QuotaMove(Model):
@@ -129,11 +137,11 @@ class Result(Model):
     input: dict[str, Any]
     indicators: list[IndicatorResult]
     dimensions: list[DimensionResult]
-    base: Decimal
+    base: Figure
     adjustments: list[AdjustmentGroupResult]
-    total_exact: Decimal
+    total_exact: Figure
     precision: int
-    total: Decimal
+    total: Figure
     vetoes: list[VetoResult]
     grade: GradeRef | None
     grade_without_vetoes: GradeRef

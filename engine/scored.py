@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import orjson
 
+from .decimals import Exact, parse_exact
 from .model import Ruleset
 from .result import QuotaMove, Result, UnitRef
 from .scoring import grade_check
@@ -72,7 +73,7 @@ class ScoredUnit:
         status: str,
         total: Decimal,
         grade: str | None,
-        contributions: tuple[Decimal, ...],
+        contributions: tuple[Exact, ...],
         vetoes: tuple[str, ...],
         flags: tuple[str, ...],
         quota: QuotaMove | None,
@@ -111,7 +112,7 @@ class ScoredUnit:
         """A unit of a finished batch from its stored JSON, without rebuilding the full
         result (a download of 25,000 units would spend most of its time on that)."""
         data = orjson.loads(json)
-        by_id = {d["id"]: Decimal(d["contribution"]) for d in data["dimensions"]}
+        by_id = {d["id"]: parse_exact(d["contribution"]) for d in data["dimensions"]}
         return cls(
             json,
             UnitRef(**data["unit"]) if data["unit"] else None,

@@ -10,11 +10,12 @@ outputs. Each figure is recorded with the rule and values that produced it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+import math
+from decimal import Decimal
 from typing import Any
 
 from .compiler import CompiledRuleset
-from .decimals import ARITHMETIC, ZERO, plain, round_half_up
+from .decimals import ZERO, Exact, difference, plain, product, quotient, round_half_up, shown, total
 from .errors import InputError, InputProblem, UndefinedValue
 from .expressions import NA, UNKNOWN, Expression, Name, evaluate, walk
 from .inputs import jsonable
@@ -56,8 +57,8 @@ def _undefined(field: str, path: str, error: UndefinedValue) -> InputError:
     )
 
 
-def _shown(values: dict[str, Any], names) -> dict[str, Any]:
-    return jsonable({name: values[name] for name in sorted(names) if name in values})
+def _shown(values: dict[str, Any], names, ruleset: Ruleset) -> dict[str, Any]:
+    return jsonable({name: values[name] for name in sorted(names) if name in values}, ruleset)
 
 
 @dataclass
@@ -69,7 +70,13 @@ class Context:
     fired: frozenset[str]
 
     def __post_init__(self) -> None:
-        self.shown = jsonable(self.values)  # the values as an explanation prints them, once per unit
+        self.shown = jsonable(self.values, self.compiled.ruleset)  # the values as JSON, once per unit
+        self.wording = self.compiled.wording
+        self.precision = self.compiled.ruleset.precision
+
+    def figure(self, value: Exact) -> str:
+        """A figure in a reason, by the one display rule."""
+        return shown(value, self.precision)
 
     def shown_of(self, names: tuple[str, ...]) -> dict[str, Any]:
         """The values of `names` (sorted) as shown in an explanation."""
@@ -112,7 +119,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             **common,
             points=None,
             status="na",
-            detail=f"不适用: {', '.join(na)} 为 NA, 不计入本维度 (按缺项折算)",
+            detail=f"不适用: {'、'.join(map(ctx.wording.title, na))} 为 NA, 不计入本维度 (按缺项折算)",
         )
     score = indicator.score
     full = indicator.points
@@ -123,40 +130,46 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
         held = rule_id in ctx.fired
         points = full if held else ZERO
         rule = ctx.matched(rule_id) if held else None
-        detail = f"条件 {score.check.text} {'成立' if held else '不成立'} → {plain(points)}分"
+        detail = f"条件 {ctx.wording.text(score.check.text)} {'成立' if held else '不成立'} → {plain(points)}分"
         return IndicatorResult(**common, points=points, status="scored", rule=rule, detail=detail)
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
         # multiply before dividing: 3 × 26 / 30 is exactly 2.6, 3 × (26 / 30) is not
-        share = ARITHMETIC.divide(ARITHMETIC.multiply(full, value - linear.zero_at), linear.full_at - linear.zero_at)
+        share = quotient(
+            product(full, difference(value, linear.zero_at)), difference(linear.full_at, linear.zero_at)
+        )
         points = _clamp(share, ZERO, full)
         detail = (
-            f"线性: {linear.of.text} = {plain(value)}, {plain(linear.zero_at)} 得0分, "
-            f"{plain(linear.full_at)} 得满分 → {plain(points)}分"
+            f"线性: {ctx.wording.text(linear.of.text)} = {ctx.figure(value)}, {plain(linear.zero_at)} 得0分, "
+            f"{plain(linear.full_at)} 得满分 → {ctx.figure(points)}分"
         )
         return IndicatorResult(**common, points=points, status="scored", detail=detail)
     if score.formula is not None:
         value = ctx.number(score.formula, indicator.id, f"{path}.formula")
         points = _clamp(value, ZERO, full)
-        detail = f"公式: {score.formula.text} = {plain(value)}, 限于 0 至 {plain(full)} → {plain(points)}分"
+        detail = (
+            f"公式: {ctx.wording.text(score.formula.text)} = {ctx.figure(value)}, 限于 0 至 {plain(full)}"
+            f" → {ctx.figure(points)}分"
+        )
         return IndicatorResult(**common, points=points, status="scored", detail=detail)
     method = ctx.compiled.methods[indicator.id]
     count: Count = getattr(score, method)
     value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
-    units, described = count_units(count, value)
-    change = ARITHMETIC.multiply(units, count.points)
+    units, amount = count_units(count, value)
+    described = _counted(ctx, count, value, units, amount)
+    change = product(units, count.points)
     if method == "deduct":
-        points = _clamp(full - change, ZERO, full)
+        points = _clamp(difference(full, change), ZERO, full)
         detail = (
             f"扣分: {described}, 每{_per(count)}扣{plain(count.points)}分"
-            f" → {plain(full)} - {plain(change)}, 扣完为止 → {plain(points)}分"
+            f" → {plain(full)} - {ctx.figure(change)}, 扣完为止 → {ctx.figure(points)}分"
         )
     else:
         points = _clamp(change, ZERO, full)
         detail = (
             f"加分: {described}, 每{_per(count)}得{plain(count.points)}分"
-            f" → {plain(change)}, 至多 {plain(full)} → {plain(points)}分"
+            f" → {ctx.figure(change)}, 至多 {plain(full)} → {ctx.figure(points)}分"
         )
     return IndicatorResult(**common, points=points, status="scored", detail=detail)
 
@@ -165,21 +178,29 @@ def _per(count: Count) -> str:
     return f"{plain(count.step)}" if count.step is not None else "1"
 
 
-def count_units(count: Count, value: Decimal) -> tuple[Decimal, str]:
-    """How many units (or whole steps) the amount is, and how it was found."""
+def count_units(count: Count, value: Exact) -> tuple[Exact, Exact]:
+    """How many units (or whole steps) the amount is, and the amount counted."""
     if count.below is not None:
-        amount = max(ZERO, count.below - value)
-        described = f"{count.of.text} = {plain(value)}, 低于 {plain(count.below)} 共 {plain(amount)}"
+        amount = max(ZERO, difference(count.below, value))
     elif count.above is not None:
-        amount = max(ZERO, value - count.above)
-        described = f"{count.of.text} = {plain(value)}, 超过 {plain(count.above)} 共 {plain(amount)}"
+        amount = max(ZERO, difference(value, count.above))
     else:
         amount = value
-        described = f"{count.of.text} = {plain(value)}"
     if count.step is None:
-        return amount, described
-    steps = ARITHMETIC.divide(amount, count.step).to_integral_value(rounding=ROUND_FLOOR)
-    return steps, described + f", 折合 {plain(steps)} 个 {plain(count.step)}"
+        return amount, amount
+    return Decimal(math.floor(quotient(amount, count.step))), amount
+
+
+def _counted(ctx: Context, count: Count, value: Exact, units: Exact, amount: Exact) -> str:
+    """How a count was found, in words."""
+    described = f"{ctx.wording.text(count.of.text)} = {ctx.figure(value)}"
+    if count.below is not None:
+        described += f", 低于 {plain(count.below)} 共 {ctx.figure(amount)}"
+    elif count.above is not None:
+        described += f", 超过 {plain(count.above)} 共 {ctx.figure(amount)}"
+    if count.step is not None:
+        described += f", 折合 {plain(units)} 个 {plain(count.step)}"
+    return described
 
 
 def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
@@ -189,7 +210,7 @@ def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
             detail = f"第{index + 1}档(其余情况) → {plain(value)}分"
             return IndicatorResult(**common, points=value, status="scored", band=index, detail=detail)
         if rule_id in fired:
-            detail = f"第{index + 1}档: {when} 成立 → {plain(value)}分"
+            detail = f"第{index + 1}档: {ctx.wording.text(when)} 成立 → {plain(value)}分"
             return IndicatorResult(
                 **common, points=value, status="scored", band=index, rule=ctx.matched(rule_id), detail=detail
             )
@@ -219,17 +240,17 @@ def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Indicat
                 )
             ]
         )
-    points = sum((res.points for _, res in applicable), ZERO)
-    applicable_full = sum((ind.points for ind, _ in applicable), ZERO)
+    points = total(res.points for _, res in applicable)
+    applicable_full = total(ind.points for ind, _ in applicable)
     full = dimension.full_points
     if applicable_full == full:
         rescaled = points
     elif applicable_full == 0:
         rescaled = ZERO
     else:
-        rescaled = ARITHMETIC.divide(ARITHMETIC.multiply(points, full), applicable_full)
+        rescaled = quotient(product(points, full), applicable_full)
     weight = _weight(ctx, dimension)
-    contribution = rescaled if weight is None else ARITHMETIC.divide(ARITHMETIC.multiply(weight, rescaled), full)
+    contribution = rescaled if weight is None else quotient(product(weight, rescaled), full)
     return DimensionResult(
         id=dimension.id,
         title=dimension.title,
@@ -252,18 +273,19 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                 rule_id = f"item.{group.id}.{item.id}"
                 applied = rule_id in ctx.fired
                 points = item.points if applied else ZERO
-                detail = f"条件 {item.when.text} {'成立' if applied else '不成立'} → {plain(points)}分"
+                detail = f"条件 {ctx.wording.text(item.when.text)} {'成立' if applied else '不成立'} → {plain(points)}分"
                 rule = ctx.matched(rule_id) if applied else None
             else:
                 value = ctx.values[item.per]
                 rule = None
+                per = ctx.wording.title(item.per)
                 if value is NA:
                     points, applied = ZERO, False
-                    detail = f"{item.per} 为 NA → 0分"
+                    detail = f"{per} 为 NA → 0分"
                 else:
-                    points = ARITHMETIC.multiply(item.points, value) + ZERO  # no "-0" for 0 × -3
+                    points = product(item.points, value) + ZERO  # no "-0" for 0 × -3
                     applied = points != 0
-                    detail = f"{item.per} = {plain(value)} × {plain(item.points)}分 → {plain(points)}分"
+                    detail = f"{per} = {ctx.figure(value)} × {plain(item.points)}分 → {ctx.figure(points)}分"
             items.append(
                 AdjustmentItemResult(
                     id=item.id,
@@ -274,7 +296,7 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                     rule=rule,
                 )
             )
-        raw = sum((i.points for i in items), ZERO)
+        raw = total(i.points for i in items)
         applied_sum = raw
         if group.cap is not None:
             applied_sum = min(raw, group.cap) if group.cap >= 0 else max(raw, group.cap)
@@ -314,7 +336,7 @@ def not_reached(grade: Grade, total: Decimal, fired, vetoed_by=(), quota: str | 
         id=grade.id,
         title=grade.title,
         min=grade.min,
-        points_missing=None if reached or grade.min is None else grade.min - total,
+        points_missing=None if reached or grade.min is None else difference(grade.min, total),
         failed_requires=failed,
         vetoed_by=list(vetoed_by),
         quota=quota,
@@ -412,17 +434,17 @@ def score_values(
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    base = sum((d.contribution for d in dimensions), ZERO)
+    base = total(d.contribution for d in dimensions)
     adjustments = score_adjustments(ctx)
-    total_exact = max(ZERO, base + sum((g.applied for g in adjustments), ZERO))
-    total = round_half_up(total_exact, ruleset.precision)
+    total_exact = max(ZERO, total([base, *(g.applied for g in adjustments)]))
+    rounded = round_half_up(total_exact, ruleset.precision)
     scored = dict(values)
-    scored["total"] = total
+    scored["total"] = rounded
     scored.update({d.id: d.contribution for d in dimensions})
     scored.update({i.id: NA if i.points is None else i.points for i in indicators})
     fired = ctx.fired | matcher.fire(compiled, 2, scored)
     vetoes = veto_results(ctx)
-    final, natural, reasons = decide_grade(ruleset, total, fired, vetoes)
+    final, natural, reasons = decide_grade(ruleset, rounded, fired, vetoes)
     outputs = compute_outputs(ruleset, scored, None if final is None else ruleset.grades[final].id)
     return Result(
         ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
@@ -435,7 +457,7 @@ def score_values(
         adjustments=adjustments,
         total_exact=total_exact,
         precision=ruleset.precision,
-        total=total,
+        total=rounded,
         vetoes=vetoes,
         grade=None if final is None else _grade_ref(ruleset, final),
         grade_without_vetoes=_grade_ref(ruleset, natural),
@@ -456,7 +478,7 @@ def _check_consistency(ctx: Context) -> None:
                     field=first,
                     message=f"{rule.title} ({rule.must.text})",
                     expected=rule.must.text,
-                    got=str(_shown(ctx.values, rule.must.names)),
+                    got=str(_shown(ctx.values, rule.must.names, ctx.ruleset)),
                 )
             )
     if problems:
