@@ -75,6 +75,11 @@ def score_command(
     try:
         result = score(loaded, data, unit=unit)
     except InputError as error:
+        if as_json:  # a program asked: the problems as JSON on stdout, and a failing exit
+            problems = [problem.model_dump() for problem in error.problems]
+            refusal = {"status": "refused", "submission": str(submission), "count": error.count, "problems": problems}
+            typer.echo(json.dumps(refusal, ensure_ascii=False, indent=2))
+            raise typer.Exit(1) from None
         typer.echo(f"{submission}: submission refused, {error.count} problem(s):", err=True)
         for problem in error.problems:
             extra = f" (expected {problem.expected}, got {problem.got})" if problem.expected else ""
@@ -87,7 +92,7 @@ def score_command(
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
-        typer.echo(explain_text(result))
+        typer.echo(explain_text(result, wording=loaded.compiled.wording), nl=False)
 
 
 def _ruleset_files(target: Path) -> list[Path]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 HASH = "sha256:d7c07e1d86892c4f0e5e5c1c0b2a7c1c9d4c5d0a7f3f2e1b0c9d8e7f6a5b4c3d"
-WHEN = "2026-01-05T09:30:00+00:00"
+WHEN = "2026-01-05T09:30:00Z"
 VERSION = {
     "number": 2,
     "content_hash": HASH,

@@ -64,6 +64,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def timestamp(moment: datetime) -> str:
+    """A moment as RFC 3339 in UTC with `Z`, to the microsecond: the one form of every
+    time the service writes as text (a record's `created_at` is hashed as written)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def record_hash(record: ScoreRecord) -> str:
     return hash_fields({f: getattr(record, f) for f in HASHED_FIELDS})
 
@@ -441,7 +447,7 @@ def _unchained_fields(new: NewScore) -> dict[str, Any]:
 
 def _chain(row: dict[str, Any], seq: int, previous: str) -> None:
     """Give a record its place at the head of the chain, its time and its hash."""
-    row.update(seq=seq, prev_hash=previous, created_at=now().isoformat())
+    row.update(seq=seq, prev_hash=previous, created_at=timestamp(now()))
     row["record_hash"] = hash_fields({f: row[f] for f in HASHED_FIELDS})
 
 

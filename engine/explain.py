@@ -1,88 +1,151 @@
 """A result as text a person reads: the reason chain from data to grade, in Chinese.
 
 Indicator points → dimension subtotals → bonus and deduction with caps → total →
-grade requirements → vetoes → quota. Figures are rounded here for display only.
+vetoes → grade → outputs. Every figure is shown by the one display rule
+(`engine.decimals.shown`), and every sum is written out from the parts shown above it,
+so a clerk can redo each one by hand; the total's one rounding is its own line.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from fractions import Fraction
 
-from .decimals import plain, round_half_up
+from .decimals import Exact, plain, round_half_up, shown, total
 from .result import Result
+from .wording import Wording
 
 EFFECTS = {"disqualify": "取消评定资格", "lowest": "定为最低等次", "cap": "等次封顶"}
+NUMERALS = "一二三四五六七八九十"
 
 
-def _shown(value: Decimal | None, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    return plain(round_half_up(value, places))
+@dataclass(frozen=True)
+class Provenance:
+    """Where an explained result comes from, when it is a stored record."""
+
+    record_id: str
+    period: str | None
+    actor: str | None
+    created_at: str | None
 
 
-def explain_text(result: Result) -> str:
-    lines: list[str] = []
-    add = lines.append
+def _sum(parts: list[str]) -> str:
+    """Shown parts as a sum a person can redo: "4 + 2.5 - 2"."""
+    if not parts:
+        return "0"
+    text = parts[0]
+    for part in parts[1:]:
+        text += f" - {part[1:]}" if part.startswith("-") else f" + {part}"
+    return text
+
+
+class _Text:
+    """Lines, and numbered sections without gaps."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.sections = 0
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def section(self, title: str) -> None:
+        self.lines.append("")
+        self.lines.append(f"{NUMERALS[self.sections]}、{title}")
+        self.sections += 1
+
+
+def explain_text(result: Result, provenance: Provenance | None = None, wording: Wording | None = None) -> str:
+    """The explanation of a result; `provenance` heads it when it is a stored record,
+    `wording` (the ruleset's) names the inputs in conditions by their titles."""
+    precision = result.precision
+
+    def fig(value: Exact) -> str:
+        return shown(value, precision)
+
+    def worded(text: str) -> str:
+        return wording.text(text) if wording is not None else text
+
+    out = _Text()
+    add = out.add
     rs = result.ruleset
     version = f"版本 {rs.version}" if rs.version is not None else "未入库版本"
-    add(f"{rs.title} ({rs.id}, {version}, {rs.content_hash[:19]})")
+    add(f"{rs.title} ({rs.id}, {version}, 内容哈希 {rs.content_hash})")
+    if provenance is not None:
+        add(
+            f"记录 {provenance.record_id}  期间 {provenance.period or '—'}  "
+            f"提交人 {provenance.actor or '—'}  提交时间 {provenance.created_at or '—'}"
+        )
     if result.unit is not None:
         unit = result.unit
         add(f"单位: {unit.name or ''} ({unit.id or '-'})" + (f"  上级: {unit.parent}" if unit.parent else ""))
     grade = result.grade.title if result.grade else "无 (取消评定资格)"
-    add(f"总分 {result.total}    等次 {grade}")
-    add("")
-    add("一、指标得分")
+    rounded = round_half_up(result.total, precision)
+    add(f"总分 {rounded}    等次 {grade}")
+    add(f"数字: 至多 {precision + 2} 位小数的照原样列出, 其余四舍五入到 {precision + 2} 位并标 ≈; 总分只在最后舍入一次")
+
+    titles = {i.id: i.title for i in result.indicators}
+    out.section("指标得分")
     for dim in result.dimensions:
         add(f"  {dim.title} [{dim.id}]")
         for ind in (i for i in result.indicators if i.dimension == dim.id):
-            points = "不适用" if ind.points is None else f"{_shown(ind.points)} / {plain(ind.full_points)}"
+            points = "不适用" if ind.points is None else f"{fig(ind.points)} / {plain(ind.full_points)}"
             add(f"    {ind.title} [{ind.id}]  {points}")
             add(f"      {ind.detail}")
-    add("")
-    add("二、维度小计")
+
+    out.section("维度小计")
     for dim in result.dimensions:
-        text = f"  {dim.title}: 得分 {_shown(dim.points)}"
+        parts = [fig(i.points) for i in result.indicators if i.dimension == dim.id and i.points is not None]
+        text = f"  {dim.title}: " + (f"得分 {parts[0]}" if len(parts) == 1 else f"{_sum(parts)} = {fig(dim.points)}")
         if dim.na_indicators:
+            missing = "、".join(titles.get(i, i) for i in dim.na_indicators)
             text += (
-                f", 缺项 {', '.join(dim.na_indicators)}: {_shown(dim.points)} × {plain(dim.full_points)}"
-                f" / {plain(dim.applicable_full_points)} = {_shown(dim.rescaled)}"
+                f"; 缺项 {missing}, 按缺项折算: {fig(dim.points)} × {plain(dim.full_points)}"
+                f" / {plain(dim.applicable_full_points)} = {fig(dim.rescaled)}"
             )
         if dim.weight is not None:
-            text += (
-                f", 权重 {plain(dim.weight)}: {_shown(dim.rescaled)} × {plain(dim.weight)} / {plain(dim.full_points)}"
-            )
-        add(text + f" → 计入 {_shown(dim.contribution)}")
-    add(f"  基础分合计 {_shown(result.base)}")
+            text += f"; 权重 {plain(dim.weight)}: {fig(dim.rescaled)} × {plain(dim.weight)} / {plain(dim.full_points)}"
+            text += f" = {fig(dim.contribution)}"
+        add(text + f" → 计入 {fig(dim.contribution)}")
+    add(f"  基础分合计: {_sum([fig(d.contribution) for d in result.dimensions])} = {fig(result.base)}")
+
     if result.adjustments:
-        add("")
-        add("三、加分与扣分")
+        out.section("加分与扣分")
         for group in result.adjustments:
             cap = f"封顶 {plain(group.cap)}" if group.cap is not None else "不封顶"
-            capped = " (已封顶)" if group.capped else ""
-            add(f"  {group.title} ({cap}): 合计 {_shown(group.raw)} → 计入 {_shown(group.applied)}{capped}")
-            for item in group.items:
-                if item.applied:
-                    add(f"    {item.title}: {_shown(item.points)}  {item.detail}")
-    add("")
-    add(f"四、总分: {_shown(result.total_exact, 6)} → 四舍五入保留 {result.precision} 位 = {result.total}")
-    add("")
-    add("五、一票否决")
+            applied = [item for item in group.items if item.applied]
+            capped = f", 超过封顶, 计入 {fig(group.applied)}" if group.capped else f" → 计入 {fig(group.applied)}"
+            add(f"  {group.title} ({cap}): {_sum([fig(i.points) for i in applied])} = {fig(group.raw)}{capped}")
+            for item in applied:
+                add(f"    {item.title}: {fig(item.points)}  {item.detail}")
+
+    out.section("总分")
+    summed = total([result.base, *(g.applied for g in result.adjustments)])
+    if result.adjustments:
+        parts = [fig(result.base)] + [fig(g.applied) for g in result.adjustments]
+        names = "、".join(g.title for g in result.adjustments)
+        add(f"  基础分合计与{names}之和: {_sum(parts)} = {_exact(summed, precision)}")
+    if summed != result.total_exact:
+        add(f"  {_exact(summed, precision)} 低于 0, 总分计 0")
+    add(f"  {_exact(result.total_exact, precision)} → 四舍五入保留 {precision} 位 = {rounded}")
+
+    out.section("一票否决")
     if not result.vetoes:
         add("  无")
     for veto in result.vetoes:
         effect = EFFECTS[veto.effect] + (f" (最高 {veto.cap})" if veto.cap else "")
         decisive = " ← 起决定作用" if veto.decisive else ""
-        add(f"  {veto.title} [{veto.id}]: {veto.rule.condition} 成立 {veto.rule.values} → {effect}{decisive}")
-    add("")
-    add("六、等次")
+        values = ", ".join(f"{wording.title(k) if wording else k} = {v}" for k, v in veto.rule.values.items())
+        add(f"  {veto.title} [{veto.id}]: {worded(veto.rule.condition)} 成立 ({values}) → {effect}{decisive}")
+
+    out.section("等次")
     if result.vetoes:
         add(f"  不计否决时应得: {result.grade_without_vetoes.title}")
     for step in result.grades_not_reached:
         reasons = []
         if step.points_missing is not None:
-            reasons.append(f"总分未达 {plain(step.min)}, 差 {_shown(step.points_missing)} 分")
-        reasons.extend(f"前置条件不满足: {text}" for text in step.failed_requires)
+            reasons.append(f"总分未达 {plain(step.min)}, 差 {fig(step.points_missing)} 分")
+        reasons.extend(f"前置条件不满足: {worded(text)}" for text in step.failed_requires)
         reasons.extend(f"被否决 {veto}" for veto in step.vetoed_by)
         if step.quota:
             reasons.append(step.quota)
@@ -90,9 +153,21 @@ def explain_text(result: Result) -> str:
     add(f"  评定结果: {grade}")
     if result.quota is not None:
         add(f"  名额控制: {result.quota.reason}")
+
     if result.outputs:
-        add("")
-        add("七、计算结果")
+        out.section("计算结果")
         for output in result.outputs:
-            add(f"  {output.title}: {'—' if output.value is None else output.value}")
-    return "\n".join(lines)
+            if output.exact is None:
+                add(f"  {output.title}: —")
+                continue
+            value = round_half_up(output.exact, precision)
+            add(f"  {output.title}: {_exact(output.exact, precision)} → 四舍五入保留 {precision} 位 = {value}")
+    return "\n".join(out.lines) + "\n"
+
+
+def _exact(value: Exact, precision: int) -> str:
+    """A figure about to be rounded once: in full when it terminates (its rounding can
+    be checked digit by digit), else by the display rule and as the fraction it is."""
+    if isinstance(value, Fraction):
+        return f"{shown(value, precision)} (精确值 {value.numerator}/{value.denominator})"
+    return plain(value)

@@ -9,8 +9,8 @@ outputs. Each figure is recorded with the rule and values that produced it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -136,9 +136,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
         # multiply before dividing: 3 × 26 / 30 is exactly 2.6, 3 × (26 / 30) is not
-        share = quotient(
-            product(full, difference(value, linear.zero_at)), difference(linear.full_at, linear.zero_at)
-        )
+        share = quotient(product(full, difference(value, linear.zero_at)), difference(linear.full_at, linear.zero_at))
         points = _clamp(share, ZERO, full)
         detail = (
             f"线性: {ctx.wording.text(linear.of.text)} = {ctx.figure(value)}, {plain(linear.zero_at)} 得0分, "
@@ -273,7 +271,8 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                 rule_id = f"item.{group.id}.{item.id}"
                 applied = rule_id in ctx.fired
                 points = item.points if applied else ZERO
-                detail = f"条件 {ctx.wording.text(item.when.text)} {'成立' if applied else '不成立'} → {plain(points)}分"
+                held = "成立" if applied else "不成立"
+                detail = f"条件 {ctx.wording.text(item.when.text)} {held} → {plain(points)}分"
                 rule = ctx.matched(rule_id) if applied else None
             else:
                 value = ctx.values[item.per]

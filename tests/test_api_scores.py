@@ -1,6 +1,7 @@
 """Scoring over HTTP: records, idempotency, corrections, explanations, verification, the chain."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import text
@@ -128,6 +129,11 @@ def test_explanation_as_json_and_chinese_text(village_service):
     as_text = village_service.call("GET", f"/scores/{record['id']}/explanation?format=text", "auditor")
     assert as_text.headers["content-type"].startswith("text/plain")
     assert "五星: 未评定 — 总分未达 90, 差 1.67 分" in as_text.text
+    head = as_text.text.splitlines()[1]
+    assert head.startswith(f"记录 {record['id']}  期间 {record['period']}  提交人 {record['actor']}  提交时间 ")
+    assert re.fullmatch(r".*提交时间 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", head)
+    assert record["created_at"] == head.rsplit(" ", 1)[1]
+    assert "党员大会召开次数 = 4" in as_text.text  # inputs by their titles
 
 
 def _tamper(service, sql: str, **params):

@@ -27,6 +27,32 @@ def test_score_json_is_the_full_result():
     assert len(data["indicators"]) == 31
 
 
+def test_score_json_keeps_input_types_and_one_figure_form():
+    data = json.loads(runner.invoke(app, ["score", VILLAGE, EXAMPLE, "--json"]).output)
+    assert data["input"]["branch_assemblies"] == 4  # an integer input stays a JSON integer
+    assert data["input"]["team_avg_age"] == "46.4"  # a number input is a decimal string
+    assert data["dimensions"][1]["contribution"] == "13.925"
+    figures = [d[k] for d in data["dimensions"] for k in ("points", "rescaled", "contribution")]
+    assert all(not f.endswith(".0") and "E" not in f for f in figures)
+
+
+def test_score_text_ends_with_one_newline():
+    result = runner.invoke(app, ["score", VILLAGE, EXAMPLE])
+    assert result.output.endswith("评定结果: 四星\n")
+
+
+def test_score_json_refusal_is_json_with_a_failing_exit(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"branch_assemblies": "many"}', encoding="utf-8")
+    result = runner.invoke(app, ["score", VILLAGE, str(bad), "--json"])
+    assert result.exit_code == 1
+    refusal = json.loads(result.stdout)
+    assert refusal["status"] == "refused"
+    assert refusal["count"] == len(refusal["problems"])
+    first = refusal["problems"][0]
+    assert (first["field"], first["code"], first["got"]) == ("branch_assemblies", "invalid_type", '"many"')
+
+
 def test_score_yaml_submission_and_refusal(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("branch_assemblies: many\n", encoding="utf-8")

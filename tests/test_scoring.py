@@ -326,7 +326,8 @@ def test_explanation_items_add_up_exactly(village):
         assert result.base == sum(Fraction(d.contribution) for d in result.dimensions)
         for group in result.adjustments:
             assert group.raw == sum(item.points for item in group.items)
-        assert result.total_exact == max(0, Fraction(result.base) + sum(Fraction(g.applied) for g in result.adjustments))
+        adjusted = Fraction(result.base) + sum(Fraction(g.applied) for g in result.adjustments)
+        assert result.total_exact == max(0, adjusted)
 
 
 def test_na_in_conditions_is_three_valued():

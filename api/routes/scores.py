@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import InputError, Result, score
-from engine.explain import explain_text
+from engine.explain import Provenance, explain_text
 
 from .. import metrics, receipts, store
 from ..auth import Actor
@@ -200,7 +200,10 @@ def explanation(
 ):
     record = store.get_score(session, score_id)
     if format == "text":
-        return PlainTextResponse(explain_text(Result.model_validate(record.result)))
+        version = store.get_version(session, record.ruleset_id, record.version)
+        provenance = Provenance(record.id, record.period, record.actor, record.created_at)
+        result = Result.model_validate(record.result)
+        return PlainTextResponse(explain_text(result, provenance, loaded(version).compiled.wording))
     return record.result
 
 
