@@ -25,7 +25,7 @@ from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
-from engine.decimals import plain
+from engine.decimals import exact_text
 from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
 from engine.result import Result
@@ -260,7 +260,7 @@ class _Progress:
 
 
 def _jsonable(data):
-    return json.loads(json.dumps(data, default=plain))
+    return json.loads(json.dumps(data, default=exact_text))
 
 
 def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, owner: str, batch_id: str) -> None:
@@ -304,10 +304,17 @@ def report_of(session: Session, batch: Batch) -> BatchReport:
     """The finished batch rebuilt from its stored records, for downloads."""
     version = store.get_version(session, batch.ruleset_id, batch.version)
     ruleset = loaded(version)
-    stored = select(ScoreRecord.batch_row, cast(ScoreRecord.result, Text)).where(ScoreRecord.batch_id == batch.id)
-    units = {row: ScoredUnit.stored(ruleset.model, text) for row, text in session.execute(stored)}
+    stored = select(ScoreRecord.batch_row, ScoreRecord.id, cast(ScoreRecord.result, Text)).where(
+        ScoreRecord.batch_id == batch.id
+    )
+    units, record_ids = {}, {}
+    for row, record_id, text in session.execute(stored):
+        units[row] = ScoredUnit.stored(ruleset.model, text)
+        record_ids[row] = record_id
     errors = [RowError(**e) for e in batch.errors or []]
-    return assemble(ruleset, units, errors, batch.rows)
+    report = assemble(ruleset, units, errors, batch.rows)
+    report.record_ids = record_ids
+    return report
 
 
 def with_batch_quotas(session: Session, record: ScoreRecord, recomputed: Result) -> Result:

@@ -156,7 +156,7 @@ def batch_command(
 ) -> None:
     """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
     from engine.batch import scoring_pool
-    from engine.tabular import BatchFileError, read_units, write_results
+    from engine.tabular import BatchFileError, headers_as_written, read_units, write_results
 
     loaded = _load(ruleset)
     journal = output.with_name(output.name + ".journal")
@@ -168,6 +168,7 @@ def batch_command(
         except BatchFileError as error:
             _fail(str(error))
         report = _run_with_progress(loaded, rows, read_errors, pool, journal)
+    report.columns = headers_as_written(loaded.model, units)
     try:
         written = write_results(report, output)
     except BatchFileError as error:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .decimals import ARITHMETIC, ZERO
+from .decimals import ZERO, Exact, difference, product, quotient, total
 from .loader import LoadedRuleset
+from .model import Ruleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
 from .quotas import apply_decision, decide_quotas
 from .result import Result
@@ -31,7 +32,7 @@ from .scored import ScoredUnit
 class Ranked:
     row: int
     scored: ScoredUnit
-    rank: int | None  # among graded units, by total (1224 ranking); None when disqualified
+    rank: int | None  # by the ruleset's ranking rule (1224 ranking); None when unranked
     parent_rank: int | None
 
     @property
@@ -47,6 +48,8 @@ class BatchReport:
     rows_read: int
     summary: dict
     pool: PoolStats = field(default_factory=PoolStats)
+    record_ids: dict[int, str] = field(default_factory=dict)  # row -> stored score record, in the service
+    columns: dict[str, str] = field(default_factory=dict)  # input id -> its column header as written
 
 
 # ---------------------------------------------------------------- the journal
@@ -184,27 +187,37 @@ def assemble(
     stats: PoolStats | None = None,
 ) -> BatchReport:
     """Rankings and the summary of units whose quotas are already applied."""
-    units = rank([Ranked(row, results[row], None, None) for row in sorted(results)])
+    units = rank(ruleset.model, [Ranked(row, results[row], None, None) for row in sorted(results)])
     return BatchReport(
         ruleset, units, errors, rows_read, summarize(ruleset, units, errors, rows_read), stats or PoolStats()
     )
 
 
-def rank(units: list[Ranked]) -> list[Ranked]:
-    """Standard competition ranking (1, 2, 2, 4) overall and within each parent unit."""
-    graded = [u for u in units if u.scored.grade is not None]
+def rank(model: Ruleset, units: list[Ranked]) -> list[Ranked]:
+    """Standard competition ranking (1, 2, 2, 4) overall and within each parent unit, by
+    the ruleset's ranking rule (default: grade first, then total; disqualified unranked)."""
+    rule = model.ranking
+    grades = {g.id: index for index, g in enumerate(model.grades)}
+    worst = len(model.grades)
+
+    def key(unit: Ranked) -> tuple:
+        scored = unit.scored
+        parts = {"grade": grades.get(scored.grade, worst), "total": -scored.total}
+        return (scored.grade is None, *(parts[name] for name in rule.by))
+
+    ranked = [u for u in units if u.scored.grade is not None or rule.disqualified == "last"]
 
     def positions(group: list[Ranked]) -> dict[int, int]:
-        ordered = sorted(group, key=lambda u: u.scored.total, reverse=True)
+        ordered = sorted(group, key=key)
         found: dict[int, int] = {}
         for index, unit in enumerate(ordered):
-            same = index > 0 and unit.scored.total == ordered[index - 1].scored.total
+            same = index > 0 and key(unit) == key(ordered[index - 1])
             found[unit.row] = found[ordered[index - 1].row] if same else index + 1
         return found
 
-    overall = positions(graded)
+    overall = positions(ranked)
     by_parent: dict[str | None, list[Ranked]] = defaultdict(list)
-    for unit in graded:
+    for unit in ranked:
         by_parent[unit.scored.unit.parent if unit.scored.unit else None].append(unit)
     within: dict[int, int] = {}
     for group in by_parent.values():
@@ -215,24 +228,33 @@ def rank(units: list[Ranked]) -> list[Ranked]:
     return units
 
 
+RANKED_BY = {"grade": "等次", "total": "总分"}
+
+
+def ranking_rule(model: Ruleset) -> str:
+    """The ranking rule in words, for the report and the summary."""
+    order = "、".join(RANKED_BY[name] for name in model.ranking.by)
+    last = "排在所有评定单位之后" if model.ranking.disqualified == "last" else "不排名"
+    return f"依次按{order}排名 (等次高者在前, 总分高者在前, 相同者并列); 取消评定资格的单位{last}"
+
+
 # ---------------------------------------------------------------- the summary
 
 
-def quartiles(values: list[Decimal]) -> dict[str, Decimal | None]:
-    """Mean, minimum, quartiles and maximum (linear interpolation between ranks)."""
+def quartiles(values: list[Exact]) -> dict[str, Exact | None]:
+    """Mean, minimum, quartiles and maximum (linear interpolation between ranks), exact."""
     if not values:
         return {"mean": None, "min": None, "q1": None, "median": None, "q3": None, "max": None}
     ordered = sorted(values)
 
-    def at(share: Decimal) -> Decimal:
+    def at(share: Decimal) -> Exact:
         position = share * (len(ordered) - 1)
         low = int(position)
         high = min(low + 1, len(ordered) - 1)
-        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+        return total((ordered[low], product(difference(ordered[high], ordered[low]), position - low)))
 
-    mean = ARITHMETIC.divide(sum(ordered, ZERO), Decimal(len(ordered)))
     return {
-        "mean": mean,
+        "mean": quotient(total(ordered), Decimal(len(ordered))),
         "min": ordered[0],
         "q1": at(Decimal("0.25")),
         "median": at(Decimal("0.5")),
@@ -250,7 +272,7 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
             "grade": g.id,
             "title": g.title,
             "count": counts.get(g.id, 0),
-            "share": ARITHMETIC.divide(Decimal(counts.get(g.id, 0)), Decimal(scored)) if scored else ZERO,
+            "share": quotient(Decimal(counts.get(g.id, 0)), Decimal(scored)) if scored else ZERO,
         }
         for g in model.grades
     ]
@@ -259,7 +281,7 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
             "grade": None,
             "title": "取消评定资格",
             "count": counts.get("disqualified", 0),
-            "share": ARITHMETIC.divide(Decimal(counts.get("disqualified", 0)), Decimal(scored)) if scored else ZERO,
+            "share": quotient(Decimal(counts.get("disqualified", 0)), Decimal(scored)) if scored else ZERO,
         }
     )
     vetoes = Counter(v for u in units for v in u.scored.vetoes)
@@ -287,5 +309,6 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
             for n, d in enumerate(model.dimensions)
         },
         "vetoes": [{"veto": v, "title": titles[v], "count": n} for v, n in vetoes.most_common()],
+        "ranking": {**model.ranking.model_dump(), "rule": ranking_rule(model)},
         "quota_moves": moved,
     }

@@ -360,6 +360,14 @@ class TestCase(Element):
 # ---------------------------------------------------------------- the ruleset
 
 
+class Ranking(Element):
+    """How units are ranked in a batch: by grade (best first), then by total (highest
+    first); a disqualified unit is ranked after every graded one, or not at all."""
+
+    by: list[Literal["grade", "total"]] = Field(default_factory=lambda: ["grade", "total"], min_length=1)
+    disqualified: Literal["last", "unranked"] = "unranked"
+
+
 class Ruleset(Element):
     kaoping: Literal[1]
     id: RulesetId
@@ -375,6 +383,7 @@ class Ruleset(Element):
     grades: list[Grade] = Field(min_length=1)
     outputs: dict[Id, Output] = Field(default_factory=dict)
     quotas: list[Quota] = Field(default_factory=list)
+    ranking: Ranking = Field(default_factory=Ranking)
     tests: list[TestCase] = Field(default_factory=list)
 
     def indicators(self):

@@ -42,6 +42,7 @@ class RowError:
     field: str
     code: str
     message: str
+    value: str | None = None  # the value given, as the problem shows it
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ Outcome = Scored | list[RowError]
 
 def _problems(row: UnitRow, error: Exception) -> list[RowError]:
     if isinstance(error, InputError):
-        return [RowError(row.row, row.unit.id, p.field, p.code, p.message) for p in error.problems]
+        return [RowError(row.row, row.unit.id, p.field, p.code, p.message, p.got) for p in error.problems]
     return [RowError(row.row, row.unit.id, "", "engine", str(error))]
 
 

@@ -63,7 +63,19 @@ def _tie_value(result: Result, name: str) -> tuple[int, Decimal]:
 class ScoredUnit:
     """One unit's figures for a batch, and its result as JSON (parsed on demand)."""
 
-    _SENT = ("json", "unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota", "standing")
+    _SENT = (
+        "json",
+        "unit",
+        "status",
+        "total",
+        "grade",
+        "contributions",
+        "vetoes",
+        "flags",
+        "quota",
+        "standing",
+        "sums",
+    )
     __slots__ = (*_SENT, "_result")
 
     def __init__(
@@ -78,6 +90,7 @@ class ScoredUnit:
         flags: tuple[str, ...],
         quota: QuotaMove | None,
         standing: Standing | None,
+        sums: tuple[Exact, tuple[Exact, ...], Exact],
     ):
         self.json = json
         self.unit = unit
@@ -89,6 +102,7 @@ class ScoredUnit:
         self.flags = flags
         self.quota = quota
         self.standing = standing  # None once quotas are decided (a unit read back from storage)
+        self.sums = sums  # (base, each adjustment group's applied points, total before rounding)
         self._result: Result | None = None  # not kept from scoring: thousands of them would burden memory and the GC
 
     @classmethod
@@ -105,6 +119,7 @@ class ScoredUnit:
             tuple(result.flags),
             result.quota,
             standing_of(ruleset, result),
+            (result.base, tuple(g.applied for g in result.adjustments), result.total_exact),
         )
 
     @classmethod
@@ -124,6 +139,11 @@ class ScoredUnit:
             tuple(data["flags"]),
             QuotaMove(**data["quota"]) if data["quota"] else None,
             None,
+            (
+                parse_exact(data["base"]),
+                tuple(parse_exact(g["applied"]) for g in data["adjustments"]),
+                parse_exact(data["total_exact"]),
+            ),
         )
 
     @property

@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Generator, Iterator
+import unicodedata
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
 
+import orjson
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .batch import BatchReport
-from .decimals import plain, to_decimal
+from .decimals import approx, exact_text, parse_exact, plain, round_half_up, shown, to_decimal
 from .errors import KaopingError
 from .model import Ruleset
 from .pool import RowError, UnitRow
@@ -216,64 +223,163 @@ def _duplicates(units: list[UnitRow], errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.row)
 
 
+def headers_as_written(ruleset: Ruleset, path: Path) -> dict[str, str]:
+    """Each input's column header as the file writes it (its id or its title), so that
+    an error row names the column the person sees in their own file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        return {}
+    rows = _rows_csv(path) if suffix == ".csv" else _rows_xlsx(path)
+    try:
+        headers = [str(h).strip() for h in next(rows, []) if h is not None]
+    finally:
+        rows.close()
+    by_title = {spec.title: name for name, spec in ruleset.inputs.items()}
+    return {by_title.get(h, h): h for h in headers if h in ruleset.inputs or h in by_title}
+
+
 # ---------------------------------------------------------------- writing results
 
+NEUTRALIZED = ("=", "+", "-", "@", "\t", "\r")
+DETAIL_UNITS = 2000  # units whose every indicator the Excel report lists, one row each
 
-def _result_headers(report: BatchReport) -> list[str]:
+
+def csv_text(value: Any) -> Any:
+    """A text cell for CSV: one that a spreadsheet would read as a formula gets a
+    leading single quote (=1+2 -> '=1+2); numbers and empty cells stay as they are."""
+    if isinstance(value, str) and value.startswith(NEUTRALIZED):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """A report column: its header, and what its cells mean (text, points, total, rank...)."""
+
+    title: str
+    kind: str = "text"  # text | points | total | count | share
+
+
+def _grade_title(model: Ruleset, grade_id: str | None) -> str:
+    if grade_id is None:
+        return "取消评定资格"
+    return next((g.title for g in model.grades if g.id == grade_id), grade_id)
+
+
+def _result_columns(report: BatchReport) -> list[Column]:
     model = report.ruleset.model
-    return (
-        ["行号", "单位编码", "单位名称", "上级单位", "总分", "等次", "状态", "排名", "上级内排名"]
-        + [d.title for d in model.dimensions]
-        + ["一票否决", "名额调整", "标记"]
-    )
+    columns = [Column("行号", "count")]
+    if report.record_ids:
+        columns.append(Column("记录编号"))
+    columns += [Column("单位编码"), Column("单位名称"), Column("上级单位")]
+    columns += [Column(d.title, "points") for d in model.dimensions]
+    columns.append(Column("基础分合计", "points"))
+    columns += [Column(g.title, "points") for g in model.adjustments]
+    columns += [Column("总分(舍入前)", "points"), Column("总分", "total"), Column("等次"), Column("状态")]
+    columns += [Column("排名", "count"), Column("上级内排名", "count")]
+    columns += [Column("一票否决"), Column("名额调整"), Column("标记")]
+    return columns
 
 
 def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
+    """Each unit's figures, exact (a report writer shows them by its own means)."""
     model = report.ruleset.model
-    grades = {g.id: g.title for g in model.grades}
     vetoes = {v.id: v.title for v in model.vetoes}
     for unit in report.units:
         scored = unit.scored
         ref = scored.unit
         quota = scored.quota
+        base, applied, total_exact = scored.sums
+        moved = ""
+        if quota:
+            to = _grade_title(model, quota.to_grade) if quota.to_grade else "—"
+            moved = f"{_grade_title(model, quota.from_grade)} → {to}: {quota.reason}"
         yield [
             unit.row,
+            *([report.record_ids.get(unit.row)] if report.record_ids else []),
             ref.id if ref else None,
             ref.name if ref else None,
             ref.parent if ref else None,
-            float(scored.total),
-            grades[scored.grade] if scored.grade else "取消评定资格",
+            *scored.contributions,
+            base,
+            *applied,
+            total_exact,
+            scored.total,
+            _grade_title(model, scored.grade),
             "已评定" if scored.status == "scored" else "取消评定资格",
             unit.rank,
             unit.parent_rank,
-            *[float(round(c, 4)) for c in scored.contributions],
             "、".join(vetoes[v] for v in scored.vetoes),
-            f"{quota.from_grade} → {quota.to_grade or '—'}: {quota.reason}" if quota else "",
+            moved,
             "、".join(scored.flags),
         ]
 
 
-ERROR_HEADERS = ["行号", "单位编码", "字段", "问题代码", "说明"]
+ERROR_COLUMNS = [
+    Column("行号", "count"),
+    Column("单位编码"),
+    Column("列"),
+    Column("给定值"),
+    Column("问题代码"),
+    Column("说明"),
+]
+
+
+def _error_rows(report: BatchReport) -> list[list[Any]]:
+    """Error rows in row order, each naming its column as the file's header writes it."""
+    inputs = report.ruleset.model.inputs
+    rows = []
+    for error in sorted(report.errors, key=lambda e: e.row):
+        column = report.columns.get(error.field) or (
+            inputs[error.field].title if error.field in inputs else error.field
+        )
+        rows.append([error.row, error.unit_id, column, error.value, error.code, error.message])
+    return rows
+
+
+DETAIL_COLUMNS = [
+    Column("行号", "count"),
+    Column("单位编码"),
+    Column("单位名称"),
+    Column("维度"),
+    Column("指标"),
+    Column("得分", "points"),
+    Column("满分", "points"),
+    Column("说明"),
+]
+
+
+def _detail_rows(report: BatchReport) -> Iterator[list[Any]]:
+    """One row per unit and indicator: points, full points and the reason."""
+    dimensions = {d.id: d.title for d in report.ruleset.model.dimensions}
+    for unit in report.units[:DETAIL_UNITS]:
+        data = orjson.loads(unit.scored.json)  # plain JSON: rebuilding the full result would cost more
+        ref = data["unit"] or {}
+        for ind in data["indicators"]:
+            points = "不适用" if ind["points"] is None else parse_exact(ind["points"])
+            yield [
+                unit.row,
+                ref.get("id"),
+                ref.get("name"),
+                dimensions.get(ind["dimension"], ind["dimension"]),
+                ind["title"],
+                points,
+                parse_exact(ind["full_points"]),
+                ind["detail"],
+            ]
 
 
 def write_results(report: BatchReport, path: Path) -> list[Path]:
-    """Write the results (and, for CSV and JSONL, sibling files for errors and summary)."""
+    """Write the results (and, for CSV and JSONL, a sibling file for the summary)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         _write_xlsx(report, path)
         return [path]
     if suffix == ".csv":
-        errors_path, summary_path = path.with_suffix(".errors.csv"), path.with_suffix(".summary.json")
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(_result_headers(report))
-            writer.writerows(_result_rows(report))
-        with errors_path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(ERROR_HEADERS)
-            writer.writerows([e.row, e.unit_id, e.field, e.code, e.message] for e in report.errors)
+        summary_path = path.with_suffix(".summary.json")
+        write_csv(report, path)
         summary_path.write_text(summary_json(report), encoding="utf-8")
-        return [path, errors_path, summary_path]
+        return [path, summary_path]
     if suffix == ".jsonl":
         summary_path = path.with_suffix(".summary.json")
         with path.open("w", encoding="utf-8") as handle:
@@ -290,54 +396,159 @@ def write_results(report: BatchReport, path: Path) -> list[Path]:
     raise BatchFileError(f"{path.name}: results are written as .xlsx, .csv or .jsonl")
 
 
+def write_csv(report: BatchReport, path: Path) -> None:
+    """Every row of the batch file in row order: a scored unit with its figures by the one
+    display rule (≈ where rounded), an error row with its column, the value given and the
+    problem (one line per problem)."""
+    precision = report.ruleset.model.precision
+    columns = _result_columns(report)
+
+    def text(column: Column, value: Any) -> Any:
+        if value is None or column.kind in ("count", "text"):
+            return csv_text(value)
+        return shown(value, precision) if column.kind == "points" else plain(value)
+
+    lines: list[tuple[int, list[Any]]] = [
+        (cells[0], [text(c, v) for c, v in zip(columns, cells, strict=True)] + [""] * 4)
+        for cells in _result_rows(report)
+    ]
+    blank = [""] * (len(columns) - 1)
+    status = [c.title for c in columns].index("状态")
+    for row, unit_id, column, value, code, message in _error_rows(report):
+        cells = [row, *blank]
+        cells[[c.title for c in columns].index("单位编码")] = csv_text(unit_id)
+        cells[status] = "错误"
+        lines.append((row, cells + [csv_text(column), csv_text(value), code, csv_text(message)]))
+    lines.sort(key=lambda line: line[0])
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.title for c in columns] + ["列", "给定值", "问题代码", "说明"])
+        writer.writerows(cells for _, cells in lines)
+
+
 def summary_json(report: BatchReport) -> str:
-    return json.dumps(report.summary, ensure_ascii=False, indent=2, default=lambda d: plain(d))
+    """The summary with its exact figures (decimals, or fractions as "p/q")."""
+    return json.dumps(report.summary, ensure_ascii=False, indent=2, default=exact_text)
 
 
-def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(round(value, 4))
+# ---------------------------------------------------------------- the Excel report
+
+
+def _width(value: Any) -> int:
+    """How wide a cell's text is, a CJK character counting twice."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _Sheet:
+    """A write-only sheet with number formats by meaning, text kept text (never a
+    formula), a frozen header with filters and column widths that fit its text."""
+
+    SAMPLE = 500  # rows looked at for column widths
+
+    def __init__(self, workbook: Workbook, title: str, precision: int):
+        self.sheet = workbook.create_sheet(title)
+        points = "0." + "0" * precision + "##" if precision else "0.##"
+        self.formats = {
+            "points": points,
+            "total": "0." + "0" * precision if precision else "0",
+            "share": "0.0%",
+            "count": "0",
+        }
+
+    def cell(self, value: Any, kind: str = "text") -> Any:
+        if value is None:
+            return None
+        if kind == "text" or isinstance(value, str):
+            cell = WriteOnlyCell(self.sheet, str(value))
+            cell.data_type = "s"  # a unit named "=1+2" stays that text
+            return cell
+        cell = WriteOnlyCell(self.sheet, float(approx(value)) if kind in ("points", "total", "share") else value)
+        cell.number_format = self.formats[kind]
+        return cell
+
+    def table(self, columns: list[Column], rows: Iterable[list[Any]]) -> None:
+        """Write a header and rows as a table with a filter over all of them."""
+        rows = iter(rows)
+        sample = [row for _, row in zip(range(self.SAMPLE), rows, strict=False)]
+        for index, column in enumerate(columns, start=1):
+            widest = max([_width(column.title)] + [_width(_display(row[index - 1])) for row in sample])
+            self.sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
+        self.sheet.freeze_panes = "A2"
+        self.sheet.append([self.cell(c.title) for c in columns])
+        count = 0
+        for row in chain(sample, rows):
+            self.sheet.append([self.cell(v, c.kind) for c, v in zip(columns, row, strict=True)])
+            count += 1
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+
+def _display(value: Any) -> str:
+    return plain(round_half_up(value, 4)) if isinstance(value, Decimal | Fraction) else str(value or "")
 
 
 def _write_xlsx(report: BatchReport, path: Path) -> None:
     workbook = Workbook(write_only=True)
-    results = workbook.create_sheet("结果")
-    results.append(_result_headers(report))
-    for cells in _result_rows(report):
-        results.append(cells)
-    errors = workbook.create_sheet("错误")
-    errors.append(ERROR_HEADERS)
-    for error in report.errors:
-        errors.append([error.row, error.unit_id, error.field, error.code, error.message])
-    _write_summary(workbook.create_sheet("汇总"), report)
+    precision = report.ruleset.model.precision
+    _Sheet(workbook, "结果", precision).table(_result_columns(report), _result_rows(report))
+    _Sheet(workbook, "错误", precision).table(ERROR_COLUMNS, _error_rows(report))
+    _write_summary(_Sheet(workbook, "汇总", precision), report)
+    details = _Sheet(workbook, "指标明细", precision)
+    details.table(DETAIL_COLUMNS, _detail_rows(report))
+    if len(report.units) > DETAIL_UNITS:
+        details.sheet.append(
+            [
+                details.cell(
+                    f"本批共 {len(report.units)} 个单位, 此表只列前 {DETAIL_UNITS} 个;"
+                    " 其余单位的指标得分与说明见其评分记录 (记录编号) 或 JSONL 结果"
+                )
+            ]
+        )
     workbook.save(path)
 
 
-def _write_summary(sheet, report: BatchReport) -> None:
+def _write_summary(summary_sheet: _Sheet, report: BatchReport) -> None:
     summary = report.summary
-    sheet.append([f"{report.ruleset.model.title}: 汇总"])
-    sheet.append(["读入行数", summary["rows"], "已评分", summary["scored"], "错误行", summary["error_rows"]])
+    sheet, cell = summary_sheet.sheet, summary_sheet.cell
+    for column, width in zip("ABCDEFG", (24, 12, 12, 12, 12, 12, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.append([cell(f"{report.ruleset.model.title}: 汇总")])
+    sheet.append([cell("排名规则"), cell(summary["ranking"]["rule"])])
+    counts = [summary["rows"], summary["scored"], summary["error_rows"]]
+    sheet.append(
+        [cell("读入行数"), cell(counts[0], "count"), cell("已评分"), cell(counts[1], "count")]
+        + [
+            cell("错误行"),
+            cell(counts[2], "count"),
+        ]
+    )
     sheet.append([])
-    sheet.append(["等次", "单位数", "占比"])
-    first = 5
+    sheet.append([cell("等次"), cell("单位数"), cell("占比")])
+    first = 6
     for grade in summary["grades"]:
-        sheet.append([grade["title"], grade["count"], float(round(grade["share"], 4))])
+        sheet.append([cell(grade["title"]), cell(grade["count"], "count"), cell(grade["share"], "share")])
     last = first + len(summary["grades"]) - 1
     chart = BarChart()
     chart.title = "等次分布"
     chart.y_axis.title = "单位数"
     chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    sheet.add_chart(chart, "F4")
+    sheet.add_chart(chart, "I4")
     sheet.append([])
-    sheet.append(["指标", "平均", "最小", "下四分位", "中位数", "上四分位", "最大"])
+    sheet.append([cell(t) for t in ("指标", "平均", "最小", "下四分位", "中位数", "上四分位", "最大")])
     stats = [("总分", summary["total"])] + [(d["title"], d) for d in summary["dimensions"].values()]
     for title, figures in stats:
-        sheet.append([title] + [_number(figures[k]) for k in ("mean", "min", "q1", "median", "q3", "max")])
+        sheet.append([cell(title)] + [cell(figures[k], "points") for k in ("mean", "min", "q1", "median", "q3", "max")])
     sheet.append([])
-    sheet.append(["一票否决", "单位数"])
+    sheet.append([cell("一票否决"), cell("单位数")])
     for veto in summary["vetoes"]:
-        sheet.append([veto["title"], veto["count"]])
+        sheet.append([cell(veto["title"]), cell(veto["count"], "count")])
     sheet.append([])
-    sheet.append(["名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因"])
+    sheet.append([cell(t) for t in ("名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因")])
+    model = report.ruleset.model
     for move in summary["quota_moves"]:
-        sheet.append([move["row"], move["unit"], move["from"], move["to"], "是" if move["tie"] else "", move["reason"]])
+        to = _grade_title(model, move["to"]) if move["to"] else "—"
+        sheet.append(
+            [cell(move["row"], "count"), cell(move["unit"]), cell(_grade_title(model, move["from"])), cell(to)]
+            + [cell("是" if move["tie"] else ""), cell(move["reason"])]
+        )

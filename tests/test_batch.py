@@ -84,18 +84,19 @@ def test_excel_in_and_out_with_sheets_headers_chart_and_counts(tmp_path, village
     again, again_errors = read_units(village.model, _as_xlsx(source, tmp_path))
     assert [r.data for r in again] == [r.data for r in rows]
     workbook = load_workbook(xlsx)
-    assert workbook.sheetnames == ["结果", "错误", "汇总"]
+    assert workbook.sheetnames == ["结果", "错误", "汇总", "指标明细"]
     results = list(workbook["结果"].iter_rows(values_only=True))
-    assert results[0][:9] == ("行号", "单位编码", "单位名称", "上级单位", "总分", "等次", "状态", "排名", "上级内排名")
-    assert "组织建设" in results[0] and results[0][-3:] == ("一票否决", "名额调整", "标记")
+    assert results[0][:5] == ("行号", "单位编码", "单位名称", "上级单位", "组织建设")
+    assert results[0][10:17] == ("基础分合计", "加分项", "扣分项", "总分(舍入前)", "总分", "等次", "状态")
+    assert results[0][-5:] == ("排名", "上级内排名", "一票否决", "名额调整", "标记")
     errors_sheet = list(workbook["错误"].iter_rows(values_only=True))
     assert len(results) - 1 + len({e[0] for e in errors_sheet[1:]}) == 60  # every row somewhere
     assert {e[0] for e in errors_sheet[1:]} == {12, 13}
     summary = workbook["汇总"]
     assert len(summary._charts) == 1
-    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=5, max_row=10, values_only=True)}
+    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=6, max_row=11, values_only=True)}
     assert sum(counts.values()) == 58
-    graded = sum(1 for r in results[1:] if r[5] != "取消评定资格")
+    graded = sum(1 for r in results[1:] if r[15] != "取消评定资格")
     assert counts["五星"] <= graded // 10  # the 10% quota holds
 
 
@@ -127,8 +128,10 @@ def test_csv_and_jsonl_outputs(tmp_path, village):
     assert errors[0].code == "invalid_json" and len(rows) == 5
     report = run_batch(village, rows, workers=1, read_errors=errors)
     written = write_results(report, tmp_path / "out.csv")
-    assert [p.name for p in written] == ["out.csv", "out.errors.csv", "out.summary.json"]
-    assert len(list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig")))) == 6
+    assert [p.name for p in written] == ["out.csv", "out.summary.json"]
+    lines = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
+    assert len(lines) == 7  # the header, five units and the error row, in row order
+    assert [line[0] for line in lines[1:]] == sorted((line[0] for line in lines[1:]), key=int)
     assert json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))["scored"] == 5
     write_results(report, tmp_path / "out.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]

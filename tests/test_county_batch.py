@@ -27,18 +27,19 @@ def generate(tmp_path, monkeypatch):
 
 def check_report(content: bytes) -> dict:
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["结果", "错误", "汇总"]
+    assert workbook.sheetnames == ["结果", "错误", "汇总", "指标明细"]
     results = list(workbook["结果"].iter_rows(values_only=True))
-    assert results[0][:6] == ("行号", "单位编码", "单位名称", "上级单位", "总分", "等次")
+    parent = results[0].index("上级单位")
+    assert {"行号", "单位编码", "单位名称", "总分", "等次"} <= set(results[0])
     errors = list(workbook["错误"].iter_rows(values_only=True))
     assert len(results) - 1 + len(errors) - 1 == VILLAGES  # every row in one sheet or the other
     summary = workbook["汇总"]
     assert len(summary._charts) == 1
-    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=5, max_row=10, values_only=True)}
+    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=6, max_row=11, values_only=True)}
     assert sum(counts.values()) == len(results) - 1
     graded = sum(n for title, n in counts.items() if title != "取消评定资格")
     assert counts["五星"] <= graded // 10 and counts["四星"] <= graded // 5  # the quotas hold
-    assert {r[3] for r in results[1:]} == {f"第{n}镇" for n in range(1, 121)}
+    assert {r[parent] for r in results[1:]} == {f"第{n}镇" for n in range(1, 121)}
     return counts
 
 

@@ -143,5 +143,5 @@ def test_quartiles_interpolate():
     assert quartiles([])["mean"] is None
 
 
-def test_rank_handles_an_empty_batch():
-    assert rank([]) == []
+def test_rank_handles_an_empty_batch(village):
+    assert rank(village.model, []) == []
