@@ -61,12 +61,17 @@ def test_a_batch_is_scored_stored_as_records_and_downloadable(village_service, t
     xlsx = village_service.call("GET", f"/batches/{batch['id']}/results?format=xlsx", "auditor")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    assert workbook.sheetnames == ["结果", "错误", "汇总"] and len(workbook["汇总"]._charts) == 1
+    assert workbook.sheetnames == ["结果", "错误", "汇总", "指标明细"] and len(workbook["汇总"]._charts) == 1
     assert workbook["结果"].max_row == 39 and workbook["错误"].max_row == 3
+    header = [c.value for c in workbook["结果"][1]]
+    record_ids = {workbook["结果"].cell(r, header.index("记录编号") + 1).value for r in range(2, 40)}
+    stored = {r["id"] for r in village_service.call("GET", "/scores?limit=500", "auditor").json()["items"]}
+    assert record_ids <= stored and len(record_ids) == 38  # each row finds its audit record
     as_json = village_service.call("GET", f"/batches/{batch['id']}/results?format=json", "auditor").json()
     assert len(as_json["units"]) == 38 and {e["row"] for e in as_json["errors"]} == {6, 11}
     as_csv = village_service.call("GET", f"/batches/{batch['id']}/results?format=csv", "auditor")
-    assert as_csv.text.count("\n") == 39
+    assert as_csv.text.count("\n") == 41  # the header, 38 units and the 2 error rows, in row order
+    assert as_csv.text.count(",错误,") == 2
 
 
 def test_unreadable_files_are_refused_at_once(village_service, tmp_path):
