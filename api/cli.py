@@ -77,8 +77,7 @@ def score_command(
     except InputError as error:
         typer.echo(f"{submission}: submission refused, {error.count} problem(s):", err=True)
         for problem in error.problems:
-            extra = f" (expected {problem.expected}, got {problem.got})" if problem.expected else ""
-            typer.echo(f"  {problem}{extra}", err=True)
+            typer.echo(f"  {problem}", err=True)
         if error.count > len(error.problems):
             typer.echo(f"  ……另有 {error.count - len(error.problems)} 个问题未列出", err=True)
         raise typer.Exit(1) from None

@@ -144,6 +144,7 @@ def test_verify_recomputes_to_the_digit_and_finds_tampering(village_service):
         "ruleset_hash_matches": True,
         "record_hash_matches": True,
         "differences": [],
+        "notes": [],
     }
     result = dict(record["result"])
     result["total"] = "98.33"
@@ -155,7 +156,7 @@ def test_verify_recomputes_to_the_digit_and_finds_tampering(village_service):
     )
     report = village_service.call("POST", f"/scores/{record['id']}/verify", "auditor").json()
     assert report["identical"] is False and report["record_hash_matches"] is False
-    assert report["differences"] == [{"path": "total", "stored": "98.33", "recomputed": "88.33"}]
+    assert report["differences"] == [{"path": "result.total", "stored": "98.33", "recomputed": "88.33"}]
 
 
 def test_chain_verification_reports_the_first_broken_link(village_service):
