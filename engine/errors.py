@@ -94,3 +94,8 @@ class UndefinedValue(KaopingError):
 
 class EngineLimitError(KaopingError):
     """A compiled ruleset would break one of durable_rules' measured limits."""
+
+
+class BatchFileError(KaopingError):
+    """A batch file that cannot be read at all (not a row problem); the message, in
+    Chinese, names the file and, where there is one, the row."""
