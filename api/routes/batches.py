@@ -13,7 +13,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.tabular import BatchFileError, write_results
+from engine.errors import BatchFileError
+from engine.tabular import write_results
+from engine.textfiles import codec_for
 
 from .. import store
 from ..auth import Actor
@@ -72,34 +74,42 @@ async def upload(
     file: UploadFile = File(..., description="one row per unit: input ids or Chinese titles as columns"),
     period: str = Query(..., min_length=1, max_length=50, examples=["2025"]),
     version: int | None = Query(None, ge=1, le=2_147_483_647),
+    encoding: str | None = Query(
+        None,
+        max_length=20,
+        description="a .csv or .jsonl file's encoding: utf-8 or gb18030 (gbk); when absent, UTF-8 if the whole "
+        "file decodes as UTF-8, else GB18030",
+        examples=["gb18030"],
+    ),
     actor: Actor = Depends(require("submitter")),
     session: Session = Depends(get_session),
 ) -> BatchOut:
     content = await file.read()
     filename = file.filename or "units.csv"
-    batch = await run_in_threadpool(_accept, session, ruleset_id, version, period, filename, content, actor)
+    batch = await run_in_threadpool(_accept, session, ruleset_id, version, period, filename, content, encoding, actor)
     request.app.state.batches.submit(batch.id)
     return out(batch)
 
 
 def _accept(
-    session: Session, ruleset_id: str, version: int | None, period: str, filename: str, content: bytes, actor: Actor
+    session: Session,
+    ruleset_id: str,
+    version: int | None,
+    period: str,
+    filename: str,
+    content: bytes,
+    encoding: str | None,
+    actor: Actor,
 ):
-    """The new batch, once its file has a kind and columns this version can read; its
-    rows are read and counted by the runner (reading 25,000 rows takes seconds)."""
+    """The new batch, once its file has a kind, an encoding and columns this version can
+    read; its rows are read and counted by the runner (reading 25,000 rows takes seconds)."""
     version_row = store.get_version(session, ruleset_id, store.scoring_version(session, ruleset_id, version).number)
     try:
-        check_upload(version_row, filename, content)
+        codec_for(encoding)
+        check_upload(version_row, filename, content, encoding)
     except BatchFileError as error:
         raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as error:
-        raise ApiProblem(
-            422,
-            "Unreadable batch file",
-            f"{filename} could not be read: {error}",
-            [{"field": "file", "message": "not a readable .csv, .xlsx or .jsonl file"}],
-        ) from None
-    return new_batch(session, version_row, period, filename, content, actor)
+    return new_batch(session, version_row, period, filename, content, actor, encoding)
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, summary="A batch's status and progress")
