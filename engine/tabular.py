@@ -473,7 +473,7 @@ def write_csv(report: BatchReport, path: Path) -> None:
     lines.sort(key=lambda line: line[0])
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([c.title for c in columns] + ["列", "给定值", "问题代码", "说明"])
+        writer.writerow([csv_text(c.title) for c in columns] + ["列", "给定值", "问题代码", "说明"])
         writer.writerows(cells for _, cells in lines)
 
 
