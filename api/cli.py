@@ -14,9 +14,16 @@ from engine.checks import check_ruleset
 from engine.decimals import plain
 from engine.explain import explain_text
 from engine.loader import parse_document
+from engine.messages import say, set_language
 from engine.testing import run_tests
 
 app = typer.Typer(help="kaoping (考评): appraisal rulesets that explain every score.", no_args_is_help=True)
+
+
+@app.callback()
+def _language(lang: str = typer.Option("zh", "--lang", help="the language of messages: zh (default) or en")) -> None:
+    """Messages in Chinese, or in English with --lang en."""
+    set_language(lang)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -57,7 +64,7 @@ def _load(path: Path):
     try:
         return load_ruleset(path)
     except RulesetError as error:
-        typer.echo(f"{path}: ruleset refused, {len(error.problems)} problem(s):", err=True)
+        typer.echo(f"{path}: {say('cli.ruleset_refused', count=len(error.problems))}", err=True)
         for problem in error.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
@@ -80,7 +87,7 @@ def score_command(
             refusal = {"status": "refused", "submission": str(submission), "count": error.count, "problems": problems}
             typer.echo(json.dumps(refusal, ensure_ascii=False, indent=2))
             raise typer.Exit(1) from None
-        typer.echo(f"{submission}: submission refused, {error.count} problem(s):", err=True)
+        typer.echo(f"{submission}: {say('cli.submission_refused', count=error.count)}", err=True)
         for problem in error.problems:
             typer.echo(f"  {problem}", err=True)
         if error.count > len(error.problems):
@@ -111,7 +118,7 @@ def test_command(
             loaded = load_ruleset(path)
         except RulesetError as error:
             failed += 1
-            typer.echo(f"FAIL {path}: ruleset refused")
+            typer.echo(f"FAIL {path}: {say('cli.ruleset_refused', count=len(error.problems))}")
             for problem in error.problems:
                 typer.echo(f"     {problem}")
             continue
@@ -294,7 +301,9 @@ def _import(session, target: Path) -> None:
         for line in import_rulesets(session, _ruleset_files(target)):
             typer.echo(line)
     except RulesetError as error:
-        _fail("ruleset refused:\n" + "\n".join(f"  {p}" for p in error.problems))
+        _fail(
+            say("cli.ruleset_refused", count=len(error.problems)) + "\n" + "\n".join(f"  {p}" for p in error.problems)
+        )
     except ApiProblem as error:
         _fail(f"{error.problem.title}: {error.problem.detail}")
 

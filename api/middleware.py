@@ -9,6 +9,8 @@ import uuid
 
 from starlette.exceptions import HTTPException
 
+from engine.messages import from_accept_language, set_language
+
 from . import metrics
 from .problems import MEDIA_TYPE
 
@@ -82,6 +84,7 @@ class RequestContext:
 
     async def _answer(self, scope, receive, send, started: float, status_holder: dict) -> None:
         headers = dict(scope["headers"])
+        set_language(from_accept_language(headers.get(b"accept-language", b"").decode("latin-1")))
         request_id = headers.get(b"x-request-id", b"").decode()[:100] or uuid.uuid4().hex
         limit = self.max_upload if scope["path"].endswith("/batches") else self.max_body
         length = headers.get(b"content-length")

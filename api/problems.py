@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import InputError, RulesetError
+from engine.messages import say
 from engine.runtime import EngineFailure
 
 from . import metrics
@@ -24,12 +25,16 @@ MEDIA_TYPE = "application/problem+json"
 
 class ProblemItem(BaseModel):
     field: str | None = None
+    title: str | None = Field(None, description="the input's Chinese title, beside its id in `field`")
     path: str | None = None
     code: str | None = None
     message: str
     expected: str | None = None
     got: str | None = None
-    column: int | None = None
+    suggestion: str | None = Field(None, description="the input or name probably meant")
+    line: int | None = Field(None, description="where the element is written in the ruleset file (1-based)")
+    line_column: int | None = None
+    column: int | None = Field(None, description="the position inside the expression (1-based)")
 
 
 MAX_LISTED = 100  # problems listed in one answer; `count` says how many there were
@@ -91,12 +96,18 @@ def respond(problem: Problem, headers: dict[str, str] | None = None) -> JSONResp
     )
 
 
+def _counted(count: int) -> str:
+    if count > MAX_LISTED:
+        return say("detail.count_listed", count=count, listed=MAX_LISTED)
+    return say("detail.count", count=count)
+
+
 def ruleset_problem(error: RulesetError) -> ApiProblem:
     return ApiProblem(
         422,
-        "Invalid ruleset",
-        f"{len(error.problems)} problem(s) in the ruleset",
-        [{"path": p.path, "message": p.message, "column": p.column} for p in error.problems],
+        say("title.ruleset"),
+        _counted(len(error.problems)),
+        [p.model_dump(exclude_none=True) for p in error.problems],
         type_="/problems/invalid-ruleset",
     )
 
@@ -105,8 +116,8 @@ def input_problem(error: InputError) -> ApiProblem:
     metrics.count_refused(error.problems)
     return ApiProblem(
         422,
-        "Submission refused",
-        f"{error.count} problem(s) in the submitted data",
+        say("title.submission"),
+        _counted(error.count),
         [p.model_dump() for p in error.problems],
         type_="/problems/invalid-submission",
         count=error.count,
@@ -149,10 +160,7 @@ def install(app: FastAPI) -> None:
             for e in error.errors()
         ]
         problem = Problem(
-            title="Invalid request",
-            status=422,
-            detail=f"{len(items)} problem(s) in the request",
-            type="/problems/invalid-request",
+            title=say("title.request"), status=422, detail=_counted(len(items)), type="/problems/invalid-request"
         )
         return respond(listing(problem, items))
 

@@ -8,6 +8,7 @@ import resource
 from multiprocessing.connection import Connection
 
 from engine import RulesetError, load_ruleset
+from engine.messages import speaking
 
 
 def serve_loads(connection: Connection, memory_bytes: int) -> None:
@@ -17,10 +18,11 @@ def serve_loads(connection: Connection, memory_bytes: int) -> None:
     connection.send("ready")
     while True:
         try:
-            text, version = connection.recv()
+            text, version, lang = connection.recv()
         except EOFError:  # the service went away
             return
         try:
-            connection.send(("loaded", load_ruleset(text, version=version)))
+            with speaking(lang):
+                connection.send(("loaded", load_ruleset(text, version=version)))
         except RulesetError as error:
             connection.send(("refused", error.problems))

@@ -20,6 +20,7 @@ import multiprocessing
 import threading
 
 from engine import LoadedRuleset, RulesetError
+from engine.messages import language
 
 from .problems import ApiProblem
 from .ruleset_child import serve_loads
@@ -77,7 +78,7 @@ class RulesetLoader:
                 child.stop()
                 raise ApiProblem(503, "规则集加载进程未能启动", "请稍后再试", headers={"Retry-After": "5"})
             try:
-                child.connection.send((text, version))
+                child.connection.send((text, version, language()))  # problems in the asker's words
                 if not child.connection.poll(self.seconds):
                     child.stop()
                     raise _too_costly(f"规则集未能在 {self.seconds:g} 秒内加载完成, 已停止加载")

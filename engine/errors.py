@@ -23,8 +23,8 @@ class RulesetProblem(BaseModel):
     line_column: int | None = None
 
     def __str__(self) -> str:
-        where = f"第 {self.line} 行 " if self.line else ""
-        where += f"{self.path} (表达式第 {self.column} 个字符)" if self.column else self.path
+        where = say("where.line", line=self.line) if self.line else ""
+        where += self.path + (say("where.expression_column", column=self.column) if self.column else "")
         return f"{where}: {self.message}"
 
 

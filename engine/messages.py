@@ -65,6 +65,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "input.more": {"zh": "……另有 {count} 个问题未列出", "en": "... and {count} more problem(s) not listed"},
     "hint.did_you_mean": {"zh": "; 是否指 {name}?", "en": "; did you mean {name}?"},
+    "where.line": {"zh": "第 {line} 行 ", "en": "line {line} "},
+    "where.expression_column": {"zh": " (表达式第 {column} 个字符)", "en": " (column {column})"},
     "where.column": {"zh": " (第 {column} 个字符处)", "en": " (column {column})"},
     "number.not_finite": {"zh": "不是有限的数", "en": "it is not a finite number"},
     "number.too_large": {
@@ -294,6 +296,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "'{function}' is not a function of this language (only abs, max, min, round){hint}",
     },
     # ------------------------------------------------------------ the service's problem titles
+    "cli.ruleset_refused": {"zh": "规则集被拒绝, 共 {count} 个问题:", "en": "ruleset refused, {count} problem(s):"},
+    "cli.submission_refused": {
+        "zh": "提交的数据被拒绝, 共 {count} 个问题:",
+        "en": "submission refused, {count} problem(s):",
+    },
+    "row.no_unit_id": {"zh": "这一行没有单位编码", "en": "the row has no unit id"},
+    "row.jsonl_shape": {
+        "zh": '每一行应为 {{"unit": {{...}}, "data": {{...}}}}',
+        "en": 'each line is {{"unit": {{...}}, "data": {{...}}}}',
+    },
+    "row.duplicate_unit": {
+        "zh": "单位 {unit} 已在第 {first} 行出现过",
+        "en": "unit {unit} already appears in row {first}",
+    },
+    "row.crashed": {
+        "zh": "评分这个单位两次使评分进程退出 (退出码 {code}), 未评分",
+        "en": "scoring this unit stopped its worker process twice (exit code {code})",
+    },
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
     "title.ruleset": {"zh": "规则集被拒绝", "en": "Invalid ruleset"},
     "title.request": {"zh": "请求无效", "en": "Invalid request"},

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .errors import InputError, KaopingError
+from .messages import say
 from .result import UnitRef
 from .runtime import EngineFailure
 from .scored import ScoredUnit
@@ -215,7 +216,7 @@ class ScoringPool:
                     row.unit.id,
                     "",
                     "crashed",
-                    f"scoring this unit stopped its worker process twice (exit code {code})",
+                    say("row.crashed", code=code),
                 )
             ]
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decimals import plain
 from .errors import RulesetProblem
 from .expressions import (
     And,
@@ -328,7 +329,7 @@ class SemanticChecker:
                 if band.value > ind.points:
                     self.add(
                         f"{base}.bands[{b}]",
-                        f"gives {band.value} points, above the indicator's {ind.points}",
+                        say("semantic.band_above_full", points=plain(band.value), full=plain(ind.points)),
                     )
         elif score.check is not None:
             self._expression(score.check, inputs, f"{base}.check", "boolean")
@@ -372,7 +373,7 @@ class SemanticChecker:
                 if previous is not None and grade.min > previous:
                     self.add(
                         f"grades[{g}].min",
-                        f"grades go highest first: min {grade.min} is above the previous grade's {previous}",
+                        say("semantic.grade_order", min=plain(grade.min), previous=plain(previous)),
                     )
                 previous = grade.min
         last = grades[-1]
@@ -401,7 +402,7 @@ class SemanticChecker:
                 if name not in tie_names:
                     self.add(
                         f"quotas[{q}].tie_break[{t}]",
-                        f"'{name}' is not a dimension, indicator or input",
+                        say("semantic.tie_break_unknown", name=name, hint=suggestion(name, tie_names)),
                     )
                 elif name in self.rs.inputs and not self.rs.inputs[name].numeric:
                     self.add(f"quotas[{q}].tie_break[{t}]", say("semantic.tie_break_number", name=name))

@@ -31,6 +31,7 @@ from .batch import BatchReport
 from .decimals import approx, exact_text, parse_exact, plain, round_half_up, shown, to_decimal
 from .errors import BatchFileError
 from .limits import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS
+from .messages import say
 from .model import Ruleset
 from .pool import RowError, UnitRow
 from .result import UnitRef
@@ -117,7 +118,7 @@ def _from_cells(ruleset: Ruleset, mapping, number: int, cells: list[Any]) -> Uni
         elif value is not None and str(value).strip():
             unit[kind.removeprefix("unit_")] = str(value).strip()
     if not unit["id"]:
-        return RowError(number, None, "unit_id", "missing", "the row has no unit id")
+        return RowError(number, None, "unit_id", "missing", say("row.no_unit_id"))
     return UnitRow(number, UnitRef(**unit), data)
 
 
@@ -231,13 +232,11 @@ def _read_jsonl(ruleset: Ruleset, path: Path, codec: str) -> tuple[list[UnitRow]
                 errors.append(RowError(number, None, "", "invalid_json", f"not JSON: {error.msg}"))
                 continue
             if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
-                errors.append(
-                    RowError(number, None, "data", "invalid_type", 'each line is {"unit": {...}, "data": {...}}')
-                )
+                errors.append(RowError(number, None, "data", "invalid_type", say("row.jsonl_shape")))
                 continue
             unit = entry.get("unit") or {}
             if not isinstance(unit, dict) or not unit.get("id"):
-                errors.append(RowError(number, None, "unit.id", "missing", "the line has no unit id"))
+                errors.append(RowError(number, None, "unit.id", "missing", say("row.no_unit_id")))
                 continue
             ref = UnitRef(id=str(unit["id"]), name=unit.get("name"), parent=unit.get("parent"))
             units.append(UnitRow(number, ref, entry["data"]))
@@ -261,7 +260,7 @@ def _duplicates(units: list[UnitRow], errors: list[RowError]) -> list[RowError]:
                     unit.unit.id,
                     "unit_id",
                     "duplicate_unit",
-                    f"unit {unit.unit.id} already appears in row {first}",
+                    say("row.duplicate_unit", unit=unit.unit.id, first=first),
                 )
             )
         else:
