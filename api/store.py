@@ -257,8 +257,16 @@ def add_version(
         raise ApiProblem(
             409,
             "Edit conflict",
-            f"this edit is based on version {base_version} but version {row.latest_version} is the latest; "
-            "review it and post again based on it",
+            f"这次修改基于第 {base_version} 版, 但最新的是第 {row.latest_version} 版;"
+            " 请先查看最新版, 再在它的基础上提交",
+        )
+    latest = get_version(session, ruleset_id, row.latest_version)
+    if latest.content_hash == loaded.content_hash:
+        raise ApiProblem(
+            409,
+            "Nothing changed",
+            f"内容与第 {latest.number} 版相同, 没有保存新版本",
+            [{"path": "(ruleset)", "message": f"内容与第 {latest.number} 版相同"}],
         )
     number = row.latest_version + 1
     row.latest_version = number

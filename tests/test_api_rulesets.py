@@ -77,7 +77,7 @@ def test_drafts_publishing_and_stale_edits(village_service):
     assert draft.json()["status"] == "draft" and draft.json()["number"] == 2
     stale = _draft(service, base=1)
     assert stale.status_code == 409
-    assert "version 2 is the latest" in stale.json()["detail"]
+    assert "最新的是第 2 版" in stale.json()["detail"]
     detail = service.call("GET", "/rulesets/village-branch-stars").json()
     assert detail["published_version"] == 1 and detail["latest_version"] == 2
     published = service.call("POST", "/rulesets/village-branch-stars/versions/2/publish", "editor").json()
@@ -156,3 +156,18 @@ def test_simulation_shows_grade_moves_and_stores_nothing(village_service):
 def test_unknown_ruleset_and_version(service):
     assert service.call("GET", "/rulesets/nope").status_code == 404
     assert service.call("GET", "/rulesets/nope/versions/1").status_code == 404
+
+
+def test_a_version_identical_to_the_latest_is_not_stored(village_service):
+    from .conftest import VILLAGE_TEXT
+
+    again = village_service.call(
+        "POST",
+        "/rulesets/village-branch-stars/versions",
+        "editor",
+        content=VILLAGE_TEXT.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert again.status_code == 409
+    assert "内容与第 1 版相同" in again.json()["detail"]
+    assert village_service.call("GET", "/rulesets/village-branch-stars", "editor").json()["latest_version"] == 1
