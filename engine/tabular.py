@@ -31,7 +31,7 @@ from .batch import BatchReport
 from .decimals import approx, exact_text, parse_exact, plain, round_half_up, shown, to_decimal
 from .errors import BatchFileError
 from .limits import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS
-from .messages import say
+from .messages import say, suggestion
 from .model import Ruleset
 from .pool import RowError, UnitRow
 from .result import UnitRef
@@ -71,12 +71,15 @@ def _columns(ruleset: Ruleset, path: Path, headers: list[str]) -> dict[int, tupl
             mapping[index] = ("unit_parent", header)
         else:
             unknown.append(header)
-    if unknown:
-        raise BatchFileError(
-            f"文件 {path.name} 中有既不是 {ruleset.id} 的输入项也不是单位信息的列: {'、'.join(unknown)}"
-        )
+    problems = []
     if "unit_id" not in {kind for kind, _ in mapping.values()}:
-        raise BatchFileError(f"文件 {path.name} 没有单位编码列 (列名用其中之一: {'、'.join(UNIT_ID)})")
+        problems.append(f"文件 {path.name} 没有单位编码列 (列名用其中之一: {'、'.join(UNIT_ID)})")
+    if unknown:
+        known = [*by_title, *ruleset.inputs, *UNIT_ID, *UNIT_NAME, *UNIT_PARENT]
+        named = "、".join(header + suggestion(header, known) for header in unknown)
+        problems.append(f"文件 {path.name} 中有既不是 {ruleset.id} 的输入项也不是单位信息的列: {named}")
+    if problems:
+        raise BatchFileError("; ".join(problems))
     return mapping
 
 

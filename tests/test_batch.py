@@ -256,3 +256,16 @@ def test_a_stored_unit_reads_the_same_figures_as_the_scored_one(village):
         figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota")
         assert [getattr(stored, f) for f in figures] == [getattr(scored, f) for f in figures]
     assert stored.vetoes  # the second unit was vetoed
+
+
+def test_a_file_without_a_unit_id_column_says_so_beside_its_unknown_columns(village, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("村名,村集体经济收入\n甲,5\n", encoding="utf-8")
+    try:
+        read_units(village.model, path)
+    except BatchFileError as error:
+        message = str(error)
+    else:
+        raise AssertionError("a file without a unit id column was read")
+    assert "没有单位编码列" in message
+    assert "村名" in message and "是否指 村集体经济年收入?" in message
