@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .decimals import plain, round_half_up
-from .result import Result
+from .result import Result, WhatItTakes
 
 EFFECTS = {"disqualify": "取消评定资格", "lowest": "定为最低等次", "cap": "等次封顶"}
 
@@ -18,6 +18,27 @@ def _shown(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     return plain(round_half_up(value, places))
+
+
+SHOWN_CANNOT_HELP = 8
+
+
+def _what_it_takes(title: str, taken: WhatItTakes) -> list[str]:
+    """The input changes that would reach a grade, fewest first, and the inputs that cannot help."""
+    lines = []
+    if taken.note:
+        lines.append(f"    要达到{title}: {taken.note}")
+    if taken.routes:
+        lines.append(f"    要达到{title} (任选一种, 改变的输入越少越靠前):")
+    for number, route in enumerate(taken.routes, start=1):
+        changes = "; ".join(f"{c.title} {c.input} {c.current} → {c.proposed}" for c in route.changes)
+        count = f"改 {len(route.changes)} 项: " if len(route.changes) > 1 else ""
+        lines.append(f"      {number}. {count}{changes} (总分 {route.total})")
+    if taken.cannot_help:
+        shown = ", ".join(taken.cannot_help[:SHOWN_CANNOT_HELP])
+        more = f" 等共 {len(taken.cannot_help)} 项" if len(taken.cannot_help) > SHOWN_CANNOT_HELP else ""
+        lines.append(f"    无助于达到{title}的输入 (已得满分或无法再提高): {shown}{more}")
+    return lines
 
 
 def explain_text(result: Result) -> str:
@@ -87,6 +108,8 @@ def explain_text(result: Result) -> str:
         if step.quota:
             reasons.append(step.quota)
         add(f"  {step.title}: 未评定 — {'; '.join(reasons) or '—'}")
+        if step.what_it_takes is not None:
+            lines.extend(_what_it_takes(step.title, step.what_it_takes))
     add(f"  评定结果: {grade}")
     if result.quota is not None:
         add(f"  名额控制: {result.quota.reason}")
