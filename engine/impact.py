@@ -28,6 +28,7 @@ from .quotas import apply_quotas
 from .result import Result
 
 NO_GRADE = "—"
+QUOTA_REDECIDED = "quota (批次内名额控制重新决定)"
 SINGLE_NOTE = "单独评分的记录不属于任何批次, 不适用名额控制, 按草案直接定等"
 
 
@@ -54,7 +55,8 @@ class ReplayedUnit(BaseModel):
     new_total: str | None
     new_grade: str | None
     quota: str | None = None  # the quota move the draft decides, if any
-    changes: list[str] = []  # the rule changes that touched this unit's figures: "indicator income_level"
+    changes: list[str] = []  # the rule changes that touched this unit's figures: "indicator income_level",
+    # or QUOTA_REDECIDED when the batch's quotas, decided again, moved it differently
     error: str | None = None
 
 
@@ -128,6 +130,8 @@ def responsible(changes: list[Change], old: dict, new: dict) -> list[str]:
             touched = change.element in ("input", "consistency", "ruleset")
         if touched:
             found.append(f"{change.element} {change.id}")
+    if (old.get("quota") or {}).get("to_grade") != (new.get("quota") or {}).get("to_grade"):
+        found.append(QUOTA_REDECIDED)
     return found
 
 

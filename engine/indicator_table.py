@@ -757,13 +757,30 @@ def table_data(content: bytes, name: str = "指标表") -> tuple[dict, dict[str,
     return {k: v for k, v in data.items() if v not in ({}, [])}, reader.origins
 
 
+TOP_LEVEL = {
+    "inputs": f"「{INDICATORS}」表与「{INPUTS}」表: 没有定义任何输入",
+    "dimensions": f"「{INDICATORS}」表: 没有任何指标",
+    "grades": f"「{GRADES}」表: 没有任何等次",
+}
+
+
+def _missing(problem) -> str:
+    """A problem of the ruleset as a whole, said in the table's terms where it can be."""
+    labels = {key: label for label, key in ABOUT_FIELDS.items()}
+    if problem.path in labels:
+        return f"「{ABOUT}」表: 缺少或填错了「{labels[problem.path]}」 ({problem.message})"
+    if problem.path in TOP_LEVEL:
+        return f"{TOP_LEVEL[problem.path]} ({problem.message})"
+    return f"(规则整体) {problem}"
+
+
 def _located(problem, origins: dict[str, _Origin]) -> str:
     """A ruleset problem at the sheet, row and column its element came from."""
     path = problem.path
     best = max((p for p in origins if path == p or path.startswith(p + ".") or path.startswith(p + "[")), key=len,
                default=None)  # fmt: skip
     if best is None:
-        return f"(规则整体) {problem}"
+        return _missing(problem)
     origin = origins[best]
     rest = path[len(best) :].lstrip(".")
     column = next((origin.columns[k] for k in sorted(origin.columns, key=len, reverse=True)
