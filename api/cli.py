@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from engine import InputError, KaopingError, RulesetError, load_ruleset, score, strictjson
+from engine import InputError, KaopingError, RulesetError, RulesetProblem, score, strictjson
 from engine.checks import check_ruleset
 from engine.decimals import plain
 from engine.explain import explain_text
-from engine.loader import parse_document
+from engine.loader import load_text, parse_document
 from engine.messages import say, set_language
 from engine.testing import run_tests
 
@@ -60,9 +61,33 @@ def _read_text(path: Path) -> str:
         _fail(f"{path}: 不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)")
 
 
+def _ruleset_text(path: Path) -> str:
+    """A ruleset file's text; RulesetError, in Chinese, for anything that is not one
+    (an Excel indicator table, a binary file, text that is not UTF-8)."""
+    content = path.read_bytes()
+    if content.startswith(b"PK\x03\x04"):
+        hint = (
+            f"指标表请先转换: kaoping import {path} -o 规则.yaml" if path.suffix.lower() in (".xlsx", ".xlsm") else ""
+        )
+        message = "是压缩包或 Excel 文件, 不是规则文件 (YAML 或 JSON)" + (f"; {hint}" if hint else "")
+        raise RulesetError([RulesetProblem(path=str(path), message=message)])
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = f"不是规则文件: 不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)"
+        raise RulesetError([RulesetProblem(path=str(path), message=message)]) from None
+    if "\x00" in text:
+        raise RulesetError([RulesetProblem(path=str(path), message="不是规则文件: 含有二进制内容 (空字节)")])
+    return text
+
+
+def _read_ruleset(path: Path):
+    return load_text(_ruleset_text(path))
+
+
 def _load(path: Path):
     try:
-        return load_ruleset(path)
+        return _read_ruleset(path)
     except RulesetError as error:
         typer.echo(f"{path}: {say('cli.ruleset_refused', count=len(error.problems))}", err=True)
         for problem in error.problems:
@@ -95,6 +120,9 @@ def score_command(
         raise typer.Exit(1) from None
     except KaopingError as error:
         _fail(str(error))
+    from engine.reach import what_it_takes
+
+    result = what_it_takes(loaded, data, result)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -110,12 +138,21 @@ def _ruleset_files(target: Path) -> list[Path]:
 @app.command("test")
 def test_command(
     target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them"),
+    coverage: bool = typer.Option(False, "--coverage", help="report which elements the tests exercised"),
+    minimum: float | None = typer.Option(
+        None, "--min", min=0, max=100, help="with --coverage: fail when a ruleset's coverage is below PCT"
+    ),
 ) -> None:
     """Run the embedded tests of one ruleset or of every ruleset in a folder."""
+    from engine.coverage import measure, report_lines
+
+    if minimum is not None and not coverage:
+        _fail("--min 只能与 --coverage 一起使用")
     failed = passed = 0
+    below: list[str] = []
     for path in _ruleset_files(target):
         try:
-            loaded = load_ruleset(path)
+            loaded = _read_ruleset(path)
         except RulesetError as error:
             failed += 1
             typer.echo(f"FAIL {path}: {say('cli.ruleset_refused', count=len(error.problems))}")
@@ -131,8 +168,16 @@ def test_command(
             typer.echo(f"FAIL {loaded.id}: {outcome.name}")
             for mismatch in outcome.mismatches:
                 typer.echo(f"     {mismatch.what}: expected {mismatch.expected}, got {mismatch.actual}")
+        if coverage:
+            measured = measure(loaded)
+            for line in report_lines(measured):
+                typer.echo(line)
+            if minimum is not None and measured.percent() < Decimal(str(minimum)):
+                below.append(f"{loaded.id} 的测试覆盖率 {measured.percent()}% 低于要求的 {minimum:g}%")
     typer.echo(f"{passed} passed, {failed} failed")
-    if failed:
+    for line in below:
+        typer.echo(line)
+    if failed or below:
         raise typer.Exit(1)
 
 
@@ -145,11 +190,81 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
         f"{loaded.id}: valid ({report.indicators} indicators, {report.conditions} engine rules, "
         f"{len(loaded.compiled.facts)} facts per unit)"
     )
-    typer.echo(f"reachable total: {plain(report.lowest_total)} to {plain(report.highest_total)}")
+    how = "精确" if report.range_exact else "安全界限: " + "; ".join(report.range_reasons)
+    typer.echo(f"reachable total: {plain(report.lowest_total)} to {plain(report.highest_total)} ({how})")
     for warning in report.warnings:
         typer.echo(f"warning: {warning}")
     if not report.warnings:
         typer.echo("no warnings")
+
+
+@app.command("import")
+def import_command(
+    table: Path = typer.Argument(..., exists=True, dir_okay=False, help="an indicator table, .xlsx"),
+    output: Path = typer.Option(..., "-o", "--output", help="the ruleset YAML to write"),
+) -> None:
+    """Turn an Excel indicator table into a ruleset (every problem by sheet, row and column)."""
+    from engine.indicator_table import TableError, read_table
+
+    try:
+        text, loaded = read_table(table.read_bytes(), table.name)
+    except TableError as error:
+        typer.echo(f"{table}: 指标表有 {len(error.problems)} 个问题, 未写出规则:", err=True)
+        for problem in error.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1) from None
+    _write_atomically(output, text.encode("utf-8"))
+    typer.echo(f"{loaded.id}: wrote {output} ({sum(len(d.indicators) for d in loaded.model.dimensions)} indicators)")
+
+
+@app.command("export")
+def export_command(
+    ruleset: Path = typer.Argument(..., exists=True, dir_okay=False),
+    output: Path = typer.Option(..., "-o", "--output", help="the indicator table to write, .xlsx"),
+) -> None:
+    """Write a ruleset as an Excel indicator table (kaoping import reads it back exactly)."""
+    import io
+
+    from engine.indicator_table import workbook_of
+
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"{output}: 指标表须写成 .xlsx 文件")
+    loaded = _load(ruleset)
+    buffer = io.BytesIO()
+    workbook_of(loaded.model).save(buffer)
+    _write_atomically(output, buffer.getvalue())
+    typer.echo(f"{loaded.id}: wrote {output}")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a half-written ruleset must never be left behind."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        _fail(f"{path}: 无法写入 ({error.strerror})")
+
+
+@app.command("cases")
+def cases_command(
+    ruleset: Path = typer.Argument(..., exists=True, dir_okay=False),
+    output: Path | None = typer.Option(None, "-o", "--output", help="write the cases here instead of printing them"),
+) -> None:
+    """Boundary cases at every band edge, cap edge and grade threshold, as embedded tests to review."""
+    from engine.cases import cases_yaml
+
+    loaded = _load(ruleset)
+    try:
+        text = cases_yaml(loaded)
+    except KaopingError as error:
+        _fail(f"{ruleset}: {error}")
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        _write_atomically(output, text.encode("utf-8"))
+        typer.echo(f"{loaded.id}: wrote {output}")
 
 
 @app.command("batch")

@@ -75,6 +75,13 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "text": "kaoping: 1\nid: village-branch-stars\n…",
         "parsed": {},
     },
+    ("post", "/rulesets/{ruleset_id}/versions/table"): {
+        **VERSION,
+        "ruleset_id": "village-branch-stars",
+        "status": "draft",
+        "text": "kaoping: 1\nid: village-branch-stars\n…",
+        "parsed": {},
+    },
     ("get", "/rulesets/{ruleset_id}/versions/{number}"): {
         **VERSION,
         "ruleset_id": "village-branch-stars",
@@ -145,8 +152,17 @@ EXAMPLES: dict[tuple[str, str], object] = {
                 "new_total": "88.33",
                 "new_grade": "five",
                 "error": None,
+                "parent": "城关镇",
+                "batch_id": None,
+                "quota": None,
+                "changes": ["grade five"],
             }
         ],
+        "matrix": {"four": {"five": 1, "four": 1}, "five": {"five": 1}},
+        "dimension_means": [
+            {"id": "organization", "title": "组织建设", "before": "19.5", "after": "19.5", "change": "0"}
+        ],
+        "notes": ["单独评分的记录不属于任何批次, 不适用名额控制, 按草案直接定等"],
     },
     ("post", "/rulesets/{ruleset_id}/scores"): {
         **SUMMARY,

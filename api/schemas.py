@@ -170,6 +170,18 @@ class SimulatedUnit(BaseModel):
     new_total: str | None
     new_grade: str | None
     error: str | None = None
+    parent: str | None = None
+    batch_id: str | None = None
+    quota: str | None = Field(default=None, description="the quota move decided again within the unit's batch")
+    changes: list[str] = Field(default_factory=list, description="rule changes that touched this unit's figures")
+
+
+class DimensionMeanOut(BaseModel):
+    id: str
+    title: str
+    before: Decimal | None
+    after: Decimal | None
+    change: Decimal | None
 
 
 class SimulationReport(BaseModel):
@@ -181,3 +193,11 @@ class SimulationReport(BaseModel):
     errors: int
     grade_moves: dict[str, int]
     items: list[SimulatedUnit]
+    period: str | None = None
+    parent: str | None = None
+    matrix: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="from grade → to grade → units; unchanged units on the diagonal"
+    )
+    moved: list[SimulatedUnit] = Field(default_factory=list)
+    dimension_means: list[DimensionMeanOut] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)

@@ -4,7 +4,9 @@
 - bands that can never be reached (an earlier band already covers them, or the
   input's range excludes them);
 - grades that no reachable total can earn;
-- the lowest and highest total a unit can reach.
+- the lowest and highest total a unit can reach, counting only reachable points:
+  exact where the ruleset is separable (each input read by one scoring element, each
+  indicator of a form analysed here), a safe bound otherwise, with the reasons.
 
 Band analysis covers the common form (each `when` compares one input with values,
 joined by `and`); bands of any other form are not judged.
@@ -13,12 +15,12 @@ joined by `and`); bands of any other form are not judged.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .decimals import ZERO, plain
 from .expressions import And, Compare, Name, Node, Number, String
-from .model import ClassWeights, Count, Dimension, Indicator, Ruleset
+from .model import ClassWeights, Dimension, Indicator, Ruleset
 
 INFINITY = Decimal("Infinity")
 
@@ -129,7 +131,8 @@ def _input_interval(ruleset: Ruleset, name: str) -> Interval:
 
 def _uncovered(domain: Interval, covered: list[Interval], integer: bool) -> list[Interval]:
     """The parts of `domain` outside every interval of `covered`."""
-    gaps = [_as_integers(domain) if integer else domain]
+    first = _as_integers(domain) if integer else domain
+    gaps = [] if first.empty else [first]
     for cover in covered:
         remaining = []
         for gap in gaps:
@@ -143,101 +146,195 @@ def _uncovered(domain: Interval, covered: list[Interval], integer: bool) -> list
     return gaps
 
 
+@dataclass(frozen=True)
+class BandReach:
+    """Which of an indicator's bands some valid value of its input reaches, and the
+    values left without a band (for a number input: intervals; for a choice: choices)."""
+
+    input: str
+    kind: str  # number | choice
+    regions: list  # per band before an else: Interval or set of choices
+    reachable: list[bool]  # per band, the else band included
+    gaps: list
+
+
+def band_reach(ruleset: Ruleset, indicator: Indicator) -> BandReach | None:
+    """The reach of bands of the common form (each `when` on one input); None otherwise."""
+    bands = indicator.score.bands
+    if not bands:
+        return None
+    regions = [_band_region(b.when.root) for b in bands if not b.is_else]
+    if not regions or any(r is None for r in regions) or len({r[0] for r in regions}) != 1:
+        return None
+    name = regions[0][0]
+    kinds = {r[1] for r in regions}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    reachable: list[bool] = []
+    if kind == "choice":
+        seen: set[str] = set()
+        for _, _, values in regions:
+            reachable.append(bool(values - seen))
+            seen |= values
+        gaps: list = sorted(set(ruleset.inputs[name].choices or ()) - seen)
+    else:
+        integer = ruleset.inputs[name].type == "integer"
+        domain = _input_interval(ruleset, name)
+        covered: list[Interval] = []
+        for _, _, interval in regions:
+            reachable.append(bool(_uncovered(_intersect(interval, domain), covered, integer)))
+            covered.append(interval)
+        gaps = _uncovered(domain, covered, integer)
+    if bands[-1].is_else:
+        reachable.append(bool(gaps))
+    return BandReach(name, kind, [r[2] for r in regions], reachable, gaps)
+
+
 def band_warnings(ruleset: Ruleset) -> list[str]:
     warnings: list[str] = []
     for d, dimension in enumerate(ruleset.dimensions):
         for i, indicator in enumerate(dimension.indicators):
-            bands = indicator.score.bands
-            if not bands:
+            reach = band_reach(ruleset, indicator)
+            if reach is None:
                 continue
             path = f"dimensions[{d}].indicators[{i}].score.bands"
-            regions = [_band_region(b.when.root) if b.when is not None else None for b in bands if not b.is_else]
-            if any(r is None for r in regions) or len({r[0] for r in regions}) != 1:
-                continue
-            name, kind = regions[0][0], regions[0][1]
-            if kind == "choice" or any(r[1] != kind for r in regions):
-                warnings.extend(_choice_bands(ruleset, name, regions, path, has_else=bands[-1].is_else))
-                continue
-            integer = ruleset.inputs[name].type == "integer"
-            domain = _input_interval(ruleset, name)
-            covered: list[Interval] = []
-            for b, (_, _, interval) in enumerate(regions):
-                if not _uncovered(_intersect(interval, domain), covered, integer):
+            name = reach.input
+            for b, reachable in enumerate(reach.reachable[: len(reach.regions)]):
+                if reachable:
+                    continue
+                if reach.kind == "choice":
+                    covered = ", ".join(sorted(reach.regions[b]))
+                    warnings.append(f"{path}[{b}]: can never be reached (earlier bands cover {covered})")
+                else:
                     warnings.append(
                         f"{path}[{b}]: can never be reached (earlier bands or the range of {name} cover it)"
                     )
-                covered.append(interval)
-            if not bands[-1].is_else:
-                gaps = _uncovered(domain, covered, integer)
-                if gaps:
-                    shown = ", ".join(g.text() for g in gaps)
-                    warnings.append(
-                        f"{path}: values of {name} in {shown} match no band and there is no else (0 points)"
-                    )
-    return warnings
-
-
-def _choice_bands(ruleset, name, regions, path, has_else) -> list[str]:
-    if any(r[1] != "choice" for r in regions):
-        return []
-    warnings = []
-    seen: set[str] = set()
-    for b, (_, _, values) in enumerate(regions):
-        if not values - seen:
-            warnings.append(f"{path}[{b}]: can never be reached (earlier bands cover {', '.join(sorted(values))})")
-        seen |= values
-    missing = set(ruleset.inputs[name].choices or ()) - seen
-    if missing and not has_else:
-        warnings.append(f"{path}: {', '.join(sorted(missing))} of {name} match no band and there is no else (0 points)")
+            if indicator.score.bands[-1].is_else or not reach.gaps:
+                continue
+            if reach.kind == "choice":
+                shown = ", ".join(reach.gaps)
+                warnings.append(f"{path}: {shown} of {name} match no band and there is no else (0 points)")
+            else:
+                shown = ", ".join(g.text() for g in reach.gaps)
+                warnings.append(f"{path}: values of {name} in {shown} match no band and there is no else (0 points)")
     return warnings
 
 
 # ---------------------------------------------------------------- reachable totals
 
 
-def _indicator_range(ruleset: Ruleset, indicator: Indicator) -> tuple[Decimal, Decimal]:
+@dataclass(frozen=True)
+class Span:
+    """A range of points and whether both ends are attained (exact) or only bounds."""
+
+    low: Decimal
+    high: Decimal
+    exact: bool
+
+
+def _single_input(expression) -> str | None:
+    root = expression.root
+    return root.id if isinstance(root, Name) else None
+
+
+def _input_ends(ruleset: Ruleset, name: str | None) -> list[Decimal] | None:
+    """Both ends of a numeric input's range, or None when the input is not one with both."""
+    if name is None or name not in ruleset.inputs:
+        return None
+    spec = ruleset.inputs[name]
+    if not spec.numeric or spec.min is None or spec.max is None:
+        return None
+    return [spec.min, spec.max]
+
+
+def indicator_span(ruleset: Ruleset, indicator: Indicator) -> Span:
+    """The points an indicator can give: exact for the forms analysed, a bound otherwise."""
     score = indicator.score
     full = indicator.points
     if score.bands is not None:
-        values = [b.value for b in score.bands]
-        if not score.bands[-1].is_else:
+        reach = band_reach(ruleset, indicator)
+        if reach is None:
+            values = [b.value for b in score.bands] + ([] if score.bands[-1].is_else else [ZERO])
+            return Span(min(values), max(values), False)
+        values = [b.value for b, ok in zip(score.bands, reach.reachable, strict=False) if ok]
+        if not score.bands[-1].is_else and reach.gaps:
             values.append(ZERO)
-        return min(values), max(values)
-    if score.deduct is not None or score.award is not None:
-        return _count_range(ruleset, score.deduct or score.award, full, deduct=score.deduct is not None)
-    return ZERO, full
-
-
-def _count_range(ruleset: Ruleset, count: Count, full: Decimal, deduct: bool) -> tuple[Decimal, Decimal]:
-    root = count.of.root
-    if not isinstance(root, Name) or root.id not in ruleset.inputs:
-        return ZERO, full
-    spec = ruleset.inputs[root.id]
+        return Span(min(values), max(values), True) if values else Span(ZERO, ZERO, True)
+    if score.check is not None:
+        return Span(ZERO, full, _either_way(ruleset, score.check))
+    if score.linear is not None:
+        ends = _input_ends(ruleset, _single_input(score.linear.of))
+        if ends is None:
+            return Span(ZERO, full, False)
+        linear = score.linear
+        points = [max(ZERO, min(full, full * (v - linear.zero_at) / (linear.full_at - linear.zero_at))) for v in ends]
+        return Span(min(points), max(points), True)
+    if score.formula is not None:
+        ends = _input_ends(ruleset, _single_input(score.formula))
+        if ends is None:
+            return Span(ZERO, full, False)
+        return Span(max(ZERO, min(full, ends[0])), max(ZERO, min(full, ends[1])), True)
+    count = score.deduct or score.award
+    ends = _input_ends(ruleset, _single_input(count.of))
+    if ends is None:
+        return Span(ZERO, full, False)
     from .scoring import count_units  # the same arithmetic the score uses
 
-    ends = [v for v in (spec.min, spec.max) if v is not None]
-    if len(ends) < 2:
-        return ZERO, full
     units = [count_units(count, v)[0] * count.points for v in ends]
-    points = [max(ZERO, min(full, full - u if deduct else u)) for u in units]
-    return min(points), max(points)
+    points = [max(ZERO, min(full, full - u if score.deduct is not None else u)) for u in units]
+    return Span(min(points), max(points), True)
 
 
-def _dimension_range(ruleset: Ruleset, dimension: Dimension, weight: Decimal | None) -> tuple[Decimal, Decimal]:
-    low = sum((_indicator_range(ruleset, i)[0] for i in dimension.indicators), ZERO)
-    high = sum((_indicator_range(ruleset, i)[1] for i in dimension.indicators), ZERO)
-    if weight is None:
-        return low, high
+def _may_be_na(ruleset: Ruleset, names) -> bool:
+    """Whether a unit may leave an indicator reading these inputs not applicable."""
+    for name in names:
+        spec = ruleset.inputs.get(name)
+        if spec is not None and (spec.na_allowed or (not spec.required and spec.default is None)):
+            return True
+    return False
+
+
+MAX_NA_SUBSETS = 256
+
+
+def _dimension_span(ruleset: Ruleset, dimension: Dimension, weight: Decimal | None) -> Span:
+    """A dimension's contribution, over every way its indicators may be not applicable."""
+    from .compiler import indicator_inputs
+
+    spans = [indicator_span(ruleset, i) for i in dimension.indicators]
+    optional = [k for k, i in enumerate(dimension.indicators) if _may_be_na(ruleset, indicator_inputs(i))]
     full = dimension.full_points
-    return weight * low / full, weight * high / full
+    exact = all(s.exact for s in spans)
+    if 2 ** len(optional) > MAX_NA_SUBSETS:
+        low, high, exact = ZERO, full, False
+    else:
+        lows, highs = [], []
+        for mask in range(2 ** len(optional)):
+            left_out = {optional[b] for b in range(len(optional)) if mask >> b & 1}
+            kept = [k for k in range(len(spans)) if k not in left_out]
+            if not kept:
+                continue
+            applicable = sum((dimension.indicators[k].points for k in kept), ZERO)
+            points_low = sum((spans[k].low for k in kept), ZERO)
+            points_high = sum((spans[k].high for k in kept), ZERO)
+            scale = full / applicable if applicable else ZERO
+            lows.append(points_low * scale)
+            highs.append(points_high * scale)
+        low, high = min(lows), max(highs)
+    if weight is None:
+        return Span(low, high, exact)
+    return Span(weight * low / full, weight * high / full, exact)
 
 
-def _adjustment_range(ruleset: Ruleset) -> tuple[Decimal, Decimal]:
+def _adjustment_span(ruleset: Ruleset) -> Span:
     low_total = high_total = ZERO
+    exact = True
     for group in ruleset.adjustments:
         low = high = ZERO
         for item in group.items:
             if item.when is not None:
+                exact = exact and _either_way(ruleset, item.when)
                 low += min(ZERO, item.points)
                 high += max(ZERO, item.points)
                 continue
@@ -254,19 +351,91 @@ def _adjustment_range(ruleset: Ruleset) -> tuple[Decimal, Decimal]:
             )
         low_total += low
         high_total += high
-    return low_total, high_total
+    return Span(low_total, high_total, exact)
+
+
+def _either_way(ruleset: Ruleset, expression) -> bool:
+    """Whether a condition is known to be able both to hold and to fail: a boolean input,
+    one input compared with values, or an `and` of such parts on distinct inputs."""
+    root = expression.root
+    parts = root.items if isinstance(root, And) else (root,)
+    names: list[str] = []
+    for part in parts:
+        if isinstance(part, Name):
+            spec = ruleset.inputs.get(part.id)
+            if spec is None or spec.type != "boolean":
+                return False
+            names.append(part.id)
+            continue
+        region = _band_region(part)
+        if region is None or region[1] != "number":
+            return False
+        name, _, interval = region
+        integer = ruleset.inputs[name].type == "integer"
+        domain = _input_interval(ruleset, name)
+        if not _uncovered(_intersect(interval, domain), [], integer) or not _uncovered(domain, [interval], integer):
+            return False
+        names.append(name)
+    return len(names) == len(set(names))
+
+
+@dataclass(frozen=True)
+class TotalRange:
+    """The lowest and highest total a valid unit can reach, and whether they are exact
+    (each attained by some unit) or safe bounds, with the reasons when they are bounds."""
+
+    low: Decimal
+    high: Decimal
+    exact: bool
+    reasons: list[str]
+
+
+def reachable_total(ruleset: Ruleset) -> TotalRange:
+    """The reachable total range: exact where the ruleset is separable, a safe bound otherwise."""
+    adjustments = _adjustment_span(ruleset)
+    lows, highs, exact = [], [], adjustments.exact
+    for weights in _weight_classes(ruleset):
+        spans = [_dimension_span(ruleset, d, weights[d.id]) for d in ruleset.dimensions]
+        lows.append(sum((s.low for s in spans), ZERO))
+        highs.append(sum((s.high for s in spans), ZERO))
+        exact = exact and all(s.exact for s in spans)
+    reasons = []
+    if not exact:
+        reasons.append("部分指标或条件的形式无法精确分析")
+    weighted = {d.weight.by for d in ruleset.dimensions if isinstance(d.weight, ClassWeights)}
+    shared = sorted(
+        name
+        for name, count in _readers(ruleset).items()
+        if count > (sum(isinstance(d.weight, ClassWeights) for d in ruleset.dimensions) if name in weighted else 1)
+    )
+    if shared:
+        reasons.append(f"以下输入被多个评分要素读取: {', '.join(shared)}")
+    if ruleset.consistency:
+        reasons.append("一致性规则可能排除某些组合")
+    low = max(ZERO, min(lows) + adjustments.low)
+    high = max(ZERO, max(highs) + adjustments.high)
+    return TotalRange(low, high, not reasons, reasons)
+
+
+def _readers(ruleset: Ruleset) -> dict[str, int]:
+    """How many scoring elements (indicators, adjustment items, class weights) read each input."""
+    from .compiler import indicator_inputs
+
+    readers: dict[str, int] = {}
+    names: list = [indicator_inputs(indicator) for _, indicator in ruleset.indicators()]
+    names += [item.when.names if item.when is not None else {item.per} for g in ruleset.adjustments for item in g.items]
+    names += [{d.weight.by} for d in ruleset.dimensions if isinstance(d.weight, ClassWeights)]
+    for group in names:
+        for name in group:
+            if name in ruleset.inputs:
+                readers[name] = readers.get(name, 0) + 1
+    return readers
 
 
 def total_range(ruleset: Ruleset) -> tuple[Decimal, Decimal]:
     """The lowest and highest total (before rounding) a valid unit can reach."""
-    classes = _weight_classes(ruleset)
-    adj_low, adj_high = _adjustment_range(ruleset)
-    lows, highs = [], []
-    for weights in classes:
-        ranges = [_dimension_range(ruleset, d, weights[d.id]) for d in ruleset.dimensions]
-        lows.append(sum((r[0] for r in ranges), ZERO))
-        highs.append(sum((r[1] for r in ranges), ZERO))
-    return max(ZERO, min(lows) + adj_low), max(ZERO, max(highs) + adj_high)
+    found = reachable_total(ruleset)
+    return found.low, found.high
 
 
 def _weight_classes(ruleset: Ruleset) -> list[dict[str, Decimal | None]]:
@@ -298,10 +467,12 @@ class CheckReport:
     lowest_total: Decimal
     highest_total: Decimal
     warnings: list[str]
+    range_exact: bool = True
+    range_reasons: list[str] = field(default_factory=list)
 
 
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
-    low, high = total_range(ruleset)
-    warnings = band_warnings(ruleset) + grade_warnings(ruleset, high)
+    found = reachable_total(ruleset)
+    warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
-    return CheckReport(indicators, conditions, low, high, warnings)
+    return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

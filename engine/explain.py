@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .decimals import Exact, plain, round_half_up, shown, total
-from .result import Result
+from .result import Result, WhatItTakes
 from .wording import Wording
 
 EFFECTS = {"disqualify": "取消评定资格", "lowest": "定为最低等次", "cap": "等次封顶"}
@@ -27,6 +27,27 @@ class Provenance:
     period: str | None
     actor: str | None
     created_at: str | None
+
+
+SHOWN_CANNOT_HELP = 8
+
+
+def _what_it_takes(title: str, taken: WhatItTakes) -> list[str]:
+    """The input changes that would reach a grade, fewest first, and the inputs that cannot help."""
+    lines = []
+    if taken.note:
+        lines.append(f"    要达到{title}: {taken.note}")
+    if taken.routes:
+        lines.append(f"    要达到{title} (任选一种, 改变的输入越少越靠前):")
+    for number, route in enumerate(taken.routes, start=1):
+        changes = "; ".join(f"{c.title} {c.input} {c.current} → {c.proposed}" for c in route.changes)
+        count = f"改 {len(route.changes)} 项: " if len(route.changes) > 1 else ""
+        lines.append(f"      {number}. {count}{changes} (总分 {route.total})")
+    if taken.cannot_help:
+        shown = ", ".join(taken.cannot_help[:SHOWN_CANNOT_HELP])
+        more = f" 等共 {len(taken.cannot_help)} 项" if len(taken.cannot_help) > SHOWN_CANNOT_HELP else ""
+        lines.append(f"    无助于达到{title}的输入 (已得满分或无法再提高): {shown}{more}")
+    return lines
 
 
 def _sum(parts: list[str]) -> str:
@@ -150,6 +171,9 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
         if step.quota:
             reasons.append(step.quota)
         add(f"  {step.title}: 未评定 — {'; '.join(reasons) or '—'}")
+        if step.what_it_takes is not None:
+            for line in _what_it_takes(step.title, step.what_it_takes):
+                add(line)
     add(f"  评定结果: {grade}")
     if result.quota is not None:
         add(f"  名额控制: {result.quota.reason}")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_serializer
 
 from .decimals import exact_text
 
@@ -104,6 +104,30 @@ class GradeRef(Model):
     title: str
 
 
+class InputChange(Model):
+    input: str
+    title: str
+    current: Any
+    proposed: Any
+
+
+class ReachRoute(Model):
+    """A set of input changes that reaches the grade, and the total and grade it gives."""
+
+    changes: list[InputChange]
+    total: Decimal
+    grade: str
+
+
+class WhatItTakes(Model):
+    """What would reach a grade: the points missing and the fewest input changes that do."""
+
+    points_missing: Decimal | None
+    routes: list[ReachRoute] = Field(description="ranked by how few inputs change")
+    cannot_help: list[str] = Field(description="inputs no change of which raises the total or fixes a requirement")
+    note: str | None = None
+
+
 class GradeNotReached(Model):
     """Why a grade above the one given was not given."""
 
@@ -114,6 +138,17 @@ class GradeNotReached(Model):
     failed_requires: list[str]
     vetoed_by: list[str]
     quota: str | None = None
+    what_it_takes: WhatItTakes | None = Field(
+        default=None, description="present when asked for (kaoping score); absent from stored results"
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_advice(self, handler):
+        # stored results and their verification keep exactly the fields they always had
+        data = handler(self)
+        if self.what_it_takes is None:
+            data.pop("what_it_takes", None)
+        return data
 
 
 class OutputResult(Model):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from engine import InputError, LoadedRuleset, RulesetError, score
+from engine import LoadedRuleset, RulesetError
 from engine.diff import diff_rulesets
+from engine.impact import StoredScore, replay
+from engine.indicator_table import TableError, read_table
 from engine.limits import text_problem
 from engine.testing import run_tests
 
@@ -229,46 +232,78 @@ def test_version(
 @router.post(
     "/{ruleset_id}/versions/{number}/simulate",
     response_model=SimulationReport,
-    summary="Re-score the units scored under the published version with this version (nothing is stored)",
+    summary="Replay the units scored under the published version with this version (nothing is stored)",
 )
 def simulate(
     ruleset_id: str,
     number: VersionNumber,
+    period: str | None = Query(None, max_length=50, description="only the scores of this period"),
+    parent: str | None = Query(None, max_length=200, description="only the units of this parent (jurisdiction)"),
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> SimulationReport:
     row = store.get_ruleset(session, ruleset_id)
     candidate = loaded(store.get_version(session, ruleset_id, number))
-    records = store.scores_under(session, ruleset_id, row.published_version) if row.published_version else []
-    items, moves = [], Counter()
-    for record in records:
-        unit = {"id": record.unit_id, "name": record.unit_name, "parent": record.unit_parent}
-        item = SimulatedUnit(
-            score_id=record.id,
-            unit_id=record.unit_id,
-            period=record.period,
-            old_total=record.total,
-            old_grade=record.grade,
-            new_total=None,
-            new_grade=None,
+    published = candidate.model
+    records = []
+    if row.published_version:
+        published = loaded(store.get_version(session, ruleset_id, row.published_version)).model
+        records = store.scores_under(session, ruleset_id, row.published_version)
+    stored = [
+        StoredScore(
+            score_id=r.id,
+            unit={"id": r.unit_id, "name": r.unit_name, "parent": r.unit_parent},
+            period=r.period,
+            batch_id=r.batch_id,
+            submitted=r.input,
+            result=r.result,
         )
-        try:
-            result = score(candidate, record.input, unit=unit)
-        except InputError as error:
-            item.error = "; ".join(str(p) for p in error.problems)
-        else:
-            item.new_total = str(result.total)
-            item.new_grade = result.grade.id if result.grade else None
-            if item.new_grade != item.old_grade:
-                moves[f"{item.old_grade or '—'} → {item.new_grade or '—'}"] += 1
-        items.append(item)
+        for r in records
+    ]
+    report = replay(published, candidate, stored, period=period, parent=parent)
+    moves = Counter(f"{i.old_grade or '—'} → {i.new_grade or '—'}" for i in report.moved)
     return SimulationReport(
         ruleset_id=ruleset_id,
         published_version=row.published_version,
         simulated_version=number,
-        units=len(items),
-        changed_grade=sum(moves.values()),
-        errors=sum(1 for i in items if i.error),
+        units=report.units,
+        changed_grade=report.changed_grade,
+        errors=report.errors,
         grade_moves=dict(moves),
-        items=items,
+        items=[SimulatedUnit(**i.model_dump()) for i in report.items],
+        period=period,
+        parent=parent,
+        matrix=report.matrix,
+        moved=[SimulatedUnit(**i.model_dump()) for i in report.moved],
+        dimension_means=[m.model_dump() for m in report.dimension_means],
+        notes=report.notes,
     )
+
+
+@router.post(
+    "/{ruleset_id}/versions/table",
+    status_code=201,
+    response_model=VersionDetail,
+    summary="Add a draft version from an Excel indicator table (409 if base_version is not the latest)",
+)
+async def add_version_from_table(
+    ruleset_id: str,
+    file: UploadFile = File(..., description="an indicator table, .xlsx (see docs/editor-tools.md)"),
+    base_version: int | None = Query(None, ge=1, le=MAX_VERSION, description="the version this edit started from"),
+    note: str | None = Query(None, max_length=2000, description="what changed and why"),
+    actor: Actor = Depends(require("editor")),
+    session: Session = Depends(get_session),
+) -> VersionDetail:
+    store.get_ruleset(session, ruleset_id)
+    content = await file.read()
+    try:
+        _, ruleset = await run_in_threadpool(read_table, content, file.filename or "指标表")
+    except TableError as error:
+        raise ApiProblem(
+            422,
+            "指标表有误",
+            f"{file.filename or '指标表'} 有 {len(error.problems)} 个问题, 未保存",
+            [{"path": file.filename or "(file)", "message": p} for p in error.problems],
+        ) from None
+    version = store.add_version(session, ruleset_id, ruleset, actor, base_version, note)
+    return _version_detail(session, version)

@@ -1,0 +1,800 @@
+"""Rulesets as the Excel indicator tables appraisal offices keep, and back.
+
+An office writes its scheme as one row per indicator (一级指标 / 二级指标 / 分值 /
+评分标准 ...), not as YAML. `write_table` lays a ruleset out in that shape and
+`read_table` turns such a workbook into ruleset YAML, reporting every problem by sheet,
+row and column. The layout (sheets, columns, cell forms) is documented in
+docs/editor-tools.md; `export` then `import` gives back a ruleset whose parsed model
+equals the original's.
+
+Numbers stay exact: a number is written as a number cell only when reading that cell
+back gives the same digits (otherwise as text, e.g. "0.10"), and a number cell is read
+by its shortest decimal form.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from . import strictjson, yamltext
+from .compiler import indicator_inputs
+from .errors import KaopingError, RulesetError
+from .loader import LoadedRuleset, load_text
+from .model import ClassWeights, GradeCap, InputSpec, Ruleset
+
+# ---------------------------------------------------------------- the layout
+
+ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "输入", "加扣分", "一票否决", "等次"
+QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
+
+ABOUT_FIELDS = {
+    "格式版本": "kaoping",
+    "规则编码": "id",
+    "名称": "title",
+    "说明": "description",
+    "考评对象": "subject",
+    "小数位数": "precision",
+}
+INPUT_COLUMNS = [
+    "输入编码",
+    "输入名称",
+    "单位",
+    "类型",
+    "最小值",
+    "最大值",
+    "选项",
+    "必填",
+    "默认值",
+    "可填NA",
+    "输入说明",
+]
+INPUT_FIELDS = dict(zip(INPUT_COLUMNS, ["id", "title", "unit", "type", "min", "max", "choices", "required",
+                                        "default", "na_allowed", "description"], strict=True))  # fmt: skip
+INDICATOR_COLUMNS = [
+    "一级指标", "维度编码", "权重依据", "维度权重", "维度说明",
+    "二级指标", "指标编码", "分值", "评分方法", "评分依据",
+    "零分值", "满分值", "低于", "高于", "步长", "每单位分值", "分档", "评分标准",
+    *INPUT_COLUMNS,
+]  # fmt: skip
+SHEET_COLUMNS = {
+    INDICATORS: INDICATOR_COLUMNS,
+    INPUTS: INPUT_COLUMNS,
+    ADJUSTMENTS: ["分组编码", "分组名称", "封顶", "项目编码", "项目名称", "方式", "条件或输入", "分值"],
+    VETOES: ["编码", "名称", "条件", "后果", "封顶等次"],
+    GRADES: ["编码", "名称", "最低分", "前置条件"],
+    QUOTAS: ["等次编码", "最高比例", "并列排序"],
+    CONSISTENCY: ["名称", "条件"],
+    OUTPUTS: ["编码", "名称", "公式"],
+    TESTS: ["名称", "输入", "预期"],
+}
+METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
+TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
+EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
+TRIGGERS = {"when": "条件", "per": "按数量"}
+ELSE_WORD = "其余"
+ARROW = "→"
+YES, NO = "是", "否"
+
+GUIDE_TEXT = [
+    ("说明", "规则的编码、名称和小数位数, 每行一个字段。"),
+    ("指标", "每个二级指标一行。一级指标(维度)的编码、名称、权重只在它的第一行填写, 之后各行留空即属于同一维度。"),
+    ("", "评分方法: 分档、条件、线性、扣分、加分、公式。评分依据: 条件、公式, 或线性/扣分/加分所读的输入或算式。"),
+    ("", "分档: 每行一档 '条件 → 分值', 最后可有 '其余 → 分值'。权重依据填选项输入时, 维度权重写 '一类=30; 二类=25'。"),
+    ("", "每行可同时定义该指标读取的一个输入 (输入编码、名称、单位、类型、范围等); 其余输入写在「输入」表。"),
+    ("输入", "其他填报项, 列与「指标」表的输入列相同。类型: 数值、整数、是否、选项、文本。选项用顿号或换行分隔。"),
+    (
+        "加扣分",
+        "每个加分或扣分项目一行; 分组的编码、名称、封顶只在第一行填写。"
+        "方式: 条件 (成立时给分) 或 按数量 (分值 × 输入)。",
+    ),
+    ("一票否决", "后果: 取消资格、最低等次、封顶 (在「封顶等次」填等次编码)。"),
+    ("等次", "从高到低, 每个等次一行; 前置条件每行一个。"),
+    ("名额控制", "最高比例写小数或分数 (如 1/3); 并列排序填维度、指标或输入编码, 用顿号分隔。"),
+    ("测试", "输入与预期写 JSON。"),
+]
+
+
+class TableError(KaopingError):
+    """A workbook that cannot be read as an indicator table; `problems` lists each, in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# ---------------------------------------------------------------- cells
+
+
+def _cell_number(value: Decimal) -> float | str:
+    """A number cell when reading it back gives the same digits, else text."""
+    as_float = float(value)
+    return as_float if _float_text(as_float) == str(value) else str(value)
+
+
+def _float_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _json_text(value: Any) -> str:
+    """JSON with decimals written as their exact digits."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_json_text(str(k))}: {_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, bool | int | str):
+        return json.dumps(value, ensure_ascii=False)
+    return _json_text(str(value))
+
+
+def _yes_no(value: bool) -> str:
+    return YES if value else NO
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _input_cells(name: str, spec: InputSpec) -> list[Any]:
+    default = spec.default
+    if isinstance(default, bool):
+        default = _yes_no(default)
+    elif isinstance(default, Decimal):
+        default = _cell_number(default)
+    choices = spec.choices
+    joined = None
+    if choices is not None:
+        joined = "\n".join(choices) if any("、" in c for c in choices) else "、".join(choices)
+    return [
+        name,
+        spec.title,
+        spec.unit,
+        TYPES[spec.type],
+        None if spec.min is None else _cell_number(spec.min),
+        None if spec.max is None else _cell_number(spec.max),
+        joined,
+        _yes_no(spec.required),
+        default,
+        _yes_no(spec.na_allowed),
+        spec.description,
+    ]
+
+
+def _number_or_none(value: Decimal | None) -> float | str | None:
+    return None if value is None else _cell_number(value)
+
+
+def _indicator_rows(ruleset: Ruleset) -> tuple[list[list[Any]], set[str]]:
+    rows, placed = [], set()
+    for dimension in ruleset.dimensions:
+        for position, indicator in enumerate(dimension.indicators):
+            dim_cells: list[Any] = [None] * 5
+            if position == 0:
+                weight = dimension.weight
+                if isinstance(weight, ClassWeights):
+                    by, shown = weight.by, "; ".join(f"{k}={v}" for k, v in weight.values.items())
+                else:
+                    by, shown = None, _number_or_none(weight)
+                dim_cells = [dimension.title, dimension.id, by, shown, dimension.description]
+            score = indicator.score
+            method = score.method
+            basis = zero_at = full_at = below = above = step = per = bands = None
+            if method == "bands":
+                bands = "\n".join(
+                    f"{ELSE_WORD} {ARROW} {b.value}" if b.is_else else f"{b.when.text} {ARROW} {b.value}"
+                    for b in score.bands
+                )
+            elif method in ("check", "formula"):
+                basis = getattr(score, method).text
+            elif method == "linear":
+                basis = score.linear.of.text
+                zero_at, full_at = _cell_number(score.linear.zero_at), _cell_number(score.linear.full_at)
+            else:
+                count = getattr(score, method)
+                basis, per = count.of.text, _cell_number(count.points)
+                below, above, step = map(_number_or_none, (count.below, count.above, count.step))
+            reads = [n for n in sorted(indicator_inputs(indicator)) if n in ruleset.inputs and n not in placed]
+            input_cells: list[Any] = [None] * len(INPUT_COLUMNS)
+            if reads:
+                placed.add(reads[0])
+                input_cells = _input_cells(reads[0], ruleset.inputs[reads[0]])
+            rows.append(
+                [
+                    *dim_cells,
+                    indicator.title,
+                    indicator.id,
+                    _cell_number(indicator.points),
+                    METHODS[method],
+                    basis,
+                    zero_at,
+                    full_at,
+                    below,
+                    above,
+                    step,
+                    per,
+                    bands,
+                    indicator.description,
+                    *input_cells,
+                ]
+            )
+    return rows, placed
+
+
+def _adjustment_rows(ruleset: Ruleset) -> list[list[Any]]:
+    rows = []
+    for group in ruleset.adjustments:
+        for position, item in enumerate(group.items):
+            head = [group.id, group.title, _number_or_none(group.cap)] if position == 0 else [None, None, None]
+            trigger = "when" if item.when is not None else "per"
+            basis = item.when.text if item.when is not None else item.per
+            rows.append([*head, item.id, item.title, TRIGGERS[trigger], basis, _cell_number(item.points)])
+    return rows
+
+
+def workbook_of(ruleset: Ruleset) -> Workbook:
+    """The ruleset laid out as an indicator table."""
+    book = Workbook()
+    about = book.active
+    about.title = ABOUT
+    about.append(["字段", "值"])
+    for label, name in ABOUT_FIELDS.items():
+        about.append([label, getattr(ruleset, name)])
+    indicator_rows, placed = _indicator_rows(ruleset)
+    sheets: dict[str, list[list[Any]]] = {
+        INDICATORS: indicator_rows,
+        INPUTS: [_input_cells(n, s) for n, s in ruleset.inputs.items() if n not in placed],
+        ADJUSTMENTS: _adjustment_rows(ruleset),
+        VETOES: [
+            [
+                v.id,
+                v.title,
+                v.when.text,
+                EFFECTS[v.effect_name],
+                v.effect.cap if isinstance(v.effect, GradeCap) else None,
+            ]
+            for v in ruleset.vetoes
+        ],
+        GRADES: [
+            [g.id, g.title, _number_or_none(g.min), "\n".join(r.text for r in g.requires) or None]
+            for g in ruleset.grades
+        ],
+        QUOTAS: [
+            [
+                q.grade,
+                q.max_share if isinstance(q.max_share, str) else _cell_number(q.max_share),
+                "、".join(q.tie_break),
+            ]
+            for q in ruleset.quotas
+        ],
+        CONSISTENCY: [[c.title, c.must.text] for c in ruleset.consistency],
+        OUTPUTS: [[name, o.title, o.formula.text] for name, o in ruleset.outputs.items()],
+        TESTS: [
+            [
+                t.name,
+                _json_text(t.input),
+                _json_text(t.expect.model_dump(mode="python", exclude_unset=True, by_alias=True)),
+            ]
+            for t in ruleset.tests
+        ],
+    }
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append(SHEET_COLUMNS[title])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for index, header in enumerate(SHEET_COLUMNS[title], start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(60, 2 * len(header) + 4))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.number_format = "@"
+                    if "\n" in cell.value:
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide = book.create_sheet(GUIDE)
+    guide.append(["表", "填写方法"])
+    for row in GUIDE_TEXT:
+        guide.append(list(row))
+    guide.column_dimensions["B"].width = 120
+    return book
+
+
+def write_table(ruleset: Ruleset, path: Path) -> None:
+    """Write the indicator table; nothing is left behind when writing fails."""
+    buffer = io.BytesIO()
+    workbook_of(ruleset).save(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class _Origin:
+    """Where an element of the ruleset came from: a sheet's row and its field columns."""
+
+    sheet: str
+    row: int
+    columns: dict[str, str]  # path suffix ("score.bands", "min") -> column header
+
+
+@dataclass
+class _Reader:
+    problems: list[str] = field(default_factory=list)
+    origins: dict[str, _Origin] = field(default_factory=dict)
+
+    def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        where = f"「{sheet}」表"
+        if row is not None:
+            where += f"第 {row} 行"
+        if column is not None:
+            where += f"「{column}」列"
+        self.problems.append(f"{where}: {message}")
+
+
+class _Row:
+    """One row of a sheet, read by column header."""
+
+    def __init__(self, reader: _Reader, sheet: str, number: int, cells: dict[str, Any]):
+        self.reader, self.sheet, self.line, self.cells = reader, sheet, number, cells
+
+    def empty(self, *columns: str) -> bool:
+        return all(self.cells.get(c) is None for c in columns)
+
+    def fail(self, column: str | None, message: str) -> None:
+        self.reader.problem(self.sheet, self.line, column, message)
+
+    def text(self, column: str, required: bool = False) -> str | None:
+        value = self.cells.get(column)
+        if value is None:
+            if required:
+                self.fail(column, "不能为空")
+            return None
+        if isinstance(value, float):
+            return _float_text(value)
+        return str(value)
+
+    def number(self, column: str, required: bool = False) -> Decimal | int | None:
+        value = self.cells.get(column)
+        if value is None:
+            if required:
+                self.fail(column, "不能为空, 应填一个数")
+            return None
+        if isinstance(value, bool):
+            self.fail(column, f"应填一个数, 填的是 {value!r}")
+            return None
+        if isinstance(value, int):
+            return value
+        text = _float_text(value) if isinstance(value, float) else str(value).strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.fail(column, f"应填一个数, 填的是 '{text}'")
+            return None
+        if not number.is_finite():
+            self.fail(column, f"应填一个有限的数, 填的是 '{text}'")
+            return None
+        return int(text) if text.lstrip("-").isdigit() else number
+
+    def flag(self, column: str, default: bool) -> bool:
+        value = self.cells.get(column)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text in (YES, NO):
+            return text == YES
+        self.fail(column, f"应填 是 或 否, 填的是 '{text}'")
+        return default
+
+    def choice(self, column: str, words: dict[str, str], required: bool = True) -> str | None:
+        text = self.text(column, required)
+        if text is None:
+            return None
+        text = text.strip()
+        by_word = {v: k for k, v in words.items()}
+        if text in by_word:
+            return by_word[text]
+        if text in words:
+            return text
+        self.fail(column, f"应为 {'、'.join(words.values())} 之一, 填的是 '{text}'")
+        return None
+
+
+def _rows(reader: _Reader, book, title: str, required: bool) -> list[_Row]:
+    if title not in book.sheetnames:
+        if required:
+            reader.problem(title, None, None, "缺少这张表")
+        return []
+    sheet = book[title]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        reader.problem(title, None, None, "表是空的, 第 1 行应是列名")
+        return []
+    names = [None if h is None else str(h).strip() for h in header]
+    known = set(SHEET_COLUMNS.get(title, ["字段", "值"]))
+    for index, name in enumerate(names, start=1):
+        if name is not None and name not in known:
+            reader.problem(
+                title, 1, get_column_letter(index), f"列名 '{name}' 不是这张表的列 (应为 {'、'.join(known)})"
+            )
+    found = []
+    for number, values in enumerate(rows, start=2):
+        cells = {}
+        for name, value in zip(names, values, strict=False):
+            if name is None or value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            cells[name] = value.strip() if isinstance(value, str) else value
+        if cells:
+            found.append(_Row(reader, title, number, cells))
+    return found
+
+
+def _split(text: str) -> list[str]:
+    separator = "\n" if "\n" in text else "、"
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
+    name = row.text("输入编码")
+    if name is None:
+        if not row.empty(*INPUT_COLUMNS[1:]):
+            row.fail("输入编码", "填了输入的其他列, 但没有输入编码")
+        return
+    if name in inputs:
+        row.fail("输入编码", f"输入 {name} 已在前面定义过")
+        return
+    spec: dict[str, Any] = {"type": row.choice("类型", TYPES), "title": row.text("输入名称", required=True)}
+    for column, key in (("单位", "unit"), ("输入说明", "description")):
+        if row.text(column) is not None:
+            spec[key] = row.text(column)
+    for column, key in (("最小值", "min"), ("最大值", "max")):
+        value = row.number(column)
+        if value is not None:
+            spec[key] = value
+    if row.text("选项") is not None:
+        spec["choices"] = _split(row.text("选项"))
+    if not row.flag("必填", True):
+        spec["required"] = False
+    if row.flag("可填NA", False):
+        spec["na_allowed"] = True
+    if row.cells.get("默认值") is not None:
+        if spec["type"] in ("number", "integer"):
+            spec["default"] = row.number("默认值")
+        elif spec["type"] == "boolean":
+            spec["default"] = row.flag("默认值", False)
+        else:
+            spec["default"] = row.text("默认值")
+    inputs[name] = spec
+    reader.origins[f"inputs.{name}"] = _Origin(row.sheet, row.line, {v: k for k, v in INPUT_FIELDS.items()})
+
+
+def _bands(row: _Row) -> list[dict]:
+    text = row.text("分档", required=True)
+    bands = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        condition, arrow, points = line.replace("->", ARROW).rpartition(ARROW)
+        try:
+            value = Decimal(points.strip())
+        except InvalidOperation:
+            value = None
+        if not arrow or value is None or not condition.strip():
+            row.fail("分档", f"每行应为 '条件 → 分值' 或 '{ELSE_WORD} → 分值', 这一行是 '{line.strip()}'")
+            continue
+        number: Any = int(points.strip()) if points.strip().isdigit() else value
+        if condition.strip() == ELSE_WORD:
+            bands.append({"else": number})
+        else:
+            bands.append({"when": condition.strip(), "points": number})
+    return bands
+
+
+def _score(row: _Row) -> dict | None:
+    method = row.choice("评分方法", METHODS)
+    if method is None:
+        return None
+    if method == "bands":
+        return {"bands": _bands(row)}
+    basis = row.text("评分依据", required=True)
+    if method in ("check", "formula"):
+        return {method: basis}
+    if method == "linear":
+        return {"linear": {"of": basis, "zero_at": row.number("零分值", True), "full_at": row.number("满分值", True)}}
+    count: dict[str, Any] = {"of": basis, "points": row.number("每单位分值", True)}
+    for column, key in (("低于", "below"), ("高于", "above"), ("步长", "step")):
+        value = row.number(column)
+        if value is not None:
+            count[key] = value
+    return {method: count}
+
+
+INDICATOR_FIELDS = {
+    "title": "二级指标",
+    "id": "指标编码",
+    "points": "分值",
+    "description": "评分标准",
+    "score.bands": "分档",
+    "score.linear.zero_at": "零分值",
+    "score.linear.full_at": "满分值",
+    "score.deduct.points": "每单位分值",
+    "score.award.points": "每单位分值",
+    "score.deduct.below": "低于",
+    "score.award.below": "低于",
+    "score.deduct.above": "高于",
+    "score.award.above": "高于",
+    "score.deduct.step": "步长",
+    "score.award.step": "步长",
+    "score": "评分依据",
+}
+DIMENSION_FIELDS = {"title": "一级指标", "id": "维度编码", "weight": "维度权重", "description": "维度说明"}
+
+
+def _weight(row: _Row) -> Any:
+    by = row.text("权重依据")
+    if by is None:
+        return row.number("维度权重")
+    text = row.text("维度权重", required=True) or ""
+    values: dict[str, Any] = {}
+    for part in text.replace("\n", ";").replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        choice, equals, number = part.partition("=")
+        try:
+            values[choice.strip()] = int(number) if number.strip().isdigit() else Decimal(number.strip())
+        except InvalidOperation:
+            equals = ""
+        if not equals:
+            row.fail("维度权重", f"按 {by} 分类的权重应写成 '选项=权重; 选项=权重', 这一段是 '{part.strip()}'")
+    return {"by": by, "values": values}
+
+
+def _dimensions(reader: _Reader, rows: list[_Row], inputs: dict[str, dict]) -> list[dict]:
+    dimensions: list[dict] = []
+    seen: set[str] = set()
+    for row in rows:
+        dim_id = row.text("维度编码")
+        if dim_id is not None and (not dimensions or dimensions[-1]["id"] != dim_id):
+            if dim_id in seen:
+                row.fail("维度编码", f"维度 {dim_id} 的指标应写在连续的行里, 它在前面已经出现过")
+            seen.add(dim_id)
+            dimension: dict[str, Any] = {"id": dim_id, "title": row.text("一级指标", required=True)}
+            weight = _weight(row)
+            if weight is not None:
+                dimension["weight"] = weight
+            if row.text("维度说明") is not None:
+                dimension["description"] = row.text("维度说明")
+            dimension["indicators"] = []
+            dimensions.append(dimension)
+            reader.origins[f"dimensions[{len(dimensions) - 1}]"] = _Origin(row.sheet, row.line, DIMENSION_FIELDS)
+        elif not dimensions:
+            row.fail("维度编码", "第一个指标所在行必须填写维度编码和一级指标")
+            continue
+        elif dim_id is None and not row.empty("一级指标", "权重依据", "维度权重", "维度说明"):
+            row.fail("维度编码", "填了一级指标的其他列, 但没有维度编码")
+        indicator: dict[str, Any] = {
+            "id": row.text("指标编码", required=True),
+            "title": row.text("二级指标", required=True),
+            "points": row.number("分值", required=True),
+        }
+        score = _score(row)
+        if score is not None:
+            indicator["score"] = score
+        if row.text("评分标准") is not None:
+            indicator["description"] = row.text("评分标准")
+        target = dimensions[-1]["indicators"]
+        reader.origins[f"dimensions[{len(dimensions) - 1}].indicators[{len(target)}]"] = _Origin(
+            row.sheet, row.line, INDICATOR_FIELDS
+        )
+        target.append(indicator)
+        _input(row, reader, inputs)
+    return dimensions
+
+
+def _adjustments(reader: _Reader, rows: list[_Row]) -> list[dict]:
+    groups: list[dict] = []
+    for row in rows:
+        group_id = row.text("分组编码")
+        if group_id is not None:
+            group: dict[str, Any] = {"id": group_id, "title": row.text("分组名称", required=True)}
+            cap = row.number("封顶")
+            if cap is not None:
+                group["cap"] = cap
+            group["items"] = []
+            groups.append(group)
+            columns = {"id": "分组编码", "title": "分组名称", "cap": "封顶"}
+            reader.origins[f"adjustments[{len(groups) - 1}]"] = _Origin(row.sheet, row.line, columns)
+        elif not groups:
+            row.fail("分组编码", "第一个项目所在行必须填写分组编码和分组名称")
+            continue
+        trigger = row.choice("方式", TRIGGERS)
+        item = {"id": row.text("项目编码", required=True), "title": row.text("项目名称", required=True)}
+        item[trigger or "when"] = row.text("条件或输入", required=True)
+        item["points"] = row.number("分值", required=True)
+        items = groups[-1]["items"]
+        columns = {"id": "项目编码", "title": "项目名称", "when": "条件或输入", "per": "条件或输入", "points": "分值"}
+        reader.origins[f"adjustments[{len(groups) - 1}].items[{len(items)}]"] = _Origin(row.sheet, row.line, columns)
+        items.append(item)
+    return groups
+
+
+def _listed(reader: _Reader, rows: list[_Row], key: str, build, columns: dict[str, str]) -> list[dict]:
+    found = []
+    for row in rows:
+        reader.origins[f"{key}[{len(found)}]"] = _Origin(row.sheet, row.line, columns)
+        found.append(build(row))
+    return found
+
+
+def _veto(row: _Row) -> dict:
+    effect = row.choice("后果", EFFECTS)
+    veto: dict[str, Any] = {
+        "id": row.text("编码", True),
+        "title": row.text("名称", True),
+        "when": row.text("条件", True),
+    }
+    if effect == "cap":
+        veto["effect"] = {"cap": row.text("封顶等次", required=True)}
+    else:
+        if row.text("封顶等次") is not None:
+            row.fail("封顶等次", "只有后果为 封顶 时才填写封顶等次")
+        veto["effect"] = effect
+    return veto
+
+
+def _grade(row: _Row) -> dict:
+    grade: dict[str, Any] = {"id": row.text("编码", True), "title": row.text("名称", True)}
+    if row.number("最低分") is not None:
+        grade["min"] = row.number("最低分")
+    if row.text("前置条件") is not None:
+        grade["requires"] = [line.strip() for line in row.text("前置条件").splitlines() if line.strip()]
+    return grade
+
+
+def _quota(row: _Row) -> dict:
+    share = row.text("最高比例", required=True)
+    quota: dict[str, Any] = {"grade": row.text("等次编码", True)}
+    quota["max_share"] = share if share is None or "/" in share else row.number("最高比例")
+    if row.text("并列排序") is not None:
+        quota["tie_break"] = _split(row.text("并列排序"))
+    return quota
+
+
+def _test(row: _Row) -> dict:
+    case: dict[str, Any] = {"name": row.text("名称", True)}
+    for column, key in (("输入", "input"), ("预期", "expect")):
+        text = row.text(column, required=True)
+        if text is None:
+            continue
+        try:
+            case[key] = strictjson.loads(text)
+        except strictjson.JsonTextError as error:
+            row.fail(column, f"应为 JSON: {error.msg}")
+    return case
+
+
+def _about(reader: _Reader, rows: list[_Row]) -> dict:
+    data: dict[str, Any] = {}
+    for row in rows:
+        label = row.text("字段")
+        if label not in ABOUT_FIELDS:
+            row.fail("字段", f"'{label}' 不是可填的字段 (应为 {'、'.join(ABOUT_FIELDS)})")
+            continue
+        key = ABOUT_FIELDS[label]
+        data[key] = row.number("值") if key in ("kaoping", "precision") else row.text("值")
+        reader.origins[key] = _Origin(row.sheet, row.line, {"": "值"})
+    return data
+
+
+def _open(content: bytes, name: str):
+    if not content.startswith(b"PK\x03\x04"):
+        raise TableError([f"{name}: 不是 Excel (.xlsx) 文件, 无法作为指标表读取"])
+    try:
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TableError([f"{name}: 无法作为 Excel (.xlsx) 文件打开 ({type(error).__name__})"]) from None
+
+
+def table_data(content: bytes, name: str = "指标表") -> tuple[dict, dict[str, _Origin]]:
+    """The ruleset data an indicator table holds, and where each element came from."""
+    book = _open(content, name)
+    reader = _Reader()
+    try:
+        data = _about(reader, _rows(reader, book, ABOUT, required=True))
+        inputs: dict[str, dict] = {}
+        dimensions = _dimensions(reader, _rows(reader, book, INDICATORS, required=True), inputs)
+        for row in _rows(reader, book, INPUTS, required=False):
+            _input(row, reader, inputs)
+        data["inputs"] = inputs
+        data["consistency"] = _listed(
+            reader,
+            _rows(reader, book, CONSISTENCY, False),
+            "consistency",
+            lambda r: {"title": r.text("名称", True), "must": r.text("条件", True)},
+            {"title": "名称", "must": "条件"},
+        )
+        data["dimensions"] = dimensions
+        data["adjustments"] = _adjustments(reader, _rows(reader, book, ADJUSTMENTS, False))
+        veto_columns = {"id": "编码", "title": "名称", "when": "条件", "effect": "后果"}
+        data["vetoes"] = _listed(reader, _rows(reader, book, VETOES, False), "vetoes", _veto, veto_columns)
+        grade_columns = {"id": "编码", "title": "名称", "min": "最低分", "requires": "前置条件"}
+        data["grades"] = _listed(reader, _rows(reader, book, GRADES, True), "grades", _grade, grade_columns)
+        data["outputs"] = {}
+        for row in _rows(reader, book, OUTPUTS, False):
+            name_ = row.text("编码", True)
+            if name_ in data["outputs"]:
+                row.fail("编码", f"计算结果 {name_} 已在前面定义过")
+            data["outputs"][name_] = {"title": row.text("名称", True), "formula": row.text("公式", True)}
+            reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, {"title": "名称", "formula": "公式"})
+        quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
+        data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)
+        data["tests"] = _listed(
+            reader,
+            _rows(reader, book, TESTS, False),
+            "tests",
+            _test,
+            {"name": "名称", "input": "输入", "expect": "预期"},
+        )
+    finally:
+        book.close()
+    if reader.problems:
+        raise TableError(reader.problems)
+    return {k: v for k, v in data.items() if v not in ({}, [])}, reader.origins
+
+
+TOP_LEVEL = {
+    "inputs": f"「{INDICATORS}」表与「{INPUTS}」表: 没有定义任何输入",
+    "dimensions": f"「{INDICATORS}」表: 没有任何指标",
+    "grades": f"「{GRADES}」表: 没有任何等次",
+}
+
+
+def _missing(problem) -> str:
+    """A problem of the ruleset as a whole, said in the table's terms where it can be."""
+    labels = {key: label for label, key in ABOUT_FIELDS.items()}
+    if problem.path in labels:
+        return f"「{ABOUT}」表: 缺少或填错了「{labels[problem.path]}」 ({problem.message})"
+    if problem.path in TOP_LEVEL:
+        return f"{TOP_LEVEL[problem.path]} ({problem.message})"
+    return f"(规则整体) {problem}"
+
+
+def _located(problem, origins: dict[str, _Origin]) -> str:
+    """A ruleset problem at the sheet, row and column its element came from."""
+    path = problem.path
+    best = max((p for p in origins if path == p or path.startswith(p + ".") or path.startswith(p + "[")), key=len,
+               default=None)  # fmt: skip
+    if best is None:
+        return _missing(problem)
+    origin = origins[best]
+    rest = path[len(best) :].lstrip(".")
+    column = next((origin.columns[k] for k in sorted(origin.columns, key=len, reverse=True)
+                   if rest == k or rest.startswith(k + ".") or rest.startswith(k + "[") or k == ""), None)  # fmt: skip
+    where = f"「{origin.sheet}」表第 {origin.row} 行" + (f"「{column}」列" if column else "")
+    return f"{where}: {problem.message} (规则要素 {path}{f', 第 {problem.column} 个字符' if problem.column else ''})"
+
+
+def read_table(content: bytes, name: str = "指标表") -> tuple[str, LoadedRuleset]:
+    """The ruleset YAML an indicator table holds, checked and loaded; TableError lists
+    every problem by sheet, row and column."""
+    data, origins = table_data(content, name)
+    text = yamltext.dump(data)
+    try:
+        return text, load_text(text)
+    except RulesetError as error:
+        raise TableError([_located(p, origins) for p in error.problems]) from None

@@ -1,0 +1,143 @@
+"""Indicator tables (Excel) to rulesets and back: exact round trips, located problems."""
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from api.cli import app
+from engine import load_ruleset
+from engine.indicator_table import TableError, read_table, workbook_of
+
+from .conftest import ROOT, VILLAGE_TEXT
+
+runner = CliRunner()
+SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+
+
+def _table_bytes(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_shipped_ruleset_round_trips_exactly(path: Path):
+    original = load_ruleset(path)
+    text, back = read_table(_table_bytes(workbook_of(original.model)))
+    dump = {"mode": "json", "by_alias": True}
+    assert back.model.model_dump(**dump) == original.model.model_dump(**dump)
+    assert [t.expect.model_fields_set for t in back.model.tests] == [
+        t.expect.model_fields_set for t in original.model.tests
+    ]
+    assert load_ruleset(text).model == back.model
+
+
+def test_the_table_has_one_row_per_indicator_in_the_offices_shape():
+    book = workbook_of(load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model)
+    sheet = book["指标"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["一级指标", "维度编码", "权重依据", "维度权重", "维度说明", "二级指标", "指标编码", "分值"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 31
+    first = dict(zip(header, rows[0], strict=True))
+    assert first["一级指标"] == "组织建设" and first["二级指标"] == "党员大会(每季度1次)"
+    assert first["评分方法"] == "扣分" and first["评分依据"] == "branch_assemblies" and first["低于"] == 4
+    assert first["输入编码"] == "branch_assemblies" and first["输入名称"] == "党员大会召开次数"
+    assert first["类型"] == "整数" and (first["最小值"], first["最大值"]) == (0, 100)
+    themed = dict(zip(header, rows[3], strict=True))
+    assert themed["分档"].splitlines() == [
+        "themed_party_days >= 12 → 3",
+        "themed_party_days >= 10 → 2",
+        "themed_party_days >= 6 → 1",
+        "其余 → 0",
+    ]
+    quotas = list(book["名额控制"].iter_rows(min_row=2, values_only=True))
+    assert quotas[0] == ("five", "0.10", "collective_economy、mass_satisfaction_pct")
+
+
+def _edited(changes) -> bytes:
+    book = workbook_of(load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model)
+    for sheet, cell, value in changes:
+        book[sheet][cell] = value
+    return _table_bytes(book)
+
+
+def test_problems_are_reported_by_sheet_row_and_column_in_chinese():
+    header = [c.value for c in workbook_of(load_ruleset(VILLAGE_TEXT).model)["指标"][1]]
+    column = {name: chr(ord("A") + i) for i, name in enumerate(header)}
+    content = _edited(
+        [
+            ("指标", f"{column['分值']}3", "三分"),
+            ("指标", f"{column['评分方法']}4", "打分"),
+            ("等次", "C2", "很高"),
+        ]
+    )
+    with pytest.raises(TableError) as caught:
+        read_table(content)
+    assert caught.value.problems == [
+        "「指标」表第 3 行「分值」列: 应填一个数, 填的是 '三分'",
+        "「指标」表第 4 行「评分方法」列: 应为 分档、条件、线性、扣分、加分、公式 之一, 填的是 '打分'",
+        "「等次」表第 2 行「最低分」列: 应填一个数, 填的是 '很高'",
+    ]
+
+
+def test_ruleset_problems_are_located_at_the_cell_they_came_from():
+    header = [c.value for c in workbook_of(load_ruleset(VILLAGE_TEXT).model)["指标"][1]]
+    bands = chr(ord("A") + header.index("分档"))
+    content = _edited([("指标", f"{bands}5", "themed_party_days >= 12 → 3\nnobody > 1 → 2")])
+    with pytest.raises(TableError) as caught:
+        read_table(content)
+    [problem] = caught.value.problems
+    assert problem.startswith("「指标」表第 5 行「分档」列: ")
+    assert "nobody" in problem and "dimensions[0].indicators[3].score.bands[1].when" in problem
+
+
+def test_cli_export_then_import_gives_a_ruleset_that_passes_its_tests(tmp_path):
+    table, ruleset = tmp_path / "村.xlsx", tmp_path / "村.yaml"
+    village = str(ROOT / "rulesets" / "village-branch-stars.yaml")
+    result = runner.invoke(app, ["export", village, "-o", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "指标" in load_workbook(table).sheetnames
+    result = runner.invoke(app, ["import", str(table), "-o", str(ruleset)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["test", str(ruleset)])
+    assert result.exit_code == 0 and "18 passed, 0 failed" in result.output
+
+
+def test_cli_import_of_a_bad_table_writes_nothing(tmp_path):
+    table, ruleset = tmp_path / "bad.xlsx", tmp_path / "out.yaml"
+    table.write_bytes(_edited([("等次", "C2", "很高")]))
+    result = runner.invoke(app, ["import", str(table), "-o", str(ruleset)])
+    assert result.exit_code == 1
+    assert "「等次」表第 2 行「最低分」列" in result.output
+    assert not ruleset.exists() and list(tmp_path.iterdir()) == [table]
+
+
+def test_a_table_upload_becomes_a_draft_version(village_service):
+    content = _edited([("等次", "C2", 88)])
+    response = village_service.call(
+        "POST",
+        "/rulesets/village-branch-stars/versions/table?base_version=1&note=从指标表导入",
+        "editor",
+        files={"file": ("村.xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+    )
+    assert response.status_code == 201, response.text
+    detail = response.json()
+    assert detail["number"] == 2 and detail["status"] == "draft"
+    assert detail["parsed"]["grades"][0]["min"] == "88"
+
+
+def test_a_bad_table_upload_is_a_problem_listing_each_cell(village_service):
+    response = village_service.call(
+        "POST",
+        "/rulesets/village-branch-stars/versions/table",
+        "editor",
+        files={"file": ("村.xlsx", _edited([("等次", "C2", "很高")]), "application/octet-stream")},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"][0]["message"] == "「等次」表第 2 行「最低分」列: 应填一个数, 填的是 '很高'"
+    assert village_service.call("GET", "/rulesets/village-branch-stars").json()["versions"][-1]["number"] == 1
