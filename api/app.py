@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from . import examples, problems, ratelimit, scrape
+from . import examples, problems, ratelimit, ruleset_loader, scrape
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
@@ -53,8 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector's reach, a full collection no longer walks it (75 ms, every ~1,000
         # scores, which every request in flight waited for)
         gc.freeze()
+        ruleset_loader.loader.warm()
         yield
         app.state.batches.stop()
+        ruleset_loader.loader.close()
         scrape.process_ended()
 
     app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)

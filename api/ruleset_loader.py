@@ -94,6 +94,20 @@ class RulesetLoader:
             raise RulesetError(value)
         return value
 
+    def warm(self) -> None:
+        """Start one child ahead of the first post, in the background: a fresh interpreter
+        importing the engine takes seconds on a busy machine, which the first editor to post
+        a ruleset would otherwise wait for."""
+
+        def start() -> None:
+            child = _Child(self.context, self.memory_bytes)
+            if child.started:
+                self._give(child)
+            else:
+                child.stop()
+
+        threading.Thread(target=start, name="kaoping-ruleset-loader-warm", daemon=True).start()
+
     def _take(self) -> _Child:
         with self.lock:
             while self.idle:

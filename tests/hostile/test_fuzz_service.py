@@ -117,7 +117,7 @@ def small_rulesets(draw) -> str:
 @pytest.mark.slow
 def test_fuzzing_the_service_gives_no_5xx_no_dropped_connection_and_no_restart(tmp_path):
     statuses: Counter = Counter()
-    with running_service(tmp_path, workers=2) as (base, tokens), httpx.Client(base_url=base, timeout=30) as client:
+    with running_service(tmp_path, workers=2) as (base, tokens), httpx.Client(base_url=base, timeout=120) as client:
         workers = worker_pids(base)
         assert len(workers) == 2
 
