@@ -155,26 +155,28 @@ def test_command(
             loaded = _read_ruleset(path)
         except RulesetError as error:
             failed += 1
-            typer.echo(f"FAIL {path}: {say('cli.ruleset_refused', count=len(error.problems))}")
+            typer.echo(f"{say('cli.fail')} {path}: {say('cli.ruleset_refused', count=len(error.problems))}")
             for problem in error.problems:
                 typer.echo(f"     {problem}")
             continue
         for outcome in run_tests(loaded):
             if outcome.passed:
                 passed += 1
-                typer.echo(f"ok   {loaded.id}: {outcome.name}")
+                typer.echo(f"{say('cli.ok')} {loaded.id}: {outcome.name}")
                 continue
             failed += 1
-            typer.echo(f"FAIL {loaded.id}: {outcome.name}")
+            typer.echo(f"{say('cli.fail')} {loaded.id}: {outcome.name}")
             for mismatch in outcome.mismatches:
-                typer.echo(f"     {mismatch.what}: expected {mismatch.expected}, got {mismatch.actual}")
+                typer.echo(
+                    "     " + say("cli.mismatch", what=mismatch.what, expected=mismatch.expected, got=mismatch.actual)
+                )
         if coverage:
             measured = measure(loaded)
             for line in report_lines(measured):
                 typer.echo(line)
             if minimum is not None and measured.percent() < Decimal(str(minimum)):
                 below.append(f"{loaded.id} 的测试覆盖率 {measured.percent()}% 低于要求的 {minimum:g}%")
-    typer.echo(f"{passed} passed, {failed} failed")
+    typer.echo(f"{passed} passed, {failed} failed")  # the plain closing line test runners are read by
     for line in below:
         typer.echo(line)
     if failed or below:
@@ -186,16 +188,15 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
     """Refuse a bad ruleset with every problem, or warn of likely mistakes and show its range."""
     loaded = _load(ruleset)
     report = check_ruleset(loaded.model, len(loaded.compiled.conditions))
-    typer.echo(
-        f"{loaded.id}: valid ({report.indicators} indicators, {report.conditions} engine rules, "
-        f"{len(loaded.compiled.facts)} facts per unit)"
-    )
-    how = "精确" if report.range_exact else "安全界限: " + "; ".join(report.range_reasons)
-    typer.echo(f"reachable total: {plain(report.lowest_total)} to {plain(report.highest_total)} ({how})")
+    counts = {"indicators": report.indicators, "rules": report.conditions, "facts": len(loaded.compiled.facts)}
+    typer.echo(f"{loaded.id}: {say('cli.valid', **counts)}")
+    how = say("cli.exact") if report.range_exact else say("cli.bound", why="; ".join(report.range_reasons))
+    low, high = plain(report.lowest_total), plain(report.highest_total)
+    typer.echo(say("cli.range", low=low, high=high, how=how))
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        typer.echo(say("cli.warning", warning=warning))
     if not report.warnings:
-        typer.echo("no warnings")
+        typer.echo(say("cli.no_warnings"))
 
 
 @app.command("import")
@@ -305,13 +306,13 @@ def batch_command(
         _fail(str(error))
     journal.unlink(missing_ok=True)
     summary = report.summary
-    typer.echo(f"{summary['rows']} rows: {summary['scored']} scored, {summary['error_rows']} with errors")
+    typer.echo(say("cli.batch_rows", rows=summary["rows"], scored=summary["scored"], errors=summary["error_rows"]))
     for grade in summary["grades"]:
         typer.echo(f"  {grade['title']}: {grade['count']}")
     if summary["quota_moves"]:
-        typer.echo(f"  quotas moved {len(summary['quota_moves'])} unit(s)")
+        typer.echo("  " + say("cli.quota_moves", count=len(summary["quota_moves"])))
     for path in written:
-        typer.echo(f"wrote {path}")
+        typer.echo(say("cli.wrote", path=path))
 
 
 def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from .decimals import ZERO, plain
 from .expressions import And, Compare, Name, Node, Number, String
+from .messages import say
 from .model import ClassWeights, Dimension, Indicator, Ruleset
 
 INFINITY = Decimal("Infinity")
@@ -205,19 +206,17 @@ def band_warnings(ruleset: Ruleset) -> list[str]:
                     continue
                 if reach.kind == "choice":
                     covered = ", ".join(sorted(reach.regions[b]))
-                    warnings.append(f"{path}[{b}]: can never be reached (earlier bands cover {covered})")
+                    warnings.append(f"{path}[{b}]: " + say("check.band_covered", covered=covered))
                 else:
-                    warnings.append(
-                        f"{path}[{b}]: can never be reached (earlier bands or the range of {name} cover it)"
-                    )
+                    warnings.append(f"{path}[{b}]: " + say("check.band_unreachable", name=name))
             if indicator.score.bands[-1].is_else or not reach.gaps:
                 continue
             if reach.kind == "choice":
                 shown = ", ".join(reach.gaps)
-                warnings.append(f"{path}: {shown} of {name} match no band and there is no else (0 points)")
+                warnings.append(f"{path}: " + say("check.choice_gap", values=shown, name=name))
             else:
                 shown = ", ".join(g.text() for g in reach.gaps)
-                warnings.append(f"{path}: values of {name} in {shown} match no band and there is no else (0 points)")
+                warnings.append(f"{path}: " + say("check.range_gap", values=shown, name=name))
     return warnings
 
 
@@ -454,8 +453,8 @@ def grade_warnings(ruleset: Ruleset, highest: Decimal) -> list[str]:
     for g, grade in enumerate(ruleset.grades):
         if grade.min is not None and grade.min > highest:
             warnings.append(
-                f"grades[{g}]: {grade.title} needs {plain(grade.min)}"
-                f" but the highest reachable total is {plain(highest)}"
+                f"grades[{g}]: "
+                + say("check.grade_unreachable", grade=grade.title, min=plain(grade.min), high=plain(highest))
             )
     return warnings
 

@@ -215,7 +215,7 @@ def test_killing_a_batch_midway_and_resuming_loses_and_duplicates_nothing(tmp_pa
     assert sorted(rows) == list(range(2, 3002)) and len(rows) == len(set(rows))
     assert [line["error"]["code"] for line in lines if "error" in line] == ["invalid_type"]
     assert not journal.exists()
-    assert "3000 rows: 2999 scored, 1 with errors" in resumed.stdout
+    assert "共 3000 行: 2999 行已评分, 1 行有错误" in resumed.stdout
 
 
 def test_a_scored_unit_travels_without_its_parsed_result_and_rebuilds_it_on_demand(village):

@@ -78,7 +78,7 @@ def test_test_command_shows_expected_and_actual_and_fails(tmp_path):
     )
     result = runner.invoke(app, ["test", str(broken)])
     assert result.exit_code == 1
-    assert "total: expected 96, got 97" in result.output
+    assert "total: 应为 96, 实际为 97" in result.output
 
 
 def test_check_reports_range_and_warnings(tmp_path):
@@ -121,8 +121,8 @@ def test_check_reports_range_and_warnings(tmp_path):
     )
     result = runner.invoke(app, ["check", str(ruleset)])
     assert result.exit_code == 0, result.output
-    assert "reachable total: 0 to 10" in result.output
-    assert "bands[1]: can never be reached" in result.output
+    assert "可达到的总分: 0 到 10" in result.output
+    assert "bands[1]: 这一档永远达不到" in result.output
     assert "[0, 19], [50, 79]" in result.output
     assert "grades[0]: 顶 needs 20" in result.output
 

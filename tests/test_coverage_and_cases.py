@@ -105,12 +105,12 @@ def test_check_warns_of_a_first_band_the_range_excludes_and_counts_only_reachabl
     )
     report = check_ruleset(load_text(text).model, 0)
     assert report.highest_total == 2 and report.lowest_total == 0 and report.range_exact
-    assert "dimensions[0].indicators[0].score.bands[0]: can never be reached" in report.warnings[0]
-    assert "grades[0]: 顶 needs 5 but the highest reachable total is 2" in report.warnings
+    assert "dimensions[0].indicators[0].score.bands[0]: 这一档永远达不到" in report.warnings[0]
+    assert "grades[0]: 顶 需要 5 分, 但可达到的最高总分是 2" in report.warnings
     path = tmp_path / "edge.json"
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["check", str(path)])
-    assert "reachable total: 0 to 2 (精确)" in result.output
+    assert "可达到的总分: 0 到 2 (精确)" in result.output
 
 
 def test_check_says_when_the_range_is_only_a_bound():
