@@ -127,7 +127,7 @@ def test_a_table_upload_becomes_a_draft_version(village_service):
     assert response.status_code == 201, response.text
     detail = response.json()
     assert detail["number"] == 2 and detail["status"] == "draft"
-    assert detail["parsed"]["grades"][0]["min"] == "88"
+    assert detail["parsed"]["grades"][0]["min"] == 88
 
 
 def test_a_bad_table_upload_is_a_problem_listing_each_cell(village_service):

@@ -91,7 +91,7 @@ def test_the_hongqi_village_learns_what_would_make_it_five_stars():
     routes = five.what_it_takes.routes
     assert [(c.input, c.current, c.proposed) for c in routes[0].changes] == [("collective_income", "6.2", "10")]
     assert all(len(r.changes) == 1 for r in routes)
-    assert ("innovation_cases", "1", "3") in [
+    assert ("innovation_cases", 1, 3) in [
         (r.changes[0].input, r.changes[0].current, r.changes[0].proposed) for r in routes
     ]
     assert "branch_assemblies" in five.what_it_takes.cannot_help

@@ -78,8 +78,8 @@ def test_an_empty_indicator_table_lists_what_is_missing():
     content = _book({"说明": [["字段", "值"]], "指标": [["一级指标"]], "等次": [["编码"]]})
     with pytest.raises(TableError) as caught:
         read_table(content)
-    assert "「说明」表: 缺少或填错了「规则编码」 (Field required)" in caught.value.problems
-    assert "「指标」表: 没有任何指标 (Field required)" in caught.value.problems
+    assert "「说明」表: 缺少或填错了「规则编码」 (缺少必填字段 id)" in caught.value.problems
+    assert "「指标」表: 没有任何指标 (缺少必填字段 dimensions)" in caught.value.problems
     assert all(p.startswith("「") for p in caught.value.problems)
 
 
