@@ -35,6 +35,7 @@ from engine.tabular import check_file, read_units
 from . import store
 from .auth import Actor
 from .catalog import loaded
+from .services import batch_units
 from .tables import Batch, ScoreRecord
 
 log = logging.getLogger("kaoping.batches")
@@ -190,9 +191,10 @@ class BatchRunner:
             ruleset = loaded(version)
             with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
                 rows, read_errors = parse_file(version, batch.filename, batch.content)
+                rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
                 batch.status, batch.rows = "running", rows_read(rows, read_errors)
                 session.commit()
-                actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
+                actor = batch_units.batch_actor(batch)
                 journal = self.folder / f"{batch_id}.journal"
                 progress = _Progress(self.sessions, batch_id, lambda: self.claim(batch_id))
                 report = run_batch(
@@ -278,7 +280,16 @@ def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, o
         engine.dispose()
 
 
-def new_batch(session: Session, version_row, period: str, filename: str, content: bytes, actor: Actor) -> Batch:
+def new_batch(
+    session: Session,
+    version_row,
+    period: str,
+    filename: str,
+    content: bytes,
+    actor: Actor,
+    unit_code: str | None = None,
+    create_units: bool = False,
+) -> Batch:
     batch = Batch(
         id=str(uuid.uuid4()),
         ruleset_id=version_row.ruleset_id,
@@ -294,6 +305,8 @@ def new_batch(session: Session, version_row, period: str, filename: str, content
         actor=actor.label,
         actor_token_id=actor.token_id,
         created_at=store.now(),
+        unit_code=unit_code,
+        create_units=create_units,
     )
     session.add(batch)
     session.commit()

@@ -23,6 +23,7 @@ MEDIA_TYPE = "application/problem+json"
 
 
 class ProblemItem(BaseModel):
+    row: int | None = None
     field: str | None = None
     path: str | None = None
     code: str | None = None
