@@ -117,7 +117,7 @@ def settings(request, tmp_path):
 UNITS = ROOT / "examples" / "units.csv"
 
 
-def test_units_csv(path: Path) -> Path:
+def extra_units_csv(path: Path) -> Path:
     """Units the tests score besides the shipped example tree, under 城关镇 (cgz) and
     seven townships 镇0..镇6 of 东县: v0..v49, v0000..v0199, v00000..v00499, another."""
     lines = ["编码,名称,类型,上级编码"] + [f"t{n},镇{n},镇,513321" for n in range(7)]
@@ -131,7 +131,8 @@ def test_units_csv(path: Path) -> Path:
 
 def import_units(sessions, path: Path) -> None:
     from api.admin import cli_actor
-    from api.services.units import import_units as run, read_file
+    from api.services.units import import_units as run
+    from api.services.units import read_file
 
     content = path.read_bytes()
     with sessions() as session:
@@ -157,7 +158,7 @@ class Service:
         self.app = app
         self.client = TestClient(app, raise_server_exceptions=False)
         import_units(app.state.sessions, UNITS)
-        import_units(app.state.sessions, test_units_csv(tmp_path / "test-units.csv"))
+        import_units(app.state.sessions, extra_units_csv(tmp_path / "test-units.csv"))
         self.tokens = {
             role: make_token(app.state.sessions, f"{role}-测试", role)
             for role in ("admin", "editor", "submitter", "reviewer", "auditor")
