@@ -152,9 +152,10 @@ class Service:
     """A test client with one whole-tree token per role, over the example tree of units
     and the tests' own units."""
 
-    def __init__(self, app, tmp_path: Path):
+    def __init__(self, app, tmp_path: Path | None = None):
         from fastapi.testclient import TestClient
 
+        tmp_path = tmp_path or app.state.settings.data_dir
         self.app = app
         self.client = TestClient(app, raise_server_exceptions=False)
         import_units(app.state.sessions, UNITS)
