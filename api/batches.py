@@ -6,10 +6,17 @@ Each unit then becomes an ordinary score record with the batch's id, written in
 chunks; a batch interrupted at any point (the process killed) is picked up again
 when the service starts: scored rows come from the journal and records already
 stored are not written twice.
+
+One batch is worked on by one process only, the holder of its lease: the lease is
+renewed by a heartbeat while the batch is read and scored, and every write of the
+batch's progress or records checks, in its own transaction, that the lease is still
+this process's. A process that lost it (frozen, or cut off from the database, while
+another runner took the batch up) stops without writing again.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import multiprocessing
@@ -22,10 +29,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Text, cast, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
 from engine.decimals import plain
+from engine.errors import BatchFileError
 from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
 from engine.result import Result
@@ -42,24 +51,99 @@ log = logging.getLogger("kaoping.batches")
 STORE_CHUNK = 500
 
 
-def parse_file(version_row, filename: str, content: bytes):
+def parse_file(version_row, filename: str, content: bytes, encoding: str | None = None):
     """The units and unreadable rows of an uploaded file (BatchFileError if unreadable)."""
-    return _with_upload(filename, content, lambda path: read_units(loaded(version_row).model, path))
+    return _with_upload(filename, content, lambda path: read_units(loaded(version_row).model, path, encoding))
 
 
-def check_upload(version_row, filename: str, content: bytes) -> None:
-    """BatchFileError unless the upload is a kind of file with columns the version reads."""
-    _with_upload(filename, content, lambda path: check_file(loaded(version_row).model, path))
+def check_upload(version_row, filename: str, content: bytes, encoding: str | None = None) -> None:
+    """BatchFileError unless the upload is a kind of file, in an encoding, with columns
+    the version reads."""
+    _with_upload(filename, content, lambda path: check_file(loaded(version_row).model, path, encoding))
 
 
 def _with_upload(filename: str, content: bytes, read):
+    """`read` of the upload saved under its own name (messages name the file the person
+    sent), or a plain one when that name is not one a file can have."""
+    name = Path(filename).name
+    if name in ("", ".", "..") or "\x00" in name or len(name.encode()) > 200:
+        name = f"upload{Path(filename).suffix.lower()[:10]}"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{Path(filename).suffix.lower()}"
+        path = Path(folder) / name
         path.write_bytes(content)
         return read(path)
 
 
 UNFINISHED = ("queued", "running", "storing")
+
+
+class LeaseLost(Exception):
+    """This process no longer holds the batch's lease: another runner works on it now."""
+
+
+class _Lease:
+    """A batch's lease as its holder keeps it: renewed every third of its length by a
+    heartbeat thread, and checked (and renewed) in the transaction of each write."""
+
+    def __init__(self, sessions: sessionmaker[Session], batch_id: str, owner: str, length: timedelta):
+        self.sessions, self.batch_id, self.owner, self.length = sessions, batch_id, owner, length
+        self.lost = threading.Event()
+        self.ended = threading.Event()
+        self.heart = threading.Thread(target=self._beat, name="kaoping-batch-lease", daemon=True)
+
+    def __enter__(self) -> _Lease:
+        self.heart.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.ended.set()
+        self.heart.join()
+
+    def check(self, session: Session, **values) -> None:
+        """In the session's (writing) transaction: renew the lease and write `values` to
+        the batch, if the lease is still ours; LeaseLost (and nothing written) if not."""
+        renewed = session.execute(
+            update(Batch)
+            .where(Batch.id == self.batch_id, Batch.lease_owner == self.owner, Batch.status.in_(UNFINISHED))
+            .values(lease_until=store.now() + self.length, **values)
+        ).rowcount
+        if renewed != 1:
+            self.lost.set()
+            raise LeaseLost(self.batch_id)
+
+    def write(self, **values) -> None:
+        """`values` written to the batch in a transaction of their own, under the lease."""
+        if self.lost.is_set():
+            raise LeaseLost(self.batch_id)
+        with self.sessions() as session:
+            store.writing(session, lambda: self.check(session, **values))
+
+    def held(self) -> None:
+        """LeaseLost once the heartbeat has found the lease taken: the work stops."""
+        if self.lost.is_set():
+            raise LeaseLost(self.batch_id)
+
+    def _beat(self) -> None:
+        while not self.ended.wait(self.length.total_seconds() / 3):
+            try:
+                self.write()
+            except LeaseLost:
+                log.warning("batch lease taken over by another runner", extra={"batch_id": self.batch_id})
+                return
+            except SQLAlchemyError:  # the database may be away for a moment: the next beat tries again
+                log.exception("could not renew the batch lease", extra={"batch_id": self.batch_id})
+
+
+def failure_text(error: BaseException) -> str:
+    """What a person reads for a failed batch: a Chinese sentence, never empty and never
+    the database's own words (which hold SQL)."""
+    if isinstance(error, BatchFileError):
+        return str(error)
+    if isinstance(error, MemoryError):
+        return "批次文件过大, 处理时内存不足; 请拆分为几个文件后重新上传"
+    if isinstance(error, SQLAlchemyError):
+        return "数据库繁忙或暂时不可用, 批次未能完成; 请稍后重新上传"
+    return f"批次处理出错 ({type(error).__name__}), 详情已记入服务日志; 请重新上传或联系管理员"
 
 
 class BatchRunner:
@@ -106,19 +190,20 @@ class BatchRunner:
 
     def claim(self, batch_id: str) -> bool:
         """Take or renew the batch's lease; False when another live process holds it."""
-        moment = store.now()
         with self.sessions() as session:
-            claimed = session.execute(
-                update(Batch)
-                .where(
-                    Batch.id == batch_id,
-                    Batch.status.in_(UNFINISHED),
-                    or_(Batch.lease_until.is_(None), Batch.lease_until < moment, Batch.lease_owner == self.me),
-                )
-                .values(lease_owner=self.me, lease_until=moment + self.lease)
-            ).rowcount
-            session.commit()
-        return claimed == 1
+            return store.writing(session, lambda: self._take(session, batch_id)) == 1
+
+    def _take(self, session: Session, batch_id: str) -> int:
+        moment = store.now()
+        return session.execute(
+            update(Batch)
+            .where(
+                Batch.id == batch_id,
+                Batch.status.in_(UNFINISHED),
+                or_(Batch.lease_until.is_(None), Batch.lease_until < moment, Batch.lease_owner == self.me),
+            )
+            .values(lease_owner=self.me, lease_until=moment + self.lease)
+        ).rowcount
 
     def _unfinished(self) -> list[str]:
         with self.sessions() as session:
@@ -146,14 +231,21 @@ class BatchRunner:
         self.child.join()
         code, self.child = self.child.exitcode, None
         if code != 0 and not self.stopping.is_set():
-            self.fail(batch_id, f"the batch's process stopped (exit code {code})")
+            self.fail(batch_id, f"批次处理进程意外退出 (退出码 {code}), 详情已记入服务日志; 请重新上传或联系管理员")
 
     def fail(self, batch_id: str, message: str) -> None:
-        """A batch must end as failed, never hang as running."""
+        """A batch must end as failed, never hang as running; unless another runner
+        holds it now, and fails or finishes it itself."""
+        moment = store.now()
         with self.sessions() as session:
-            batch = session.get(Batch, batch_id)
-            batch.status, batch.failure, batch.finished_at = "failed", message, store.now()
-            session.commit()
+            store.writing(
+                session,
+                lambda: session.execute(
+                    update(Batch)
+                    .where(Batch.id == batch_id, Batch.status.in_(UNFINISHED), Batch.lease_owner == self.me)
+                    .values(status="failed", failure=message, finished_at=moment)
+                ),
+            )
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -178,87 +270,104 @@ class BatchRunner:
                     self.process(batch_id)
                 else:
                     self._run_child(batch_id)
-            except Exception as error:
+            except Exception as error:  # the child could not even be started
                 log.exception("batch failed", extra={"batch_id": batch_id})
-                self.fail(batch_id, str(error))
+                try:
+                    self.fail(batch_id, failure_text(error))
+                except Exception:  # left unfinished: its lease lapses and a runner takes it up again
+                    log.exception("batch runner could not record the batch's failure", extra={"batch_id": batch_id})
 
     def process(self, batch_id: str) -> None:
+        """Work the batch to its end, as failed if it cannot be done; nothing more once
+        its lease is lost."""
+        try:
+            self._work(batch_id)
+        except LeaseLost:
+            log.warning("batch left to the runner that took its lease", extra={"batch_id": batch_id})
+        except Exception as error:
+            log.exception("batch failed", extra={"batch_id": batch_id})
+            self.fail(batch_id, failure_text(error))
+
+    def _work(self, batch_id: str) -> None:
         with self.sessions() as session:
             batch = session.get(Batch, batch_id)
             if batch is None or batch.status in ("done", "failed"):
                 return
             version = store.get_version(session, batch.ruleset_id, batch.version)
-            ruleset = loaded(version)
+            content = batch.content
+        ruleset = loaded(version)
+        actor = batch_units.batch_actor(batch)
+        journal = self.folder / f"{batch_id}.journal"
+        with _Lease(self.sessions, batch_id, self.me, self.lease) as lease:
             with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
-                rows, read_errors = parse_file(version, batch.filename, batch.content)
-                rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
-                batch.status, batch.rows = "running", rows_read(rows, read_errors)
-                session.commit()
-                actor = batch_units.batch_actor(batch)
-                journal = self.folder / f"{batch_id}.journal"
-                progress = _Progress(self.sessions, batch_id, lambda: self.claim(batch_id))
+                rows, read_errors = parse_file(version, batch.filename, content, batch.encoding)
+                with self.sessions() as session:
+                    rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
+                    session.commit()
+                lease.write(status="running", rows=rows_read(rows, read_errors))
+                progress = _Progress(lease)
                 report = run_batch(
                     ruleset, rows, pool=pool, journal=journal, progress=progress, read_errors=read_errors
                 )
             progress.flush()
-            batch.status, batch.scored = "storing", len(report.units)
-            session.commit()
-            self._store(session, batch, report, actor, {row.row: row.data for row in rows})
-            batch.status, batch.finished_at = "done", store.now()
-            batch.summary = _jsonable(report.summary)
-            batch.errors = [asdict(e) for e in report.errors]
-            batch.error_rows = report.summary["error_rows"]
-            session.commit()
-            journal.unlink(missing_ok=True)
+            lease.write(status="storing", scored=len(report.units))
+            self._store(lease, batch, report, actor, {row.row: row.data for row in rows})
+            lease.write(
+                status="done",
+                finished_at=store.now(),
+                summary=_jsonable(report.summary),
+                errors=[asdict(e) for e in report.errors],
+                error_rows=report.summary["error_rows"],
+            )
+        journal.unlink(missing_ok=True)
 
     def _store(
-        self, session: Session, batch: Batch, report: BatchReport, actor: Actor, submitted: dict[int, dict]
+        self, lease: _Lease, batch: Batch, report: BatchReport, actor: Actor, submitted: dict[int, dict]
     ) -> None:
-        """Each unit as a score record, in chunks; rows already stored are skipped."""
-        stored = set(session.scalars(select(ScoreRecord.batch_row).where(ScoreRecord.batch_id == batch.id)))
-        todo = [u for u in report.units if u.row not in stored]
-        for start in range(0, len(todo), STORE_CHUNK):
-            chunk = todo[start : start + STORE_CHUNK]
-            scores = [
-                store.NewScore(
-                    ruleset=report.ruleset,
-                    version=batch.version,
-                    unit_id=u.scored.unit.id,
-                    unit_name=u.scored.unit.name,
-                    unit_parent=u.scored.unit.parent,
-                    period=batch.period,
-                    submitted=submitted[u.row],
-                    result_json=u.scored.json,
-                    actor=actor,
-                    batch_id=batch.id,
-                    batch_row=u.row,
-                )
-                for u in chunk
-            ]
-            store.append_scores(session, scores)
-            batch.stored = len(stored) + start + len(chunk)
+        """Each unit as a score record, in chunks, each under the lease; rows already
+        stored are skipped."""
+        with self.sessions() as session:
+            stored = set(session.scalars(select(ScoreRecord.batch_row).where(ScoreRecord.batch_id == batch.id)))
             session.commit()
-            self.claim(batch.id)
+            todo = [u for u in report.units if u.row not in stored]
+            for start in range(0, len(todo), STORE_CHUNK):
+                chunk = todo[start : start + STORE_CHUNK]
+                scores = [
+                    store.NewScore(
+                        ruleset=report.ruleset,
+                        version=batch.version,
+                        unit_id=u.scored.unit.id,
+                        unit_name=u.scored.unit.name,
+                        unit_parent=u.scored.unit.parent,
+                        period=batch.period,
+                        submitted=submitted[u.row],
+                        result_json=u.scored.json,
+                        actor=actor,
+                        batch_id=batch.id,
+                        batch_row=u.row,
+                    )
+                    for u in chunk
+                ]
+                count = len(stored) + start + len(chunk)
+                store.append_scores(session, scores, guard=functools.partial(lease.check, session, stored=count))
 
 
 class _Progress:
-    """Counts scored units and writes the count (and renews the lease) now and then."""
+    """Counts scored units and writes the count now and then, under the batch's lease;
+    stops the scoring once the lease is lost."""
 
-    def __init__(self, sessions: sessionmaker[Session], batch_id: str, renew):
-        self.sessions, self.batch_id, self.count, self.written = sessions, batch_id, 0, 0
-        self.renew = renew
+    def __init__(self, lease: _Lease):
+        self.lease, self.count, self.written = lease, 0, 0
 
     def __call__(self, count: int) -> None:
+        self.lease.held()
         self.count += count
         if self.count - self.written >= 250:
             self.flush()
 
     def flush(self) -> None:
-        with self.sessions() as session:
-            session.get(Batch, self.batch_id).scored = self.count
-            session.commit()
+        self.lease.write(scored=self.count)
         self.written = self.count
-        self.renew()
 
 
 def _jsonable(data):
@@ -270,12 +379,8 @@ def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, o
     from .db import make_engine, make_sessions
 
     engine = make_engine(url)
-    runner = BatchRunner(make_sessions(engine), data_dir, workers, lease_seconds, owner=owner)
     try:
-        runner.process(batch_id)
-    except Exception as error:
-        log.exception("batch failed", extra={"batch_id": batch_id})
-        runner.fail(batch_id, str(error))
+        BatchRunner(make_sessions(engine), data_dir, workers, lease_seconds, owner=owner).process(batch_id)
     finally:
         engine.dispose()
 
@@ -287,8 +392,19 @@ def new_batch(
     filename: str,
     content: bytes,
     actor: Actor,
+    encoding: str | None = None,
     unit_code: str | None = None,
     create_units: bool = False,
+) -> Batch:
+    """The batch, queued, in a transaction begun as a write (see store.writing)."""
+    return store.writing(
+        session,
+        lambda: _added(session, version_row, period, filename, content, actor, encoding, unit_code, create_units),
+    )
+
+
+def _added(
+    session: Session, version_row, period, filename, content, actor: Actor, encoding, unit_code, create_units
 ) -> Batch:
     batch = Batch(
         id=str(uuid.uuid4()),
@@ -297,6 +413,7 @@ def new_batch(
         period=period,
         status="queued",
         filename=filename,
+        encoding=encoding,
         content=content,
         rows=None,
         scored=0,
@@ -309,7 +426,6 @@ def new_batch(
         create_units=create_units,
     )
     session.add(batch)
-    session.commit()
     return batch
 
 

@@ -77,8 +77,7 @@ def score_command(
     except InputError as error:
         typer.echo(f"{submission}: submission refused, {error.count} problem(s):", err=True)
         for problem in error.problems:
-            extra = f" (expected {problem.expected}, got {problem.got})" if problem.expected else ""
-            typer.echo(f"  {problem}{extra}", err=True)
+            typer.echo(f"  {problem}", err=True)
         if error.count > len(error.problems):
             typer.echo(f"  ……另有 {error.count - len(error.problems)} 个问题未列出", err=True)
         raise typer.Exit(1) from None
@@ -148,18 +147,27 @@ def batch_command(
     output: Path = typer.Option(..., "-o", "--output", help="results as .xlsx, .csv or .jsonl"),
     workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
     resume: bool = typer.Option(False, "--resume", help="continue a batch that was stopped, scoring no unit twice"),
+    encoding: str | None = typer.Option(
+        None,
+        help="a .csv or .jsonl file's encoding: utf-8 or gb18030 (gbk); default: UTF-8 if it decodes, else GB18030",
+    ),
 ) -> None:
     """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
     from engine.batch import scoring_pool
     from engine.tabular import BatchFileError, read_units, write_results
+    from engine.textfiles import codec_for
 
     loaded = _load(ruleset)
+    try:
+        codec_for(encoding)
+    except BatchFileError as error:
+        _fail(str(error))
     journal = output.with_name(output.name + ".journal")
     if journal.exists() and not resume:
         _fail(f"{journal} holds a stopped batch: add --resume to continue it, or delete it to start again")
     with scoring_pool(loaded, workers) as pool:
         try:
-            rows, read_errors = read_units(loaded.model, units)
+            rows, read_errors = read_units(loaded.model, units, encoding)
         except BatchFileError as error:
             _fail(str(error))
         report = _run_with_progress(loaded, rows, read_errors, pool, journal)

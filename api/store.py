@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import fcntl
 import json
+import sqlite3
 import threading
+import time
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
@@ -83,6 +85,46 @@ def begin_writing(session: Session) -> None:
     if session.get_bind().dialect.name == "sqlite":
         session.commit()
         session.connection(execution_options={WRITE_AT_ONCE: True})
+
+
+T = TypeVar("T")
+BUSY_ATTEMPTS = 5  # each waits up to the busy timeout; between them 0.05 s, doubling
+
+
+def writing(session: Session, work: Callable[[], T]) -> T:
+    """Run `work` in a transaction begun as a write, and commit it. On SQLite the
+    transaction queues with the appenders (see append_scores), and when the database is
+    still busy it is tried again after a bounded backoff: a write that only lost a race
+    for the lock is not failed."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    delay, attempts = 0.05, BUSY_ATTEMPTS
+    while True:
+        attempts -= 1
+        if sqlite:
+            _sqlite_queue(session).acquire()
+        try:
+            begin_writing(session)
+            result = work()
+            session.commit()
+            return result
+        except OperationalError as error:
+            session.rollback()
+            if not (sqlite and _busy(error)) or attempts == 0:
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            if sqlite:
+                _sqlite_queue(session).release()
+        time.sleep(delay)
+        delay *= 2
+
+
+def _busy(error: OperationalError) -> bool:
+    """Whether SQLite refused for a lock held elsewhere (SQLITE_BUSY or SQLITE_LOCKED)."""
+    code = getattr(error.orig, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 # ---------------------------------------------------------------- rulesets
@@ -253,9 +295,13 @@ _CURRENT_DELETE = delete(CurrentScore).where(
 )
 
 
-def append_scores(session: Session, scores: list[NewScore]) -> list[ScoreRecord]:
+def append_scores(
+    session: Session, scores: list[NewScore], guard: Callable[[], None] | None = None
+) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none. The records returned
     are not attached to the session: they are what was written, for the response.
+    `guard` runs first in the same transaction; what it raises writes nothing (a batch
+    checks there that it still holds its lease).
 
     Appenders take turns, so all that does not depend on the chain's head is prepared
     before taking a turn: a shorter turn is a shorter queue."""
@@ -267,6 +313,8 @@ def append_scores(session: Session, scores: list[NewScore]) -> list[ScoreRecord]
         _sqlite_queue(session).acquire()
     try:
         begin_writing(session)
+        if guard is not None:
+            guard()
         connection = session.connection()
         seq, previous = connection.execute(_HEAD).one()
         for row in rows:
@@ -278,7 +326,7 @@ def append_scores(session: Session, scores: list[NewScore]) -> list[ScoreRecord]
         _make_current(connection, rows)
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         session.commit()
-    except IntegrityError:
+    except BaseException:
         session.rollback()
         raise
     finally:

@@ -184,6 +184,7 @@ class Batch(Base):
     period: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))  # queued | running | storing | done | failed
     filename: Mapped[str] = mapped_column(String(500))
+    encoding: Mapped[str | None] = mapped_column(String(20), nullable=True)  # as declared at upload
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to score it
     rows: Mapped[int | None] = mapped_column(Integer, nullable=True)  # counted when the file is read
     scored: Mapped[int] = mapped_column(Integer)

@@ -508,13 +508,13 @@ def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:
                 continue
             if condition.branches + 1 > MAX_MATCHES_PER_FACT:
                 raise EngineLimitError(
-                    f"{condition.path}: the condition has {condition.branches} alternative branches "
-                    f"after expanding 'or' and 'in'; the engine allows at most {MAX_MATCHES_PER_FACT - 1}"
+                    f"{condition.path}: 条件展开 or 与 in 后有 {condition.branches} 个分支,"
+                    f" 引擎最多 {MAX_MATCHES_PER_FACT - 1} 个; 请拆分条件"
                 )
             if len(condition.fields) > MAX_FIELDS_PER_FACT:
                 raise EngineLimitError(
-                    f"{condition.path}: the condition reads {len(condition.fields)} values; "
-                    f"the engine allows at most {MAX_FIELDS_PER_FACT} in one fact"
+                    f"{condition.path}: 条件读取 {len(condition.fields)} 个值,"
+                    f" 引擎每个事实最多 {MAX_FIELDS_PER_FACT} 个"
                 )
             merged = len(set(current.fields) | set(condition.fields)) if current else 0
             if (
@@ -528,7 +528,7 @@ def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:
             current.rules.append(condition.rule_id)
             current.matches += condition.branches
     if len(facts) > MAX_FACT_KINDS:
-        raise EngineLimitError(f"the ruleset needs {len(facts)} facts per unit; the engine allows {MAX_FACT_KINDS}")
+        raise EngineLimitError(f"规则集每个单位需要 {len(facts)} 个事实, 引擎最多 {MAX_FACT_KINDS} 个")
     return facts
 
 

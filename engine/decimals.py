@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DivisionByZero, Overflow
 from functools import lru_cache
 
+from .messages import say
+
 # 40 digits keeps every quotient far beyond any precision a ruleset may ask for.
 ARITHMETIC = Context(prec=40, rounding=ROUND_HALF_EVEN, traps=[DivisionByZero, Overflow])
 
@@ -25,23 +27,23 @@ MAX_PLACES = 15  # digits after the point
 
 
 def number_problem(value: Decimal) -> str | None:
-    """Why a number cannot be carried exactly (in Chinese), or None when it can.
+    """Why a number cannot be carried exactly (in the reader's language), or None when it can.
 
     Read from the digits as written, so no context rounding hides a 30-digit value
     and no huge exponent is ever expanded."""
     if not value.is_finite():
-        return "不是有限的数"
+        return say("number.not_finite")
     _sign, digits, exponent = value.as_tuple()
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     significant = len(digits) - trailing
     if significant == 0:  # zero, however written
         return None
     if value.adjusted() >= 15:
-        return "绝对值须小于 10^15 (整数部分至多 15 位)"
+        return say("number.too_large")
     if significant > MAX_DIGITS:
-        return f"有效数字为 {significant} 位, 至多 {MAX_DIGITS} 位"
+        return say("number.digits", digits=significant, limit=MAX_DIGITS)
     if exponent + trailing < -MAX_PLACES:
-        return f"小数位为 {-(exponent + trailing)} 位, 至多 {MAX_PLACES} 位"
+        return say("number.places", places=-(exponent + trailing), limit=MAX_PLACES)
     return None
 
 

@@ -8,31 +8,41 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from .messages import say
+
 
 class RulesetProblem(BaseModel):
-    """One mistake in a ruleset: the element path, what is wrong, and for
-    expressions the 1-based column in the expression text."""
+    """One mistake in a ruleset: the element path, what is wrong, the line and column
+    where the element is written in the file, and for expressions the 1-based column
+    in the expression text."""
 
     path: str
     message: str
     column: int | None = None
+    line: int | None = None
+    line_column: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path} (column {self.column})" if self.column else self.path
+        where = f"第 {self.line} 行 " if self.line else ""
+        where += f"{self.path} (表达式第 {self.column} 个字符)" if self.column else self.path
         return f"{where}: {self.message}"
 
 
 class InputProblem(BaseModel):
-    """One mistake in a submission, with a code from the ruleset format."""
+    """One mistake in a submission, with a code from the ruleset format; `message` is
+    the whole sentence a person reads (the input's title and id, what was expected,
+    what was given), in the reader's language."""
 
     code: str
     field: str
     message: str
+    title: str | None = None
     expected: str | None = None
     got: str | None = None
+    suggestion: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.field}: [{self.code}] {self.message}"
+        return f"[{self.code}] {self.message}"
 
 
 class KaopingError(Exception):
@@ -57,6 +67,14 @@ class InputError(KaopingError):
         super().__init__("submission refused:\n" + "\n".join(f"  {p}" for p in problems))
 
 
+def undefined_error(field: str, where: str, column: int | None) -> InputError:
+    """A submission refused because scoring it divides by zero at `where`."""
+    at = say("where.column", column=column) if column else ""
+    return InputError(
+        [InputProblem(code="undefined", field=field, message=say("input.undefined", path=where, where=at))]
+    )
+
+
 class ExpressionError(KaopingError):
     """A mistake inside one expression, located by column; the loader adds the path."""
 
@@ -76,3 +94,8 @@ class UndefinedValue(KaopingError):
 
 class EngineLimitError(KaopingError):
     """A compiled ruleset would break one of durable_rules' measured limits."""
+
+
+class BatchFileError(KaopingError):
+    """A batch file that cannot be read at all (not a row problem); the message, in
+    Chinese, names the file and, where there is one, the row."""

@@ -22,6 +22,7 @@ from .limits import (
     MAX_EXPRESSION_TERMS,
     MAX_IN_VALUES,
 )
+from .messages import say, suggestion
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "if", "else", "true", "false"})
 FUNCTIONS = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (2, 2)}
@@ -188,14 +189,14 @@ def parse(text: str) -> Expression:
     The text is measured before `ast` reads it and the tree before it is walked, so
     that no expression within the limits can exhaust the parser or Python's stack."""
     if not isinstance(text, str) or not text.strip():
-        raise ExpressionError("expression is empty")
+        raise ExpressionError(say("expr.empty"))
     source = text.strip()
     _check_text(source)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         column = error.offset if error.offset and 0 < error.offset <= len(source) else len(source) + 1
-        raise ExpressionError(f"does not parse: {error.msg}", column) from None
+        raise ExpressionError(say("expr.syntax", detail=error.msg), column) from None
     parser = _Parser(source)
     _check_tree(tree.body, parser.column)
     return Expression(source, parser.node(tree.body))
@@ -281,7 +282,7 @@ class _Parser:
         col = self.column(n)
         method = getattr(self, "_" + type(n).__name__, None)
         if method is None:
-            raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)
+            raise ExpressionError(say("expr.not_allowed", text=self._segment(n)), col)
         return method(n, col)
 
     def _segment(self, n: ast.AST) -> str:
@@ -295,7 +296,7 @@ class _Parser:
 
     def _Constant(self, n: ast.Constant, col: int) -> Node:
         if isinstance(n.value, bool) or n.value is None:
-            raise ExpressionError(f"'{n.value}' is not a word of this language (use true/false)", col)
+            raise ExpressionError(say("expr.word", text=n.value), col)
         if isinstance(n.value, str):
             return String(col, n.value)
         if isinstance(n.value, int | float):
@@ -303,10 +304,10 @@ class _Parser:
             try:
                 value = Decimal(source)
             except InvalidOperation:
-                raise ExpressionError(f"'{source}' is not a number", col) from None
+                raise ExpressionError(say("expr.not_a_number", text=source), col) from None
             check_engine_number(value, col)
             return Number(col, value)
-        raise ExpressionError(f"'{self._segment(n)}' is not allowed here", col)
+        raise ExpressionError(say("expr.not_allowed", text=self._segment(n)), col)
 
     def _Name(self, n: ast.Name, col: int) -> Node:
         if n.id == "true":
@@ -325,12 +326,12 @@ class _Parser:
             return Negate(col, operand)
         if isinstance(n.op, ast.UAdd):
             return operand
-        raise ExpressionError(f"operator in '{self._segment(n)}' is not allowed", col)
+        raise ExpressionError(say("expr.operator", text=self._segment(n)), col)
 
     def _BinOp(self, n: ast.BinOp, col: int) -> Node:
         op = ARITHMETIC_OPS.get(type(n.op))
         if op is None:
-            raise ExpressionError(f"operator in '{self._segment(n)}' is not allowed", col)
+            raise ExpressionError(say("expr.operator", text=self._segment(n)), col)
         return Arithmetic(col, op, self.node(n.left), self.node(n.right))
 
     def _BoolOp(self, n: ast.BoolOp, col: int) -> Node:
@@ -343,17 +344,17 @@ class _Parser:
         for op, comparator in zip(n.ops, n.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 if not isinstance(comparator, ast.List | ast.Tuple):
-                    raise ExpressionError("'in' takes a list of values: x in ['a', 'b']", col)
+                    raise ExpressionError(say("expr.in_list"), col)
                 values = tuple(self.node(e) for e in comparator.elts)
                 for value in values:
                     if not isinstance(value, Number | String | Boolean):
-                        raise ExpressionError("the list after 'in' may hold only values", value.column)
+                        raise ExpressionError(say("expr.in_values"), value.column)
                 parts.append(Membership(col, left, values, isinstance(op, ast.NotIn)))
                 left = None  # a chained 'in' has no sensible meaning
                 continue
             symbol = COMPARISONS.get(type(op))
             if symbol is None or left is None:
-                raise ExpressionError(f"comparison in '{self._segment(n)}' is not allowed", col)
+                raise ExpressionError(say("expr.comparison", text=self._segment(n)), col)
             right = self.node(comparator)
             parts.append(Compare(col, symbol, left, right))
             left = right
@@ -364,29 +365,27 @@ class _Parser:
 
     def _Call(self, n: ast.Call, col: int) -> Node:
         if not isinstance(n.func, ast.Name) or n.func.id not in FUNCTIONS:
-            raise ExpressionError(
-                f"'{self._segment(n.func)}' is not a function of this language (only {', '.join(sorted(FUNCTIONS))})",
-                col,
-            )
+            name = self._segment(n.func)
+            raise ExpressionError(say("expr.unknown_function", function=name, hint=suggestion(name, FUNCTIONS)), col)
         if n.keywords:
-            raise ExpressionError("functions take no keyword arguments", col)
+            raise ExpressionError(say("expr.keywords"), col)
         low, high = FUNCTIONS[n.func.id]
         if len(n.args) < low or (high is not None and len(n.args) > high):
-            raise ExpressionError(f"{n.func.id}() takes {_arity(low, high)}", col)
+            raise ExpressionError(say("expr.arity", function=n.func.id, count=_arity(low, high)), col)
         return Call(col, n.func.id, tuple(self.node(a) for a in n.args))
 
 
 def _arity(low: int, high: int | None) -> str:
     if high is None:
-        return f"at least {low} argument"
-    return f"{low} arguments" if low == high else f"{low} to {high} arguments"
+        return f"{low}+"
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def check_engine_number(value: Decimal, column: int | None = None) -> None:
     """Refuse numbers the rules engine cannot compare exactly as doubles."""
     problem = number_problem(value)
     if problem is not None:
-        raise ExpressionError(f"数 {clipped(value)} 无法精确计算: {problem}", column)
+        raise ExpressionError(say("number.inexact", value=clipped(value), why=problem), column)
 
 
 def walk(node: Node):

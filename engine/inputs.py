@@ -8,12 +8,15 @@ takes its default. Every problem is reported at once.
 
 from __future__ import annotations
 
+import difflib
+import json
 from decimal import Decimal
 from typing import Any
 
 from .decimals import MAX_MAGNITUDE, canonical, clipped, number_problem, plain, to_decimal
 from .errors import InputError, InputProblem
 from .expressions import NA
+from .messages import listing, say, subject
 from .model import InputSpec, Ruleset
 
 NOT_APPLICABLE = "NA"
@@ -21,25 +24,29 @@ MAX_PROBLEMS = 100  # listed in full; beyond that only counted (100,000 unknown 
 
 
 def describe(spec: InputSpec) -> str:
-    """What a valid value of this input looks like, for error messages."""
+    """What a valid value of this input looks like, in the reader's language."""
     if spec.type == "choice":
-        text = "one of " + ", ".join(spec.choices or ())
+        text = say("expect.choice", choices=listing(spec.choices or ()))
     elif spec.type == "boolean":
-        text = "true or false"
+        text = say("expect.boolean")
     elif spec.type == "text":
-        text = "text"
+        text = say("expect.text")
     else:
-        text = "a whole number" if spec.type == "integer" else "a number"
-        if spec.min is not None and spec.max is not None:
-            text += f" from {plain(spec.min)} to {plain(spec.max)}"
-        elif spec.min is not None:
-            text += f" of at least {plain(spec.min)}"
-        elif spec.max is not None:
-            text += f" of at most {plain(spec.max)}"
-    return text + (' or "NA"' if spec.na_allowed else "")
+        kind = say("expect.integer" if spec.type == "integer" else "expect.number")
+        low = None if spec.min is None else plain(spec.min)
+        high = None if spec.max is None else plain(spec.max)
+        if low is not None and high is not None:
+            text = say("expect.between", kind=kind, low=low, high=high)
+        elif low is not None:
+            text = say("expect.at_least", kind=kind, low=low)
+        elif high is not None:
+            text = say("expect.at_most", kind=kind, high=high)
+        else:
+            text = kind
+    return say("expect.or_na", expected=text) if spec.na_allowed else text
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     """A given value as the person wrote it, shortened when very long."""
     if isinstance(value, str):
         return f'"{clipped(value)}"'
@@ -48,12 +55,15 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return type(value).__name__
+        return clipped(json.dumps(value, ensure_ascii=False, default=str))
     return clipped(value)
 
 
-def _problem(code: str, name: str, spec: InputSpec, value: Any, message: str) -> InputProblem:
-    return InputProblem(code=code, field=name, message=message, expected=describe(spec), got=_shown(value))
+def _problem(code: str, name: str, spec: InputSpec, value: Any, **extra: str) -> InputProblem:
+    expected, got = describe(spec), shown(value)
+    key = "input.inexact" if "why" in extra else f"input.{code}"
+    message = say(key, subject=subject(spec.title, name), expected=expected, got=got, **extra)
+    return InputProblem(code=code, field=name, title=spec.title, message=message, expected=expected, got=got)
 
 
 def check_value(name: str, spec: InputSpec, value: Any) -> InputProblem | None:
@@ -66,16 +76,16 @@ def normalize_value(name: str, spec: InputSpec, value: Any) -> tuple[Any, InputP
     if isinstance(value, str) and value == NOT_APPLICABLE:
         if spec.na_allowed:
             return NA, None
-        return None, _problem("na_not_allowed", name, spec, value, '"NA" is not allowed for this input')
+        return None, _problem("na_not_allowed", name, spec, value)
     if spec.type == "boolean":
         if isinstance(value, bool):
             return value, None
-        return None, _problem("invalid_type", name, spec, value, "must be true or false")
+        return None, _problem("invalid_type", name, spec, value)
     if spec.type in ("choice", "text"):
         if not isinstance(value, str):
-            return None, _problem("invalid_type", name, spec, value, "must be text")
+            return None, _problem("invalid_type", name, spec, value)
         if spec.type == "choice" and value not in (spec.choices or ()):
-            return None, _problem("not_a_choice", name, spec, value, "is not one of the choices")
+            return None, _problem("not_a_choice", name, spec, value)
         return value, None
     return _normalize_number(name, spec, value)
 
@@ -83,65 +93,72 @@ def normalize_value(name: str, spec: InputSpec, value: Any) -> tuple[Any, InputP
 def _normalize_number(name: str, spec: InputSpec, value: Any) -> tuple[Any, InputProblem | None]:
     if type(value) is int and -MAX_MAGNITUDE < value < MAX_MAGNITUDE:  # the common case, quickly
         if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-            return None, _problem("out_of_range", name, spec, value, "is out of range")
+            return None, _problem("out_of_range", name, spec, value)
         return Decimal(value), None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return None, _problem("invalid_type", name, spec, value, "must be a number")
+        return None, _problem("invalid_type", name, spec, value)
     number = to_decimal(value)
     problem = number_problem(number)
     if problem is not None:
         code = "out_of_range" if number.is_finite() and number.adjusted() >= 15 else "invalid_type"
-        return None, _problem(code, name, spec, value, f"无法精确计算: {problem}")
+        return None, _problem(code, name, spec, value, why=problem)
     if spec.type == "integer" and number != number.to_integral_value():
-        return None, _problem("invalid_type", name, spec, value, "must be a whole number")
+        return None, _problem("invalid_type", name, spec, value)
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-        return None, _problem("out_of_range", name, spec, value, "is out of range")
+        return None, _problem("out_of_range", name, spec, value)
     return canonical(number), None
 
 
 def validate_input(ruleset: Ruleset, data: Any) -> dict[str, Any]:
     """The normalized input of a submission, or InputError listing every problem."""
     if not isinstance(data, dict):
+        got = shown(data)
         raise InputError(
-            [
-                InputProblem(
-                    code="invalid_type",
-                    field="",
-                    message="a submission is an object of input values",
-                    expected="an object",
-                    got=type(data).__name__,
-                )
-            ]
+            [InputProblem(code="invalid_type", field="", message=say("input.not_an_object", got=got), got=got)]
         )
-    problems: list[InputProblem] = []
+    problems: dict[str, InputProblem] = {}
     values: dict[str, Any] = {}
     for name, spec in ruleset.inputs.items():
         if name not in data or data[name] is None:
             if spec.required:
-                problems.append(_problem("missing", name, spec, None, "is required"))
+                problems[name] = _problem("missing", name, spec, None)
             else:
                 values[name] = NA if spec.default is None else normalize_value(name, spec, spec.default)[0]
             continue
         value, problem = normalize_value(name, spec, data[name])
         if problem is not None:
-            problems.append(problem)
+            problems[name] = problem
         else:
             values[name] = value
     unknown = [name for name in data if name not in ruleset.inputs]
-    count = len(problems) + len(unknown)
-    for name in unknown[: max(0, MAX_PROBLEMS - len(problems))]:
-        problems.append(
-            InputProblem(
-                code="unknown_input",
-                field=clipped(str(name)),
-                message="is not an input of this ruleset",
-                expected="one of the ruleset's inputs",
-                got=_shown(data[name]),
-            )
-        )
-    if problems:
-        raise InputError(problems, count=count)
+    listed = list(problems.values())
+    count = len(listed) + len(unknown)
+    for name in unknown[: max(0, MAX_PROBLEMS - len(listed))]:
+        problem, meant = _unknown(ruleset, str(name), data[name], problems)
+        if meant in problems and problems[meant].code == "missing":
+            # a misspelled field: one problem that names the input meant, not two unrelated ones
+            listed.remove(problems.pop(meant))
+            count -= 1
+        listed.append(problem)
+    if listed:
+        raise InputError(listed, count=count)
     return values
+
+
+def _unknown(ruleset: Ruleset, name: str, value: Any, problems: dict[str, InputProblem]) -> tuple[InputProblem, str]:
+    """The problem of a field the ruleset does not declare, and the input it may have meant
+    (a missing one first, then any)."""
+    missing = [n for n, p in problems.items() if p.code == "missing"]
+    meant = next(iter(difflib.get_close_matches(name, missing, n=1, cutoff=0.6)), None) or next(
+        iter(difflib.get_close_matches(name, list(ruleset.inputs), n=1, cutoff=0.6)), ""
+    )
+    hint = say("hint.did_you_mean", name=subject(ruleset.inputs[meant].title, meant)) if meant else ""
+    got = shown(value)
+    message = say("input.unknown", given=clipped(name), hint=hint)
+    problem = InputProblem(
+        code="unknown_input", field=clipped(name), message=message, got=got, suggestion=meant or None
+    )
+    return problem, meant
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Every size limit on a ruleset, in one place, each checked before the work it bounds.
+"""Every size limit, in one place, each checked before the work it bounds: on rulesets,
+and on batch files (docs/batches.md lists those).
 
 A ruleset is text from outside; without limits a few kilobytes can make loading run
 for minutes, exhaust memory or overflow Python's stack. Each limit is far above what
@@ -64,3 +65,16 @@ def structure_problems(data: Any) -> list[RulesetProblem]:
             RulesetProblem(path="dimensions", message=f"规则集共有 {total} 个指标, 超过上限 {MAX_INDICATORS} 个")
         )
     return problems
+
+
+# ---------------------------------------------------------------- batch files
+# far above any real jurisdiction's file, low enough that a hostile file is refused in
+# seconds, without the memory or time it was made to take
+
+MAX_ROWS = 2_000_000  # rows of units after the header
+MAX_COLUMNS = 1000
+MAX_LINE_CHARS = 1024 * 1024  # one line of a CSV or JSON Lines file; a row is a few hundred
+MAX_CELLS = 30_000_000  # cells of a worksheet, e.g. 750,000 units of 40 columns
+MAX_UNCOMPRESSED_BYTES = 1024**3  # all parts of an .xlsx archive, inflated
+MAX_RATIO = 100  # inflated / compressed size of an .xlsx part; spreadsheets reach 10 to 20
+RATIO_FROM_BYTES = 10 * 1024**2  # smaller parts may compress as well as they like

@@ -19,9 +19,11 @@ import yaml
 from pydantic import ValidationError
 
 from .compiler import CompiledRuleset, compile_ruleset
+from .decimals import clipped
 from .errors import EngineLimitError, RulesetError, RulesetProblem
 from .limits import MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, structure_problems, text_problem
-from .model import Ruleset
+from .messages import language, say, suggestion
+from .model import Ruleset, field_names
 from .semantics import SemanticChecker
 
 MAX_INTEGER_DIGITS = 100  # far above any number a ruleset may hold; Python refuses beyond 4,300
@@ -51,8 +53,28 @@ def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
 
 
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    """A mapping whose keys are each written once: a key given twice is refused at its
+    place (YAML's own rule lets the last one win, silently). Keys merged in from an
+    anchor (`<<: *base`) may be overridden, as YAML means them to be."""
+    first: dict[str, int] = {}
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        if key_node.value in first:
+            message = say("ruleset.duplicate_key", key=repr(key_node.value), first=first[key_node.value])
+            raise yaml.constructor.ConstructorError(None, None, message, key_node.start_mark)
+        first[key_node.value] = key_node.start_mark.line + 1
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node)
+
+
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 _DecimalLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+# YAML 1.2 (and JSON) numbers with an exponent and no point, such as 1e-7: text in YAML 1.1
+_DecimalLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -101,32 +123,123 @@ def expansion_problem(root: yaml.Node) -> str | None:
     return None
 
 
+@dataclass
+class Document:
+    """A parsed ruleset text: its data, the composed tree that knows where each element
+    stands in the file, and the syntax problems of lines left out to read the rest."""
+
+    data: Any
+    root: yaml.Node | None
+    syntax: list[RulesetProblem]
+    left_out_keys: frozenset[str] = frozenset()  # their absence is the syntax error's doing
+
+
+def _keys_of(lines: list[str]) -> frozenset[str]:
+    return frozenset(m.group(1) for line in lines if (m := re.match(r"\s*-?\s*([A-Za-z_]\w*)\s*:", line)))
+
+
+MAX_SYNTAX_ERRORS = 10
+
+
+def read_document(text: str, name: str = "ruleset") -> Document:
+    """Parse YAML or JSON text (JSON is YAML) with exact decimals. A syntax error is
+    reported with its line and column, and the line is left out to read the rest, so
+    the other problems are found too; a document that its aliases would expand beyond
+    the limits is refused before it is built."""
+    syntax: list[RulesetProblem] = []
+    left_out: list[str] = []
+    lines = text.split("\n")
+    for _attempt in range(MAX_SYNTAX_ERRORS + 1):
+        loader = _DecimalLoader("\n".join(lines))
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return Document(None, None, syntax, _keys_of(left_out))
+            problem = expansion_problem(node)
+            if problem is not None:
+                raise RulesetError([RulesetProblem(path=name, message=problem)])
+            return Document(loader.construct_document(node), node, syntax, _keys_of(left_out))
+        except yaml.YAMLError as error:
+            # the construct that could not be closed (an unclosed "[") is where the mistake is
+            mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            parts = [str(part) for part in (error.context, error.problem) if part] or [str(error)]
+            detail = "; ".join(_yaml_words(part) for part in parts)
+            message = say("ruleset.syntax", line=line, column=column, problem=detail)
+            syntax.append(RulesetProblem(path=name, message=message, line=line, line_column=column))
+            if mark is None or line > len(lines) or not lines[line - 1].strip():
+                break
+            left_out.append(lines[line - 1])
+            lines[line - 1] = ""  # leave the line out and read on
+        finally:
+            loader.dispose()
+    raise RulesetError(syntax)
+
+
+# libyaml's words for the common mistakes, as a clerk reads them
+YAML_WORDS = {
+    "while parsing a flow sequence": "读取 [...] 列表时",
+    "while parsing a flow mapping": "读取 {...} 时",
+    "while parsing a block mapping": '读取 "键: 值" 时',
+    "while parsing a block collection": '读取 "- 项" 列表时',
+    "while scanning a quoted scalar": "读取带引号的文本时",
+    "while scanning a simple key": "读取键时",
+    "did not find expected ',' or ']'": "缺少 ',' 或 ']'",
+    "did not find expected ',' or '}'": "缺少 ',' 或 '}'",
+    "did not find expected key": "缺少键 (可能是缩进不对)",
+    "did not find expected '-' indicator": "缺少 '-' (可能是缩进不对)",
+    "could not find expected ':'": "缺少 ':'",
+    "mapping values are not allowed in this context": '此处不能写 "键: 值" (可能是缩进不对, 或文本中的冒号需要加引号)',
+    "found unexpected end of stream": "文本意外结束 (引号或括号没有闭合)",
+    "found character that cannot start any token": "含有不能出现在此处的字符 (如制表符 Tab)",
+}
+
+
+def _yaml_words(text: str) -> str:
+    if language() != "zh":
+        return text
+    return YAML_WORDS.get(text, text)
+
+
 def parse_document(text: str, name: str = "ruleset") -> Any:
-    """Parse YAML or JSON text (JSON is YAML) with exact decimals; RulesetError names
-    the line and column of a syntax error, and refuses a document that its aliases
-    would expand beyond the limits before it is built."""
-    loader = _DecimalLoader(text)
-    try:
-        node = loader.get_single_node()
+    """The data of a YAML or JSON text; RulesetError names every syntax error's place."""
+    document = read_document(text, name)
+    if document.syntax:
+        raise RulesetError(document.syntax)
+    return document.data
+
+
+def locate(root: yaml.Node | None, path: str) -> tuple[int, int] | None:
+    """(line, column), 1-based, where the element at `path` is written; the nearest
+    written ancestor for an element that is missing."""
+    node, found = root, root
+    for part in _PATH_PART.findall(path):
         if node is None:
-            return None
-        problem = expansion_problem(node)
-        if problem is not None:
-            raise RulesetError([RulesetProblem(path=name, message=problem)])
-        return loader.construct_document(node)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise RulesetError(
-            [
-                RulesetProblem(
-                    path=name,
-                    message=f"not valid YAML or JSON{where}: {getattr(error, 'problem', None) or error}",
-                )
-            ]
-        ) from None
-    finally:
-        loader.dispose()
+            break
+        if part.startswith("["):
+            index = int(part[1:-1])
+            node = node.value[index] if isinstance(node, yaml.SequenceNode) and index < len(node.value) else None
+        elif isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if getattr(key, "value", None) == part), None)
+        else:
+            node = None
+        found = node or found
+    if found is None:
+        return None
+    return found.start_mark.line + 1, found.start_mark.column + 1
+
+
+_PATH_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
+
+
+def _placed(problem: RulesetProblem, root: yaml.Node | None) -> RulesetProblem:
+    """The problem with the line and column where its element is written; an expression's
+    column is counted from the start of its line when the expression is on one line."""
+    where = locate(root, problem.path)
+    if where is None:
+        return problem
+    line, column = where
+    return problem.model_copy(update={"line": line, "line_column": column})
 
 
 def path_of(location: tuple) -> str:
@@ -147,14 +260,63 @@ def path_of(location: tuple) -> str:
 _UNION_MEMBER = re.compile(r"[a-z-]+\[.*\]")
 
 
+FIELD_NAMES = sorted(field_names())
+TYPE_KINDS = {
+    "decimal_type": "kind.number",
+    "decimal_parsing": "kind.number",
+    "float_type": "kind.number",
+    "float_parsing": "kind.number",
+    "int_type": "kind.integer",
+    "int_parsing": "kind.integer",
+    "int_from_float": "kind.integer",
+    "string_type": "kind.text",
+    "bool_type": "kind.boolean",
+    "bool_parsing": "kind.boolean",
+    "list_type": "kind.list",
+    "dict_type": "kind.mapping",
+    "model_type": "kind.mapping",
+    "model_attributes_type": "kind.mapping",
+}
+WORDED = frozenset({"id", "number", "expression"})  # engine.model's own error types
+LIMITS = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
+
+
+def _given(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return clipped(text)
+
+
+def structural_message(item: dict) -> str:
+    """pydantic's error as the person who wrote the ruleset reads it: no class names."""
+    kind, ctx, loc = item["type"], item.get("ctx") or {}, item["loc"]
+    name = str(next((part for part in reversed(loc) if isinstance(part, str) and part != "[key]"), ""))
+    if "message" in ctx or kind in WORDED:  # worded by engine.model
+        return str(ctx.get("message") or item["msg"])
+    if kind == "missing":
+        return say("schema.missing", name=name)
+    if kind == "extra_forbidden":
+        return say("schema.extra_forbidden", name=name, hint=suggestion(name, FIELD_NAMES))
+    if kind == "literal_error":
+        return say("schema.literal_error", expected=ctx.get("expected", ""), got=_given(item.get("input")))
+    if kind in TYPE_KINDS:
+        return say("schema.type", kind=say(TYPE_KINDS[kind]), got=_given(item.get("input")))
+    if kind in LIMITS:
+        return say(f"schema.{kind}", limit=ctx.get(LIMITS[kind]), got=_given(item.get("input")))
+    if kind == "too_short":
+        return say("schema.too_short", limit=ctx.get("min_length"))
+    return say("schema.other", got=_given(item.get("input")))
+
+
 def _pydantic_problems(error: ValidationError) -> list[RulesetProblem]:
     problems: list[RulesetProblem] = []
     seen: set[tuple[str, str]] = set()
     for item in error.errors():
         path = path_of(item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "is not a field of this element"
+        message = structural_message(item)
         key = (path, message)
         if key in seen:
             continue
@@ -188,7 +350,7 @@ class LoadedRuleset:
 def check_model(data: Any) -> Ruleset:
     """Validate parsed data as a ruleset, listing every structural and semantic problem."""
     if not isinstance(data, dict):
-        raise RulesetError([RulesetProblem(path="(ruleset)", message="a ruleset is a mapping of fields")])
+        raise RulesetError([RulesetProblem(path="(ruleset)", message=say("ruleset.not_mapping"))])
     too_large = structure_problems(data)
     if too_large:
         raise RulesetError(too_large)
@@ -203,16 +365,25 @@ def check_model(data: Any) -> Ruleset:
 
 
 def load_text(text: str, version: int | str | None = None) -> LoadedRuleset:
+    """Load a ruleset text; RulesetError lists every problem, each with its element path
+    and the line and column where it is written."""
     too_long = text_problem(len(text.encode("utf-8", "surrogatepass")))
     if too_long is not None:
         raise RulesetError([too_long])
-    data = parse_document(text)
-    model = check_model(data)
+    document = read_document(text)
     try:
+        model = check_model(document.data)
         compiled = compile_ruleset(model)
+    except RulesetError as error:
+        absent = {say("schema.missing", name=key) for key in document.left_out_keys}
+        placed = [_placed(p, document.root) for p in error.problems if p.message not in absent]
+        raise RulesetError(document.syntax + placed) from None
     except EngineLimitError as error:
-        raise RulesetError([RulesetProblem(path="(engine limits)", message=str(error))]) from None
-    return LoadedRuleset(model, compiled, text, content_hash(data), version)
+        problem = RulesetProblem(path="(engine limits)", message=say("ruleset.engine_limits", detail=error))
+        raise RulesetError([*document.syntax, problem]) from None
+    if document.syntax:
+        raise RulesetError(document.syntax)
+    return LoadedRuleset(model, compiled, text, content_hash(document.data), version)
 
 
 def load_file(path: str | Path, version: int | str | None = None) -> LoadedRuleset:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from . import runtime
 from .compiler import CompiledRuleset
-from .errors import InputError, InputProblem, UndefinedValue
+from .errors import InputError, UndefinedValue, undefined_error
 from .expressions import holds
 
 
@@ -22,16 +22,7 @@ class Matcher(Protocol):
 
 def _undefined(compiled: CompiledRuleset, rule_id: str, column: int | None) -> InputError:
     condition = compiled.conditions[rule_id]
-    where = f" (column {column})" if column else ""
-    return InputError(
-        [
-            InputProblem(
-                code="undefined",
-                field=condition.path,
-                message=f"'{condition.expression.text}' divides by zero{where}; the ruleset must guard it",
-            )
-        ]
-    )
+    return undefined_error(condition.path, f"{condition.path} ({condition.expression.text})", column)
 
 
 class DurableMatcher:

@@ -24,10 +24,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .decimals import MAX_DIGITS
+from .decimals import MAX_DIGITS, json_number, plain
 from .errors import ExpressionError
 from .expressions import Expression, check_engine_number, parse
 from .limits import MAX_ID_LENGTH
+from .messages import listing, say
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RULESET_ID_PATTERN = r"[a-z0-9-]+"
@@ -51,6 +52,15 @@ def _identifier(pattern: str, rule: str):
     return check
 
 
+def refusal(key: str, **params: object) -> PydanticCustomError:
+    """A structural problem worded by the message catalogue (engine.loader reads `key`)."""
+    return PydanticCustomError(key.replace(".", "_"), "{message}", {"message": say(key, **params), "key": key})
+
+
+def _twice(values: list[str]) -> str:
+    return next(value for i, value in enumerate(values) if value in values[:i])
+
+
 def _number(value: Decimal) -> Decimal:
     try:
         check_engine_number(value)
@@ -63,7 +73,7 @@ def _parse_expression(value: Any) -> Expression:
     if isinstance(value, Expression):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise PydanticCustomError("expression", "must be an expression written as text")
+        raise refusal("schema.type", kind=say("kind.expression"), got=repr(value))
     try:
         return parse(str(value))
     except ExpressionError as error:
@@ -79,8 +89,21 @@ ExpressionText = Annotated[
 ]
 Id = Annotated[str, AfterValidator(_identifier(ID_PATTERN, "须以小写英文字母开头, 只含小写英文字母、数字和下划线"))]
 RulesetId = Annotated[str, AfterValidator(_identifier(RULESET_ID_PATTERN, "只含小写英文字母、数字和连字符 (-)"))]
-Amount = Annotated[Decimal, AfterValidator(_number)]
-Points = Annotated[Decimal, Field(ge=0), AfterValidator(_number)]
+
+
+def _not_text(value: Any) -> Any:
+    """A number is written as a number: "5" in quotes is text, everywhere alike."""
+    if isinstance(value, str):
+        raise refusal("schema.quoted_number", got=repr(value))
+    if isinstance(value, bool):
+        raise refusal("schema.type", kind=say("kind.number"), got=str(value).lower())
+    return value
+
+
+# as JSON a number again (exact: at most 15 significant digits), never a quoted string
+AS_NUMBER = PlainSerializer(json_number, when_used="json")
+Amount = Annotated[Decimal, BeforeValidator(_not_text), AfterValidator(_number), AS_NUMBER]
+Points = Annotated[Decimal, BeforeValidator(_not_text), Field(ge=0), AfterValidator(_number), AS_NUMBER]
 
 
 class Element(BaseModel):
@@ -105,19 +128,19 @@ class InputSpec(Element):
     @model_validator(mode="after")
     def _coherent(self) -> InputSpec:
         if self.type == "choice" and not self.choices:
-            raise ValueError("a choice input needs a non-empty 'choices' list")
+            raise refusal("model.choice_needs_choices")
         if self.type != "choice" and self.choices is not None:
-            raise ValueError("'choices' belongs only to a choice input")
+            raise refusal("model.choices_only_for_choice")
         if self.type not in ("number", "integer") and (self.min is not None or self.max is not None):
-            raise ValueError("'min' and 'max' belong only to number and integer inputs")
+            raise refusal("model.range_only_for_numbers")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"'min' {self.min} is above 'max' {self.max}")
+            raise refusal("model.min_above_max", min=plain(self.min), max=plain(self.max))
         if self.choices is not None and len(set(self.choices)) != len(self.choices):
-            raise ValueError("'choices' lists a value twice")
+            raise refusal("model.choice_twice", value=_twice(self.choices))
         if self.choices is not None and "NA" in self.choices:
-            raise ValueError("'NA' cannot be a choice; use na_allowed")
+            raise refusal("model.na_choice")
         if self.default is not None and self.required:
-            raise ValueError("only an optional input (required: false) may carry a default")
+            raise refusal("model.default_needs_optional")
         return self
 
     @property
@@ -142,9 +165,9 @@ class Band(Element):
     def _one_form(self) -> Band:
         if self.otherwise is not None:
             if self.when is not None or self.points is not None:
-                raise ValueError("an 'else' band has no 'when' or 'points'")
+                raise refusal("model.else_band_form")
         elif self.when is None or self.points is None:
-            raise ValueError("a band needs 'when' and 'points' (or is {else: points})")
+            raise refusal("model.band_form")
         return self
 
     @property
@@ -164,7 +187,7 @@ class Linear(Element):
     @model_validator(mode="after")
     def _distinct(self) -> Linear:
         if self.zero_at == self.full_at:
-            raise ValueError("'zero_at' and 'full_at' must differ")
+            raise refusal("model.linear_same", value=plain(self.zero_at))
         return self
 
 
@@ -180,7 +203,7 @@ class Count(Element):
     @model_validator(mode="after")
     def _one_side(self) -> Count:
         if self.below is not None and self.above is not None:
-            raise ValueError("give 'below' or 'above', not both")
+            raise refusal("model.below_or_above")
         return self
 
 
@@ -196,7 +219,7 @@ class Score(Element):
     def _exactly_one(self) -> Score:
         given = [name for name in METHODS if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one scoring method of {', '.join(METHODS)} (got {len(given)})")
+            raise refusal("model.one_method", methods=listing(METHODS), count=len(given))
         return self
 
     @property
@@ -209,7 +232,7 @@ class Score(Element):
         if bands:
             for band in bands[:-1]:
                 if band.is_else:
-                    raise ValueError("the 'else' band must be the last band")
+                    raise refusal("model.else_last")
         return bands
 
 
@@ -256,7 +279,7 @@ class AdjustmentItem(Element):
     @model_validator(mode="after")
     def _one_trigger(self) -> AdjustmentItem:
         if (self.when is None) == (self.per is None):
-            raise ValueError("an item gives its points either 'when' a condition holds or 'per' input")
+            raise refusal("model.item_trigger")
         return self
 
 
@@ -307,7 +330,7 @@ class Quota(Element):
     def _share(cls, value: Decimal | str) -> Decimal | str:
         share = _fraction(value)
         if share is None or not 0 <= share <= 1:
-            raise ValueError('max_share must be a number from 0 to 1 or a fraction such as "1/3"')
+            raise refusal("model.share", got=value)
         return value
 
     @property
@@ -385,3 +408,14 @@ class Ruleset(Element):
 
     def grade_index(self, grade_id: str) -> int:
         return next(i for i, g in enumerate(self.grades) if g.id == grade_id)
+
+
+def field_names() -> set[str]:
+    """Every field name an element of the format may carry, for "did you mean" hints."""
+    names: set[str] = set()
+    stack = [Element]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        names.update(field.alias or name for name, field in cls.model_fields.items())
+    return names

@@ -15,10 +15,11 @@ from typing import Any
 
 from .compiler import CompiledRuleset
 from .decimals import ARITHMETIC, ZERO, plain, round_half_up
-from .errors import InputError, InputProblem, UndefinedValue
+from .errors import InputError, InputProblem, UndefinedValue, undefined_error
 from .expressions import NA, UNKNOWN, Expression, Name, evaluate, walk
 from .inputs import jsonable
 from .matcher import Matcher
+from .messages import say, subject
 from .model import ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
 from .result import (
     AdjustmentGroupResult,
@@ -44,16 +45,7 @@ def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 
 def _undefined(field: str, path: str, error: UndefinedValue) -> InputError:
-    where = f" (column {error.column})" if error.column else ""
-    return InputError(
-        [
-            InputProblem(
-                code="undefined",
-                field=field,
-                message=f"{path} divides by zero{where}; the ruleset must guard it",
-            )
-        ]
-    )
+    return undefined_error(field, path, error.column)
 
 
 def _shown(values: dict[str, Any], names) -> dict[str, Any]:
@@ -215,7 +207,8 @@ def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Indicat
                 InputProblem(
                     code="all_na",
                     field=dimension.id,
-                    message=f"every indicator of {dimension.title} is not applicable",
+                    title=dimension.title,
+                    message=say("input.all_na", dimension=subject(dimension.title, dimension.id)),
                 )
             ]
         )
@@ -445,18 +438,26 @@ def score_values(
     )
 
 
+def _values_text(ruleset: Ruleset, values: dict[str, Any]) -> str:
+    """Values as a clerk reads them: 连续未发展党员年数 (years_without_new_member) = 3, ..."""
+    specs = ruleset.inputs
+    return ", ".join(f"{subject(specs[n].title if n in specs else None, n)} = {v}" for n, v in values.items())
+
+
 def _check_consistency(ctx: Context) -> None:
     problems = []
     for index, rule in enumerate(ctx.ruleset.consistency):
         if f"consistency.{index}" in ctx.fired:
             first = _first_name(rule.must, ctx.ruleset)
+            got = _values_text(ctx.ruleset, _shown(ctx.values, rule.must.names))
             problems.append(
                 InputProblem(
                     code="inconsistent",
                     field=first,
-                    message=f"{rule.title} ({rule.must.text})",
+                    title=ctx.ruleset.inputs[first].title if first in ctx.ruleset.inputs else None,
+                    message=say("input.inconsistent", rule=rule.title, must=rule.must.text, got=got),
                     expected=rule.must.text,
-                    got=str(_shown(ctx.values, rule.must.names)),
+                    got=got,
                 )
             )
     if problems:

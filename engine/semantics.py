@@ -29,6 +29,7 @@ from .expressions import (
     Or,
     String,
 )
+from .messages import listing, say, suggestion
 from .model import ClassWeights, Count, GradeCap, Ruleset
 
 RESERVED = frozenset({"and", "or", "not", "in", "if", "else", "true", "false", "total", "grade"})
@@ -76,20 +77,21 @@ def infer(node: Node, scope: Scope) -> Type:
         return TEXT
     if isinstance(node, Name):
         if node.id not in scope.names:
-            raise _Problem(f"'{node.id}' is not declared ({scope.where})", node.column)
+            hint = suggestion(node.id, scope.names)
+            raise _Problem(say("semantic.undeclared", name=node.id, where=say(scope.where), hint=hint), node.column)
         return scope.names[node.id]
     if isinstance(node, Negate):
-        _expect_number(node.operand, scope, "'-'")
+        _expect_number(node.operand, scope, "-")
         return NUMBER
     if isinstance(node, Arithmetic):
-        _expect_number(node.left, scope, f"'{node.op}'")
-        _expect_number(node.right, scope, f"'{node.op}'")
+        _expect_number(node.left, scope, node.op)
+        _expect_number(node.right, scope, node.op)
         return NUMBER
     if isinstance(node, Not):
-        _expect_boolean(node.operand, scope, "'not'")
+        _expect_boolean(node.operand, scope, "not")
         return BOOLEAN
     if isinstance(node, And | Or):
-        word = "'and'" if isinstance(node, And) else "'or'"
+        word = "and" if isinstance(node, And) else "or"
         for item in node.items:
             _expect_boolean(item, scope, word)
         return BOOLEAN
@@ -102,32 +104,32 @@ def infer(node: Node, scope: Scope) -> Type:
             _check_equality(operand, node.operand, value, scope)
         return BOOLEAN
     if isinstance(node, Conditional):
-        _expect_boolean(node.condition, scope, "'if'")
+        _expect_boolean(node.condition, scope, "if")
         then, otherwise = infer(node.then, scope), infer(node.otherwise, scope)
         if {then.kind, otherwise.kind} <= {"number", "boolean"} and then.kind != otherwise.kind:
             return NUMBER
         if then.kind != otherwise.kind:
-            raise _Problem("both sides of 'if ... else' must have the same type", node.column)
+            raise _Problem(say("semantic.if_types"), node.column)
         return then
     if isinstance(node, Call):
         for arg in node.args:
             _expect_number(arg, scope, f"{node.function}()")
         if node.function == "round" and not isinstance(node.args[1], Number):
-            raise _Problem("round() takes a whole number of places written as a number", node.column)
+            raise _Problem(say("semantic.round_places"), node.column)
         return NUMBER
-    raise _Problem("unsupported expression", node.column)
+    raise _Problem(say("semantic.unsupported"), node.column)
 
 
 def _expect_number(node: Node, scope: Scope, what: str) -> None:
     kind = infer(node, scope).kind
     if kind not in ("number", "boolean"):
-        raise _Problem(f"{what} needs numbers, got text", node.column)
+        raise _Problem(say("semantic.needs_numbers", what=what), node.column)
 
 
 def _expect_boolean(node: Node, scope: Scope, what: str) -> None:
     kind = infer(node, scope).kind
     if kind != "boolean":
-        raise _Problem(f"{what} needs a condition (true or false), got {kind}", node.column)
+        raise _Problem(say("semantic.needs_condition", what=what, kind=say(f"kind.of.{kind}")), node.column)
 
 
 def _is_na(node: Node) -> bool:
@@ -138,9 +140,9 @@ def _check_compare(node: Compare, scope: Scope) -> None:
     if node.op in ("==", "!=") and (_is_na(node.left) or _is_na(node.right)):
         other = node.right if _is_na(node.left) else node.left
         if not isinstance(other, Name):
-            raise _Problem('only an input can be compared with "NA"', node.column)
+            raise _Problem(say("semantic.na_only_input"), node.column)
         if not infer(other, scope).may_be_na:
-            raise _Problem(f"'{other.id}' can never be \"NA\" (it is not na_allowed)", node.column)
+            raise _Problem(say("semantic.never_na", name=other.id), node.column)
         return
     left, right = infer(node.left, scope), infer(node.right, scope)
     if node.op in ("==", "!="):
@@ -148,20 +150,20 @@ def _check_compare(node: Compare, scope: Scope) -> None:
         return
     for side in (left, right):
         if side.kind == "text":
-            raise _Problem(f"'{node.op}' compares numbers, not text", node.column)
+            raise _Problem(say("semantic.text_order", op=node.op), node.column)
 
 
 def _check_equality(left: Type, left_node: Node, right_node: Node, scope: Scope, right: Type | None = None) -> None:
     right = right or infer(right_node, scope)
     numeric = {"number", "boolean"}
     if (left.kind in numeric) != (right.kind in numeric):
-        raise _Problem("compares text with a number", right_node.column)
+        raise _Problem(say("semantic.text_vs_number"), right_node.column)
     for typed, other in ((left, right_node), (right, left_node)):
         if typed.choices is not None and isinstance(other, String) and other.value not in typed.choices:
-            raise _Problem(
-                f"'{other.value}' is not a choice of {typed.source} ({', '.join(sorted(typed.choices))})",
-                other.column,
-            )
+            hint = suggestion(other.value, typed.choices)
+            choices = listing(sorted(typed.choices))
+            message = say("semantic.not_a_choice", value=other.value, input=typed.source, choices=choices, hint=hint)
+            raise _Problem(message, other.column)
 
 
 # ---------------------------------------------------------------- the whole ruleset
@@ -174,6 +176,9 @@ class SemanticChecker:
         self.rs = ruleset
         self.problems: list[RulesetProblem] = []
 
+    def _not_a_grade(self, name: str) -> str:
+        return say("semantic.not_a_grade", name=name, hint=suggestion(name, [g.id for g in self.rs.grades]))
+
     def add(self, path: str, message: str, column: int | None = None) -> None:
         self.problems.append(RulesetProblem(path=path, message=message, column=column))
 
@@ -185,7 +190,7 @@ class SemanticChecker:
         self._dimensions(inputs)
         self._adjustments(inputs)
         self._vetoes(inputs)
-        scored = inputs.extended(self._score_names(), "inputs, total, dimensions and indicators")
+        scored = inputs.extended(self._score_names(), "scope.scored")
         self._grades(scored)
         self._outputs(scored)
         self._quotas()
@@ -200,9 +205,9 @@ class SemanticChecker:
 
         def claim(identifier: str, path: str) -> None:
             if identifier in RESERVED:
-                self.add(path, f"'{identifier}' is a reserved word and cannot be an id")
+                self.add(path, say("semantic.reserved", id=identifier))
             elif identifier in shared:
-                self.add(path, f"id '{identifier}' is already used at {shared[identifier]}")
+                self.add(path, say("semantic.id_used", id=identifier, where=shared[identifier]))
             else:
                 shared[identifier] = path
 
@@ -220,7 +225,7 @@ class SemanticChecker:
         for g, i, item_id in items:
             path = f"adjustments[{g}].items[{i}].id"
             if item_id in seen:
-                self.add(path, f"id '{item_id}' is already used at {seen[item_id]}")
+                self.add(path, say("semantic.id_used", id=item_id, where=seen[item_id]))
             seen.setdefault(item_id, path)
         self._unique([v.id for v in rs.vetoes], "vetoes[{}].id")
         self._unique([g.id for g in rs.grades], "grades[{}].id")
@@ -231,8 +236,7 @@ class SemanticChecker:
         for index, value in enumerate(values):
             if value in first:
                 self.add(
-                    pattern.format(index),
-                    f"'{value}' is already used at {pattern.format(first[value])}",
+                    pattern.format(index), say("semantic.value_used", value=value, where=pattern.format(first[value]))
                 )
             first.setdefault(value, index)
 
@@ -248,7 +252,7 @@ class SemanticChecker:
                 names[name] = Type("text", frozenset(spec.choices or ()), name, may_be_na)
             else:
                 names[name] = Type("text", may_be_na=may_be_na)
-        return Scope(names, "inputs")
+        return Scope(names, "scope.inputs")
 
     def _score_names(self) -> dict[str, Type]:
         names = {"total": NUMBER}
@@ -267,9 +271,9 @@ class SemanticChecker:
             self.add(path, problem.message, problem.column)
             return
         if want == "boolean" and kind != "boolean":
-            self.add(path, f"must be a condition (true or false), but gives a {kind}", 1)
+            self.add(path, say("semantic.must_be_condition", kind=say(f"kind.of.{kind}")), 1)
         if want == "number" and kind not in ("number", "boolean"):
-            self.add(path, f"must give a number, but gives {kind}", 1)
+            self.add(path, say("semantic.must_be_number", kind=say(f"kind.of.{kind}")), 1)
 
     def _inputs(self) -> None:
         for name, spec in self.rs.inputs.items():
@@ -280,7 +284,7 @@ class SemanticChecker:
 
             problem = check_value(name, spec, spec.default)
             if problem is not None:
-                self.add(f"{path}.default", f"default {problem.message}")
+                self.add(f"{path}.default", say("semantic.default", problem=problem.message))
 
     def _consistency(self, inputs: Scope) -> None:
         for index, rule in enumerate(self.rs.consistency):
@@ -289,28 +293,30 @@ class SemanticChecker:
     def _dimensions(self, inputs: Scope) -> None:
         weighted = [dim.weight is not None for dim in self.rs.dimensions]
         if any(weighted) and not all(weighted):
-            self.add("dimensions", "either every dimension carries a weight or none does")
+            with_weight = listing(d.id for d in self.rs.dimensions if d.weight is not None)
+            without = listing(d.id for d in self.rs.dimensions if d.weight is None)
+            self.add("dimensions", say("semantic.weights_all_or_none", with_weight=with_weight, without=without))
         for d, dim in enumerate(self.rs.dimensions):
             if isinstance(dim.weight, ClassWeights):
                 self._class_weights(dim.weight, f"dimensions[{d}].weight")
             if dim.full_points == 0:
-                self.add(f"dimensions[{d}]", "a dimension's indicators must be worth more than 0 points")
+                self.add(f"dimensions[{d}]", say("semantic.zero_points"))
             for i, ind in enumerate(dim.indicators):
                 self._indicator(ind, inputs, f"dimensions[{d}].indicators[{i}]")
 
     def _class_weights(self, weight: ClassWeights, path: str) -> None:
         spec = self.rs.inputs.get(weight.by)
         if spec is None or spec.type != "choice":
-            self.add(f"{path}.by", f"'{weight.by}' must be a choice input")
+            self.add(f"{path}.by", say("semantic.weight_by_choice", name=weight.by))
             return
         if spec.na_allowed or not spec.required:
-            self.add(f"{path}.by", f"'{weight.by}' must be required and never \"NA\"")
+            self.add(f"{path}.by", say("semantic.weight_by_required", name=weight.by))
         missing = set(spec.choices or ()) - set(weight.values)
         extra = set(weight.values) - set(spec.choices or ())
         if missing:
-            self.add(f"{path}.values", f"no weight for {', '.join(sorted(missing))}")
+            self.add(f"{path}.values", say("semantic.weight_missing", names=listing(sorted(missing))))
         if extra:
-            self.add(f"{path}.values", f"{', '.join(sorted(extra))} not a choice of {weight.by}")
+            self.add(f"{path}.values", say("semantic.weight_extra", names=listing(sorted(extra)), by=weight.by))
 
     def _indicator(self, ind, inputs: Scope, path: str) -> None:
         score = ind.score
@@ -335,7 +341,7 @@ class SemanticChecker:
             count: Count = getattr(score, method)
             self._expression(count.of, inputs, f"{base}.{method}.of", "number")
             if count.points == 0:
-                self.add(f"{base}.{method}.points", "must be more than 0")
+                self.add(f"{base}.{method}.points", say("semantic.positive"))
 
     def _adjustments(self, inputs: Scope) -> None:
         for g, group in enumerate(self.rs.adjustments):
@@ -344,14 +350,17 @@ class SemanticChecker:
                 if item.when is not None:
                     self._expression(item.when, inputs, f"{path}.when", "boolean")
                 elif item.per not in self.rs.inputs or not self.rs.inputs[item.per].numeric:
-                    self.add(f"{path}.per", f"'{item.per}' must be a number or integer input")
+                    numbers = [n for n, spec in self.rs.inputs.items() if spec.numeric]
+                    self.add(
+                        f"{path}.per", say("semantic.per_number", name=item.per, hint=suggestion(item.per, numbers))
+                    )
 
     def _vetoes(self, inputs: Scope) -> None:
         grade_ids = {g.id for g in self.rs.grades}
         for v, veto in enumerate(self.rs.vetoes):
             self._expression(veto.when, inputs, f"vetoes[{v}].when", "boolean")
             if isinstance(veto.effect, GradeCap) and veto.effect.cap not in grade_ids:
-                self.add(f"vetoes[{v}].effect.cap", f"'{veto.effect.cap}' is not a grade")
+                self.add(f"vetoes[{v}].effect.cap", self._not_a_grade(veto.effect.cap))
 
     def _grades(self, scored: Scope) -> None:
         grades = self.rs.grades
@@ -368,11 +377,11 @@ class SemanticChecker:
                 previous = grade.min
         last = grades[-1]
         if last.min is not None or last.requires:
-            self.add(f"grades[{len(grades) - 1}]", "the last grade has neither 'min' nor 'requires'")
+            self.add(f"grades[{len(grades) - 1}]", say("semantic.last_grade"))
 
     def _outputs(self, scored: Scope) -> None:
         grade_type = Type("text", frozenset(g.id for g in self.rs.grades), "grade", may_be_na=True)
-        scope = scored.extended({"grade": grade_type}, "inputs, total, dimensions, indicators, grade, earlier outputs")
+        scope = scored.extended({"grade": grade_type}, "scope.outputs")
         for name, output in self.rs.outputs.items():
             self._expression(output.formula, scope, f"outputs.{name}.formula", "number")
             scope = scope.extended({name: NUMBER}, scope.where)
@@ -384,9 +393,9 @@ class SemanticChecker:
         seen: set[str] = set()
         for q, quota in enumerate(self.rs.quotas):
             if quota.grade not in grade_ids:
-                self.add(f"quotas[{q}].grade", f"'{quota.grade}' is not a grade")
+                self.add(f"quotas[{q}].grade", self._not_a_grade(quota.grade))
             elif quota.grade in seen:
-                self.add(f"quotas[{q}].grade", f"'{quota.grade}' already has a quota")
+                self.add(f"quotas[{q}].grade", say("semantic.quota_twice", name=quota.grade))
             seen.add(quota.grade)
             for t, name in enumerate(quota.tie_break):
                 if name not in tie_names:
@@ -395,7 +404,7 @@ class SemanticChecker:
                         f"'{name}' is not a dimension, indicator or input",
                     )
                 elif name in self.rs.inputs and not self.rs.inputs[name].numeric:
-                    self.add(f"quotas[{q}].tie_break[{t}]", f"'{name}' is not a number input")
+                    self.add(f"quotas[{q}].tie_break[{t}]", say("semantic.tie_break_number", name=name))
 
     def _tests(self) -> None:
         rs = self.rs
@@ -410,8 +419,12 @@ class SemanticChecker:
             expect = case.expect
             path = f"tests[{t}].expect"
             if expect.grade is not None and expect.grade not in known["grade"]:
-                self.add(f"{path}.grade", f"'{expect.grade}' is not a grade")
+                self.add(f"{path}.grade", self._not_a_grade(expect.grade))
             for key in ("vetoes", "dimensions", "indicators", "outputs"):
                 for name in getattr(expect, key) or ():
                     if name not in known[key]:
-                        self.add(f"{path}.{key}", f"'{name}' is not one of the ruleset's {key}")
+                        hint = suggestion(name, known[key])
+                        self.add(
+                            f"{path}.{key}",
+                            say("semantic.expect_unknown", name=name, what=say(f"what.{key}"), hint=hint),
+                        )

@@ -158,7 +158,7 @@ def test_verify_recomputes_to_the_digit_and_finds_tampering(village_service):
     )
     report = village_service.call("POST", f"/scores/{record['id']}/verify", "auditor").json()
     assert report["identical"] is False and report["record_hash_matches"] is False
-    assert report["differences"] == [{"path": "total", "stored": "98.33", "recomputed": "88.33"}]
+    assert report["differences"] == [{"path": "result.total", "stored": "98.33", "recomputed": "88.33"}]
 
 
 def _unit(n: int) -> dict:

@@ -69,7 +69,7 @@ def test_a_file_with_unknown_columns_or_no_unit_id_is_refused(tmp_path, village)
     try:
         read_units(village.model, path)
     except BatchFileError as error:
-        assert "unit id" in str(error)
+        assert "单位编码" in str(error)
     else:
         raise AssertionError("refused")
 

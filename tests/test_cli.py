@@ -32,8 +32,9 @@ def test_score_yaml_submission_and_refusal(tmp_path):
     bad.write_text("branch_assemblies: many\n", encoding="utf-8")
     result = runner.invoke(app, ["score", VILLAGE, str(bad)])
     assert result.exit_code == 1
-    assert "branch_assemblies: [invalid_type]" in result.output
-    assert "collective_income: [missing]" in result.output
+    expected = '[invalid_type] 党员大会召开次数 (branch_assemblies): 应为 0 到 100 之间的整数, 实际为 "many"'
+    assert expected in result.output
+    assert "[missing] 村集体经济年收入 (collective_income): 必须填写" in result.output
 
 
 def test_test_command_passes_on_shipped_rulesets():

@@ -76,7 +76,8 @@ def test_problem_says_expected_and_got(typed):
     with pytest.raises(InputError) as caught:
         validate_input(typed.model, {**GOOD, "x": 101})
     [problem] = caught.value.problems
-    assert problem.expected == "a number from 0 to 100"
+    assert problem.expected == "0 到 100 之间的数"
+    assert problem.message == "X (x): 应为 0 到 100 之间的数, 实际为 101"
     assert problem.got == "101"
 
 

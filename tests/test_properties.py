@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from engine import score
+from engine import RulesetError, score
 from engine.inputs import validate_input
 from engine.matcher import DirectMatcher, DurableMatcher
 
@@ -156,7 +156,11 @@ def test_durable_rules_firings_equal_direct_evaluation(texts, units):
         {"id": "g", "title": "g", "min": 1, "requires": texts},
         {"id": "h", "title": "h"},
     ]
-    rs = build_from(data)
+    try:
+        rs = build_from(data)
+    except RulesetError as refused:  # a random condition too long for one engine rule
+        assert all(p.path == "(engine limits)" for p in refused.problems), refused
+        reject()
     for unit in units:
         env = validate_input(rs.model, unit)
         assert DurableMatcher().fire(rs.compiled, 1, env) == DirectMatcher().fire(rs.compiled, 1, env), unit

@@ -37,7 +37,7 @@ def test_bad_expression_gives_path_and_column():
 def test_undeclared_name_gives_path_and_column():
     [problem] = problems_of(dimensions=dims(indicator("x >= 1 and income > 5")))
     assert problem.path == "dimensions[0].indicators[0].score.bands[0].when"
-    assert "'income' is not declared" in problem.message
+    assert "income 未声明" in problem.message
     assert problem.column == 12
 
 
@@ -89,7 +89,9 @@ def test_structural_mistakes_are_all_listed_at_once():
 def test_not_yaml_names_the_line():
     with pytest.raises(RulesetError) as caught:
         load_text("kaoping: 1\nid: [unclosed\n")
-    assert "line" in caught.value.problems[0].message
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.line_column) == (2, 5)
+    assert "第 2 行第 5 列" in problem.message
 
 
 def test_reserved_words_cannot_be_ids():
@@ -104,7 +106,7 @@ def test_reserved_words_cannot_be_ids():
 
 def test_na_comparison_needs_na_allowed_input():
     [problem] = problems_of(dimensions=dims(indicator("x == 'NA'")))
-    assert 'never be "NA"' in problem.message
+    assert '永远不会是 "NA"' in problem.message
 
 
 def test_mixed_weights_and_unknown_veto_cap_and_quota_grade():
@@ -128,7 +130,7 @@ def test_mixed_weights_and_unknown_veto_cap_and_quota_grade():
 def test_a_condition_too_wide_for_the_engine_is_refused_not_crashed():
     wide = " or ".join(f"x == {n}" for n in range(70))
     problems = problems_of(dimensions=dims(indicator(wide)))
-    assert "alternative branches" in problems[0].message
+    assert "个分支" in problems[0].message
 
 
 def test_type_errors_in_conditions_and_formulas():

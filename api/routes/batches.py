@@ -13,7 +13,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.tabular import BatchFileError, write_results
+from engine.errors import BatchFileError
+from engine.tabular import write_results
+from engine.textfiles import codec_for
 
 from .. import scope, store
 from ..auth import Actor
@@ -68,13 +70,20 @@ async def upload(
     version: int | None = Query(None, ge=1, le=2_147_483_647),
     unit: str | None = Query(None, max_length=64, description="the subtree the rows are for (default: your grant's)"),
     create_units: bool = Query(False, description="create unknown units under the parent their row names"),
+    encoding: str | None = Query(
+        None,
+        max_length=20,
+        description="a .csv or .jsonl file's encoding: utf-8 or gb18030 (gbk); when absent, UTF-8 if the whole "
+        "file decodes as UTF-8, else GB18030",
+        examples=["gb18030"],
+    ),
     actor: Actor = Depends(require("submitter")),
     session: Session = Depends(get_session),
 ) -> BatchOut:
     content = await file.read()
     filename = file.filename or "units.csv"
     batch = await run_in_threadpool(
-        _accept, session, ruleset_id, version, period, filename, content, actor, unit, create_units
+        _accept, session, ruleset_id, version, period, filename, content, encoding, actor, unit, create_units
     )
     request.app.state.batches.submit(batch.id)
     return out(batch)
@@ -87,13 +96,14 @@ def _accept(
     period: str,
     filename: str,
     content: bytes,
+    encoding: str | None,
     actor: Actor,
     unit: str | None,
     create_units: bool,
 ):
-    """The new batch, once its file has a kind and columns this version can read; its
-    rows are read and counted by the runner (reading 25,000 rows takes seconds), which
-    checks each row's unit against the batch's subtree."""
+    """The new batch, once its file has a kind, an encoding and columns this version can
+    read; its rows are read and counted by the runner (reading 25,000 rows takes seconds),
+    which checks each row's unit against the batch's subtree."""
     problem = versions.period_problem(period)
     if problem:
         raise ApiProblem(422, "Bad period", problem, [{"field": "period", "message": problem}])
@@ -101,17 +111,11 @@ def _accept(
     number = versions.official_version(session, ruleset_id, period, version)
     version_row = store.get_version(session, ruleset_id, number)
     try:
-        check_upload(version_row, filename, content)
+        codec_for(encoding)
+        check_upload(version_row, filename, content, encoding)
     except BatchFileError as error:
         raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
-    except (UnicodeDecodeError, ValueError, KeyError, OSError) as error:
-        raise ApiProblem(
-            422,
-            "Unreadable batch file",
-            f"{filename} could not be read: {error}",
-            [{"field": "file", "message": "not a readable .csv, .xlsx or .jsonl file"}],
-        ) from None
-    return new_batch(session, version_row, period, filename, content, actor, unit_code, create_units)
+    return new_batch(session, version_row, period, filename, content, actor, encoding, unit_code, create_units)
 
 
 def _subtree(session: Session, actor: Actor, unit: str | None) -> str | None:

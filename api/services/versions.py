@@ -211,7 +211,7 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
             f"版本 {number} 的内置测试有 {len(failed)} 项未通过，不能发布",
             [
                 {
-                    "test": o.name,
+                    "field": f"tests.{o.name}",
                     "message": "; ".join(f"{m.what}: 应为 {m.expected}, 实为 {m.actual}" for m in o.mismatches),
                 }
                 for o in failed

@@ -6,8 +6,8 @@ Existing tokens become tokens of a user of the same name with their role on the
 whole tree; a ruleset's published version is in force for every period; of several
 records for one unit, period and ruleset the newest not superseded is current.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from datetime import UTC, datetime
@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -112,7 +112,7 @@ def _tokens_to_users() -> None:
         connection.execute(
             sa.text(
                 "INSERT INTO grants (user_id, role, unit_code, created_at, created_by) "
-                "VALUES (:user, :role, NULL, :at, 'migration 0004')"
+                "VALUES (:user, :role, NULL, :at, 'migration 0005')"
             ),
             {"user": users[name], "role": role, "at": moment},
         )
@@ -127,7 +127,7 @@ def _tokens_to_users() -> None:
 def _published_in_force() -> None:
     op.execute(
         "INSERT INTO ruleset_periods (ruleset_id, period, version, set_at, set_by) "
-        "SELECT id, '*', published_version, created_at, 'migration 0004' FROM rulesets "
+        "SELECT id, '*', published_version, created_at, 'migration 0005' FROM rulesets "
         "WHERE published_version IS NOT NULL"
     )
 

@@ -1,0 +1,357 @@
+"""The words a person reads, from one catalogue: Chinese first, English on request.
+
+Every message of a refusal (a submission's problems, a ruleset's problems, a file's)
+is written here once per language and filled in with the names people know: an input's
+Chinese title beside its id, the value given, what was expected. The language is the
+caller's: the service sets it per request (Accept-Language), the CLI per run (--lang);
+it is Chinese unless English is asked for.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import difflib
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+LANGUAGES = ("zh", "en")
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("kaoping_language", default="zh")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------ submissions
+    "input.missing": {
+        "zh": "{subject}: 必须填写, 但没有提交 (应为 {expected})",
+        "en": "{subject}: is required ({expected})",
+    },
+    "input.invalid_type": {
+        "zh": "{subject}: 应为 {expected}, 实际为 {got}",
+        "en": "{subject}: must be {expected}, got {got}",
+    },
+    "input.out_of_range": {
+        "zh": "{subject}: 应为 {expected}, 实际为 {got}",
+        "en": "{subject}: must be {expected}, got {got}",
+    },
+    "input.not_a_choice": {
+        "zh": "{subject}: 应为 {expected}, 实际为 {got}",
+        "en": "{subject}: must be {expected}, got {got}",
+    },
+    "input.na_not_allowed": {
+        "zh": '{subject}: 不能填 "NA" (不适用), 应为 {expected}',
+        "en": '{subject}: "NA" is not allowed, must be {expected}',
+    },
+    "input.inexact": {
+        "zh": "{subject}: 数 {got} 无法精确计算: {why}",
+        "en": "{subject}: the number {got} cannot be computed exactly: {why}",
+    },
+    "input.unknown": {
+        "zh": "{given} 不是本规则集的输入项{hint}",
+        "en": "{given} is not an input of this ruleset{hint}",
+    },
+    "input.not_an_object": {
+        "zh": "提交的数据应为一个由输入项组成的对象, 实际为 {got}",
+        "en": "a submission is an object of input values, got {got}",
+    },
+    "input.inconsistent": {
+        "zh": "{rule}: 数据前后矛盾 (应满足 {must}, 实际 {got})",
+        "en": "{rule}: the data contradict each other (must hold: {must}; got {got})",
+    },
+    "input.all_na": {
+        "zh": "{dimension}: 全部指标都不适用, 无法评分",
+        "en": "{dimension}: every indicator is not applicable, so it cannot be scored",
+    },
+    "input.undefined": {
+        "zh": "{path}: 计算中除以零{where}, 规则集须预先排除 (如 a / b if b != 0 else 0)",
+        "en": "{path}: divides by zero{where}; the ruleset must guard it (a / b if b != 0 else 0)",
+    },
+    "input.more": {"zh": "……另有 {count} 个问题未列出", "en": "... and {count} more problem(s) not listed"},
+    "hint.did_you_mean": {"zh": "; 是否指 {name}?", "en": "; did you mean {name}?"},
+    "where.column": {"zh": " (第 {column} 个字符处)", "en": " (column {column})"},
+    "number.not_finite": {"zh": "不是有限的数", "en": "it is not a finite number"},
+    "number.too_large": {
+        "zh": "绝对值须小于 10^15 (整数部分至多 15 位)",
+        "en": "its absolute value must be below 10^15 (at most 15 digits before the point)",
+    },
+    "number.digits": {
+        "zh": "有效数字为 {digits} 位, 至多 {limit} 位",
+        "en": "it has {digits} significant digits, at most {limit} are allowed",
+    },
+    "number.places": {
+        "zh": "小数位为 {places} 位, 至多 {limit} 位",
+        "en": "it has {places} decimal places, at most {limit} are allowed",
+    },
+    "number.inexact": {
+        "zh": "数 {value} 无法精确计算: {why}",
+        "en": "the number {value} cannot be computed exactly: {why}",
+    },
+    # ------------------------------------------------------------ what a value must be
+    "expect.number": {"zh": "数", "en": "a number"},
+    "expect.integer": {"zh": "整数", "en": "a whole number"},
+    "expect.between": {"zh": "{low} 到 {high} 之间的{kind}", "en": "{kind} from {low} to {high}"},
+    "expect.at_least": {"zh": "不小于 {low} 的{kind}", "en": "{kind} of at least {low}"},
+    "expect.at_most": {"zh": "不大于 {high} 的{kind}", "en": "{kind} of at most {high}"},
+    "expect.boolean": {"zh": "是或否 (true/false)", "en": "true or false"},
+    "expect.choice": {"zh": "以下之一: {choices}", "en": "one of {choices}"},
+    "expect.text": {"zh": "文本", "en": "text"},
+    "expect.or_na": {"zh": '{expected}, 或 "NA" (不适用)', "en": '{expected} or "NA"'},
+    # ------------------------------------------------------------ rulesets: reading the file
+    "ruleset.syntax": {
+        "zh": "不是有效的 YAML 或 JSON (第 {line} 行第 {column} 列): {problem}",
+        "en": "not valid YAML or JSON (line {line}, column {column}): {problem}",
+    },
+    "ruleset.duplicate_key": {
+        "zh": "键 {key} 出现了不止一次 (第 {first} 行已有)",
+        "en": "the key {key} appears more than once (first at line {first})",
+    },
+    "ruleset.not_mapping": {"zh": "规则集应为一组字段 (键: 值)", "en": "a ruleset is a mapping of fields"},
+    "ruleset.engine_limits": {"zh": "超出规则引擎的限制: {detail}", "en": "beyond the rules engine's limits: {detail}"},
+    # ------------------------------------------------------------ rulesets: structure (pydantic's error types)
+    "schema.missing": {"zh": "缺少必填字段 {name}", "en": "the field {name} is required"},
+    "schema.extra_forbidden": {
+        "zh": "{name} 不是这里可用的字段{hint}",
+        "en": "{name} is not a field of this element{hint}",
+    },
+    "schema.literal_error": {"zh": "应为 {expected}, 实际为 {got}", "en": "must be {expected}, got {got}"},
+    "schema.type": {"zh": "应为{kind}, 实际为 {got}", "en": "must be {kind}, got {got}"},
+    "schema.quoted_number": {
+        "zh": "应为数, 实际为带引号的文本 {got} (数不加引号)",
+        "en": "must be a number, got the quoted text {got} (write numbers without quotes)",
+    },
+    "schema.greater_than_equal": {"zh": "应不小于 {limit}, 实际为 {got}", "en": "must be at least {limit}, got {got}"},
+    "schema.greater_than": {"zh": "应大于 {limit}, 实际为 {got}", "en": "must be more than {limit}, got {got}"},
+    "schema.less_than_equal": {"zh": "应不大于 {limit}, 实际为 {got}", "en": "must be at most {limit}, got {got}"},
+    "schema.less_than": {"zh": "应小于 {limit}, 实际为 {got}", "en": "must be less than {limit}, got {got}"},
+    "schema.too_short": {"zh": "至少要有 {limit} 项", "en": "needs at least {limit} item(s)"},
+    "schema.other": {"zh": "不符合规则集格式: {got}", "en": "does not fit the ruleset format: {got}"},
+    "kind.number": {"zh": "数", "en": "a number"},
+    "kind.integer": {"zh": "整数", "en": "a whole number"},
+    "kind.text": {"zh": "文本", "en": "text"},
+    "kind.boolean": {"zh": "true 或 false", "en": "true or false"},
+    "kind.list": {"zh": "列表", "en": "a list"},
+    "kind.mapping": {"zh": "一组字段 (键: 值)", "en": "a mapping of fields"},
+    "kind.expression": {"zh": "写成文本的表达式", "en": "an expression written as text"},
+    # ------------------------------------------------------------ rulesets: element rules (engine.model)
+    "model.choice_needs_choices": {
+        "zh": "选项型输入 (choice) 需要非空的 choices 列表",
+        "en": "a choice input needs a non-empty 'choices' list",
+    },
+    "model.choices_only_for_choice": {
+        "zh": "只有选项型输入 (choice) 才有 choices",
+        "en": "'choices' belongs only to a choice input",
+    },
+    "model.range_only_for_numbers": {
+        "zh": "只有数值型输入 (number、integer) 才有 min 和 max",
+        "en": "'min' and 'max' belong only to number and integer inputs",
+    },
+    "model.min_above_max": {"zh": "min {min} 大于 max {max}", "en": "'min' {min} is above 'max' {max}"},
+    "model.choice_twice": {"zh": "choices 中 {value} 出现了两次", "en": "'choices' lists {value} twice"},
+    "model.na_choice": {
+        "zh": '"NA" 不能作为选项, 请用 na_allowed: true',
+        "en": "'NA' cannot be a choice; use na_allowed",
+    },
+    "model.default_needs_optional": {
+        "zh": "只有非必填输入 (required: false) 才能有 default",
+        "en": "only an optional input (required: false) may carry a default",
+    },
+    "model.else_band_form": {"zh": "else 档不能再有 when 或 points", "en": "an 'else' band has no 'when' or 'points'"},
+    "model.band_form": {
+        "zh": "每一档需要 when 和 points (或写作 {{else: 分值}})",
+        "en": "a band needs 'when' and 'points' (or is {{else: points}})",
+    },
+    "model.else_last": {"zh": "else 档必须是最后一档", "en": "the 'else' band must be the last band"},
+    "model.linear_same": {
+        "zh": "zero_at 与 full_at 不能相同 (都是 {value})",
+        "en": "'zero_at' and 'full_at' must differ (both {value})",
+    },
+    "model.below_or_above": {"zh": "below 和 above 只能给一个", "en": "give 'below' or 'above', not both"},
+    "model.one_method": {
+        "zh": "评分方法须恰好给一种 ({methods}), 实际给了 {count} 种",
+        "en": "give exactly one scoring method of {methods} (got {count})",
+    },
+    "model.item_trigger": {
+        "zh": "加扣分项须二选一: when (条件成立时) 或 per (按输入项计)",
+        "en": "an item gives its points either 'when' a condition holds or 'per' input",
+    },
+    "model.share": {
+        "zh": 'max_share 应为 0 到 1 之间的数或 "1/3" 这样的分数, 实际为 {got}',
+        "en": 'max_share must be a number from 0 to 1 or a fraction such as "1/3", got {got}',
+    },
+    # ------------------------------------------------------------ rulesets: meaning (engine.semantics)
+    "semantic.undeclared": {"zh": "{name} 未声明 ({where}){hint}", "en": "'{name}' is not declared ({where}){hint}"},
+    "semantic.needs_numbers": {"zh": "{what} 需要数, 实际为文本", "en": "{what} needs numbers, got text"},
+    "semantic.needs_condition": {
+        "zh": "{what} 需要条件 (真或假), 实际为{kind}",
+        "en": "{what} needs a condition (true or false), got {kind}",
+    },
+    "semantic.never_na": {
+        "zh": '{name} 永远不会是 "NA" (它没有 na_allowed)',
+        "en": "'{name}' can never be \"NA\" (it is not na_allowed)",
+    },
+    "semantic.text_order": {"zh": "{op} 比较的是数, 不是文本", "en": "'{op}' compares numbers, not text"},
+    "semantic.not_a_choice": {
+        "zh": "{value} 不是 {input} 的选项 ({choices}){hint}",
+        "en": "'{value}' is not a choice of {input} ({choices}){hint}",
+    },
+    "semantic.reserved": {"zh": "{id} 是保留字, 不能用作标识", "en": "'{id}' is a reserved word and cannot be an id"},
+    "semantic.id_used": {"zh": "标识 {id} 已在 {where} 使用", "en": "id '{id}' is already used at {where}"},
+    "semantic.value_used": {"zh": "{value} 已在 {where} 使用", "en": "'{value}' is already used at {where}"},
+    "semantic.must_be_condition": {
+        "zh": "应为条件 (真或假), 实际得到{kind}",
+        "en": "must be a condition (true or false), but gives {kind}",
+    },
+    "semantic.must_be_number": {"zh": "应得出数, 实际得到{kind}", "en": "must give a number, but gives {kind}"},
+    "semantic.default": {"zh": "default 不合规定: {problem}", "en": "default {problem}"},
+    "semantic.zero_points": {
+        "zh": "维度中各指标的满分之和须大于 0",
+        "en": "a dimension's indicators must be worth more than 0 points",
+    },
+    "semantic.weights_all_or_none": {
+        "zh": "要么每个维度都有 weight, 要么都没有; 有 weight 的: {with_weight}; 没有的: {without}",
+        "en": "either every dimension carries a weight or none does; with a weight: {with_weight}; without: {without}",
+    },
+    "semantic.weight_by_choice": {"zh": "{name} 应为选项型 (choice) 输入", "en": "'{name}' must be a choice input"},
+    "semantic.weight_by_required": {
+        "zh": '{name} 应为必填且不允许 "NA" 的输入',
+        "en": "'{name}' must be required and never \"NA\"",
+    },
+    "semantic.weight_missing": {"zh": "以下类别没有权重: {names}", "en": "no weight for {names}"},
+    "semantic.weight_extra": {"zh": "{names} 不是 {by} 的选项", "en": "{names} not a choice of {by}"},
+    "semantic.band_above_full": {
+        "zh": "这一档给 {points} 分, 超过指标满分 {full} 分",
+        "en": "gives {points} points, above the indicator's {full}",
+    },
+    "semantic.positive": {"zh": "应大于 0", "en": "must be more than 0"},
+    "semantic.per_number": {
+        "zh": "{name} 应为数值型输入 (number 或 integer){hint}",
+        "en": "'{name}' must be a number or integer input{hint}",
+    },
+    "semantic.not_a_grade": {"zh": "{name} 不是等次{hint}", "en": "'{name}' is not a grade{hint}"},
+    "semantic.grade_order": {
+        "zh": "等次须从高到低排列: min {min} 高于上一等次的 {previous}",
+        "en": "grades go highest first: min {min} is above the previous grade's {previous}",
+    },
+    "semantic.last_grade": {
+        "zh": "最后一个等次不能有 min 或 requires (每个单位都应至少得到它)",
+        "en": "the last grade has neither 'min' nor 'requires'",
+    },
+    "semantic.quota_twice": {"zh": "等次 {name} 已有名额限制", "en": "'{name}' already has a quota"},
+    "semantic.tie_break_unknown": {
+        "zh": "{name} 不是维度、指标或输入项{hint}",
+        "en": "'{name}' is not a dimension, indicator or input{hint}",
+    },
+    "semantic.tie_break_number": {"zh": "{name} 不是数值型输入", "en": "'{name}' is not a number input"},
+    "semantic.expect_unknown": {
+        "zh": "{name} 不是本规则集的{what}{hint}",
+        "en": "'{name}' is not one of the ruleset's {what}{hint}",
+    },
+    "semantic.if_types": {
+        "zh": "if ... else 两边的类型须相同",
+        "en": "both sides of 'if ... else' must have the same type",
+    },
+    "semantic.round_places": {
+        "zh": "round() 的位数须直接写成整数",
+        "en": "round() takes a whole number of places written as a number",
+    },
+    "semantic.unsupported": {"zh": "不支持的表达式", "en": "unsupported expression"},
+    "semantic.na_only_input": {"zh": '只有输入项才能与 "NA" 比较', "en": 'only an input can be compared with "NA"'},
+    "semantic.text_vs_number": {"zh": "把文本与数相比较", "en": "compares text with a number"},
+    "scope.inputs": {"zh": "此处可用: 输入项", "en": "here: inputs"},
+    "scope.scored": {
+        "zh": "此处可用: 输入项、total、维度和指标",
+        "en": "here: inputs, total, dimensions and indicators",
+    },
+    "scope.outputs": {
+        "zh": "此处可用: 输入项、total、维度、指标、grade 和前面的计算结果",
+        "en": "here: inputs, total, dimensions, indicators, grade, earlier outputs",
+    },
+    "kind.of.boolean": {"zh": "条件", "en": "a condition"},
+    "kind.of.number": {"zh": "数", "en": "a number"},
+    "kind.of.text": {"zh": "文本", "en": "text"},
+    "what.inputs": {"zh": "输入项", "en": "inputs"},
+    "what.dimensions": {"zh": "维度", "en": "dimensions"},
+    "what.indicators": {"zh": "指标", "en": "indicators"},
+    "what.outputs": {"zh": "计算结果", "en": "outputs"},
+    "what.vetoes": {"zh": "否决项", "en": "vetoes"},
+    # ------------------------------------------------------------ expressions (engine.expressions)
+    "expr.empty": {"zh": "表达式是空的", "en": "the expression is empty"},
+    "expr.syntax": {"zh": "表达式无法解析: {detail}", "en": "the expression does not parse: {detail}"},
+    "expr.not_allowed": {"zh": "{text} 在表达式中不允许使用", "en": "'{text}' is not allowed here"},
+    "expr.word": {
+        "zh": "{text} 不是本语言的词 (请用 true/false)",
+        "en": "'{text}' is not a word of this language (use true/false)",
+    },
+    "expr.not_a_number": {"zh": "{text} 不是数", "en": "'{text}' is not a number"},
+    "expr.operator": {"zh": "{text} 中的运算符不允许使用", "en": "the operator in '{text}' is not allowed"},
+    "expr.in_list": {
+        "zh": "in 后面应为值的列表, 如 x in ['a', 'b']",
+        "en": "'in' takes a list of values: x in ['a', 'b']",
+    },
+    "expr.in_values": {"zh": "in 后面的列表只能含值", "en": "the list after 'in' may hold only values"},
+    "expr.comparison": {"zh": "{text} 中的比较不允许使用", "en": "the comparison in '{text}' is not allowed"},
+    "expr.keywords": {"zh": "函数不接受带名字的参数", "en": "functions take no keyword arguments"},
+    "expr.arity": {"zh": "{function}() 需要 {count} 个参数", "en": "{function}() takes {count} argument(s)"},
+    "expr.unknown_function": {
+        "zh": "{function} 不是可用的函数 (可用: abs、max、min、round){hint}",
+        "en": "'{function}' is not a function of this language (only abs, max, min, round){hint}",
+    },
+    # ------------------------------------------------------------ the service's problem titles
+    "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
+    "title.ruleset": {"zh": "规则集被拒绝", "en": "Invalid ruleset"},
+    "title.request": {"zh": "请求无效", "en": "Invalid request"},
+    "detail.count": {"zh": "共 {count} 个问题", "en": "{count} problem(s)"},
+    "detail.count_listed": {
+        "zh": "共 {count} 个问题, 列出前 {listed} 个",
+        "en": "{count} problem(s), the first {listed} listed",
+    },
+}
+
+
+def language() -> str:
+    return _language.get()
+
+
+def set_language(lang: str) -> None:
+    _language.set(lang if lang in LANGUAGES else "zh")
+
+
+@contextmanager
+def speaking(lang: str):
+    """Messages made inside are in `lang`."""
+    token = _language.set(lang if lang in LANGUAGES else "zh")
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def say(key: str, /, **params: object) -> str:
+    """The catalogue's message `key` in the current language, filled in."""
+    return CATALOGUE[key][_language.get()].format(**params)
+
+
+def from_accept_language(header: str | None) -> str:
+    """The language an Accept-Language header prefers: English only when it asks for
+    English before Chinese (a Chinese browser sends zh-CN first)."""
+    for part in (header or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("en"):
+            return "en"
+        if tag.startswith("zh"):
+            return "zh"
+    return "zh"
+
+
+def subject(title: str | None, identifier: str) -> str:
+    """An element named as people know it: its title with its id."""
+    return f"{title} ({identifier})" if title and title != identifier else identifier
+
+
+def suggestion(name: str, known: Iterable[str], describe=None) -> str:
+    """ "; 是否指 X?" for the known name closest to a misspelled one, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return say("hint.did_you_mean", name=describe(close[0]) if describe else close[0])
+
+
+def listing(values: Iterable[str]) -> str:
+    return ("、" if _language.get() == "zh" else ", ").join(values)
