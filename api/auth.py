@@ -78,6 +78,13 @@ def known_actor(token: str) -> Actor | None:
     return actor
 
 
+def verified_token_id(token: str) -> int | None:
+    """The id of a token this process has verified, however long ago (for the rate
+    limit's buckets; whether it still counts is decided where it is used)."""
+    entry = _known.get(hash_token(token))
+    return entry[1].token_id if entry is not None else None
+
+
 def find_actor(session: Session, token: str) -> Actor | None:
     """The actor behind a token, read from the database; None when the token is unknown,
     revoked or expired."""

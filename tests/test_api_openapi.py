@@ -63,11 +63,26 @@ def api_under_test(tmp_path_factory):
         "score_id": record["id"],
         "batch_id": batch["id"],
         "number": 1,
+        "code": "cgz-hongqi",
+        **_throwaway(app.state.sessions),
     }
     app.state.token = token
     app.state.statuses = {}
     yield app
     app.state.batches.stop()
+
+
+def _throwaway(sessions) -> dict:
+    """A token and a grant the generated revocations are aimed at, so that they never
+    revoke the token the run itself uses."""
+    from api.admin import cli_actor
+    from api.services.people import token_for
+    from api.tables import Grant
+
+    with sessions() as session:
+        issued = token_for(session, cli_actor(), "可撤销", "reviewer", "hpx", 30)
+        grant = session.query(Grant).filter_by(user_id=issued.row.user_id).one()
+        return {"token_id": issued.row.id, "grant_id": grant.id}
 
 
 def _batch_csv() -> bytes:
