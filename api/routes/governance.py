@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from ..services import people, units
 from ..tables import User
 
 router = APIRouter(tags=["governance"], route_class=StrictJsonRoute)
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the row's id")]  # what both databases hold
 
 
 class SignIn(BaseModel):
@@ -114,7 +116,7 @@ def sign_in(body: SignIn, request: Request, session: Session = Depends(get_sessi
 @router.post(
     "/auth/tokens/{token_id}/revoke", response_model=TokenOut, summary="Revoke a token (yours, or any as admin)"
 )
-def revoke_token(token_id: int, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+def revoke_token(token_id: RowId, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
     row = people.revoke_token(session, actor, token_id)
     return _token_out(row=row, user=session.get(User, row.user_id).name)
 
@@ -131,7 +133,7 @@ def add_grant(body: GrantIn, actor: Actor = Depends(require("admin")), session: 
 
 
 @router.post("/grants/{grant_id}/revoke", response_model=GrantOut, summary="Revoke a grant")
-def revoke_grant(grant_id: int, actor: Actor = Depends(require("admin")), session: Session = Depends(get_session)):
+def revoke_grant(grant_id: RowId, actor: Actor = Depends(require("admin")), session: Session = Depends(get_session)):
     return GrantOut.model_validate(people.revoke_grant(session, actor, grant_id))
 
 
