@@ -91,7 +91,10 @@ def read_file(filename: str, content: bytes) -> list[UnitLine]:
         if not CODE.match(value["code"]):
             problems.append(_problem(number, "code", f"编码 '{value['code']}' 应为 1 到 64 个字符，不含空白和 '/'"))
         if not value["name"] or len(value["name"]) > 200:
-            problems.append(_problem(number, "name", f"名称 '{value['name']}' 应为 1 到 200 个字符"))
+            shown = value["name"] if len(value["name"]) <= 40 else value["name"][:40] + "…"
+            problems.append(
+                _problem(number, "name", f"名称 '{shown}' 应为 1 到 200 个字符, 实际为 {len(value['name'])} 个字符")
+            )
         if kind is None:
             problems.append(_problem(number, "kind", f"类型 '{value['kind']}' 未知，应为 {'、'.join(_KIND_OF)} 之一"))
         if not problems or problems[-1]["row"] != number:

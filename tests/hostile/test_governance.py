@@ -93,7 +93,8 @@ def test_unknown_parents_are_listed_row_by_row(service):
 
 def test_ten_thousand_character_names_are_refused(service):
     long = "村" * 10_000
-    refused(upload(service, "units.csv", (HEADER + f"new-a,{long},村,cgz\n").encode()))
+    named = refused(upload(service, "units.csv", (HEADER + f"new-a,{long},村,cgz\n").encode()))
+    assert "10000 个字符" in str(named) and len(str(named)) < 2000
     refused(service.call("POST", "/users", "admin", json={"name": long}))
     refused(service.call("POST", "/grants", "admin", json={"user": long, "role": "reviewer"}))
     refused(service.call("POST", "/auth/tokens", None, json={"user": long, "password": "x" * 10}))
