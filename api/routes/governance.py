@@ -16,10 +16,12 @@ from ..clients import client_host
 from ..deps import ANYONE, get_session, require, too_many_failures
 from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem
+from ..ratelimit import RESPONSES as RATE_LIMITED
 from ..services import people, units
 from ..tables import User
 
 router = APIRouter(tags=["governance"], route_class=StrictJsonRoute)
+THROTTLED = RATE_LIMITED[429]
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the row's id")]  # what both databases hold
 
 
@@ -97,7 +99,13 @@ def _token_out(issued: people.Issued | None = None, row=None, user: str = "") ->
     return TokenOut(id=row.id, user=user, expires_at=row.expires_at, revoked_at=row.revoked_at, token=token)
 
 
-@router.post("/auth/tokens", status_code=201, response_model=TokenOut, summary="Sign in: a new token for a user")
+@router.post(
+    "/auth/tokens",
+    status_code=201,
+    response_model=TokenOut,
+    summary="Sign in: a new token for a user",
+    responses={429: {**THROTTLED, "description": "too many failed sign-ins from this address or for this account"}},
+)
 def sign_in(body: SignIn, request: Request, session: Session = Depends(get_session)) -> TokenOut:
     throttle = request.app.state.auth_failures
     keys = (("client", client_host(request.scope)), ("account", body.user))
