@@ -12,14 +12,17 @@ from . import examples, problems, ratelimit, ruleset_loader, scrape
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
-from .routes import audit, batches, health, rulesets, scores
+from .routes import audit, batches, governance, health, rulesets, scores
+from .services.throttle import FailureThrottle
 from .settings import Settings, get_settings
 
 DESCRIPTION = """kaoping (考评) scores appraisal units against versioned rulesets and keeps every
 score as an append-only, hash-chained record that an auditor can recompute.
 
-Authenticate with `Authorization: Bearer <token>` (tokens come from `kaoping token create`).
-Roles: `admin`, `editor` (rulesets), `submitter` (scores), `auditor` (read, verify).
+Authenticate with `Authorization: Bearer <token>` (from `kaoping token create` or `POST /auth/tokens`).
+A grant is a role on a unit's subtree: `admin`, `editor` (rulesets of its level), `submitter`
+(scores), `reviewer` (reads), `auditor` (reads, verifies); whatever lies outside your subtrees
+answers 404. See docs/governance.md.
 Errors are RFC 9457 problem documents listing every problem."""
 
 
@@ -72,9 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.batches.start()
     app.state.metrics = scrape.registry_for(app.state.sessions)
+    app.state.auth_failures = FailureThrottle(settings.auth_failures, settings.auth_failure_window)
     problems.install(app)
     limited = ratelimit.RESPONSES if settings.rate_per_second else {}
-    for module in (health, rulesets, scores, batches, audit):
+    for module in (health, rulesets, scores, batches, audit, governance):
         app.include_router(module.router, responses={**(problems.PROBLEMS if module is not health else {}), **limited})
     app.include_router(scrape.router)
     app.openapi = lambda: _openapi(app)

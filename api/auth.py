@@ -1,61 +1,113 @@
-"""Bearer tokens with roles. Tokens are stored as SHA-256 hashes and shown once."""
+"""Who is asking: the user behind a bearer token, with the grants they hold.
+
+Tokens are stored as SHA-256 hashes and shown once. A process remembers a token it
+has looked up for at most CACHE_SECONDS, then reads its row again: a revoked or
+expired token, or a revoked grant, stops working in every process within a second.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .tables import Token
+from .tables import Grant, Token, Unit, User
 
-ROLES = ("admin", "editor", "submitter", "auditor")
+ROLES = ("admin", "editor", "submitter", "reviewer", "auditor")
+CACHE_SECONDS = 0.5  # well inside the promise that a revocation counts within a second
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One grant as its holder acts with it: a role on the subtree at `path` (None: everywhere)."""
+
+    role: str
+    unit: str | None
+    path: str | None
 
 
 @dataclass(frozen=True)
 class Actor:
     token_id: int
     name: str
-    role: str
+    grants: tuple[Reach, ...]
+    user_id: int | None = None
+    expires_at: datetime | None = None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(sorted({g.role for g in self.grants}))
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.role})"
+        return f"{self.name} ({'/'.join(self.roles) or '无角色'})"
+
+    def holds(self, *roles: str) -> bool:
+        return any(g.role == "admin" or g.role in roles for g in self.grants)
+
+    def paths(self, *roles: str) -> list[str | None]:
+        """The subtrees where this actor has one of the roles (admin counts for all);
+        None stands for the whole tree. No roles given: any role."""
+        return [g.path for g in self.grants if not roles or g.role == "admin" or g.role in roles]
+
+
+def system_actor(name: str) -> Actor:
+    """An operator at the command line: an administrator of the whole tree, not a user."""
+    return Actor(token_id=0, name=name, grants=(Reach("admin", None, None),))
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, role: str) -> str:
-    """Store a new token's hash and return the token itself (the only time it is seen)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    token = "kp_" + secrets.token_urlsafe(32)
-    session.add(Token(name=name, role=role, token_hash=hash_token(token), created_at=datetime.now(UTC)))
-    session.commit()
-    return token
-
-
-_known: dict[str, Actor] = {}
+_known: dict[str, tuple[float, Actor]] = {}
 
 
 def known_actor(token: str) -> Actor | None:
-    """The actor behind a token this process has seen before, without the database."""
-    return _known.get(hash_token(token))
+    """The actor behind a token this process looked up less than CACHE_SECONDS ago."""
+    entry = _known.get(hash_token(token))
+    if entry is None or time.monotonic() - entry[0] > CACHE_SECONDS:
+        return None
+    actor = entry[1]
+    if actor.expires_at is not None and actor.expires_at <= datetime.now(UTC):
+        return None
+    return actor
+
+
+def verified_token_id(token: str) -> int | None:
+    """The id of a token this process has verified, however long ago (for the rate
+    limit's buckets; whether it still counts is decided where it is used)."""
+    entry = _known.get(hash_token(token))
+    return entry[1].token_id if entry is not None else None
 
 
 def find_actor(session: Session, token: str) -> Actor | None:
-    """The actor behind a token. Tokens are never changed once stored, so a token seen
-    once is remembered by this process (unknown ones are looked up every time)."""
+    """The actor behind a token, read from the database; None when the token is unknown,
+    revoked or expired."""
     digest = hash_token(token)
-    actor = _known.get(digest)
-    if actor is None:
-        row = session.scalars(select(Token).where(Token.token_hash == digest)).first()
-        if row is None:
-            return None
-        actor = _known.setdefault(digest, Actor(row.id, row.name, row.role))
+    row = session.execute(
+        select(Token, User.name).join(User, User.id == Token.user_id).where(Token.token_hash == digest)
+    ).first()
+    moment = datetime.now(UTC)
+    if row is None or row[0].revoked_at is not None or (row[0].expires_at and row[0].expires_at <= moment):
+        _known.pop(digest, None)
+        return None
+    token_row, user_name = row
+    grants = grants_of(session, token_row.user_id)
+    actor = Actor(token_row.id, user_name, grants, token_row.user_id, token_row.expires_at)
+    _known[digest] = (time.monotonic(), actor)
     return actor
+
+
+def grants_of(session: Session, user_id: int) -> tuple[Reach, ...]:
+    rows = session.execute(
+        select(Grant.role, Grant.unit_code, Unit.path)
+        .outerjoin(Unit, Unit.code == Grant.unit_code)
+        .where(Grant.user_id == user_id, Grant.revoked_at.is_(None))
+        .order_by(Grant.id)
+    )
+    return tuple(Reach(role, unit, path) for role, unit, path in rows)

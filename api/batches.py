@@ -44,6 +44,7 @@ from engine.tabular import check_file, read_units
 from . import store
 from .auth import Actor
 from .catalog import loaded
+from .services import batch_units
 from .tables import Batch, ScoreRecord
 
 log = logging.getLogger("kaoping.batches")
@@ -295,11 +296,14 @@ class BatchRunner:
             version = store.get_version(session, batch.ruleset_id, batch.version)
             content = batch.content
         ruleset = loaded(version)
-        actor = Actor(batch.actor_token_id, batch.actor.rsplit(" (", 1)[0], "submitter")
+        actor = batch_units.batch_actor(batch)
         journal = self.folder / f"{batch_id}.journal"
         with _Lease(self.sessions, batch_id, self.me, self.lease) as lease:
             with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
                 rows, read_errors = parse_file(version, batch.filename, content, batch.encoding)
+                with self.sessions() as session:
+                    rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
+                    session.commit()
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)
                 report = run_batch(
@@ -389,12 +393,19 @@ def new_batch(
     content: bytes,
     actor: Actor,
     encoding: str | None = None,
+    unit_code: str | None = None,
+    create_units: bool = False,
 ) -> Batch:
     """The batch, queued, in a transaction begun as a write (see store.writing)."""
-    return store.writing(session, lambda: _added(session, version_row, period, filename, content, actor, encoding))
+    return store.writing(
+        session,
+        lambda: _added(session, version_row, period, filename, content, actor, encoding, unit_code, create_units),
+    )
 
 
-def _added(session: Session, version_row, period, filename, content, actor: Actor, encoding) -> Batch:
+def _added(
+    session: Session, version_row, period, filename, content, actor: Actor, encoding, unit_code, create_units
+) -> Batch:
     batch = Batch(
         id=str(uuid.uuid4()),
         ruleset_id=version_row.ruleset_id,
@@ -411,6 +422,8 @@ def _added(session: Session, version_row, period, filename, content, actor: Acto
         actor=actor.label,
         actor_token_id=actor.token_id,
         created_at=store.now(),
+        unit_code=unit_code,
+        create_units=create_units,
     )
     session.add(batch)
     return batch

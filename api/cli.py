@@ -409,42 +409,134 @@ def _database():
     return make_sessions(engine)
 
 
-def _import(session, target: Path) -> None:
+def _import(session, target: Path, periods: list[str] | None = None) -> None:
     from api.admin import import_rulesets
     from api.problems import ApiProblem
 
     try:
-        for line in import_rulesets(session, _ruleset_files(target)):
+        for line in import_rulesets(session, _ruleset_files(target), periods):
             typer.echo(line)
     except RulesetError as error:
         _fail(
             say("cli.ruleset_refused", count=len(error.problems)) + "\n" + "\n".join(f"  {p}" for p in error.problems)
         )
     except ApiProblem as error:
-        _fail(f"{error.problem.title}: {error.problem.detail}")
+        _fail(
+            "\n".join(
+                [f"{error.problem.title}: {error.problem.detail}"] + [f"  {p.message}" for p in error.problem.errors]
+            )
+        )
+
+
+def _periods(periods: str | None) -> list[str] | None:
+    return [p.strip() for p in periods.split(",") if p.strip()] if periods else None
+
+
+def _admin_task(task):
+    """Run an operator task against the service's database; a refusal is a clean error."""
+    from api.admin import cli_actor
+    from api.problems import ApiProblem
+
+    with _database()() as session:
+        try:
+            return task(session, cli_actor())
+        except ApiProblem as error:
+            lines = [f"{error.problem.title}: {error.problem.detail}"]
+            lines += [f"  {_where(p)}{p.message}" for p in error.problem.errors]
+            _fail("\n".join(lines))
+
+
+def _where(problem) -> str:
+    return (f"第 {problem.row} 行 " if problem.row else "") + (f"{problem.field}: " if problem.field else "")
 
 
 @token_app.command("create")
 def token_create(
-    role: str = typer.Option(..., help="admin, editor, submitter or auditor"),
-    name: str = typer.Option(..., help="who the token is for"),
+    role: str = typer.Option(..., help="admin, editor, submitter, reviewer or auditor"),
+    name: str = typer.Option(..., help="the user the token is for (created if new)"),
+    unit: str | None = typer.Option(None, help="the unit whose subtree the role is granted on (default: all)"),
+    days: float | None = typer.Option(None, help="lifetime in days (default KAOPING_TOKEN_DAYS)"),
 ) -> None:
     """Create a token; it is printed once, alone on the last line, and stored only as a hash."""
-    from api.auth import ROLES, create_token
+    from api.auth import ROLES
+    from api.services.people import token_for
 
     if role not in ROLES:
-        _fail(f"role must be one of {', '.join(ROLES)}")
-    with _database()() as session:
-        token = create_token(session, name, role)
-    typer.echo(f"token for {name} ({role}); it will not be shown again:")
-    typer.echo(token)
+        _fail(f"角色应为 {', '.join(ROLES)} 之一，收到的是 '{role}'")
+    lifetime = days if days is not None else _settings().token_days
+    issued = _admin_task(lambda session, actor: token_for(session, actor, name, role, unit, lifetime))
+    typer.echo(f"token {issued.row.id} for {name} ({role} on {unit or 'the whole tree'}); it will not be shown again:")
+    typer.echo(issued.token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int = typer.Argument(..., help="the token's number, as `token create` printed it")) -> None:
+    """Revoke a token: every service process refuses it within a second."""
+    from api.services.people import revoke_token
+
+    _admin_task(lambda session, actor: revoke_token(session, actor, token_id))
+    typer.echo(f"token {token_id} revoked")
+
+
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+units_app = typer.Typer(help="Manage the tree of units.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(units_app, name="units")
+
+
+@user_app.command("create")
+def user_create(
+    name: str = typer.Option(...),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Create a user who signs in with a password (POST /auth/tokens)."""
+    from api.services.people import create_user
+
+    user = _admin_task(lambda session, actor: create_user(session, actor, name, password))
+    typer.echo(f"user {user.id}: {user.name}")
+
+
+@app.command("grant")
+def grant_command(
+    user: str = typer.Argument(..., help="the user's name"),
+    role: str = typer.Argument(..., help="admin, editor, submitter, reviewer or auditor"),
+    unit: str | None = typer.Option(None, help="the unit whose subtree it covers (default: all)"),
+    revoke: int | None = typer.Option(None, help="revoke the grant of this number instead"),
+) -> None:
+    """Grant a user a role on a unit's subtree (or revoke a grant with --revoke N)."""
+    from api.services.people import add_grant, revoke_grant
+
+    if revoke is not None:
+        _admin_task(lambda session, actor: revoke_grant(session, actor, revoke))
+        typer.echo(f"grant {revoke} revoked")
+        return
+    grant = _admin_task(lambda session, actor: add_grant(session, actor, user, role, unit))
+    typer.echo(f"grant {grant.id}: {user} is {role} on {unit or 'the whole tree'}")
+
+
+@units_app.command("import")
+def units_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".csv or .xlsx")) -> None:
+    """Create, rename or move units (columns 编码, 名称, 类型, 上级编码); all or nothing."""
+    from api.services.units import import_units, read_file
+
+    content = file.read_bytes()
+    report = _admin_task(
+        lambda session, actor: import_units(session, actor, read_file(file.name, content), file.name, content)
+    )
+    typer.echo(
+        f"{file.name}: {len(report.created)} created, {len(report.updated)} updated "
+        f"({len(report.moved)} moved), {report.unchanged} unchanged"
+    )
 
 
 @rulesets_app.command("import")
-def rulesets_import(target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them")) -> None:
+def rulesets_import(
+    target: Path = typer.Argument(..., exists=True, help="a ruleset file or a folder of them"),
+    periods: str | None = typer.Option(None, help="periods to put them in force for, e.g. 2025,2026 (default: all)"),
+) -> None:
     """Store ruleset files: new rulesets, or new published versions of changed ones."""
     with _database()() as session:
-        _import(session, target)
+        _import(session, target, _periods(periods))
 
 
 @app.command("serve")
@@ -453,6 +545,7 @@ def serve(
     port: int = typer.Option(8000),
     workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
     load: Path | None = typer.Option(None, exists=True, help="import these ruleset files first"),
+    periods: str | None = typer.Option(None, help="with --load: the periods they are in force for (default: all)"),
 ) -> None:
     """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL)."""
     import os
@@ -469,7 +562,7 @@ def serve(
     sessions = _database()  # migrate once, before any worker starts
     if load is not None:
         with sessions() as session:
-            _import(session, load)
+            _import(session, load, _periods(periods))
     os.environ["KAOPING_MIGRATE_ON_START"] = "false"
     uvicorn.run(
         "api.app:create_app",

@@ -2,7 +2,8 @@
 
 They are coroutines, so FastAPI runs them on the event loop instead of handing each
 to a worker thread and back (a hop per dependency costs more than the work): none of
-them blocks, except a token's first lookup, which goes to a thread.
+them blocks, except a token's lookup (at most twice a second per token), which goes
+to a thread. Unknown tokens are throttled per client address.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from .auth import Actor, find_actor, known_actor
+from .clients import client_host
 from .problems import ApiProblem
 
-bearer = HTTPBearer(auto_error=False, description="a token from `kaoping token create`")
+bearer = HTTPBearer(auto_error=False, description="a token from `kaoping token create` or POST /auth/tokens")
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -31,29 +33,51 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
+def too_many_failures(seconds: int) -> ApiProblem:
+    return ApiProblem(
+        429,
+        "Too many failures",
+        f"失败次数过多，请 {seconds} 秒后再试",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
 async def current_actor(
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer), session: Session = Depends(get_session)
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    session: Session = Depends(get_session),
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiProblem(
             401, "Not authenticated", "send 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"}
         )
     token = credentials.credentials
-    actor = known_actor(token) or await run_in_threadpool(find_actor, session, token)
+    actor = known_actor(token)
+    if actor is not None:
+        return actor
+    throttle, client = request.app.state.auth_failures, ("client", client_host(request.scope))
+    wait = throttle.wait(client)
+    if wait:
+        raise too_many_failures(wait)
+    actor = await run_in_threadpool(find_actor, session, token)
     if actor is None:
-        raise ApiProblem(401, "Invalid token", "the token is unknown", headers={"WWW-Authenticate": "Bearer"})
+        throttle.failed(client)
+        raise ApiProblem(401, "Invalid token", "令牌无效、已过期或已被撤销", headers={"WWW-Authenticate": "Bearer"})
     return actor
 
 
 def require(*roles: str):
-    """A dependency that lets through the given roles (admin always)."""
+    """A dependency that lets through holders of the given roles somewhere (admin always);
+    where in the tree they hold them is decided by api.scope."""
 
     async def check(actor: Actor = Depends(current_actor)) -> Actor:
-        if actor.role != "admin" and actor.role not in roles:
-            raise ApiProblem(403, "Forbidden", f"this needs the role {' or '.join(roles)}; you are {actor.role}")
+        if not actor.holds(*roles):
+            raise ApiProblem(
+                403, "Forbidden", f"需要角色 {' 或 '.join(roles)}；您的角色是 {'、'.join(actor.roles) or '无'}"
+            )
         return actor
 
     return check
 
 
-ANYONE = ("editor", "submitter", "auditor")
+ANYONE = ("editor", "submitter", "reviewer", "auditor")

@@ -62,6 +62,24 @@ BATCH = {
     "failure": None,
     "summary": None,
 }
+TOKEN = {"id": 12, "user": "李四", "expires_at": "2026-04-05T09:30:00+00:00", "revoked_at": None}
+GRANT = {
+    "id": 5,
+    "user_id": 7,
+    "role": "submitter",
+    "unit_code": "cgz",
+    "created_at": WHEN,
+    "created_by": "张三 (admin)",
+    "revoked_at": None,
+}
+TOWNSHIP = {"code": "cgz", "name": "城关镇", "kind": "township", "parent_code": "513321", "path": "/513300/513321/cgz/"}
+VILLAGE = {
+    "code": "cgz-hongqi",
+    "name": "红旗村",
+    "kind": "village",
+    "parent_code": "cgz",
+    "path": "/513300/513321/cgz/cgz-hongqi/",
+}
 
 EXAMPLES: dict[tuple[str, str], object] = {
     ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
@@ -233,7 +251,26 @@ EXAMPLES: dict[tuple[str, str], object] = {
             }
         ],
     },
-    ("get", "/audit/verify"): {"records": 1200, "intact": True, "first_broken_seq": None, "problem": None},
+    ("get", "/audit/verify"): {
+        "records": 1200,
+        "events": 37,
+        "intact": True,
+        "first_broken_seq": None,
+        "problem": None,
+    },
+    ("post", "/auth/tokens"): {**TOKEN, "token": "kp_3q9Zb…"},
+    ("post", "/auth/tokens/{token_id}/revoke"): {**TOKEN, "revoked_at": WHEN},
+    ("post", "/users"): {"id": 7, "name": "王五", "created_at": WHEN},
+    ("post", "/grants"): GRANT,
+    ("post", "/grants/{grant_id}/revoke"): {**GRANT, "revoked_at": WHEN},
+    ("get", "/units"): {"total": 2, "offset": 0, "limit": 100, "items": [TOWNSHIP, VILLAGE]},
+    ("get", "/units/{code}"): VILLAGE,
+    ("post", "/units/import"): {
+        "created": 12,
+        "updated": 1,
+        "moved": [{"code": "cgz-hongqi", "from": "cgz", "to": "bgz"}],
+        "unchanged": 40,
+    },
 }
 
 

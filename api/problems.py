@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import InputError, RulesetError
+from engine.loader import LIMITS, TYPE_KINDS, given_text, structural_message
 from engine.messages import say
 from engine.runtime import EngineFailure
 
@@ -24,6 +25,7 @@ MEDIA_TYPE = "application/problem+json"
 
 
 class ProblemItem(BaseModel):
+    row: int | None = None
     field: str | None = None
     title: str | None = Field(None, description="the input's Chinese title, beside its id in `field`")
     path: str | None = None
@@ -130,10 +132,20 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 
 def _validation_message(error: dict) -> str:
-    """A body that is not JSON says why (engine.strictjson words it in Chinese)."""
-    if error["type"] == "json_invalid":
-        return str((error.get("ctx") or {}).get("error") or "请求体不是有效的 JSON")
-    return error["msg"]
+    """pydantic's error in the catalogue's words, naming what was given: a body that is not
+    JSON says why (engine.strictjson words it), the rest as a ruleset's fields are worded."""
+    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "json_invalid":
+        return str(ctx.get("error") or "请求体不是有效的 JSON")
+    if kind == "extra_forbidden":
+        return say("request.extra_forbidden", name=_location(error["loc"]))
+    if kind in ("string_too_long", "too_long"):
+        return say(f"request.{kind}", limit=ctx.get("max_length"), length=len(given or ""))
+    if kind == "string_too_short":
+        return say("request.string_too_short", limit=ctx.get("min_length"))
+    if kind in TYPE_KINDS or kind in LIMITS or kind in ("missing", "literal_error", "too_short"):
+        return structural_message(error)
+    return say("request.other", got=given_text(given))
 
 
 def install(app: FastAPI) -> None:

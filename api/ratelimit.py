@@ -13,7 +13,7 @@ import math
 import time
 from collections import OrderedDict
 
-from .auth import known_actor
+from .auth import verified_token_id
 from .clients import client_host, is_local
 from .middleware import send_problem
 from .problems import Problem
@@ -56,9 +56,9 @@ def _key(scope) -> object:
     for name, value in scope["headers"]:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
-            actor = known_actor(token) if scheme.lower() == "bearer" else None
-            if actor is not None:
-                return actor.token_id
+            token_id = verified_token_id(token) if scheme.lower() == "bearer" else None
+            if token_id is not None:
+                return token_id
             break
     return client_host(scope)
 

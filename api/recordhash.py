@@ -68,3 +68,7 @@ def canonical(data: Any) -> str:
 
 def hash_fields(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode()).hexdigest()
+
+
+# an administrative event shares the chain: the same sequence, the same rule, these fields
+EVENT_FIELDS = ("seq", "id", "kind", "subject", "data", "actor", "created_at", "prev_hash")

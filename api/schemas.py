@@ -22,10 +22,11 @@ class Out(BaseModel):
 class RulesetSummary(Out):
     id: str
     title: str
-    published_version: int | None
+    published_version: int | None = Field(description="the version published last")
     latest_version: int
     created_at: datetime
     created_by: str
+    owner_unit: str | None = Field(description="the level whose editors edit it; null: the whole tree")
 
 
 class VersionSummary(Out):
@@ -36,15 +37,23 @@ class VersionSummary(Out):
     created_by: str
     published_at: datetime | None
     published_by: str | None
+    tests_passed: int | None = Field(default=None, description="embedded tests that passed when it was published")
 
 
 class RulesetDetail(RulesetSummary):
     versions: list[VersionSummary]
+    periods: dict[str, int] = Field(description="the version in force for each period ('*': any other period)")
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"periods": ["2025"]}]})
+    periods: list[str] = Field(max_length=100, description="the periods the version is put in force for")
 
 
 class VersionDetail(VersionSummary):
     ruleset_id: str
-    status: str = Field(description="published (used for scoring), draft (never published) or previous")
+    status: str = Field(description="published (in force for some period), draft (never published) or previous")
+    in_force_for: list[str] = Field(description="the periods this version is in force for")
     text: str = Field(description="the ruleset exactly as written")
     parsed: dict[str, Any]
 
@@ -93,10 +102,15 @@ class ScoreRequest(BaseModel):
         },
     )
     unit: UnitIn
-    period: str = Field(min_length=1, max_length=50, examples=["2025"])
+    period: str = Field(
+        min_length=1, max_length=50, examples=["2025"], description="a year (2025) or a quarter (2025Q1)"
+    )
     data: dict[str, Any] = Field(description="the unit's input values, by input id")
     version: StrictInt | None = Field(
-        default=None, ge=1, le=MAX_VERSION, description="score under this version instead of the published one"
+        default=None,
+        ge=1,
+        le=MAX_VERSION,
+        description="the version in force for the period (a correction: that of the record it corrects by default)",
     )
     supersedes: str | None = Field(default=None, max_length=36, description="id of the score this one corrects")
 
@@ -124,6 +138,7 @@ class ScoreSummary(BaseModel):
 
 
 class ScoreOut(ScoreSummary):
+    superseded_by: str | None = Field(default=None, description="the record that corrected this one, if any")
     content_hash: str
     engine_version: str
     input: dict[str, Any] = Field(description="the data as submitted")
@@ -155,7 +170,8 @@ class VerifyReport(BaseModel):
 
 
 class ChainVerifyReport(BaseModel):
-    records: int
+    records: int = Field(description="score records in the chain")
+    events: int = Field(description="administrative events in the chain")
     intact: bool
     first_broken_seq: int | None
     problem: str | None

@@ -120,7 +120,7 @@ async def metrics_reader(
             f"KAOPING_METRICS_ACCESS=localhost：只有本机（127.0.0.1 或 ::1）可以读取 /metrics，"
             f"你的地址是 {client_host(request.scope) or '未知'}",
         )
-    await _auditor(await current_actor(credentials, session))
+    await _auditor(await current_actor(request, credentials, session))
 
 
 @router.get("/metrics", include_in_schema=False)

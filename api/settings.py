@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     rate_limit: str = ""  # requests per token, "20/s", "600/min" or "3600/h"; empty: no limit
     rate_limit_burst: int | None = None  # requests allowed at once; default twice the rate per second
     rate_limit_localhost: bool = False  # whether clients on this machine are limited too
+    token_days: float = 90  # a new token's lifetime
+    auth_failures: int = 10  # failed sign-ins or unknown tokens allowed per client and per account ...
+    auth_failure_window: float = 60  # ... within this many seconds
 
     @field_validator("rate_limit")
     @classmethod

@@ -2,7 +2,8 @@
 
 A score record is written once: its `record_hash` is the SHA-256 of its canonical
 JSON, which includes the previous record's hash, so changing or removing any record
-breaks every link after it. Appends are serialized by locking the chain's head row
+breaks every link after it. Administrative events (api.tables.AuditEvent) take their
+places in the same chain. Appends are serialized by locking the chain's head row
 (on SQLite, which has no row locks, by taking the database's write lock at once).
 """
 
@@ -15,13 +16,14 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
 import orjson
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -31,8 +33,8 @@ from .auth import Actor
 from .catalog import compiled
 from .db import WRITE_AT_ONCE, JsonText
 from .problems import ApiProblem
-from .recordhash import GENESIS, HASHED_FIELDS, canonical, hash_fields
-from .tables import ChainHead, RulesetRow, RulesetVersionRow, ScoreRecord
+from .recordhash import EVENT_FIELDS, GENESIS, HASHED_FIELDS, canonical, hash_fields
+from .tables import AuditEvent, ChainHead, CurrentScore, RulesetRow, RulesetVersionRow, ScoreRecord
 
 
 class _AppendQueue:
@@ -161,11 +163,6 @@ class VersionKey(NamedTuple):
 
 
 # prebuilt once: building and caching a statement per request costs more than running it
-_PUBLISHED = (
-    select(RulesetVersionRow.number, RulesetVersionRow.content_hash)
-    .join(RulesetRow, RulesetRow.id == RulesetVersionRow.ruleset_id)
-    .where(RulesetRow.id == bindparam("ruleset"), RulesetVersionRow.number == RulesetRow.published_version)
-)
 _NUMBERED = select(RulesetVersionRow.number, RulesetVersionRow.content_hash).where(
     RulesetVersionRow.ruleset_id == bindparam("ruleset"), RulesetVersionRow.number == bindparam("number")
 )
@@ -174,12 +171,9 @@ _TEXT = select(RulesetVersionRow.text).where(
 )
 
 
-def scoring_version(session: Session, ruleset_id: str, number: int | None) -> VersionKey:
-    """The version a score uses: `number`, or the published one, in one query."""
-    if number is None:
-        row = session.connection().execute(_PUBLISHED, {"ruleset": ruleset_id}).first()
-    else:
-        row = session.connection().execute(_NUMBERED, {"ruleset": ruleset_id, "number": number}).first()
+def version_key(session: Session, ruleset_id: str, number: int) -> VersionKey:
+    """What names a stored version, in one query."""
+    row = session.connection().execute(_NUMBERED, {"ruleset": ruleset_id, "number": number}).first()
     if row is None:
         get_ruleset(session, ruleset_id)  # 404 for an unknown ruleset
         raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
@@ -208,100 +202,54 @@ def list_versions(session: Session, ruleset_id: str) -> list[RulesetVersionRow]:
     )
 
 
-def create_ruleset(session: Session, loaded: LoadedRuleset, actor: Actor, note: str | None = None) -> RulesetRow:
-    """A new ruleset whose version 1 is published at once."""
-    begin_writing(session)
-    if session.get(RulesetRow, loaded.id) is not None:
-        raise ApiProblem(409, "Ruleset exists", f"ruleset '{loaded.id}' exists; post a new version to change it")
-    moment = now()
-    row = RulesetRow(
-        id=loaded.id,
-        title=loaded.model.title,
-        published_version=1,
-        latest_version=1,
-        created_at=moment,
-        created_by=actor.label,
-    )
-    session.add(row)
-    session.add(
-        RulesetVersionRow(
-            ruleset_id=loaded.id,
-            number=1,
-            text=loaded.text,
-            content_hash=loaded.content_hash,
-            note=note,
-            created_at=moment,
-            created_by=actor.label,
-            published_at=moment,
-            published_by=actor.label,
-        )
-    )
-    _commit_or_conflict(session, f"ruleset '{loaded.id}' was created by someone else at the same time")
-    return row
+class Chain:
+    """The chain during one writer's turn: events appended here commit together with the
+    changes they record, in the transaction chain_turn began."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def append(self, kind: str, subject: str, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
+        connection = self.session.connection()
+        seq, previous = connection.execute(_HEAD).one()
+        row = {
+            "seq": seq + 1,
+            "id": str(uuid.uuid4()),
+            "kind": kind,
+            "subject": subject,
+            "data": json.loads(canonical(data)),
+            "actor": actor.label,
+            "created_at": now().isoformat(),
+            "prev_hash": previous,
+        }
+        row["record_hash"] = hash_fields({f: row[f] for f in EVENT_FIELDS})
+        connection.execute(_EVENT_INSERT, [row])
+        connection.execute(_ADVANCE, {"seq": row["seq"], "hash": row["record_hash"]})
+        return row
 
 
-def add_version(
-    session: Session, ruleset_id: str, loaded: LoadedRuleset, actor: Actor, base_version: int | None, note: str | None
-) -> RulesetVersionRow:
-    """A new draft version; 409 when the editor's base is not the latest version."""
-    begin_writing(session)
-    row = get_ruleset(session, ruleset_id)
-    if loaded.id != ruleset_id:
-        raise ApiProblem(
-            422,
-            "Ruleset id does not match",
-            f"the text declares id '{loaded.id}', not '{ruleset_id}'",
-            [{"path": "id", "message": f"must be '{ruleset_id}'"}],
-        )
-    if base_version is not None and base_version != row.latest_version:
-        raise ApiProblem(
-            409,
-            "Edit conflict",
-            f"这次修改基于第 {base_version} 版, 但最新的是第 {row.latest_version} 版;"
-            " 请先查看最新版, 再在它的基础上提交",
-        )
-    latest = get_version(session, ruleset_id, row.latest_version)
-    if latest.content_hash == loaded.content_hash:
-        raise ApiProblem(
-            409,
-            "Nothing changed",
-            f"内容与第 {latest.number} 版相同, 没有保存新版本",
-            [{"path": "(ruleset)", "message": f"内容与第 {latest.number} 版相同"}],
-        )
-    number = row.latest_version + 1
-    row.latest_version = number
-    version = RulesetVersionRow(
-        ruleset_id=ruleset_id,
-        number=number,
-        text=loaded.text,
-        content_hash=loaded.content_hash,
-        note=note,
-        created_at=now(),
-        created_by=actor.label,
-    )
-    session.add(version)
-    _commit_or_conflict(session, f"another version of '{ruleset_id}' was saved at the same time; post again")
-    return version
-
-
-def publish(session: Session, ruleset_id: str, number: int, actor: Actor) -> RulesetVersionRow:
-    begin_writing(session)
-    version = get_version(session, ruleset_id, number)
-    row = get_ruleset(session, ruleset_id)
-    row.published_version = number
-    if version.published_at is None:
-        version.published_at = now()
-        version.published_by = actor.label
-    session.commit()
-    return version
-
-
-def _commit_or_conflict(session: Session, message: str) -> None:
+@contextmanager
+def chain_turn(session: Session) -> Iterator[Chain]:
+    """A writing transaction that holds the chain's turn (the same queue score appends
+    wait in); it commits when the block ends and leaves nothing behind when it fails.
+    A unique constraint broken at the commit is a 409."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_queue(session).acquire()
     try:
+        begin_writing(session)
+        session.connection().execute(_HEAD).one()  # the head is locked from here on
+        yield Chain(session)
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ApiProblem(409, "Conflict", message) from None
+        raise ApiProblem(409, "Conflict", "另一个请求同时修改了同一对象，请重试") from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if sqlite:
+            _sqlite_queue(session).release()
 
 
 # ---------------------------------------------------------------- score records
@@ -344,6 +292,13 @@ def get_score(session: Session, score_id: str) -> ScoreRecord:
 _HEAD = select(ChainHead.last_seq, ChainHead.last_hash).where(ChainHead.id == 1).with_for_update()
 _ADVANCE = update(ChainHead).where(ChainHead.id == 1).values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
 _INSERT = insert(ScoreRecord.__table__)
+_EVENT_INSERT = insert(AuditEvent.__table__)
+_CURRENT_INSERT = insert(CurrentScore.__table__)
+_CURRENT_DELETE = delete(CurrentScore).where(
+    CurrentScore.ruleset_id == bindparam("c_ruleset"),
+    CurrentScore.unit_id == bindparam("c_unit"),
+    CurrentScore.period == bindparam("c_period"),
+)
 
 
 def append_scores(
@@ -374,6 +329,7 @@ def append_scores(
             previous = row["record_hash"]
         stored = [{**row, "result": JsonText(new.result_json)} for row, new in zip(rows, scores, strict=True)]
         connection.execute(_INSERT, stored)
+        _make_current(connection, rows)
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         session.commit()
     except BaseException:
@@ -383,6 +339,23 @@ def append_scores(
         if sqlite:
             _sqlite_queue(session).release()
     return [ScoreRecord(**row) for row in rows]
+
+
+def _make_current(connection, rows: list[dict[str, Any]]) -> None:
+    """Each new record becomes the one that counts for its unit and period: in place of
+    the record it supersedes, or as the first (a second first breaks the primary key)."""
+    corrections = [
+        {"c_ruleset": r["ruleset_id"], "c_unit": r["unit_id"], "c_period": r["period"]} for r in rows if r["supersedes"]
+    ]
+    if corrections:
+        connection.execute(_CURRENT_DELETE, corrections)
+    connection.execute(
+        _CURRENT_INSERT,
+        [
+            {"ruleset_id": r["ruleset_id"], "unit_id": r["unit_id"], "period": r["period"], "record_id": r["id"]}
+            for r in rows
+        ],
+    )
 
 
 class _Pending:
@@ -509,69 +482,97 @@ def _chain(row: dict[str, Any], seq: int, previous: str) -> None:
 
 
 def list_scores(
-    session: Session, ruleset: str | None, unit: str | None, period: str | None, offset: int, limit: int
+    session: Session,
+    visible: Select,
+    filters: dict[str, str | None],
+    superseded: bool,
+    offset: int,
+    limit: int,
 ) -> tuple[int, list[ScoreRecord]]:
-    query = select(ScoreRecord)
-    if ruleset:
-        query = query.where(ScoreRecord.ruleset_id == ruleset)
-    if unit:
-        query = query.where(ScoreRecord.unit_id == unit)
-    if period:
-        query = query.where(ScoreRecord.period == period)
+    """A page of the records of `visible` (api.scope.records): current ones only unless
+    `superseded`, filtered by ruleset, unit and period."""
+    query = visible
+    for column, value in filters.items():
+        if value:
+            query = query.where(getattr(ScoreRecord, column) == value)
+    if not superseded:
+        query = query.join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(ScoreRecord.seq).offset(offset).limit(limit))
     return total, list(rows)
 
 
-def scores_under(session: Session, ruleset_id: str, version: int) -> list[ScoreRecord]:
-    """The current record of each unit and period scored under a version (not superseded)."""
-    records = list(
-        session.scalars(
-            select(ScoreRecord)
-            .where(ScoreRecord.ruleset_id == ruleset_id, ScoreRecord.version == version)
-            .order_by(ScoreRecord.seq)
+def current_record(session: Session, ruleset_id: str, unit_id: str, period: str) -> str | None:
+    """The id of the record that counts for the unit and period, if there is one."""
+    return session.scalar(
+        select(CurrentScore.record_id).where(
+            CurrentScore.ruleset_id == ruleset_id, CurrentScore.unit_id == unit_id, CurrentScore.period == period
         )
     )
-    superseded = {r.supersedes for r in records if r.supersedes}
-    latest: dict[tuple[str, str], ScoreRecord] = {}
-    for record in records:
-        if record.id not in superseded:
-            latest[(record.unit_id, record.period)] = record
-    return list(latest.values())
+
+
+def superseded_by(session: Session, record_id: str) -> str | None:
+    return session.scalar(select(ScoreRecord.id).where(ScoreRecord.supersedes == record_id))
+
+
+def scores_under(session: Session, visible: Select, ruleset_id: str, version: int) -> list[ScoreRecord]:
+    """The current records of `visible` scored under a version."""
+    query = (
+        visible.join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
+        .where(ScoreRecord.ruleset_id == ruleset_id, ScoreRecord.version == version)
+        .order_by(ScoreRecord.seq)
+    )
+    return list(session.scalars(query))
 
 
 @dataclass
 class ChainReport:
     records: int
+    events: int
     intact: bool
     first_broken_seq: int | None = None
     problem: str | None = None
 
 
+def event_hash(event: AuditEvent) -> str:
+    return hash_fields({f: getattr(event, f) for f in EVENT_FIELDS})
+
+
 def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
-    """Walk every record in order and recompute its hash and its link."""
-    previous, expected_seq, count = GENESIS, 1, 0
-    last_seq = 0
-    while True:
-        rows = list(
-            session.scalars(
-                select(ScoreRecord).where(ScoreRecord.seq > last_seq).order_by(ScoreRecord.seq).limit(batch)
-            )
-        )
-        if not rows:
-            break
-        for record in rows:
-            count += 1
-            if record.seq != expected_seq:
-                return ChainReport(count, False, expected_seq, f"record {expected_seq} is missing")
-            if record.prev_hash != previous:
-                return ChainReport(count, False, record.seq, "its previous-hash does not match the record before it")
-            if record_hash(record) != record.record_hash:
+    """Walk every record and event in the order of the chain, recomputing each hash and link."""
+    previous, expected_seq, records, events = GENESIS, 1, 0, 0
+    top = max(
+        session.scalar(select(func.max(ScoreRecord.seq))) or 0, session.scalar(select(func.max(AuditEvent.seq))) or 0
+    )
+    while expected_seq <= top:
+        window = (expected_seq, expected_seq + batch)
+        links = [
+            *session.scalars(select(ScoreRecord).where(ScoreRecord.seq.between(window[0], window[1] - 1))),
+            *session.scalars(select(AuditEvent).where(AuditEvent.seq.between(window[0], window[1] - 1))),
+        ]
+        links.sort(key=lambda link: link.seq)
+        for link in links:
+            is_event = isinstance(link, AuditEvent)
+            events, records = events + is_event, records + (not is_event)
+            if link.seq != expected_seq:
+                return ChainReport(records, events, False, expected_seq, f"record {expected_seq} is missing")
+            if link.prev_hash != previous:
                 return ChainReport(
-                    count, False, record.seq, "its content does not match its hash (changed after writing)"
+                    records, events, False, link.seq, "its previous-hash does not match the record before it"
                 )
-            previous, expected_seq, last_seq = record.record_hash, expected_seq + 1, record.seq
+            if (event_hash(link) if is_event else record_hash(link)) != link.record_hash:
+                what = "administrative event" if is_event else "record"
+                return ChainReport(
+                    records,
+                    events,
+                    False,
+                    link.seq,
+                    f"the {what}'s content does not match its hash (changed after writing)",
+                )
+            previous, expected_seq = link.record_hash, expected_seq + 1
+        if expected_seq < min(window[1], top + 1):  # a whole stretch of the chain is gone
+            return ChainReport(records, events, False, expected_seq, f"record {expected_seq} is missing")
     head = session.get(ChainHead, 1)
-    if head is not None and (head.last_seq != last_seq or head.last_hash != previous):
-        return ChainReport(count, False, last_seq + 1, "the chain's head does not point at the last record")
-    return ChainReport(count, True)
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != previous):
+        return ChainReport(records, events, False, expected_seq, "the chain's head does not point at the last record")
+    return ChainReport(records, events, True)

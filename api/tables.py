@@ -1,11 +1,24 @@
-"""What the service stores: tokens, rulesets with immutable versions, score records
-that form a hash chain, and the chain's head. Nothing here updates a score record."""
+"""What the service stores: the tree of units, people with their grants and tokens,
+rulesets with immutable versions and the periods they are in force for, score records
+and administrative events that form one hash chain, and the chain's head. Nothing here
+updates a score record or an event."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -28,14 +41,56 @@ class UtcDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class Unit(Base):
+    """A unit of the appraisal tree: a place (province down to village) or a body attached
+    under one. `path` is the codes from the root down, "/510000/513300/513321/", so that
+    "under X" is a prefix match; moving a unit rewrites the paths of its subtree."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True, index=True)
+    path: Mapped[str] = mapped_column(String(1000), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Grant(Base):
+    """A role on a subtree: the unit and everything under it (no unit: the whole tree)."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
 class Token(Base):
+    """An API token of a user, stored as a hash; it acts with its user's grants."""
+
     __tablename__ = "tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class RulesetRow(Base):
@@ -47,6 +102,7 @@ class RulesetRow(Base):
     latest_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
+    owner_unit: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
 
 
 class RulesetVersionRow(Base):
@@ -63,13 +119,31 @@ class RulesetVersionRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     published_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    author_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    approver_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tests_passed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RulesetPeriod(Base):
+    """Which version of a ruleset is in force for an appraisal period ("*": any period)."""
+
+    __tablename__ = "ruleset_periods"
+
+    ruleset_id: Mapped[str] = mapped_column(ForeignKey("rulesets.id"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(50), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    set_by: Mapped[str] = mapped_column(String(200))
 
 
 class ScoreRecord(Base):
     """One score, append-only. `record_hash` covers every field and `prev_hash`."""
 
     __tablename__ = "score_records"
-    __table_args__ = (UniqueConstraint("actor_token_id", "idempotency_key", name="uq_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("actor_token_id", "idempotency_key", name="uq_idempotency"),
+        UniqueConstraint("supersedes", name="uq_superseded_once"),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -125,6 +199,36 @@ class Batch(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the subtree it is for
+    create_units: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CurrentScore(Base):
+    """The record that counts for a unit, period and ruleset: one at a time."""
+
+    __tablename__ = "current_scores"
+
+    ruleset_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    period: Mapped[str] = mapped_column(String(50), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class AuditEvent(Base):
+    """A change to the rules (rulesets, periods, grants, units, tokens), append-only and
+    chained with the score records: the same sequence, head and hash rule."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ChainHead(Base):

@@ -2,6 +2,9 @@
 
     python bench/generate.py --villages 25000 --townships 120 -o county
 
+also writes STEM-units.csv, the county's tree of units (the county, its townships and
+villages) for `kaoping units import`: the service scores only units of its tree.
+
 Distributions follow the field's reports where they give a figure:
 - 58.3% of villages have a collective income of at least 5万元 (the share of the
   county table in the domain notes), about 8% are "empty shells" with none;
@@ -95,6 +98,9 @@ def village(rng: random.Random) -> dict:
     }
 
 
+COUNTY = ("county", "示范县")
+
+
 def jurisdiction(villages: int, townships: int, seed: int = 2025):
     """(unit id, name, township, data) for every village."""
     rng = random.Random(seed)
@@ -103,11 +109,27 @@ def jurisdiction(villages: int, townships: int, seed: int = 2025):
         yield f"T{town:03d}-V{n:05d}", f"第{n + 1}村", f"第{town + 1}镇", village(rng)
 
 
+def township_code(village_code: str) -> str:
+    return village_code.split("-", 1)[0]
+
+
+def write_units(path: Path, rows: list[list], townships: int) -> None:
+    """The tree the villages belong to, in the columns `kaoping units import` reads."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["编码", "名称", "类型", "上级编码"])
+        writer.writerow([*COUNTY, "县", ""])
+        writer.writerows([f"T{town:03d}", f"第{town + 1}镇", "镇", COUNTY[0]] for town in range(townships))
+        writer.writerows([uid, name, "村", township_code(uid)] for uid, name, *_ in rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=25000)
     parser.add_argument("--townships", type=int, default=120)
-    parser.add_argument("-o", "--output", type=Path, default=Path("county"), help="file stem: STEM.csv, STEM.xlsx")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=Path("county"), help="file stem: STEM.csv, STEM.xlsx, STEM-units.csv"
+    )
     args = parser.parse_args()
     inputs = load_ruleset(RULESET).model.inputs
     names = [name for name in inputs if name != "remarks"]
@@ -127,7 +149,13 @@ def main() -> None:
     for row in rows:
         sheet.append(row)
     workbook.save(xlsx_path)
-    print(f"{args.villages} villages under {args.townships} townships: wrote {csv_path} and {xlsx_path}")
+    units_path = units_file(args.output)
+    write_units(units_path, rows, args.townships)
+    print(f"{args.villages} villages under {args.townships} townships: wrote {csv_path}, {xlsx_path} and {units_path}")
+
+
+def units_file(stem: Path) -> Path:
+    return stem.with_name(stem.name + "-units.csv")
 
 
 def _cell(value):

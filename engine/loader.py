@@ -281,7 +281,7 @@ WORDED = frozenset({"id", "number", "expression"})  # engine.model's own error t
 LIMITS = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
 
 
-def _given(value: Any) -> str:
+def given_text(value: Any) -> str:
     if isinstance(value, dict):
         return "{…}"
     if isinstance(value, list):
@@ -301,14 +301,14 @@ def structural_message(item: dict) -> str:
     if kind == "extra_forbidden":
         return say("schema.extra_forbidden", name=name, hint=suggestion(name, FIELD_NAMES))
     if kind == "literal_error":
-        return say("schema.literal_error", expected=ctx.get("expected", ""), got=_given(item.get("input")))
+        return say("schema.literal_error", expected=ctx.get("expected", ""), got=given_text(item.get("input")))
     if kind in TYPE_KINDS:
-        return say("schema.type", kind=say(TYPE_KINDS[kind]), got=_given(item.get("input")))
+        return say("schema.type", kind=say(TYPE_KINDS[kind]), got=given_text(item.get("input")))
     if kind in LIMITS:
-        return say(f"schema.{kind}", limit=ctx.get(LIMITS[kind]), got=_given(item.get("input")))
+        return say(f"schema.{kind}", limit=ctx.get(LIMITS[kind]), got=given_text(item.get("input")))
     if kind == "too_short":
         return say("schema.too_short", limit=ctx.get("min_length"))
-    return say("schema.other", got=_given(item.get("input")))
+    return say("schema.other", got=given_text(item.get("input")))
 
 
 def _pydantic_problems(error: ValidationError) -> list[RulesetProblem]:

@@ -355,6 +355,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
     "title.ruleset": {"zh": "规则集被拒绝", "en": "Invalid ruleset"},
     "title.request": {"zh": "请求无效", "en": "Invalid request"},
+    # ------------------------------------------------------------ service requests (pydantic's error types)
+    "request.extra_forbidden": {"zh": "{name} 不是这里可用的字段", "en": "{name} is not a field of this request"},
+    "request.string_too_long": {
+        "zh": "最多 {limit} 个字符, 实际为 {length} 个字符",
+        "en": "at most {limit} characters, got {length}",
+    },
+    "request.string_too_short": {"zh": "至少 {limit} 个字符", "en": "at least {limit} character(s)"},
+    "request.too_long": {"zh": "最多 {limit} 项, 实际为 {length} 项", "en": "at most {limit} item(s), got {length}"},
+    "request.other": {"zh": "不符合请求格式: {got}", "en": "does not fit the request's format: {got}"},
     "detail.count": {"zh": "共 {count} 个问题", "en": "{count} problem(s)"},
     "detail.count_listed": {
         "zh": "共 {count} 个问题, 列出前 {listed} 个",

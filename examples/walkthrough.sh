@@ -11,19 +11,25 @@ kaoping=${KAOPING_CLI:-kaoping}
 json() { python3 -c "import json, sys; data = json.load(sys.stdin); print($1)"; }
 step() { printf '\n== %s\n' "$*"; }
 
-step "1. Tokens: an editor, a submitter and an auditor (each printed once)"
+step "1. Tokens: two editors (four eyes), a submitter of 城关镇 and an auditor (each printed once)"
+$kaoping units import examples/units.csv
 editor=$($kaoping token create --role editor --name 张编辑 | tail -n 1)
-submitter=$($kaoping token create --role submitter --name 李填报 | tail -n 1)
+reviewer=$($kaoping token create --role editor --name 陈审核 | tail -n 1)
+submitter=$($kaoping token create --role submitter --name 李填报 --unit cgz | tail -n 1)
 auditor=$($kaoping token create --role auditor --name 王审计 | tail -n 1)
 echo "tokens created"
 
-step "2. Load the village star-rating ruleset (version 1 is published)"
+step "2. Load the village star-rating ruleset; another editor publishes version 1 for 2025"
 status=$(curl -sS -o /tmp/kaoping-walkthrough-load.json -w '%{http_code}' -X POST "$url/rulesets" \
   -H "Authorization: Bearer $editor" -H "Content-Type: application/yaml" --data-binary @rulesets/village-branch-stars.yaml)
 if [ "$status" = 409 ]; then
   echo "already loaded (kaoping serve --load):"
   curl -sS "$url/rulesets/village-branch-stars" -H "Authorization: Bearer $editor" > /tmp/kaoping-walkthrough-load.json
-elif [ "$status" != 201 ]; then
+elif [ "$status" = 201 ]; then
+  curl -sS -o /dev/null -X POST "$url/rulesets/village-branch-stars/versions/1/publish" \
+    -H "Authorization: Bearer $reviewer" -H "Content-Type: application/json" -d '{"periods": ["2025"]}'
+  curl -sS "$url/rulesets/village-branch-stars" -H "Authorization: Bearer $editor" > /tmp/kaoping-walkthrough-load.json
+else
   echo "loading the ruleset failed with HTTP $status:" >&2; cat /tmp/kaoping-walkthrough-load.json >&2; exit 1
 fi
 json '"%s: published version %s" % (data["id"], data["published_version"])' < /tmp/kaoping-walkthrough-load.json
@@ -60,8 +66,9 @@ step "7. What it would do to the units already scored"
 curl -sS -X POST "$url/rulesets/village-branch-stars/versions/2/simulate" -H "Authorization: Bearer $editor" \
   | json '"%s unit(s), %s change grade: %s" % (data["units"], data["changed_grade"], data["grade_moves"])'
 
-step "8. Publish version 2"
-curl -sS -X POST "$url/rulesets/village-branch-stars/versions/2/publish" -H "Authorization: Bearer $editor" \
+step "8. The other editor publishes version 2 for 2026 (its author may not)"
+curl -sS -X POST "$url/rulesets/village-branch-stars/versions/2/publish" -H "Authorization: Bearer $reviewer" \
+  -H "Content-Type: application/json" -d '{"periods": ["2026"]}' \
   | json '"version %s is %s" % (data["number"], data["status"])'
 
 step "9. An auditor recomputes the first score from its record"
@@ -70,4 +77,4 @@ curl -sS -X POST "$url/scores/$score_id/verify" -H "Authorization: Bearer $audit
 
 step "10. And checks the whole chain of records"
 curl -sS "$url/audit/verify" -H "Authorization: Bearer $auditor" \
-  | json '"%s record(s), intact: %s" % (data["records"], data["intact"])'
+  | json '"%s record(s), %s event(s), intact: %s" % (data["records"], data["events"], data["intact"])'

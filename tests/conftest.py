@@ -114,21 +114,62 @@ def settings(request, tmp_path):
     return Settings(data_dir=tmp_path)
 
 
-class Service:
-    """A test client with one token per role."""
+UNITS = ROOT / "examples" / "units.csv"
 
-    def __init__(self, app):
+
+def extra_units_csv(path: Path) -> Path:
+    """Units the tests score besides the shipped example tree, under 城关镇 (cgz) and
+    seven townships 镇0..镇6 of 东县: v0..v49, v0000..v0199, v00000..v00499, another."""
+    lines = ["编码,名称,类型,上级编码"] + [f"t{n},镇{n},镇,513321" for n in range(7)]
+    lines += [f"v{n},村{n},村,cgz" for n in range(50)]
+    lines += [f"v{n:04d},村{n},村,t{n % 7}" for n in range(200)]
+    lines += [f"v{n:05d},村{n},村,cgz" for n in range(500)]
+    lines += ["another,另一村,村,cgz"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def import_units(sessions, path: Path) -> None:
+    from api.admin import cli_actor
+    from api.services.units import import_units as run
+    from api.services.units import read_file
+
+    content = path.read_bytes()
+    with sessions() as session:
+        run(session, cli_actor(), read_file(path.name, content), path.name, content)
+
+
+def make_token(sessions, name: str, role: str, unit: str | None = None) -> str:
+    """A token of the user `name`, holding `role` on the unit's subtree (None: all)."""
+    from api.admin import cli_actor
+    from api.services.people import token_for
+
+    with sessions() as session:
+        return token_for(session, cli_actor(), name, role, unit, 30).token
+
+
+class Service:
+    """A test client with one whole-tree token per role, over the example tree of units
+    and the tests' own units."""
+
+    def __init__(self, app, tmp_path: Path | None = None):
         from fastapi.testclient import TestClient
 
-        from api.auth import create_token
-
+        tmp_path = tmp_path or app.state.settings.data_dir
         self.app = app
         self.client = TestClient(app, raise_server_exceptions=False)
-        with app.state.sessions() as session:
-            self.tokens = {
-                role: create_token(session, f"{role}-测试", role)
-                for role in ("admin", "editor", "submitter", "auditor")
-            }
+        import_units(app.state.sessions, UNITS)
+        import_units(app.state.sessions, extra_units_csv(tmp_path / "test-units.csv"))
+        self.tokens = {
+            role: make_token(app.state.sessions, f"{role}-测试", role)
+            for role in ("admin", "editor", "submitter", "reviewer", "auditor")
+        }
+        # the second editor of four eyes
+        self.tokens["publisher"] = make_token(app.state.sessions, "发布-测试", "editor")
+
+    def token(self, name: str, role: str, unit: str | None = None) -> str:
+        self.tokens[name] = make_token(self.app.state.sessions, name, role, unit)
+        return self.tokens[name]
 
     def headers(self, role: str, **extra) -> dict:
         return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
@@ -139,16 +180,30 @@ class Service:
             headers = {**self.headers(role), **headers}
         return self.client.request(method, path, headers=headers, **kwargs)
 
-    def add_ruleset(self, text: str, role: str = "editor"):
-        return self.call("POST", "/rulesets", role, content=text.encode(), headers={"Content-Type": "application/yaml"})
+    def add_ruleset(self, text: str, role: str = "editor", periods=("2024", "2025")):
+        """Create a ruleset and have another editor publish its version 1 for `periods`
+        (none: leave it a draft); the answer of the creation."""
+        created = self.call(
+            "POST", "/rulesets", role, content=text.encode(), headers={"Content-Type": "application/yaml"}
+        )
+        if created.status_code == 201 and periods:
+            self.publish(created.json()["id"], 1, list(periods))
+        return created
+
+    def publish(self, ruleset_id: str, number: int, periods: list[str], role: str = "publisher"):
+        response = self.call(
+            "POST", f"/rulesets/{ruleset_id}/versions/{number}/publish", role, json={"periods": periods}
+        )
+        assert response.status_code == 200, response.text
+        return response
 
 
 @pytest.fixture
-def service(settings):
+def service(settings, tmp_path):
     from api.app import create_app
 
     app = create_app(settings)
-    yield Service(app)
+    yield Service(app, tmp_path)
     app.state.batches.stop()
     app.state.engine.dispose()
 

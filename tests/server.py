@@ -40,12 +40,17 @@ def worker_pids(base: str) -> set[int]:
 
 
 @contextmanager
-def running_service(data_dir: Path, database_url: str | None = None, workers: int = 1, load: bool = True):
-    """Yields (base_url, {role: token}); the server is stopped afterwards."""
+def running_service(
+    data_dir: Path, database_url: str | None = None, workers: int = 1, load: bool = True, units: tuple[Path, ...] = ()
+):
+    """Yields (base_url, {role: token}) over the example tree of units (and `units`);
+    the tokens are whole-tree ones. The server is stopped afterwards."""
     env = {**os.environ, "KAOPING_DATA_DIR": str(data_dir), "KAOPING_LOG_LEVEL": "WARNING"}
     env.pop("KAOPING_DATABASE_URL", None)
     if database_url:
         env["KAOPING_DATABASE_URL"] = database_url
+    for path in (ROOT / "examples" / "units.csv", *units):
+        cli(env, "units", "import", str(path))
     tokens = {
         role: cli(env, "token", "create", "--role", role, "--name", f"{role}-server").strip().splitlines()[-1]
         for role in ("admin", "submitter", "auditor", "editor")

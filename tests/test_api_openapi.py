@@ -14,10 +14,9 @@ from schemathesis.checks import (
 )
 
 from api.app import create_app
-from api.auth import create_token
 from api.settings import Settings
 
-from .conftest import VILLAGE_TEXT, village_submission
+from .conftest import UNITS, VILLAGE_TEXT, extra_units_csv, import_units, make_token, village_submission
 
 
 def test_every_operation_has_an_example_and_documents_its_problems(service):
@@ -33,14 +32,23 @@ def test_every_operation_has_an_example_and_documents_its_problems(service):
 
 @pytest.fixture(scope="module")
 def api_under_test(tmp_path_factory):
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("schemathesis")))
-    with app.state.sessions() as session:
-        token = create_token(session, "schemathesis", "admin")
+    # generated sign-ins mostly fail: were they throttled, the run's own token would be refused too
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("schemathesis"), auth_failures=1_000_000))
+    import_units(app.state.sessions, UNITS)
+    import_units(app.state.sessions, extra_units_csv(tmp_path_factory.mktemp("units") / "units.csv"))
+    publisher = make_token(app.state.sessions, "发布", "admin")
+    token = make_token(app.state.sessions, "schemathesis", "admin")
     from fastapi.testclient import TestClient
 
     client = TestClient(app)
     headers = {"Authorization": f"Bearer {token}"}
     assert client.post("/rulesets", content=VILLAGE_TEXT.encode(), headers=headers).status_code == 201
+    published = client.post(
+        "/rulesets/village-branch-stars/versions/1/publish",
+        json={"periods": ["2024", "2025"]},
+        headers={"Authorization": f"Bearer {publisher}"},
+    )
+    assert published.status_code == 200, published.text
     record = client.post("/rulesets/village-branch-stars/scores", json=village_submission(), headers=headers).json()
     batch = client.post(
         "/rulesets/village-branch-stars/batches?period=2024",
@@ -56,11 +64,26 @@ def api_under_test(tmp_path_factory):
         "score_id": record["id"],
         "batch_id": batch["id"],
         "number": 1,
+        "code": "cgz-hongqi",
+        **_throwaway(app.state.sessions),
     }
     app.state.token = token
     app.state.statuses = {}
     yield app
     app.state.batches.stop()
+
+
+def _throwaway(sessions) -> dict:
+    """A token and a grant the generated revocations are aimed at, so that they never
+    revoke the token the run itself uses."""
+    from api.admin import cli_actor
+    from api.services.people import token_for
+    from api.tables import Grant
+
+    with sessions() as session:
+        issued = token_for(session, cli_actor(), "可撤销", "reviewer", "hpx", 30)
+        grant = session.query(Grant).filter_by(user_id=issued.row.user_id).one()
+        return {"token_id": issued.row.id, "grant_id": grant.id}
 
 
 def _batch_csv() -> bytes:

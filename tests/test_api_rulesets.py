@@ -5,14 +5,17 @@ import threading
 from .conftest import VILLAGE_TEXT, village_submission
 
 
-def test_create_publishes_version_one_and_keeps_the_text_exactly(service):
-    response = service.add_ruleset(VILLAGE_TEXT)
+def test_create_makes_a_draft_another_editor_publishes_and_keeps_the_text_exactly(service):
+    response = service.add_ruleset(VILLAGE_TEXT, periods=())
     assert response.status_code == 201
     body = response.json()
-    assert body["published_version"] == 1 and body["versions"][0]["number"] == 1
+    assert body["published_version"] is None and body["versions"][0]["number"] == 1
+    assert service.call("GET", "/rulesets/village-branch-stars/versions/1", "auditor").json()["status"] == "draft"
+    service.publish("village-branch-stars", 1, ["2025"])
     version = service.call("GET", "/rulesets/village-branch-stars/versions/1", "auditor").json()
     assert version["text"] == VILLAGE_TEXT
-    assert version["status"] == "published"
+    assert version["status"] == "published" and version["in_force_for"] == ["2025"]
+    assert version["tests_passed"] > 0
     assert version["parsed"]["dimensions"][0]["id"] == "organization"
     assert version["content_hash"].startswith("sha256:")
 
@@ -80,7 +83,7 @@ def test_drafts_publishing_and_stale_edits(village_service):
     assert "最新的是第 2 版" in stale.json()["detail"]
     detail = service.call("GET", "/rulesets/village-branch-stars").json()
     assert detail["published_version"] == 1 and detail["latest_version"] == 2
-    published = service.call("POST", "/rulesets/village-branch-stars/versions/2/publish", "editor").json()
+    published = service.publish("village-branch-stars", 2, ["2024", "2025"]).json()
     assert published["status"] == "published"
     assert service.call("GET", "/rulesets/village-branch-stars/versions/1").json()["status"] == "previous"
     wrong_id = _draft(service, text=VILLAGE_TEXT.replace("id: village-branch-stars", "id: other"), base=2)

@@ -25,7 +25,7 @@ def test_score_is_stored_with_everything_an_auditor_needs(village_service):
     assert record["actor"] == "submitter-测试 (submitter)"
     assert record["input"]["collective_income"] == 6.2
     assert record["result"]["indicators"][0]["detail"].startswith("扣分")
-    assert record["prev_hash"] == "0" * 64 and len(record["record_hash"]) == 64
+    assert len(record["prev_hash"]) == 64 and len(record["record_hash"]) == 64
     again = village_service.call("GET", f"/scores/{record['id']}", "auditor").json()
     assert again == record
 
@@ -108,15 +108,17 @@ def test_a_correction_supersedes_the_old_record(village_service):
 
 
 def test_listing_filters_and_pages(village_service):
+    seqs = []
     for n in range(5):
         body = village_submission()
-        body["unit"]["id"] = f"v{n % 2}"
+        body["unit"]["id"] = f"v{n}"
         body["period"] = "2024" if n < 2 else "2025"
-        post(village_service, body)
+        seqs.append(post(village_service, body).json()["seq"])
     page = village_service.call("GET", "/scores?limit=2&offset=1", "auditor").json()
-    assert page["total"] == 5 and len(page["items"]) == 2 and page["items"][0]["seq"] == 2
-    assert village_service.call("GET", "/scores?unit=v0").json()["total"] == 3
+    assert page["total"] == 5 and len(page["items"]) == 2 and page["items"][0]["seq"] == seqs[1]
+    assert village_service.call("GET", "/scores?unit=v0").json()["total"] == 1
     assert village_service.call("GET", "/scores?period=2024&unit=v1").json()["total"] == 1
+    assert village_service.call("GET", "/scores?period=2024&unit=v2").json()["total"] == 0
     assert village_service.call("GET", "/scores?ruleset=other").json()["total"] == 0
     assert village_service.call("GET", "/scores?limit=0").status_code == 422
 
@@ -165,21 +167,24 @@ def test_verify_recomputes_to_the_digit_and_finds_tampering(village_service):
     assert report["differences"] == [{"path": "result.total", "stored": "98.33", "recomputed": "88.33"}]
 
 
+def _unit(n: int) -> dict:
+    body = village_submission()
+    body["unit"]["id"] = f"v{n}"
+    return body
+
+
 def test_chain_verification_reports_the_first_broken_link(village_service):
-    ids = [post(village_service, village_submission()).json()["id"] for _ in range(4)]
-    assert village_service.call("GET", "/audit/verify", "auditor").json() == {
-        "records": 4,
-        "intact": True,
-        "first_broken_seq": None,
-        "problem": None,
-    }
+    records = [post(village_service, _unit(n)).json() for n in range(4)]
+    ids, seqs = [r["id"] for r in records], [r["seq"] for r in records]
+    report = village_service.call("GET", "/audit/verify", "auditor").json()
+    assert report["records"] == 4 and report["events"] == seqs[0] - 1 and report["intact"] is True
     _tamper(village_service, "UPDATE score_records SET total = '99.99' WHERE id = :i", i=ids[2])
     report = village_service.call("GET", "/audit/verify", "auditor").json()
-    assert report["intact"] is False and report["first_broken_seq"] == 3
+    assert report["intact"] is False and report["first_broken_seq"] == seqs[2]
     _tamper(village_service, "UPDATE score_records SET total = '88.33' WHERE id = :i", i=ids[2])
     _tamper(village_service, "DELETE FROM score_records WHERE id = :i", i=ids[1])
     report = village_service.call("GET", "/audit/verify", "auditor").json()
-    assert report["first_broken_seq"] == 2 and "missing" in report["problem"]
+    assert report["first_broken_seq"] == seqs[1] and "missing" in report["problem"]
 
 
 def test_no_endpoint_updates_or_deletes_a_record(village_service):

@@ -11,6 +11,7 @@ import httpx
 from openpyxl import load_workbook
 
 from bench.generate import main as generate_main
+from bench.generate import units_file
 
 from .conftest import ROOT
 from .server import running_service
@@ -71,7 +72,7 @@ def test_a_county_from_the_command_line_and_through_the_service(tmp_path, monkey
     assert done.returncode == 0, done.stderr
     from_cli = check_report(output.read_bytes())
 
-    with running_service(tmp_path / "service") as (base, tokens):
+    with running_service(tmp_path / "service", units=(units_file(stem),)) as (base, tokens):
         headers = {"Authorization": f"Bearer {tokens['submitter']}"}
         with stem.with_suffix(".xlsx").open("rb") as handle:
             accepted = httpx.post(

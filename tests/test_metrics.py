@@ -17,7 +17,7 @@ from api.settings import Settings
 from api.tables import Batch
 from engine.runtime import EngineFailure
 
-from .conftest import VILLAGE_TEXT, Service, village_submission
+from .conftest import VILLAGE_TEXT, Service, extra_units_csv, village_submission
 from .metrics_helpers import LOCAL, REMOTE, samples, value
 from .server import running_service
 
@@ -83,13 +83,17 @@ def test_scores_are_counted_by_ruleset_and_outcome_and_refusals_by_code(make_ser
     before = scrape(service)
     assert service.call("POST", SCORES, "submitter", json=village_submission()).status_code == 201
     disqualified = village_submission(falsified_data=True)
+    disqualified["unit"]["id"] = "v1"  # one current score per unit and period: another unit
     assert service.call("POST", SCORES, "submitter", json=disqualified).json()["status"] == "disqualified"
     refused = village_submission(collective_income="很多", party_lectures=-1)
     del refused["data"]["falsified_data"]
+    refused["unit"]["id"] = "v3"
     assert service.call("POST", SCORES, "submitter", json=refused).status_code == 422
     replay = {"Idempotency-Key": "k1"}
+    replayed = village_submission()
+    replayed["unit"]["id"] = "v2"
     for _ in range(2):  # the replay is no new score
-        service.call("POST", SCORES, "submitter", json=village_submission(), headers=replay)
+        assert service.call("POST", SCORES, "submitter", json=replayed, headers=replay).status_code in (200, 201)
     after = scrape(service)
 
     def delta(name, **labels):
@@ -114,7 +118,7 @@ def test_engine_failures_and_busy_database_are_counted(make_service, monkeypatch
     def database_locked(*args, **kwargs):
         raise OperationalError("SELECT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr("api.routes.scores.score", engine_refuses)
+    monkeypatch.setattr("api.services.scoring.score", engine_refuses)
     monkeypatch.setattr(store, "list_scores", database_locked)
     assert service.call("POST", SCORES, "submitter", json=village_submission()).status_code == 503
     busy = service.call("GET", "/scores", "auditor")
@@ -235,7 +239,8 @@ def test_two_workers_add_up(tmp_path):
     folder = tmp_path / "metrics"
     folder.mkdir()
     (folder / "counter_999999.db").write_bytes(b"from an earlier start")
-    with running_service(tmp_path, workers=2) as (base, tokens):
+    units = extra_units_csv(tmp_path / "units.csv")
+    with running_service(tmp_path, workers=2, units=(units,)) as (base, tokens):
         assert not (folder / "counter_999999.db").exists()  # emptied at start
         before = samples(httpx.get(base + "/metrics").text)
         sent = 0

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.auth import CACHE_SECONDS
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
 
@@ -58,6 +59,15 @@ def test_each_token_has_its_own_bucket(make_service):
     service = make_service(rate_limit="1/min", rate_limit_burst=2)
     remote = client(service, REMOTE)
     auditor, editor = verified(service, "auditor"), verified(service, "editor")
+    assert [remote.get("/scores", headers=auditor).status_code for _ in range(3)] == [200, 200, 429]
+    assert remote.get("/scores", headers=editor).status_code == 200
+
+
+def test_a_token_keeps_its_bucket_once_its_lookup_is_older_than_the_revocation_cache(make_service):
+    service = make_service(rate_limit="1/min", rate_limit_burst=2)
+    remote = client(service, REMOTE)
+    auditor, editor = verified(service, "auditor"), verified(service, "editor")
+    time.sleep(CACHE_SECONDS + 0.1)  # both tokens are read again from the database when next used
     assert [remote.get("/scores", headers=auditor).status_code for _ in range(3)] == [200, 200, 429]
     assert remote.get("/scores", headers=editor).status_code == 200
 

@@ -72,15 +72,13 @@ def _appending_at_once(settings, monkeypatch, village, keys):
     from concurrent.futures import ThreadPoolExecutor
 
     from api import store
-    from api.auth import Actor, create_token
+    from api.auth import Actor, Reach
     from api.db import make_engine, make_sessions, migrate
 
     engine = make_engine(settings.url)
     migrate(engine)
     sessions = make_sessions(engine)
-    with sessions() as session:
-        create_token(session, "写入", "submitter")
-    actor = Actor(1, "写入", "submitter")
+    actor = Actor(1, "写入", (Reach("submitter", None, None),))
     writes = []
     held = threading.Event()
     real = store.append_scores

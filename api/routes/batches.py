@@ -17,12 +17,13 @@ from engine.errors import BatchFileError
 from engine.tabular import write_results
 from engine.textfiles import codec_for
 
-from .. import store
+from .. import scope, store
 from ..auth import Actor
 from ..batches import check_upload, new_batch, report_of
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem
+from ..services import versions
 from ..tables import Batch
 
 router = APIRouter(tags=["batches"], route_class=StrictJsonRoute)
@@ -55,13 +56,6 @@ def out(batch: Batch) -> BatchOut:
     return BatchOut.model_validate(batch)
 
 
-def _get(session: Session, batch_id: str) -> Batch:
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise ApiProblem(404, "Unknown batch", f"there is no batch '{batch_id}'")
-    return batch
-
-
 @router.post(
     "/rulesets/{ruleset_id}/batches",
     status_code=202,
@@ -74,6 +68,8 @@ async def upload(
     file: UploadFile = File(..., description="one row per unit: input ids or Chinese titles as columns"),
     period: str = Query(..., min_length=1, max_length=50, examples=["2025"]),
     version: int | None = Query(None, ge=1, le=2_147_483_647),
+    unit: str | None = Query(None, max_length=64, description="the subtree the rows are for (default: your grant's)"),
+    create_units: bool = Query(False, description="create unknown units under the parent their row names"),
     encoding: str | None = Query(
         None,
         max_length=20,
@@ -86,7 +82,9 @@ async def upload(
 ) -> BatchOut:
     content = await file.read()
     filename = file.filename or "units.csv"
-    batch = await run_in_threadpool(_accept, session, ruleset_id, version, period, filename, content, encoding, actor)
+    batch = await run_in_threadpool(
+        _accept, session, ruleset_id, version, period, filename, content, encoding, actor, unit, create_units
+    )
     request.app.state.batches.submit(batch.id)
     return out(batch)
 
@@ -100,21 +98,42 @@ def _accept(
     content: bytes,
     encoding: str | None,
     actor: Actor,
+    unit: str | None,
+    create_units: bool,
 ):
     """The new batch, once its file has a kind, an encoding and columns this version can
-    read; its rows are read and counted by the runner (reading 25,000 rows takes seconds)."""
-    version_row = store.get_version(session, ruleset_id, store.scoring_version(session, ruleset_id, version).number)
+    read; its rows are read and counted by the runner (reading 25,000 rows takes seconds),
+    which checks each row's unit against the batch's subtree."""
+    problem = versions.period_problem(period)
+    if problem:
+        raise ApiProblem(422, "Bad period", problem, [{"field": "period", "message": problem}])
+    unit_code = _subtree(session, actor, unit)
+    number = versions.official_version(session, ruleset_id, period, version)
+    version_row = store.get_version(session, ruleset_id, number)
     try:
         codec_for(encoding)
         check_upload(version_row, filename, content, encoding)
     except BatchFileError as error:
         raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
-    return new_batch(session, version_row, period, filename, content, actor, encoding)
+    return new_batch(session, version_row, period, filename, content, actor, encoding, unit_code, create_units)
+
+
+def _subtree(session: Session, actor: Actor, unit: str | None) -> str | None:
+    """The unit whose subtree a batch is for: the one asked for, or the uploader's only one."""
+    if unit is not None:
+        return scope.unit(session, actor, unit, "submitter", field="unit").code
+    units = {g.unit for g in actor.grants if g.role in ("admin", "submitter")}
+    if None in units:
+        return None
+    if len(units) != 1:
+        message = f"您在多个单位有填报权限 ({'、'.join(sorted(units))})，请用 unit 参数指明本批次的单位"
+        raise ApiProblem(422, "Which unit", message, [{"field": "unit", "message": message}])
+    return units.pop()
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, summary="A batch's status and progress")
-def status(batch_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
-    return out(_get(session, batch_id))
+def status(batch_id: str, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return out(scope.batch(session, actor, batch_id))
 
 
 @router.get(
@@ -125,10 +144,10 @@ def status(batch_id: str, _: Actor = Depends(require(*ANYONE)), session: Session
 def results(
     batch_id: str,
     format: str = Query("xlsx", pattern="^(xlsx|csv|json)$"),
-    _: Actor = Depends(require(*ANYONE)),
+    actor: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ):
-    batch = _get(session, batch_id)
+    batch = scope.batch(session, actor, batch_id)
     if batch.status != "done":
         raise ApiProblem(409, "Batch not finished", f"the batch is {batch.status}; its results come when it is done")
     report = report_of(session, batch)

@@ -16,7 +16,7 @@ from engine.indicator_table import TableError, read_table
 from engine.limits import text_problem
 from engine.testing import run_tests
 
-from .. import store
+from .. import scope, store
 from ..auth import Actor
 from ..catalog import loaded, remember
 from ..deps import ANYONE, get_session, require
@@ -26,6 +26,7 @@ from ..ruleset_loader import loader
 from ..schemas import (
     MAX_VERSION,
     DiffOut,
+    PublishRequest,
     RulesetDetail,
     RulesetSummary,
     SimulatedUnit,
@@ -36,6 +37,7 @@ from ..schemas import (
     VersionNumber,
     VersionSummary,
 )
+from ..services import versions
 
 router = APIRouter(prefix="/rulesets", tags=["rulesets"], route_class=StrictJsonRoute)
 
@@ -90,8 +92,11 @@ async def _read_ruleset(request: Request, version: int | None = None) -> LoadedR
 
 
 def _detail(row, session: Session) -> RulesetDetail:
-    versions = [VersionSummary.model_validate(v) for v in store.list_versions(session, row.id)]
-    return RulesetDetail.model_validate({**RulesetSummary.model_validate(row).model_dump(), "versions": versions})
+    listed = [VersionSummary.model_validate(v) for v in store.list_versions(session, row.id)]
+    periods = versions.periods_of(session, row.id)
+    return RulesetDetail.model_validate(
+        {**RulesetSummary.model_validate(row).model_dump(), "versions": listed, "periods": periods}
+    )
 
 
 @router.post(
@@ -99,16 +104,17 @@ def _detail(row, session: Session) -> RulesetDetail:
     status_code=201,
     response_model=RulesetDetail,
     openapi_extra=RULESET_BODY,
-    summary="Create a ruleset; its version 1 is published",
+    summary="Create a ruleset; its version 1 is a draft until another editor publishes it",
 )
 async def create_ruleset(
     request: Request,
     note: str | None = Query(None, max_length=2000, description="why this ruleset was added"),
+    owner: str | None = Query(None, max_length=64, description="the unit whose level owns it (default: yours)"),
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
 ) -> RulesetDetail:
     ruleset = await _read_ruleset(request, version=1)
-    row = store.create_ruleset(session, ruleset, actor, note)
+    row = await run_in_threadpool(versions.create_ruleset, session, ruleset, actor, note, owner)
     remember(ruleset)
     return _detail(row, session)
 
@@ -140,17 +146,18 @@ async def add_version(
 ) -> VersionDetail:
     store.get_ruleset(session, ruleset_id)
     ruleset = await _read_ruleset(request)
-    version = store.add_version(session, ruleset_id, ruleset, actor, base_version, note)
+    version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
     remember(replace(ruleset, version=version.number))
     return _version_detail(session, version)
 
 
 def _version_detail(session: Session, version) -> VersionDetail:
     row = store.get_ruleset(session, version.ruleset_id)
-    if row.published_version == version.number:
-        status = "published"
-    elif version.published_at is None:
+    in_force = [p for p, n in versions.periods_of(session, row.id).items() if n == version.number]
+    if version.published_at is None:
         status = "draft"
+    elif in_force:
+        status = "published"
     else:
         status = "previous"
     parsed = loaded(version).model.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -159,6 +166,7 @@ def _version_detail(session: Session, version) -> VersionDetail:
             **VersionSummary.model_validate(version).model_dump(),
             "ruleset_id": version.ruleset_id,
             "status": status,
+            "in_force_for": in_force,
             "text": version.text,
             "parsed": parsed,
         }
@@ -182,15 +190,16 @@ def get_version(
 @router.post(
     "/{ruleset_id}/versions/{number}/publish",
     response_model=VersionDetail,
-    summary="Make a version the one scoring uses",
+    summary="Publish a version for periods: its tests must pass, and its author may not publish it (four eyes)",
 )
 def publish(
     ruleset_id: str,
     number: VersionNumber,
+    body: PublishRequest,
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
 ):
-    return _version_detail(session, store.publish(session, ruleset_id, number, actor))
+    return _version_detail(session, versions.publish(session, ruleset_id, number, actor, body.periods))
 
 
 @router.get("/{ruleset_id}/diff", response_model=DiffOut, summary="What changed between two versions")
@@ -232,14 +241,14 @@ def test_version(
 @router.post(
     "/{ruleset_id}/versions/{number}/simulate",
     response_model=SimulationReport,
-    summary="Replay the units scored under the published version with this version (nothing is stored)",
+    summary="Re-score your subtree's current records of the last published version with this one (stores nothing)",
 )
 def simulate(
     ruleset_id: str,
     number: VersionNumber,
     period: str | None = Query(None, max_length=50, description="only the scores of this period"),
     parent: str | None = Query(None, max_length=200, description="only the units of this parent (jurisdiction)"),
-    _: Actor = Depends(require("editor", "auditor")),
+    actor: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> SimulationReport:
     row = store.get_ruleset(session, ruleset_id)
@@ -248,7 +257,8 @@ def simulate(
     records = []
     if row.published_version:
         published = loaded(store.get_version(session, ruleset_id, row.published_version)).model
-        records = store.scores_under(session, ruleset_id, row.published_version)
+        visible = scope.records(actor, "editor", "auditor")
+        records = store.scores_under(session, visible, ruleset_id, row.published_version)
     stored = [
         StoredScore(
             score_id=r.id,
@@ -305,5 +315,5 @@ async def add_version_from_table(
             f"{file.filename or '指标表'} 有 {len(error.problems)} 个问题, 未保存",
             [{"path": file.filename or "(file)", "message": p} for p in error.problems],
         ) from None
-    version = store.add_version(session, ruleset_id, ruleset, actor, base_version, note)
+    version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
     return _version_detail(session, version)

@@ -9,20 +9,19 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import InputError, Result, score
+from engine import Result
 from engine.explain import Provenance, explain_text
 
-from .. import metrics, receipts, store
+from .. import receipts, scope, store
 from ..auth import Actor
 from ..batches import with_batch_quotas
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..problems import ApiProblem, input_problem
 from ..schemas import Difference, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, VerifyReport
+from ..services import scoring
 from ..tables import ScoreRecord
 
 router = APIRouter(tags=["scores"], route_class=StrictJsonRoute)
@@ -58,85 +57,22 @@ def _fields(record: ScoreRecord) -> dict[str, Any]:
     }
 
 
-def full(record: ScoreRecord) -> ScoreOut:
-    return ScoreOut(**_fields(record), result=record.result)
+def full(record: ScoreRecord, superseded_by: str | None = None) -> ScoreOut:
+    return ScoreOut(**_fields(record), superseded_by=superseded_by, result=record.result)
 
 
 def full_json(record: ScoreRecord, result_json: str) -> str:
     """A ScoreOut as JSON, its result spliced in as the engine wrote it (a result is
     most of a record, and serializing it again would cost more than scoring it)."""
-    head = json.dumps(_fields(record), ensure_ascii=False)
+    head = json.dumps({**_fields(record), "superseded_by": None}, ensure_ascii=False)
     return f'{head[:-1]}, "result": {result_json}}}'
-
-
-def _score_and_store(
-    session: Session, ruleset_id: str, body: ScoreRequest, data: dict, actor: Actor, key: str | None, request_hash: str
-) -> tuple[str, ScoreRecord, bool]:
-    """The record's JSON, the record, and whether it is new (not an idempotent replay)."""
-    if key:
-        existing = store.find_idempotent(session, actor, key)
-        if existing is not None:
-            return _replay(existing, request_hash)
-    version = store.scoring_version(session, ruleset_id, body.version)
-    ruleset, number = store.compiled_version(session, version), version.number
-    if body.supersedes:
-        old = store.get_score(session, body.supersedes)
-        if old.actor_token_id != actor.token_id and old.actor != actor.label:
-            raise ApiProblem(
-                403,
-                "Cannot supersede",
-                f"只有提交该记录的人 ({old.actor}) 才能更正它",
-                [{"field": "supersedes", "message": f"记录 {old.id} 由 {old.actor} 提交"}],
-            )
-        if old.ruleset_id != ruleset_id or old.unit_id != body.unit.id:
-            raise ApiProblem(
-                422,
-                "Cannot supersede",
-                "a correction must be for the same ruleset and unit",
-                [{"field": "supersedes", "message": f"score {old.id} is for {old.ruleset_id}/{old.unit_id}"}],
-            )
-    try:
-        result = score(ruleset, data, unit=body.unit.model_dump())
-    except InputError as error:
-        metrics.count_score(ruleset_id, "refused")
-        raise input_problem(error) from None
-    new = store.NewScore(
-        ruleset=ruleset,
-        version=number,
-        unit_id=body.unit.id,
-        unit_name=body.unit.name,
-        unit_parent=body.unit.parent,
-        period=body.period,
-        submitted=data,
-        result_json=result.model_dump_json(),
-        actor=actor,
-        supersedes=body.supersedes,
-        idempotency_key=key,
-        request_hash=request_hash,
-    )
-    try:
-        record = store.append_score(session, new)
-    except IntegrityError:
-        session.rollback()  # a fresh view: the record that won was written by another transaction
-        existing = store.find_idempotent(session, actor, key) if key else None
-        if existing is None:
-            raise
-        return _replay(existing, request_hash)
-    metrics.count_score(ruleset_id, record.status)
-    return full_json(record, new.result_json), record, True
-
-
-def _replay(existing: ScoreRecord, request_hash: str) -> tuple[str, ScoreRecord, bool]:
-    if existing.request_hash != request_hash:
-        raise ApiProblem(409, "Idempotency key reused", "this Idempotency-Key was used for a different request")
-    return full(existing).model_dump_json(), existing, False
 
 
 @router.post(
     "/rulesets/{ruleset_id}/scores",
     status_code=201,
     response_model=ScoreOut,
-    summary="Score a unit under the published version (or `version`) and store the record",
+    summary="Score a unit of your subtree under the version in force for the period and store the record",
     responses={200: {"description": "a retry with the same Idempotency-Key: the first record"}},
 )
 async def post_score(
@@ -153,9 +89,10 @@ async def post_score(
     data = body.data  # read by engine.strictjson: numbers exactly as written
     document = store.canonical(await request.json())
     request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + document.encode()).hexdigest()
-    text, record, created = await run_in_threadpool(
-        _score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
+    record, result_json, created = await run_in_threadpool(
+        scoring.score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
     )
+    text = full_json(record, result_json) if created else full(record).model_dump_json()
     headers = {"Location": f"/scores/{record.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
@@ -173,18 +110,21 @@ def list_scores(
     ruleset: str | None = Query(None, max_length=100),
     unit: str | None = Query(None, max_length=200),
     period: str | None = Query(None, max_length=50),
+    superseded: bool = Query(False, description="also list records a correction superseded"),
     offset: int = Query(0, ge=0, le=2_147_483_647),
     limit: int = Query(50, ge=1, le=500),
-    _: Actor = Depends(require(*ANYONE)),
+    actor: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ) -> ScorePage:
-    total, rows = store.list_scores(session, ruleset, unit, period, offset, limit)
+    filters = {"ruleset_id": ruleset, "unit_id": unit, "period": period}
+    total, rows = store.list_scores(session, scope.records(actor), filters, superseded, offset, limit)
     return ScorePage(total=total, offset=offset, limit=limit, items=[ScoreSummary(**summary(r)) for r in rows])
 
 
 @router.get("/scores/{score_id}", response_model=ScoreOut, summary="One score record")
-def get_score(score_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
-    return full(store.get_score(session, score_id))
+def get_score(score_id: str, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    record = scope.record(session, actor, score_id)
+    return full(record, store.superseded_by(session, record.id))
 
 
 @router.get(
@@ -195,10 +135,10 @@ def get_score(score_id: str, _: Actor = Depends(require(*ANYONE)), session: Sess
 def explanation(
     score_id: str,
     format: str = Query("json", pattern="^(json|text)$"),
-    _: Actor = Depends(require(*ANYONE)),
+    actor: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ):
-    record = store.get_score(session, score_id)
+    record = scope.record(session, actor, score_id)
     if format == "text":
         version = store.get_version(session, record.ruleset_id, record.version)
         provenance = Provenance(record.id, record.period, record.actor, record.created_at)
@@ -212,8 +152,8 @@ def explanation(
     response_model=VerifyReport,
     summary="Recompute a record from its stored input and version; identical, or each difference",
 )
-def verify(score_id: str, _: Actor = Depends(require("auditor")), session: Session = Depends(get_session)):
-    record = store.get_score(session, score_id)
+def verify(score_id: str, actor: Actor = Depends(require("auditor")), session: Session = Depends(get_session)):
+    record = scope.record(session, actor, score_id, "auditor")
     version = store.get_version(session, record.ruleset_id, record.version)
     check = receipts.recheck(
         store.record_fields(record), loaded(version), requota=lambda result: with_batch_quotas(session, record, result)
@@ -233,8 +173,8 @@ def verify(score_id: str, _: Actor = Depends(require("auditor")), session: Sessi
     summary="A self-contained receipt of the record: check it offline with `kaoping verify`",
     responses={200: {"content": {"application/json": {}}}},
 )
-def receipt(score_id: str, _: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
-    record = store.get_score(session, score_id)
+def receipt(score_id: str, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    record = scope.record(session, actor, score_id)
     version = store.get_version(session, record.ruleset_id, record.version)
     document = receipts.build(store.record_fields(record), version.text)
     return Response(

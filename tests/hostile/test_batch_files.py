@@ -32,7 +32,7 @@ from engine.pool import RowError, UnitRow
 from engine.result import UnitRef
 from engine.tabular import csv_text, read_units, write_results
 
-from ..conftest import ROOT, build_from, ruleset_dict, village_submission
+from ..conftest import ROOT, build_from, import_units, ruleset_dict, village_submission
 from ..test_api_batches import _batch_row, upload, wait_done
 from ..test_batch import write_csv
 
@@ -519,6 +519,9 @@ def test_a_runner_whose_lease_was_taken_over_stops_writing(village_service, tmp_
 # ---------------------------------------------------------------- uploads during score traffic
 
 
+TRAFFIC = 1000  # units each scoring thread may score
+
+
 def test_uploads_are_accepted_while_scores_are_being_written(village_service, tmp_path):
     village_service.app.state.batches.stop()  # the uploads stay queued: only their acceptance is tested
     path = tmp_path / "units.csv"
@@ -526,10 +529,16 @@ def test_uploads_are_accepted_while_scores_are_being_written(village_service, tm
     content = path.read_bytes()
     stop = threading.Event()
     scored = []
+    tree = tmp_path / "traffic-units.csv"  # the scores are official: one unit of the tree each
+    tree.write_text(
+        "编码,名称,类型,上级编码\n" + "".join(f"w{w}-{n},村{n},村,cgz\n" for w in range(6) for n in range(TRAFFIC)),
+        encoding="utf-8",
+    )
+    import_units(village_service.app.state.sessions, tree)
 
     def scoring(worker):
         n = 0
-        while not stop.is_set():
+        while not stop.is_set() and n < TRAFFIC:
             body = village_submission()
             body["unit"] = {"id": f"w{worker}-{n}", "name": f"村{n}"}
             body["period"] = "2025"

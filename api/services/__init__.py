@@ -1,0 +1,1 @@
+"""Use cases of the service: what routes and the CLI ask for, without HTTP."""

@@ -1,0 +1,105 @@
+"""An official score: a unit of the tree, in the submitter's subtree, under the version
+in force for its period, and the only current record of its unit and period unless it
+corrects that record."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine import InputError, score
+
+from .. import metrics, scope, store
+from ..auth import Actor
+from ..problems import ApiProblem, input_problem
+from ..tables import ScoreRecord, Unit
+from .versions import official_version, period_problem
+
+
+def unit_ref(session: Session, unit: Unit, given) -> dict:
+    """The unit as a record names it: its code of the tree, and the name and parent as
+    submitted, or the tree's when left out."""
+    parent = session.get(Unit, unit.parent_code) if unit.parent_code and given.parent is None else None
+    return {
+        "id": unit.code,
+        "name": given.name if given.name is not None else unit.name,
+        "parent": given.parent if given.parent is not None else (parent.name if parent else None),
+    }
+
+
+def _duplicate(ruleset_id: str, unit_id: str, period: str, current: str) -> ApiProblem:
+    message = f"单位 {unit_id} 在考核期间 {period} 已有当前评分记录 {current}；如需更正，请在 supersedes 中写明该记录"
+    return ApiProblem(409, "Already scored", message, [{"field": "supersedes", "message": message}])
+
+
+def _stale(old: ScoreRecord, current: str | None) -> ApiProblem:
+    message = f"记录 {old.id} 已被更正，当前记录是 {current}；请更正当前记录"
+    return ApiProblem(
+        409, "Superseded already", message, [{"field": "supersedes", "message": message, "current": current}]
+    )
+
+
+def score_and_store(
+    session: Session, ruleset_id: str, body, data: dict, actor: Actor, key: str | None, request_hash: str
+) -> tuple[ScoreRecord, str, bool]:
+    """The record, its JSON result, and whether it is new (not an idempotent replay)."""
+    if key:
+        existing = store.find_idempotent(session, actor, key)
+        if existing is not None:
+            return _replay(existing, request_hash)
+    problem = period_problem(body.period)
+    if problem:
+        raise ApiProblem(422, "Bad period", problem, [{"field": "period", "message": problem}])
+    unit = scope.unit(session, actor, body.unit.id, "submitter")
+    old = None
+    if body.supersedes:
+        old = scope.record(session, actor, body.supersedes, "submitter")
+        if (old.ruleset_id, old.unit_id, old.period) != (ruleset_id, body.unit.id, body.period):
+            message = (
+                f"记录 {old.id} 是 {old.ruleset_id}/{old.unit_id}/{old.period} 的评分，更正须针对同一规则集、单位和期间"
+            )
+            raise ApiProblem(422, "Cannot supersede", message, [{"field": "supersedes", "message": message}])
+    current = store.current_record(session, ruleset_id, body.unit.id, body.period)
+    if old is None and current is not None:
+        raise _duplicate(ruleset_id, body.unit.id, body.period, current)
+    if old is not None and current != old.id:
+        raise _stale(old, current)
+    number = official_version(session, ruleset_id, body.period, body.version, old)
+    ruleset = store.compiled_version(session, store.version_key(session, ruleset_id, number))
+    ref = unit_ref(session, unit, body.unit)
+    try:
+        result = score(ruleset, data, unit=ref)
+    except InputError as error:
+        metrics.count_score(ruleset_id, "refused")
+        raise input_problem(error) from None
+    new = store.NewScore(
+        ruleset=ruleset,
+        version=number,
+        unit_id=ref["id"],
+        unit_name=ref["name"],
+        unit_parent=ref["parent"],
+        period=body.period,
+        submitted=data,
+        result_json=result.model_dump_json(),
+        actor=actor,
+        supersedes=body.supersedes,
+        idempotency_key=key,
+        request_hash=request_hash,
+    )
+    try:
+        record = store.append_score(session, new)
+    except IntegrityError:
+        session.rollback()  # a fresh view: what won was written by another transaction
+        existing = store.find_idempotent(session, actor, key) if key else None
+        if existing is not None:
+            return _replay(existing, request_hash)
+        current = store.current_record(session, ruleset_id, body.unit.id, body.period)
+        raise (_stale(old, current) if old else _duplicate(ruleset_id, body.unit.id, body.period, current)) from None
+    metrics.count_score(ruleset_id, record.status)
+    return record, new.result_json, True
+
+
+def _replay(existing: ScoreRecord, request_hash: str) -> tuple[ScoreRecord, None, bool]:
+    if existing.request_hash != request_hash:
+        raise ApiProblem(409, "Idempotency key reused", "this Idempotency-Key was used for a different request")
+    return existing, None, False
