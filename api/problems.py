@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import InputError, RulesetError
 from engine.loader import LIMITS, TYPE_KINDS, given_text, structural_message
-from engine.messages import say
+from engine.messages import CATALOGUE, say
 from engine.runtime import EngineFailure
 
 from . import metrics
@@ -79,9 +79,17 @@ class ApiProblem(Exception):
         headers: dict[str, str] | None = None,
         count: int | None = None,
     ):
-        self.problem = listing(Problem(type=type_, title=title, status=status, detail=detail), errors or [], count)
+        problem = Problem(type=type_, title=problem_title(title), status=status, detail=detail)
+        self.problem = listing(problem, errors or [], count)
         self.headers = headers
         super().__init__(title)
+
+
+def problem_title(title: str) -> str:
+    """A problem's title in the reader's language: the catalogue holds each title the service
+    uses under its English name (titles written in Chinese already pass as they are)."""
+    key = f"problem.{title}"
+    return say(key) if key in CATALOGUE else title
 
 
 def listing(problem: Problem, errors: list[dict], count: int | None = None) -> Problem:
@@ -189,7 +197,7 @@ def install(app: FastAPI) -> None:
         metrics.count_engine_failure(request)
         return respond(
             Problem(
-                title="Engine failure",
+                title=problem_title("Engine failure"),
                 status=503,
                 detail="评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
                 type="/problems/engine-failure",
@@ -202,10 +210,10 @@ def install(app: FastAPI) -> None:
         log.exception("database error", extra={"path": request.url.path})
         metrics.count_database_busy(request)
         return respond(
-            Problem(title="Database busy", status=503, detail="nothing was written; try again"), {"Retry-After": "1"}
+            Problem(title=problem_title("Database busy"), status=503, detail=say("detail.busy")), {"Retry-After": "1"}
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error", extra={"path": request.url.path})
-        return respond(Problem(title="Internal error", status=500, detail="the error was logged"))
+        return respond(Problem(title=problem_title("Internal error"), status=500, detail=say("detail.internal")))

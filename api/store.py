@@ -139,7 +139,7 @@ def _busy(error: OperationalError) -> bool:
 def get_ruleset(session: Session, ruleset_id: str) -> RulesetRow:
     row = session.get(RulesetRow, ruleset_id)
     if row is None:
-        raise ApiProblem(404, "Unknown ruleset", f"there is no ruleset '{ruleset_id}'")
+        raise ApiProblem(404, "Unknown ruleset", f"没有编码为 {ruleset_id} 的规则集")
     return row
 
 
@@ -149,7 +149,7 @@ def get_version(session: Session, ruleset_id: str, number: int) -> RulesetVersio
         select(RulesetVersionRow).where(RulesetVersionRow.ruleset_id == ruleset_id, RulesetVersionRow.number == number)
     ).first()
     if row is None:
-        raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
+        raise ApiProblem(404, "Unknown version", f"规则集 {ruleset_id} 没有第 {number} 版")
     return row
 
 
@@ -176,7 +176,7 @@ def version_key(session: Session, ruleset_id: str, number: int) -> VersionKey:
     row = session.connection().execute(_NUMBERED, {"ruleset": ruleset_id, "number": number}).first()
     if row is None:
         get_ruleset(session, ruleset_id)  # 404 for an unknown ruleset
-        raise ApiProblem(404, "Unknown version", f"ruleset '{ruleset_id}' has no version {number}")
+        raise ApiProblem(404, "Unknown version", f"规则集 {ruleset_id} 没有第 {number} 版")
     return VersionKey(ruleset_id, row.number, row.content_hash)
 
 
@@ -285,7 +285,7 @@ def find_idempotent(session: Session, actor: Actor, key: str) -> ScoreRecord | N
 def get_score(session: Session, score_id: str) -> ScoreRecord:
     record = session.scalars(select(ScoreRecord).where(ScoreRecord.id == score_id)).first()
     if record is None:
-        raise ApiProblem(404, "Unknown score", f"there is no score '{score_id}'")
+        raise ApiProblem(404, "Unknown score", f"没有编号为 {score_id} 的评分记录")
     return record
 
 

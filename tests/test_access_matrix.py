@@ -47,7 +47,7 @@ class World:
     def unpublished_draft(self) -> int:
         """A version of cgz-stars written by another editor, not yet published."""
         if self.draft is None:
-            added = self.service.call("POST", f"/rulesets/{OWN}/versions", "editor", **_yaml(_text(OWN)))
+            added = self.service.call("POST", f"/rulesets/{OWN}/versions", "editor", **_yaml(_revised(self)))
             assert added.status_code == 201, added.text
             self.draft = added.json()["number"]
         return self.draft
@@ -96,6 +96,24 @@ def _text(ruleset_id: str) -> str:
     return VILLAGE_TEXT.replace(VILLAGE_ID, f"id: {ruleset_id}\n", 1)
 
 
+def _revised(world: World) -> str:
+    """The owned ruleset with a new description: a version that really changes something."""
+    text = _text(OWN)
+    return text.replace("\ndescription: ", f"\ndescription: 第 {world.fresh()} 次修订, ", 1)
+
+
+def _table(world: World) -> dict:
+    """The revised ruleset as an Excel indicator table upload."""
+    import io
+
+    from engine import load_ruleset
+    from engine.indicator_table import workbook_of
+
+    buffer = io.BytesIO()
+    workbook_of(load_ruleset(_revised(world)).model).save(buffer)
+    return {"files": {"file": ("指标表.xlsx", buffer.getvalue())}}
+
+
 def _yaml(text: str) -> dict:
     return {"content": text.encode(), "headers": {"Content-Type": "application/yaml"}}
 
@@ -125,7 +143,11 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
     ("GET", "/rulesets/{ruleset_id}"): (open_to(*ANYONE), lambda w: (f"/rulesets/{OWN}", {}, None)),
     ("POST", "/rulesets/{ruleset_id}/versions"): (
         scoped("editor", outside=403),
-        lambda w: (f"/rulesets/{OWN}/versions", _yaml(_text(OWN)), None),
+        lambda w: (f"/rulesets/{OWN}/versions", _yaml(_revised(w)), None),
+    ),
+    ("POST", "/rulesets/{ruleset_id}/versions/table"): (
+        scoped("editor", outside=403),
+        lambda w: (f"/rulesets/{OWN}/versions/table", _table(w), None),
     ),
     ("GET", "/rulesets/{ruleset_id}/versions/{number}"): (
         open_to(*ANYONE),

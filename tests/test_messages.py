@@ -188,3 +188,23 @@ def test_the_service_answers_in_chinese_and_in_english_on_request(village_servic
     refused = village_service.call("POST", "/rulesets", "editor", content=b"kaoping: 1\nid: [x\n", headers=yaml)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["line"] == 2 and "第 2 行" in refused.json()["errors"][0]["message"]
+
+
+def test_every_problem_title_the_service_uses_is_in_the_catalogue():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "api"
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r"ApiProblem\(\s*\d{3},\s*\"([A-Za-z][^\"]*)\"", path.read_text(encoding="utf-8")))
+    assert used, "the scan found no titles"
+    missing = sorted(title for title in used if f"problem.{title}" not in CATALOGUE)
+    assert not missing, missing
+
+
+def test_problem_titles_are_chinese_and_english_on_request(village_service):
+    chinese = village_service.call("GET", "/rulesets/nothing-here", "auditor")
+    assert chinese.status_code == 404 and chinese.json()["title"] == "没有这个规则集"
+    assert "nothing-here" in chinese.json()["detail"] and CJK.search(chinese.json()["detail"])
+    english = village_service.call("GET", "/rulesets/nothing-here", "auditor", headers={"Accept-Language": "en"})
+    assert english.json()["title"] == "Unknown ruleset"

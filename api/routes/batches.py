@@ -149,7 +149,7 @@ def results(
 ):
     batch = scope.batch(session, actor, batch_id)
     if batch.status != "done":
-        raise ApiProblem(409, "Batch not finished", f"the batch is {batch.status}; its results come when it is done")
+        raise ApiProblem(409, "Batch not finished", f"批次状态为 {batch.status}; 完成后才有结果")
     report = report_of(session, batch)
     if format == "json":
         units = [

@@ -80,10 +80,10 @@ async def _read_ruleset(request: Request, version: int | None = None) -> LoadedR
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise ApiProblem(400, "Body is not UTF-8", "send the ruleset as UTF-8 text") from None
+        raise ApiProblem(400, "Body is not UTF-8", "请以 UTF-8 文本提交规则集") from None
     if not text.strip():
         raise ApiProblem(
-            422, "Empty ruleset", "the body holds no ruleset", [{"path": "(body)", "message": "send YAML or JSON text"}]
+            422, "Empty ruleset", "请求体中没有规则集", [{"path": "(body)", "message": "请提交 YAML 或 JSON 文本"}]
         )
     try:
         return await loader.load(text, version=version)

@@ -101,5 +101,5 @@ def score_and_store(
 
 def _replay(existing: ScoreRecord, request_hash: str) -> tuple[ScoreRecord, None, bool]:
     if existing.request_hash != request_hash:
-        raise ApiProblem(409, "Idempotency key reused", "this Idempotency-Key was used for a different request")
+        raise ApiProblem(409, "Idempotency key reused", "这个 Idempotency-Key 已用于另一个不同的请求")
     return existing, None, False

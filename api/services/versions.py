@@ -116,7 +116,7 @@ def create_ruleset(
     owner_unit = _default_owner(session, actor, owner)
     with store.chain_turn(session) as chain:
         if session.get(RulesetRow, ruleset.id) is not None:
-            raise ApiProblem(409, "Ruleset exists", f"ruleset '{ruleset.id}' exists; post a new version to change it")
+            raise ApiProblem(409, "Ruleset exists", f"规则集 {ruleset.id} 已存在; 要修改请提交新版本")
         moment = store.now()
         row = RulesetRow(
             id=ruleset.id,
@@ -159,8 +159,8 @@ def add_version(
         raise ApiProblem(
             422,
             "Ruleset id does not match",
-            f"the text declares id '{ruleset.id}', not '{ruleset_id}'",
-            [{"path": "id", "message": f"must be '{ruleset_id}'"}],
+            f"文本中的编码是 {ruleset.id}, 不是 {ruleset_id}",
+            [{"path": "id", "message": f"应为 {ruleset_id}"}],
         )
     with store.chain_turn(session) as chain:
         row = store.get_ruleset(session, ruleset_id)
