@@ -49,7 +49,10 @@ async def current_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiProblem(
-            401, "Not authenticated", "请在请求头中提供 'Authorization: Bearer <令牌>'", headers={"WWW-Authenticate": "Bearer"}
+            401,
+            "Not authenticated",
+            "请在请求头中提供 'Authorization: Bearer <令牌>'",
+            headers={"WWW-Authenticate": "Bearer"},
         )
     token = credentials.credentials
     actor = known_actor(token)
