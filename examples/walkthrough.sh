@@ -50,8 +50,8 @@ echo "retry: the same record: $([ "$retried" = "$score_id" ] && echo yes || echo
 step "4. Why: the explanation, in Chinese"
 curl -sS "$url/scores/$score_id/explanation?format=text" -H "Authorization: Bearer $auditor" | tail -n 12
 
-step "5. An editor drafts version 2: income of 5万元 already earns the top band"
-sed 's/"collective_income >= 10", points: 8/"collective_income >= 5", points: 8/' rulesets/village-branch-stars.yaml \
+step "5. An editor drafts version 2: income of 6.1万元 already earns the top band"
+sed 's/"collective_income >= 10", points: 8/"collective_income >= 6.1", points: 8/' rulesets/village-branch-stars.yaml \
   > /tmp/kaoping-walkthrough-v2.yaml
 note=$(python3 -c "import urllib.parse; print(urllib.parse.quote('放宽收入分档'))")
 curl -sS -X POST "$url/rulesets/village-branch-stars/versions?base_version=1&note=$note" \

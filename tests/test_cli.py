@@ -124,7 +124,7 @@ def test_check_reports_range_and_warnings(tmp_path):
     assert "可达到的总分: 0 到 10" in result.output
     assert "bands[1]: 这一档永远达不到" in result.output
     assert "[0, 19], [50, 79]" in result.output
-    assert "grades[0]: 顶 needs 20" in result.output
+    assert "grades[0]: 顶 需要 20 分" in result.output
 
 
 def test_check_refuses_a_bad_ruleset_with_paths(tmp_path):

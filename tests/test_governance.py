@@ -111,7 +111,7 @@ def test_simulation_and_batches_are_filtered_too(county, tmp_path):
         "POST",
         "/rulesets/village-branch-stars/versions",
         "editor",
-        content=VILLAGE_TEXT.encode(),
+        content=VILLAGE_TEXT.replace("\ndescription: ", "\ndescription: 修订, ", 1).encode(),
         headers={"Content-Type": "application/yaml"},
     )
     assert draft.status_code == 201
@@ -166,7 +166,7 @@ def test_periods_bind_versions_and_drafts_never_make_records(village_service):
     bad = service.call("POST", SCORES, "submitter", json=body("v1", "2025年"))
     assert bad.status_code == 422 and "2025Q1" in bad.json()["detail"]
     first = service.call("POST", SCORES, "submitter", json=body("v2")).json()
-    changed = VILLAGE_TEXT.replace('"collective_income >= 10", points: 8', '"collective_income >= 5", points: 8')
+    changed = VILLAGE_TEXT.replace('"collective_income >= 10", points: 8', '"collective_income >= 6.1", points: 8')
     service.call(
         "POST",
         "/rulesets/village-branch-stars/versions",

@@ -37,7 +37,7 @@ def test_walkthrough_against_a_fresh_service(tmp_path, load):
     assert ("already loaded" in out) == load
     assert "五星: 未评定 — 总分未达 90, 差 1.67 分" in out
     assert "version 2 is a draft" in out
-    assert "indicator income_level changed: bands[0]: collective_income >= 10 → 8 → collective_income >= 5 → 8" in out
+    assert "indicator income_level changed: bands[0]: collective_income >= 10 → 8 → collective_income >= 6.1 → 8" in out
     assert "1 unit(s), 1 change grade: {'four → five': 1}" in out
     assert "version 2 is published" in out
     assert "identical: True, differences: []" in out
