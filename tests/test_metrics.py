@@ -7,18 +7,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
 from api import store
-from api.app import create_app
 from api.scrape import forget_dead_workers
-from api.settings import Settings
 from api.tables import Batch
 from engine.runtime import EngineFailure
 
-from .conftest import VILLAGE_TEXT, Service, extra_units_csv, village_submission
-from .metrics_helpers import LOCAL, REMOTE, samples, value
+from .conftest import Service, extra_units_csv, village_submission
+from .metrics_helpers import LOCAL, REMOTE, client, samples, service_factory, value
 from .server import running_service
 
 SCORES = "/rulesets/village-branch-stars/scores"
@@ -26,23 +23,7 @@ SCORES = "/rulesets/village-branch-stars/scores"
 
 @pytest.fixture
 def make_service(tmp_path):
-    made = []
-
-    def make(**settings) -> Service:
-        app = create_app(Settings(data_dir=tmp_path / str(len(made)), **settings))
-        made.append(app)
-        service = Service(app)
-        assert service.add_ruleset(VILLAGE_TEXT).status_code == 201
-        return service
-
-    yield make
-    for app in made:
-        app.state.batches.stop()
-        app.state.engine.dispose()
-
-
-def client(service: Service, address: tuple[str, int]) -> TestClient:
-    return TestClient(service.app, client=address, raise_server_exceptions=False)
+    yield from service_factory(tmp_path, with_village=True)
 
 
 def scrape(service: Service) -> dict:

@@ -3,34 +3,18 @@
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.auth import CACHE_SECONDS
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
 
 from .conftest import Service
-from .metrics_helpers import LOCAL, REMOTE, samples, value
+from .metrics_helpers import LOCAL, REMOTE, client, samples, service_factory, value
 
 
 @pytest.fixture
 def make_service(tmp_path):
-    made = []
-
-    def make(**settings) -> Service:
-        app = create_app(Settings(data_dir=tmp_path / str(len(made)), **settings))
-        made.append(app)
-        return Service(app)
-
-    yield make
-    for app in made:
-        app.state.batches.stop()
-        app.state.engine.dispose()
-
-
-def client(service: Service, address: tuple[str, int]) -> TestClient:
-    return TestClient(service.app, client=address, raise_server_exceptions=False)
+    yield from service_factory(tmp_path)
 
 
 def verified(service: Service, role: str) -> dict:

@@ -6,34 +6,17 @@ import subprocess
 import sys
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api import ratelimit
-from api.app import create_app
 from api.ratelimit import TokenBuckets
-from api.settings import Settings
 
-from ..conftest import ROOT, Service
-from ..metrics_helpers import LOCAL, REMOTE, samples
+from ..conftest import ROOT
+from ..metrics_helpers import LOCAL, REMOTE, client, samples, service_factory
 
 
 @pytest.fixture
 def make_service(tmp_path):
-    made = []
-
-    def make(**settings) -> Service:
-        app = create_app(Settings(data_dir=tmp_path / str(len(made)), **settings))
-        made.append(app)
-        return Service(app)
-
-    yield make
-    for app in made:
-        app.state.batches.stop()
-        app.state.engine.dispose()
-
-
-def client(service: Service, address: tuple[str, int]) -> TestClient:
-    return TestClient(service.app, client=address, raise_server_exceptions=False)
+    yield from service_factory(tmp_path)
 
 
 def test_made_up_methods_and_paths_add_no_labels(make_service):
