@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .auth import Actor, find_actor, known_actor
 from .clients import client_host
 from .problems import ApiProblem
+from .services.throttle import too_many_failures
 
 bearer = HTTPBearer(auto_error=False, description="a token from `kaoping token create` or POST /auth/tokens")
 
@@ -33,15 +34,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
-def too_many_failures(seconds: int) -> ApiProblem:
-    return ApiProblem(
-        429,
-        "Too many failures",
-        f"失败次数过多，请 {seconds} 秒后再试",
-        headers={"Retry-After": str(seconds)},
-    )
-
-
 async def current_actor(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
@@ -54,7 +46,12 @@ async def current_actor(
             "请在请求头中提供 'Authorization: Bearer <令牌>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token = credentials.credentials
+    return await actor_for_token(request, session, credentials.credentials)
+
+
+async def actor_for_token(request: Request, session: Session, token: str) -> Actor:
+    """The actor behind a token (a bearer header's or a page session's); unknown tokens
+    are counted against the client and answered 401."""
     actor = known_actor(token)
     if actor is not None:
         return actor
@@ -69,15 +66,17 @@ async def current_actor(
     return actor
 
 
+def forbidden(actor: Actor, roles: tuple[str, ...]) -> ApiProblem:
+    return ApiProblem(403, "Forbidden", f"需要角色 {' 或 '.join(roles)}；您的角色是 {'、'.join(actor.roles) or '无'}")
+
+
 def require(*roles: str):
     """A dependency that lets through holders of the given roles somewhere (admin always);
     where in the tree they hold them is decided by api.scope."""
 
     async def check(actor: Actor = Depends(current_actor)) -> Actor:
         if not actor.holds(*roles):
-            raise ApiProblem(
-                403, "Forbidden", f"需要角色 {' 或 '.join(roles)}；您的角色是 {'、'.join(actor.roles) or '无'}"
-            )
+            raise forbidden(actor, roles)
         return actor
 
     return check

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import scope, store
-from ..auth import ROLES, Actor, hash_token
+from ..auth import ROLES, Actor, forget, hash_token
 from ..problems import ApiProblem
 from ..tables import Grant, Token, Unit, User
+from .throttle import FailureThrottle, too_many_failures
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("kaoping: the cost of a check for a name that does not exist")
@@ -140,6 +141,22 @@ def token_for(session: Session, actor: Actor, name: str, role: str, unit_code: s
     return issue_token(session, actor, user, name, days)
 
 
+def sign_in_counted(
+    session: Session, throttle: FailureThrottle, client: str, name: str, password: str, days: float, label: str
+) -> Issued:
+    """A new token for a user who proves their password; failures are counted per client
+    address and per account, and past the allowance refused for a while (429)."""
+    keys = (("client", client), ("account", name))
+    wait = throttle.wait(*keys)
+    if wait:
+        raise too_many_failures(wait)
+    user = sign_in(session, name, password)
+    if user is None:
+        throttle.failed(*keys)
+        raise ApiProblem(401, "Sign-in failed", "用户名或密码不正确")
+    return issue_token(session, signed_in_actor(user), user, label, days)
+
+
 def signed_in_actor(user: User) -> Actor:
     """A user who has just proved their password, before any token of theirs exists."""
     return Actor(token_id=0, name=user.name, grants=(), user_id=user.id)
@@ -166,4 +183,5 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> Token:
             row.revoked_at = store.now()
             user = session.get(User, row.user_id)
             chain.append("token.revoked", user.name, {"token_id": token_id}, actor)
+    forget(token_id)
     return row

@@ -11,6 +11,8 @@ import threading
 import time
 from collections import OrderedDict, deque
 
+from ..problems import ApiProblem
+
 MAX_KEYS = 100_000
 
 
@@ -49,3 +51,12 @@ class FailureThrottle:
                 self.failures.move_to_end(key)
             while len(self.failures) > MAX_KEYS:
                 self.failures.popitem(last=False)
+
+
+def too_many_failures(seconds: int) -> ApiProblem:
+    return ApiProblem(
+        429,
+        "Too many failures",
+        f"失败次数过多，请 {seconds} 秒后再试",
+        headers={"Retry-After": str(seconds)},
+    )
