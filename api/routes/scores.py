@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -87,8 +86,7 @@ async def post_score(
     session: Session = Depends(get_session),
 ) -> ScoreOut:
     data = body.data  # read by engine.strictjson: numbers exactly as written
-    document = store.canonical(await request.json())
-    request_hash = hashlib.sha256(ruleset_id.encode() + b"\n" + document.encode()).hexdigest()
+    request_hash = scoring.request_hash(ruleset_id, await request.json())
     record, result_json, created = await run_in_threadpool(
         scoring.score_and_store, session, ruleset_id, body, data, actor, idempotency_key, request_hash
     )

@@ -4,6 +4,8 @@ corrects that record."""
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,11 @@ def unit_ref(session: Session, unit: Unit, given) -> dict:
         "name": given.name if given.name is not None else unit.name,
         "parent": given.parent if given.parent is not None else (parent.name if parent else None),
     }
+
+
+def request_hash(ruleset_id: str, document) -> str:
+    """What names a request for idempotency: its ruleset and its canonical document."""
+    return hashlib.sha256(ruleset_id.encode() + b"\n" + store.canonical(document).encode()).hexdigest()
 
 
 def _duplicate(ruleset_id: str, unit_id: str, period: str, current: str) -> ApiProblem:

@@ -217,9 +217,12 @@ def _write(session: Session, existing: dict[str, Unit], lines: list[UnitLine], p
     return report
 
 
-def list_units(session: Session, actor: Actor, under: str | None, offset: int, limit: int) -> tuple[int, list[Unit]]:
-    """The units the actor may see, under one of them if asked."""
-    query = select(Unit).where(scope.under(Unit.path, actor.paths()))
+def list_units(
+    session: Session, actor: Actor, under: str | None, offset: int, limit: int, roles: tuple[str, ...] = ()
+) -> tuple[int, list[Unit]]:
+    """The units the actor may see (where they hold one of `roles`, when named), under one
+    of them if asked."""
+    query = select(Unit).where(scope.under(Unit.path, actor.paths(*roles)))
     if under is not None:
         query = query.where(
             Unit.path.startswith(scope.unit(session, actor, under, field="under").path, autoescape=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 
+from ... import store
+from ...deps import get_session
 from ..session import Visitor, visitor
 from ..templating import render
 
@@ -11,5 +14,6 @@ router = APIRouter(prefix="/ui")
 
 
 @router.get("/")
-def home(request: Request, found: Visitor = Depends(visitor)):
-    return render(request, "home.html")
+def home(request: Request, found: Visitor = Depends(visitor), session: Session = Depends(get_session)):
+    published = [r for r in store.list_rulesets(session) if r.published_version is not None]
+    return render(request, "home.html", {"published": published})
