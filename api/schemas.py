@@ -217,3 +217,22 @@ class SimulationReport(BaseModel):
     moved: list[SimulatedUnit] = Field(default_factory=list)
     dimension_means: list[DimensionMeanOut] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+
+class BatchOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    ruleset_id: str
+    version: int
+    period: str
+    status: str
+    filename: str
+    rows: int | None = Field(description="rows in the file; null until the batch's runner has read it")
+    scored: int
+    stored: int
+    error_rows: int
+    created_at: datetime
+    finished_at: datetime | None
+    failure: str | None
+    summary: dict | None

@@ -2,58 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import tempfile
-from datetime import datetime
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.errors import BatchFileError
-from engine.tabular import write_results
-from engine.textfiles import codec_for
-
-from .. import scope, store
+from .. import scope
 from ..auth import Actor
-from ..batches import check_upload, new_batch, report_of
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..problems import ApiProblem
-from ..services import versions
-from ..tables import Batch
+from ..schemas import BatchOut
+from ..services import batch_intake, batch_results
+from ..services.batch_results import out
 
 router = APIRouter(tags=["batches"], route_class=StrictJsonRoute)
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
-class BatchOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    ruleset_id: str
-    version: int
-    period: str
-    status: str
-    filename: str
-    rows: int | None = Field(description="rows in the file; null until the batch's runner has read it")
-    scored: int
-    stored: int
-    error_rows: int
-    created_at: datetime
-    finished_at: datetime | None
-    failure: str | None
-    summary: dict | None
-
-
-def out(batch: Batch) -> BatchOut:
-    return BatchOut.model_validate(batch)
 
 
 @router.post(
@@ -83,52 +45,20 @@ async def upload(
     content = await file.read()
     filename = file.filename or "units.csv"
     batch = await run_in_threadpool(
-        _accept, session, ruleset_id, version, period, filename, content, encoding, actor, unit, create_units
+        batch_intake.accept,
+        session,
+        ruleset_id,
+        version,
+        period,
+        filename,
+        content,
+        encoding,
+        actor,
+        unit,
+        create_units,
     )
     request.app.state.batches.submit(batch.id)
     return out(batch)
-
-
-def _accept(
-    session: Session,
-    ruleset_id: str,
-    version: int | None,
-    period: str,
-    filename: str,
-    content: bytes,
-    encoding: str | None,
-    actor: Actor,
-    unit: str | None,
-    create_units: bool,
-):
-    """The new batch, once its file has a kind, an encoding and columns this version can
-    read; its rows are read and counted by the runner (reading 25,000 rows takes seconds),
-    which checks each row's unit against the batch's subtree."""
-    problem = versions.period_problem(period)
-    if problem:
-        raise ApiProblem(422, "Bad period", problem, [{"field": "period", "message": problem}])
-    unit_code = _subtree(session, actor, unit)
-    number = versions.official_version(session, ruleset_id, period, version)
-    version_row = store.get_version(session, ruleset_id, number)
-    try:
-        codec_for(encoding)
-        check_upload(version_row, filename, content, encoding)
-    except BatchFileError as error:
-        raise ApiProblem(422, "Unreadable batch file", str(error), [{"field": "file", "message": str(error)}]) from None
-    return new_batch(session, version_row, period, filename, content, actor, encoding, unit_code, create_units)
-
-
-def _subtree(session: Session, actor: Actor, unit: str | None) -> str | None:
-    """The unit whose subtree a batch is for: the one asked for, or the uploader's only one."""
-    if unit is not None:
-        return scope.unit(session, actor, unit, "submitter", field="unit").code
-    units = {g.unit for g in actor.grants if g.role in ("admin", "submitter")}
-    if None in units:
-        return None
-    if len(units) != 1:
-        message = f"您在多个单位有填报权限 ({'、'.join(sorted(units))})，请用 unit 参数指明本批次的单位"
-        raise ApiProblem(422, "Which unit", message, [{"field": "unit", "message": message}])
-    return units.pop()
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, summary="A batch's status and progress")
@@ -139,7 +69,7 @@ def status(batch_id: str, actor: Actor = Depends(require(*ANYONE)), session: Ses
 @router.get(
     "/batches/{batch_id}/results",
     summary="A finished batch's results: Excel, CSV or JSON",
-    responses={200: {"content": {MEDIA["xlsx"]: {}, "text/csv": {}, "application/json": {}}}},
+    responses={200: {"content": {batch_results.MEDIA["xlsx"]: {}, "text/csv": {}, "application/json": {}}}},
 )
 def results(
     batch_id: str,
@@ -148,29 +78,6 @@ def results(
     session: Session = Depends(get_session),
 ):
     batch = scope.batch(session, actor, batch_id)
-    if batch.status != "done":
-        raise ApiProblem(409, "Batch not finished", f"批次状态为 {batch.status}; 完成后才有结果")
-    report = report_of(session, batch)
-    if format == "json":
-        units = [
-            {
-                "row": u.row,
-                "unit": u.scored.unit.model_dump(),
-                "total": str(u.scored.total),
-                "grade": u.scored.grade,
-                "rank": u.rank,
-                "parent_rank": u.parent_rank,
-                "quota": u.scored.quota.model_dump() if u.scored.quota else None,
-            }
-            for u in report.units
-        ]
-        body = {"batch": out(batch).model_dump(), "units": units, "errors": [e.__dict__ for e in report.errors]}
-        return Response(json.dumps(body, ensure_ascii=False, default=str), media_type="application/json")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"results.{format}"
-        write_results(report, path)
-        content = path.read_bytes()
-    name = f"{batch.ruleset_id}-{batch.period}-{batch.id[:8]}.{format}"
-    return Response(
-        content, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    content, media, name = batch_results.results_file(session, batch, format)
+    headers = {} if format == "json" else {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=media, headers=headers)
