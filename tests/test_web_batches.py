@@ -123,6 +123,14 @@ def test_the_list_shows_the_batch_and_its_progress_fragment(finished):
         f"/ui/batches/{batch_id}/progress?reload=1", headers=service.headers("submitter", **{"HX-Request": "true"})
     )
     assert fragment.headers.get("hx-refresh") == "true" and "已完成" in fragment.text
+    with service.app.state.sessions() as session:
+        session.get(Batch, batch_id).status = "running"  # as the runner leaves it mid-way
+        session.commit()
+    running = service.client.get(f"/ui/batches/{batch_id}/progress?reload=1", headers=service.headers("submitter"))
+    with service.app.state.sessions() as session:
+        session.get(Batch, batch_id).status = "done"
+        session.commit()
+    assert 'hx-trigger="every 1s"' in running.text and "progress?reload=1" in running.text  # polls on, then reloads
     assert "hx-trigger" not in fragment.text  # finished: polling stops
 
 

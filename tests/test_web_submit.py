@@ -45,7 +45,7 @@ def test_the_form_lists_every_input_with_its_title_unit_and_range(village_servic
         text = html.unescape(block[1])
         assert spec.title in text
         if spec.unit:
-            assert f"（{spec.unit}）" in text
+            assert f'<span class="unit">{spec.unit}</span>' in text
         if spec.min is not None and spec.max is not None:
             assert f"范围 {spec.min}–{spec.max}" in text
         if spec.na_allowed:

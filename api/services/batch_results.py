@@ -134,14 +134,15 @@ def parents(session: Session, batch: Batch) -> list[tuple[str | None, int]]:
     return [(name, count) for name, count in session.execute(query)]
 
 
-def record_ids(session: Session, batch: Batch, rows: list[int]) -> dict[int, str]:
-    """The stored record of each of the batch's rows asked for."""
+def moved_units(session: Session, batch: Batch, rows: list[int]) -> dict[int, tuple[str, str | None]]:
+    """The stored record and name of each of the batch's rows asked for (the summary
+    names a unit a quota moved by its row and code only)."""
     if not rows:
         return {}
-    query = select(ScoreRecord.batch_row, ScoreRecord.id).where(
+    query = select(ScoreRecord.batch_row, ScoreRecord.id, ScoreRecord.unit_name).where(
         ScoreRecord.batch_id == batch.id, ScoreRecord.batch_row.in_(rows)
     )
-    return dict(session.execute(query).all())
+    return {row: (record_id, name) for row, record_id, name in session.execute(query)}
 
 
 def results_file(session: Session, batch: Batch, format: str) -> tuple[bytes | str, str, str]:

@@ -132,7 +132,7 @@ def progress(
     """The progress bar, polled each second while the batch runs; once it has ended, the
     dashboard polling it reloads itself."""
     batch = scope.batch(session, found.actor, batch_id)
-    context = _progress_context(batch)
+    context = {**_progress_context(batch), "reload": reload}
     headers = {"HX-Refresh": "true"} if reload and not context["unfinished"] else None
     return render(request, "fragments/batch_progress.html", context, headers=headers)
 
@@ -172,7 +172,7 @@ def _results(session: Session, batch, parent: str | None, sort: str, page: int) 
         "page": page,
         "pages": max(1, -(-count // RANKING_PAGE)),
         "moves": moves,
-        "move_records": batch_results.record_ids(session, batch, [m["row"] for m in moves]),
+        "move_records": batch_results.moved_units(session, batch, [m["row"] for m in moves]),
         "ties": [m for m in moves if m.get("tie")],
         "error_rows": errors[:ERRORS_SHOWN],
         "errors_cut": max(0, len(errors) - ERRORS_SHOWN),

@@ -56,12 +56,12 @@ def _in_force_or_why(session: Session, ruleset_id: str, period: str):
 
 
 def _shown_version(session: Session, ruleset_id: str, period: str):
-    """(ruleset, number, why): the version whose form is shown for the period; the latest
-    period's when none is in force for it (why then says so)."""
+    """(ruleset, number, why): the version whose form is shown for the period; the default
+    period's (the latest named, else this year) when none is in force for it (why says so)."""
     ruleset, number, why = _in_force_or_why(session, ruleset_id, period)
-    periods = _periods(session, ruleset_id)
-    if ruleset is None and periods:
-        ruleset, number, _ = _in_force_or_why(session, ruleset_id, periods[0])
+    fallback = _default_period(_periods(session, ruleset_id))
+    if ruleset is None and fallback != period:
+        ruleset, number, _ = _in_force_or_why(session, ruleset_id, fallback)
     return ruleset, number, why
 
 
