@@ -295,6 +295,144 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{function} 不是可用的函数 (可用: abs、max、min、round){hint}",
         "en": "'{function}' is not a function of this language (only abs, max, min, round){hint}",
     },
+    "expr.not_english": {
+        "zh": "第 {column} 列的字符 '{char}' 不是英文字符: 名称、运算符和数字只能用英文书写, 文字须写在引号内",
+        "en": "the character '{char}' at column {column} is not English: names, operators and numbers are"
+        " written in English, words go inside quotes",
+    },
+    # ------------------------------------------------------------ rulesets: size limits (engine.limits)
+    "limit.text_bytes": {
+        "zh": "规则集文本有 {size} 字节, 超过上限 {limit} 字节 (1 MB)",
+        "en": "the ruleset's text has {size} bytes, over the limit of {limit} bytes (1 MB)",
+    },
+    "limit.bands": {
+        "zh": "一个指标有 {count} 个分档, 超过上限 {limit} 个",
+        "en": "an indicator has {count} bands, over the limit of {limit}",
+    },
+    "limit.indicators": {
+        "zh": "规则集共有 {count} 个指标, 超过上限 {limit} 个",
+        "en": "the ruleset has {count} indicators, over the limit of {limit}",
+    },
+    "limit.expression_chars": {
+        "zh": "表达式有 {count} 个字符, 超过上限 {limit} 个",
+        "en": "the expression has {count} characters, over the limit of {limit}",
+    },
+    "limit.brackets": {"zh": "括号嵌套超过 {limit} 层", "en": "brackets are nested more than {limit} deep"},
+    "limit.expression_depth": {
+        "zh": "表达式嵌套超过 {limit} 层 (每个运算、括号、函数和条件各算一层; 很长的加法可用括号分组)",
+        "en": "the expression is nested more than {limit} deep (each operation, bracket, function and"
+        " condition is one level; group a long sum with brackets)",
+    },
+    "limit.conditional_depth": {
+        "zh": "条件表达式 (if ... else) 嵌套超过 {limit} 层",
+        "en": "conditionals (if ... else) are nested more than {limit} deep",
+    },
+    "limit.expression_terms": {
+        "zh": "表达式中的名称和数值超过 {limit} 个",
+        "en": "the expression has more than {limit} names and values",
+    },
+    "limit.in_values": {
+        "zh": "列表有 {count} 个值, 超过上限 {limit} 个",
+        "en": "the list has {count} values, over the limit of {limit}",
+    },
+    "limit.integer_digits": {
+        "zh": "整数有 {count} 位, 超过上限 {limit} 位",
+        "en": "the whole number has {count} digits, over the limit of {limit}",
+    },
+    "limit.document_nodes": {
+        "zh": "第 {line} 行起的内容展开别名 (*) 后有 {size} 个值, 超过上限 {limit} 个; 锚点 (&) 与别名只宜复用小段内容",
+        "en": "from line {line} the content has {size} values once its aliases (*) are expanded, over the"
+        " limit of {limit}; anchors (&) and aliases are for reusing small parts",
+    },
+    "limit.document_depth": {
+        "zh": "第 {line} 行起的内容嵌套 {depth} 层, 超过上限 {limit} 层",
+        "en": "from line {line} the content is nested {depth} deep, over the limit of {limit}",
+    },
+    "limit.alias_loop": {
+        "zh": "第 {line} 行的别名 (*) 引用了包含它自己的锚点 (&), 展开后没有尽头",
+        "en": "the alias (*) at line {line} refers to an anchor (&) that contains it, so it never ends",
+    },
+    # ------------------------------------------------------------ rulesets: the rules engine's limits (engine.compiler)
+    "engine.rules": {
+        "zh": "规则集有 {count} 个条件, 引擎最多容纳 {limit} 个",
+        "en": "the ruleset has {count} conditions, the engine holds at most {limit}",
+    },
+    "engine.sequence": {
+        "zh": "{path}: 条件展开后在引擎中占 {size} 项 (每组 and/or 计 2 项, 每个两值比较计 1 项),"
+        " 引擎每条规则最多 {limit} 项; 请拆分条件或减少 or 与嵌套的 if ... else",
+        "en": "{path}: the condition takes {size} terms in the engine (2 for each and/or, 1 for each"
+        " comparison), at most {limit} per rule; split the condition or use fewer or and nested if ... else",
+    },
+    "engine.branches": {
+        "zh": "{path}: 条件展开 or 与 in 后有 {count} 个分支, 引擎最多 {limit} 个; 请拆分条件",
+        "en": "{path}: the condition has {count} branches once or and in are expanded, the engine takes"
+        " at most {limit}; split the condition",
+    },
+    "engine.fields": {
+        "zh": "{path}: 条件读取 {count} 个值, 引擎每个事实最多 {limit} 个",
+        "en": "{path}: the condition reads {count} values, the engine takes at most {limit} per fact",
+    },
+    "engine.facts": {
+        "zh": "规则集每个单位需要 {count} 个事实, 引擎最多 {limit} 个",
+        "en": "the ruleset needs {count} facts per unit, the engine takes at most {limit}",
+    },
+    # ------------------------------------------------------------ rulesets: reading YAML (libyaml's words, by their English)
+    "yaml.number": {"zh": "数 {text} 无法表示", "en": "the number {text} cannot be represented"},
+    "yaml.while parsing a flow sequence": {"zh": "读取 [...] 列表时", "en": "while parsing a flow sequence"},
+    "yaml.while parsing a flow mapping": {"zh": "读取 {{...}} 时", "en": "while parsing a flow mapping"},
+    "yaml.while parsing a block mapping": {"zh": '读取 "键: 值" 时', "en": "while parsing a block mapping"},
+    "yaml.while parsing a block collection": {"zh": '读取 "- 项" 列表时', "en": "while parsing a block collection"},
+    "yaml.while scanning a quoted scalar": {"zh": "读取带引号的文本时", "en": "while scanning a quoted scalar"},
+    "yaml.while scanning a simple key": {"zh": "读取键时", "en": "while scanning a simple key"},
+    "yaml.did not find expected ',' or ']'": {"zh": "缺少 ',' 或 ']'", "en": "did not find expected ',' or ']'"},
+    "yaml.did not find expected ',' or '}'": {"zh": "缺少 ',' 或 '}}'", "en": "did not find expected ',' or '}}'"},
+    "yaml.did not find expected key": {"zh": "缺少键 (可能是缩进不对)", "en": "did not find expected key"},
+    "yaml.did not find expected '-' indicator": {
+        "zh": "缺少 '-' (可能是缩进不对)",
+        "en": "did not find expected '-' indicator",
+    },
+    "yaml.could not find expected ':'": {"zh": "缺少 ':'", "en": "could not find expected ':'"},
+    "yaml.mapping values are not allowed in this context": {
+        "zh": '此处不能写 "键: 值" (可能是缩进不对, 或文本中的冒号需要加引号)',
+        "en": "mapping values are not allowed in this context",
+    },
+    "yaml.found unexpected end of stream": {
+        "zh": "文本意外结束 (引号或括号没有闭合)",
+        "en": "found unexpected end of stream",
+    },
+    "yaml.found character that cannot start any token": {
+        "zh": "含有不能出现在此处的字符 (如制表符 Tab)",
+        "en": "found character that cannot start any token",
+    },
+    "model.id": {
+        "zh": "标识 '{shown}' 不合规定: {rule}, 最多 {limit} 个字符",
+        "en": "the id '{shown}' is not allowed: {rule}, at most {limit} characters",
+    },
+    "model.id_rule": {
+        "zh": "须以小写英文字母开头, 只含小写英文字母、数字和下划线",
+        "en": "it starts with a lowercase English letter and holds only lowercase letters, digits and _",
+    },
+    "model.ruleset_id_rule": {
+        "zh": "只含小写英文字母、数字和连字符 (-)",
+        "en": "it holds only lowercase English letters, digits and hyphens (-)",
+    },
+    # ------------------------------------------------------------ JSON text (engine.strictjson)
+    "json.constant": {
+        "zh": "{name} 不是数 (JSON 中没有 NaN 和 Infinity)",
+        "en": "{name} is not a number (JSON has no NaN or Infinity)",
+    },
+    "json.duplicate_key": {"zh": "键 {key} 出现了不止一次", "en": "the key {key} appears more than once"},
+    "json.surrogates": {
+        "zh": "文本 {text} 含有无效的 Unicode 代理字符",
+        "en": "the text {text} holds invalid Unicode surrogates",
+    },
+    "json.not_utf8": {
+        "zh": "不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "not UTF-8 text (at byte {byte})",
+    },
+    "json.too_deep": {"zh": "嵌套层次过深", "en": "nested too deep"},
+    "json.invalid": {"zh": "不是有效的 JSON: {detail}", "en": "not valid JSON: {detail}"},
+    "text.clipped": {"zh": "{start}…(共 {count} 个字符)", "en": "{start}… ({count} characters)"},
     # ------------------------------------------------------------ the service's problem titles
     "cli.ruleset_refused": {"zh": "规则集被拒绝, 共 {count} 个问题:", "en": "ruleset refused, {count} problem(s):"},
     "cli.submission_refused": {
