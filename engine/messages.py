@@ -433,6 +433,95 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "json.too_deep": {"zh": "嵌套层次过深", "en": "nested too deep"},
     "json.invalid": {"zh": "不是有效的 JSON: {detail}", "en": "not valid JSON: {detail}"},
     "text.clipped": {"zh": "{start}…(共 {count} 个字符)", "en": "{start}… ({count} characters)"},
+    # ------------------------------------------------------------ batch files (engine.textfiles, engine.workbooks, engine.tabular)
+    "file.unknown_encoding": {
+        "zh": "不支持的编码 {declared}: 可用 utf-8、gb18030 (gbk), 或不填由系统识别",
+        "en": "the encoding {declared} is not supported: use utf-8 or gb18030 (gbk), or leave it out to detect it",
+    },
+    "file.undecodable_as": {
+        "zh": "按 {codec} 读, 第 {line} 行 (第 {byte} 字节) 无法解码",
+        "en": "read as {codec}, line {line} (byte {byte}) does not decode",
+    },
+    "file.encoding": {
+        "zh": "文件 {file} 的编码无法识别: {failures}; 请另存为 UTF-8 或 GB18030 (GBK) 编码的文件",
+        "en": "the encoding of the file {file} is not recognised: {failures}; save it as UTF-8 or GB18030 (GBK)",
+    },
+    "file.line_too_long": {
+        "zh": "文件 {file} 第 {line} 行超过 {limit:,} 个字符, 不是一行单位数据, 已跳过",
+        "en": "line {line} of the file {file} is over {limit:,} characters, not a row of a unit; skipped",
+    },
+    "file.not_xlsx": {
+        "zh": "文件 {file} 不是 Excel 工作簿 (.xlsx), 无法打开",
+        "en": "the file {file} is not an Excel workbook (.xlsx) and cannot be opened",
+    },
+    "file.inflated": {
+        "zh": "文件 {file} 解压后共 {size:,} 字节, 超过上限 {limit:,} 字节; 请拆分为几个文件",
+        "en": "the file {file} inflates to {size:,} bytes, over the limit of {limit:,} bytes; split it into several files",
+    },
+    "file.ratio": {
+        "zh": "文件 {file} 的 {part} 压缩比异常 ({size:,} 字节压缩为 {compressed:,} 字节), 不像真实的表格, 已拒绝",
+        "en": "{part} of the file {file} compresses unusually well ({size:,} bytes into {compressed:,});"
+        " it does not look like a real spreadsheet and is refused",
+    },
+    "file.unreadable_xlsx": {
+        "zh": "文件 {file} 不是可读取的 Excel 工作簿 (.xlsx), 或含有不允许的内容",
+        "en": "the file {file} is not a readable Excel workbook (.xlsx), or holds content that is not allowed",
+    },
+    "file.broken_row": {
+        "zh": "文件 {file} 第 {row} 行附近的内容无法读取 (工作表已损坏或含有不允许的内容)",
+        "en": "the file {file} cannot be read near row {row} (the sheet is damaged or holds content that is"
+        " not allowed)",
+    },
+    "file.cells_read": {
+        "zh": "文件 {file} 读到第 {row} 行时已超过 {limit:,} 个单元格; 请拆分",
+        "en": "the file {file} is over {limit:,} cells by row {row}; split it",
+    },
+    "file.sheet_columns": {
+        "zh": "文件 {file} 的工作表有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "the sheet of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.sheet_cells": {
+        "zh": "文件 {file} 的工作表有 {rows:,} 行 × {columns:,} 列, 超过上限 {limit:,} 个单元格",
+        "en": "the sheet of the file {file} has {rows:,} rows × {columns:,} columns, over the limit of {limit:,} cells",
+    },
+    "file.no_unit_id": {
+        "zh": "文件 {file} 没有单位编码列 (列名用其中之一: {names})",
+        "en": "the file {file} has no unit id column (name it one of: {names})",
+    },
+    "file.unknown_columns": {
+        "zh": "文件 {file} 中有既不是 {ruleset} 的输入项也不是单位信息的列: {names}",
+        "en": "the file {file} has columns that are neither inputs of {ruleset} nor about the unit: {names}",
+    },
+    "file.csv_cell": {
+        "zh": "文件 {file} 第 {line} 行起无法按 CSV 读取: 单元格超过 {limit:,} 个字符, 多半是双引号没有闭合",
+        "en": "the file {file} cannot be read as CSV from line {line}: a cell is over {limit:,} characters,"
+        " most likely a double quote is not closed",
+    },
+    "file.too_many_rows": {
+        "zh": "文件 {file} 超过 {limit:,} 行单位数据; 请拆分为几个文件",
+        "en": "the file {file} has more than {limit:,} rows of units; split it into several files",
+    },
+    "file.row_columns": {
+        "zh": "文件 {file} 第 {row} 行有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "row {row} of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.kind": {
+        "zh": "文件 {file}: 批次文件须为 .csv、.xlsx 或 .jsonl",
+        "en": "the file {file}: a batch file is .csv, .xlsx or .jsonl",
+    },
+    "file.empty": {"zh": "文件 {file} 是空的", "en": "the file {file} is empty"},
+    "file.header_too_long": {
+        "zh": "文件 {file} 第 1 行 (表头) 超过 {limit:,} 个字符, 无法读取",
+        "en": "line 1 (the header) of the file {file} is over {limit:,} characters and cannot be read",
+    },
+    "file.header_columns": {
+        "zh": "文件 {file} 的表头有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "the header of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.results_kind": {
+        "zh": "结果文件 {file}: 须为 .xlsx、.csv 或 .jsonl",
+        "en": "the results file {file}: it must be .xlsx, .csv or .jsonl",
+    },
     # ------------------------------------------------------------ the service's problem titles
     "cli.ruleset_refused": {"zh": "规则集被拒绝, 共 {count} 个问题:", "en": "ruleset refused, {count} problem(s):"},
     "cli.submission_refused": {
