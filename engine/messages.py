@@ -522,6 +522,89 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "结果文件 {file}: 须为 .xlsx、.csv 或 .jsonl",
         "en": "the results file {file}: it must be .xlsx, .csv or .jsonl",
     },
+    # ------------------------------------------------------------ indicator tables (engine.indicator_table)
+    "table.name": {"zh": "指标表", "en": "the indicator table"},
+    "table.where_sheet": {"zh": "「{sheet}」表", "en": "sheet {sheet}"},
+    "table.where_row": {"zh": "第 {row} 行", "en": ", row {row}"},
+    "table.where_column": {"zh": "「{column}」列", "en": ", column {column}"},
+    "table.empty_cell": {"zh": "不能为空", "en": "must not be empty"},
+    "table.number_required": {"zh": "不能为空, 应填一个数", "en": "must not be empty: write a number"},
+    "table.not_a_number": {"zh": "应填一个数, 填的是 {got}", "en": "must be a number, got {got}"},
+    "table.not_finite": {"zh": "应填一个有限的数, 填的是 '{text}'", "en": "must be a finite number, got '{text}'"},
+    "table.not_yes_no": {"zh": "应填 {yes} 或 {no}, 填的是 '{text}'", "en": "must be {yes} or {no}, got '{text}'"},
+    "table.not_one_of": {"zh": "应为 {words} 之一, 填的是 '{text}'", "en": "must be one of {words}, got '{text}'"},
+    "table.missing_sheet": {"zh": "缺少这张表", "en": "the sheet is missing"},
+    "table.empty_sheet": {"zh": "表是空的, 第 1 行应是列名", "en": "the sheet is empty; row 1 names the columns"},
+    "table.unknown_column": {
+        "zh": "列名 '{name}' 不是这张表的列 (应为 {names})",
+        "en": "'{name}' is not a column of this sheet (the columns are {names})",
+    },
+    "table.input_without_id": {
+        "zh": "填了输入的其他列, 但没有{column}",
+        "en": "other columns of an input are filled in but not its id ({column})",
+    },
+    "table.input_twice": {"zh": "输入 {name} 已在前面定义过", "en": "the input {name} is already defined above"},
+    "table.band_line": {
+        "zh": "每行应为 '条件 {arrow} 分值' 或 '{else_word} {arrow} 分值', 这一行是 '{line}'",
+        "en": "each line is 'condition {arrow} points' or '{else_word} {arrow} points', this line is '{line}'",
+    },
+    "table.class_weights": {
+        "zh": "按 {by} 分类的权重应写成 '选项=权重; 选项=权重', 这一段是 '{part}'",
+        "en": "weights by {by} are written 'choice=weight; choice=weight', this part is '{part}'",
+    },
+    "table.dimension_split": {
+        "zh": "维度 {id} 的指标应写在连续的行里, 它在前面已经出现过",
+        "en": "the indicators of the dimension {id} go in consecutive rows; it already appears above",
+    },
+    "table.first_indicator": {
+        "zh": "第一个指标所在行必须填写{id_column}和{title_column}",
+        "en": "the first indicator's row needs the dimension's id ({id_column}) and title ({title_column})",
+    },
+    "table.dimension_without_id": {
+        "zh": "填了{title_column}的其他列, 但没有{id_column}",
+        "en": "other columns of a dimension ({title_column}) are filled in but not its id ({id_column})",
+    },
+    "table.first_item": {
+        "zh": "第一个项目所在行必须填写{id_column}和{title_column}",
+        "en": "the first item's row needs the group's id ({id_column}) and title ({title_column})",
+    },
+    "table.cap_only": {
+        "zh": "只有后果为 {cap} 时才填写{column}",
+        "en": "{column} is filled in only when the consequence is {cap}",
+    },
+    "table.json": {"zh": "应为 JSON: {detail}", "en": "must be JSON: {detail}"},
+    "table.unknown_field": {
+        "zh": "'{label}' 不是可填的字段 (应为 {labels})",
+        "en": "'{label}' is not a field of this sheet (the fields are {labels})",
+    },
+    "table.output_twice": {"zh": "计算结果 {name} 已在前面定义过", "en": "the output {name} is already defined above"},
+    "table.not_xlsx": {
+        "zh": "{name}: 不是 Excel (.xlsx) 文件, 无法作为指标表读取",
+        "en": "{name}: not an Excel (.xlsx) file, so it cannot be read as an indicator table",
+    },
+    "table.unopenable": {
+        "zh": "{name}: 无法作为 Excel (.xlsx) 文件打开 ({error})",
+        "en": "{name}: cannot be opened as an Excel (.xlsx) file ({error})",
+    },
+    "table.no_inputs": {
+        "zh": "「{indicators}」表与「{inputs}」表: 没有定义任何输入 ({message})",
+        "en": "sheets {indicators} and {inputs}: no input is defined ({message})",
+    },
+    "table.no_indicators": {
+        "zh": "「{sheet}」表: 没有任何指标 ({message})",
+        "en": "sheet {sheet}: no indicator ({message})",
+    },
+    "table.no_grades": {"zh": "「{sheet}」表: 没有任何等次 ({message})", "en": "sheet {sheet}: no grade ({message})"},
+    "table.about_field": {
+        "zh": "「{sheet}」表: 缺少或填错了「{label}」 ({message})",
+        "en": "sheet {sheet}: {label} is missing or wrong ({message})",
+    },
+    "table.whole": {"zh": "(规则整体) {problem}", "en": "(the ruleset as a whole) {problem}"},
+    "table.element": {"zh": "{message} (规则要素 {path})", "en": "{message} (element {path})"},
+    "table.element_column": {
+        "zh": "{message} (规则要素 {path}, 第 {column} 个字符)",
+        "en": "{message} (element {path}, column {column})",
+    },
     # ------------------------------------------------------------ the service's problem titles
     "cli.ruleset_refused": {"zh": "规则集被拒绝, 共 {count} 个问题:", "en": "ruleset refused, {count} problem(s):"},
     "cli.submission_refused": {
