@@ -662,6 +662,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{grade} 需要 {min} 分, 但可达到的最高总分是 {high}",
         "en": "{grade} needs {min} but the highest reachable total is {high}",
     },
+    "check.inexact_forms": {
+        "zh": "部分指标或条件的形式无法精确分析",
+        "en": "some indicators or conditions have forms that cannot be analysed exactly",
+    },
+    "check.shared_inputs": {
+        "zh": "以下输入被多个评分要素读取: {names}",
+        "en": "these inputs are read by several scoring elements: {names}",
+    },
+    "check.consistency": {
+        "zh": "一致性规则可能排除某些组合",
+        "en": "consistency rules may rule out some combinations",
+    },
+    # ------------------------------------------------------------ test coverage (engine.coverage) and generated cases (engine.cases)
+    "coverage.total": {"zh": "{ruleset}: 测试覆盖率 {percent}%", "en": "{ruleset}: test coverage {percent}%"},
+    "coverage.missing": {"zh": "  未被任何测试覆盖:", "en": "  exercised by no test:"},
+    "coverage.kind.bands": {"zh": "分档", "en": "bands"},
+    "coverage.kind.items": {"zh": "加扣分项", "en": "adjustment items"},
+    "coverage.kind.caps": {"zh": "封顶", "en": "caps"},
+    "coverage.kind.vetoes": {"zh": "否决", "en": "vetoes"},
+    "coverage.kind.grades": {"zh": "等次", "en": "grades"},
+    "coverage.kind.requirements": {"zh": "前置条件", "en": "requirements"},
+    "coverage.kind.outputs": {"zh": "计算结果", "en": "outputs"},
+    "coverage.else": {"zh": "其余情况", "en": "otherwise"},
+    "coverage.cap": {"zh": "{group}封顶 {cap}", "en": "{group}: cap {cap}"},
+    "cases.no_base": {
+        "zh": "没有可评分的测试作为基准单位, 各输入取最小值的单位也无法评分: {problems}。请先添加一个能评分的测试。",
+        "en": "no test that scores can be the base unit, and a unit with every input at its least does not"
+        " score either: {problems}. Add a test that scores first.",
+    },
+    # ------------------------------------------------------------ drafts compared (engine.diff, engine.impact)
+    "diff.grade_order": {"zh": "等次顺序", "en": "order of the grades"},
+    "impact.quota_redecided": {
+        "zh": "quota (批次内名额控制重新决定)",
+        "en": "quota (the batch's quotas decided again)",
+    },
+    "impact.single": {
+        "zh": "单独评分的记录不属于任何批次, 不适用名额控制, 按草案直接定等",
+        "en": "records scored one by one belong to no batch: no quota applies, the draft grades them directly",
+    },
+    "impact.batches": {
+        "zh": "{count} 个批次的名额控制已按草案在各自批次内重新决定",
+        "en": "the quotas of {count} batch(es) were decided again by the draft, each within its batch",
+    },
     # ------------------------------------------------------------ the service's problem titles, by their English name
     "problem.Sign-in failed": {"zh": "登录失败", "en": "Sign-in failed"},
     "problem.Already scored": {"zh": "已有当前评分", "en": "Already scored"},
