@@ -15,6 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from engine.messages import listing, say
+
 from .auth import Actor, find_actor, known_actor
 from .clients import client_host
 from .problems import ApiProblem
@@ -37,7 +39,7 @@ def too_many_failures(seconds: int) -> ApiProblem:
     return ApiProblem(
         429,
         "Too many failures",
-        f"失败次数过多，请 {seconds} 秒后再试",
+        say("detail.too_many_failures", seconds=seconds),
         headers={"Retry-After": str(seconds)},
     )
 
@@ -51,7 +53,7 @@ async def current_actor(
         raise ApiProblem(
             401,
             "Not authenticated",
-            "请在请求头中提供 'Authorization: Bearer <令牌>'",
+            say("detail.not_authenticated"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     token = credentials.credentials
@@ -65,7 +67,7 @@ async def current_actor(
     actor = await run_in_threadpool(find_actor, session, token)
     if actor is None:
         throttle.failed(client)
-        raise ApiProblem(401, "Invalid token", "令牌无效、已过期或已被撤销", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(401, "Invalid token", say("detail.invalid_token"), headers={"WWW-Authenticate": "Bearer"})
     return actor
 
 
@@ -75,8 +77,11 @@ def require(*roles: str):
 
     async def check(actor: Actor = Depends(current_actor)) -> Actor:
         if not actor.holds(*roles):
+            needed = say("detail.or").join(roles)
             raise ApiProblem(
-                403, "Forbidden", f"需要角色 {' 或 '.join(roles)}；您的角色是 {'、'.join(actor.roles) or '无'}"
+                403,
+                "Forbidden",
+                say("detail.forbidden_role", roles=needed, yours=listing(actor.roles) or say("detail.none")),
             )
         return actor
 

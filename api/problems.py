@@ -144,7 +144,7 @@ def _validation_message(error: dict) -> str:
     JSON says why (engine.strictjson words it), the rest as a ruleset's fields are worded."""
     kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "json_invalid":
-        return str(ctx.get("error") or "请求体不是有效的 JSON")
+        return str(ctx.get("error") or say("detail.invalid_json"))
     if kind == "extra_forbidden":
         return say("request.extra_forbidden", name=_location(error["loc"]))
     if kind in ("string_too_long", "too_long"):
@@ -199,7 +199,7 @@ def install(app: FastAPI) -> None:
             Problem(
                 title=problem_title("Engine failure"),
                 status=503,
-                detail="评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
+                detail=say("detail.engine_failure"),
                 type="/problems/engine-failure",
             ),
             {"Retry-After": "1"},

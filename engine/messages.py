@@ -751,11 +751,363 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Database busy": {"zh": "数据库繁忙", "en": "Database busy"},
     "problem.Internal error": {"zh": "内部错误", "en": "Internal error"},
     "problem.Body too large": {"zh": "请求体过大", "en": "Body too large"},
+    "problem.Too many requests": {"zh": "请求过于频繁", "en": "Too many requests"},
+    "problem.Metrics for this machine only": {"zh": "指标只对本机开放", "en": "Metrics for this machine only"},
+    "problem.Ruleset too large": {"zh": "规则集文本过大", "en": "Ruleset too large"},
+    "problem.Ruleset too costly": {"zh": "规则集超出加载限制", "en": "Ruleset too costly"},
+    "problem.Ruleset loader unavailable": {"zh": "规则集加载进程未能启动", "en": "Ruleset loader unavailable"},
+    "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
     "title.ruleset": {"zh": "规则集被拒绝", "en": "Invalid ruleset"},
     "title.request": {"zh": "请求无效", "en": "Invalid request"},
+    # ------------------------------------------------------------ the service's problem details (api)
+    "detail.none": {"zh": "无", "en": "none"},
+    "detail.or": {"zh": " 或 ", "en": " or "},
+    "detail.whole_tree": {"zh": "全辖区", "en": "the whole jurisdiction"},
+    "detail.unknown_address": {"zh": "未知", "en": "unknown"},
+    "detail.try_later": {"zh": "请稍后再试", "en": "try again later"},
+    "detail.invalid_json": {"zh": "请求体不是有效的 JSON", "en": "the body is not valid JSON"},
+    "detail.engine_failure": {
+        "zh": "评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
+        "en": "the scoring engine could not process the data: nothing was scored or stored; try again,"
+        " and tell an administrator if it fails again",
+    },
+    "detail.unreadable_request": {
+        "zh": "无法读取这个 HTTP 请求; 网址中的中文等非 ASCII 字符须先经百分号编码 (如 红 → %E7%BA%A2)",
+        "en": "the HTTP request cannot be read; characters of the address that are not ASCII must be"
+        " percent-encoded first (such as é → %C3%A9)",
+    },
+    "detail.body_too_large": {"zh": "请求体超过上限 {limit} 字节", "en": "the body is over the limit of {limit} bytes"},
+    "detail.rate_rule": {"zh": "最多 {rate}，可连续 {burst} 个", "en": "at most {rate}, {burst} in a row"},
+    "detail.rate_limited": {
+        "zh": "每个令牌（无令牌时每个地址）{rule}；请在 {wait} 秒后重试",
+        "en": "for each token (each address without one) {rule}; try again in {wait} seconds",
+    },
+    "detail.metrics_localhost": {
+        "zh": "KAOPING_METRICS_ACCESS=localhost：只有本机（127.0.0.1 或 ::1）可以读取 /metrics，你的地址是 {address}",
+        "en": "KAOPING_METRICS_ACCESS=localhost: only this machine (127.0.0.1 or ::1) may read /metrics,"
+        " your address is {address}",
+    },
+    "detail.not_authenticated": {
+        "zh": "请在请求头中提供 'Authorization: Bearer <令牌>'",
+        "en": "send the header 'Authorization: Bearer <token>'",
+    },
+    "detail.invalid_token": {"zh": "令牌无效、已过期或已被撤销", "en": "the token is invalid, expired or revoked"},
+    "detail.too_many_failures": {
+        "zh": "失败次数过多，请 {seconds} 秒后再试",
+        "en": "too many failures; try again in {seconds} seconds",
+    },
+    "detail.forbidden_role": {
+        "zh": "需要角色 {roles}；您的角色是 {yours}",
+        "en": "this needs the role {roles}; your roles are {yours}",
+    },
+    "detail.sign_in_failed": {"zh": "用户名或密码不正确", "en": "the user name or the password is wrong"},
+    "detail.unknown_unit": {
+        "zh": "没有编码为 '{code}' 的单位，或该单位不在您的管辖范围内",
+        "en": "there is no unit '{code}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_score_in_scope": {
+        "zh": "没有编号为 '{id}' 的评分记录，或它不在您的管辖范围内",
+        "en": "there is no score record '{id}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_batch": {
+        "zh": "没有编号为 '{id}' 的批次，或它不在您的管辖范围内",
+        "en": "there is no batch '{id}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_ruleset": {"zh": "没有编码为 {id} 的规则集", "en": "there is no ruleset {id}"},
+    "detail.unknown_version": {
+        "zh": "规则集 {ruleset} 没有第 {number} 版",
+        "en": "the ruleset {ruleset} has no version {number}",
+    },
+    "detail.unknown_score": {"zh": "没有编号为 {id} 的评分记录", "en": "there is no score record {id}"},
+    "detail.conflict": {
+        "zh": "另一个请求同时修改了同一对象，请重试",
+        "en": "another request changed the same thing at the same time; try again",
+    },
+    "detail.batch_memory": {
+        "zh": "批次文件过大, 处理时内存不足; 请拆分为几个文件后重新上传",
+        "en": "the batch file is too large for the memory; split it into several files and upload them again",
+    },
+    "detail.batch_database": {
+        "zh": "数据库繁忙或暂时不可用, 批次未能完成; 请稍后重新上传",
+        "en": "the database is busy or away for a moment and the batch did not finish; upload it again later",
+    },
+    "detail.batch_error": {
+        "zh": "批次处理出错 ({error}), 详情已记入服务日志; 请重新上传或联系管理员",
+        "en": "the batch failed ({error}), the details are in the service's log; upload it again or tell an"
+        " administrator",
+    },
+    "detail.batch_crashed": {
+        "zh": "批次处理进程意外退出 (退出码 {code}), 详情已记入服务日志; 请重新上传或联系管理员",
+        "en": "the batch's process stopped unexpectedly (exit code {code}), the details are in the service's"
+        " log; upload it again or tell an administrator",
+    },
+    "detail.which_unit": {
+        "zh": "您在多个单位有填报权限 ({units})，请用 unit 参数指明本批次的单位",
+        "en": "you may submit for several units ({units}); name the batch's unit with the unit parameter",
+    },
+    "detail.batch_not_finished": {
+        "zh": "批次状态为 {status}; 完成后才有结果",
+        "en": "the batch is {status}; its results come when it is done",
+    },
+    "detail.ruleset_not_utf8": {"zh": "请以 UTF-8 文本提交规则集", "en": "send the ruleset as UTF-8 text"},
+    "detail.empty_ruleset": {"zh": "请求体中没有规则集", "en": "the body holds no ruleset"},
+    "detail.ruleset_text": {"zh": "请提交 YAML 或 JSON 文本", "en": "send YAML or JSON text"},
+    "detail.table_refused": {
+        "zh": "{name} 有 {count} 个问题, 未保存",
+        "en": "{name} has {count} problem(s); nothing was saved",
+    },
+    "detail.load_timeout": {
+        "zh": "规则集未能在 {seconds:g} 秒内加载完成, 已停止加载",
+        "en": "the ruleset did not load within {seconds:g} seconds; loading was stopped",
+    },
+    "detail.load_memory": {
+        "zh": "加载规则集的进程中途退出 (多为所需内存超过上限 {limit} MB)",
+        "en": "the process loading the ruleset stopped (most likely it needed more than the {limit} MB allowed)",
+    },
+    "detail.limits_doc": {
+        "zh": "{message}; 各项上限见 docs/ruleset-limits.md",
+        "en": "{message}; the limits are listed in docs/ruleset-limits.md",
+    },
+    "detail.whole_tree_admin": {
+        "zh": "只有全辖区的管理员才能授予全辖区的权限",
+        "en": "only an administrator of the whole jurisdiction may grant a role on the whole jurisdiction",
+    },
+    "detail.admin_only": {"zh": "只有管理员才能创建用户", "en": "only an administrator may create users"},
+    "detail.unknown_user": {"zh": "没有名为 '{name}' 的用户", "en": "there is no user '{name}'"},
+    "detail.weak_password": {"zh": "密码至少 8 个字符", "en": "a password has at least 8 characters"},
+    "detail.user_exists": {"zh": "用户 '{name}' 已存在", "en": "the user '{name}' already exists"},
+    "detail.unknown_role": {
+        "zh": "角色 '{role}' 不存在，应为 {roles} 之一",
+        "en": "there is no role '{role}'; it is one of {roles}",
+    },
+    "detail.bad_lifetime": {
+        "zh": "令牌有效期应在 0 到 3660 天之间，收到的是 {days}",
+        "en": "a token lives more than 0 and at most 3660 days, got {days}",
+    },
+    "detail.unknown_grant": {"zh": "没有编号为 {id} 的有效授权", "en": "there is no grant {id} in force"},
+    "detail.unknown_token": {
+        "zh": "没有编号为 {id} 的令牌，或它不属于您",
+        "en": "there is no token {id}, or it is not yours",
+    },
+    "detail.already_scored": {
+        "zh": "单位 {unit} 在考核期间 {period} 已有当前评分记录 {current}；如需更正，请在 supersedes 中写明该记录",
+        "en": "the unit {unit} already has the current score record {current} for the period {period};"
+        " to correct it, name that record in supersedes",
+    },
+    "detail.superseded": {
+        "zh": "记录 {id} 已被更正，当前记录是 {current}；请更正当前记录",
+        "en": "the record {id} was corrected already, the current record is {current}; correct that one",
+    },
+    "detail.cannot_supersede": {
+        "zh": "记录 {id} 是 {of} 的评分，更正须针对同一规则集、单位和期间",
+        "en": "the record {id} scores {of}; a correction is for the same ruleset, unit and period",
+    },
+    "detail.idempotency": {
+        "zh": "这个 Idempotency-Key 已用于另一个不同的请求",
+        "en": "this Idempotency-Key was used for a different request",
+    },
+    "detail.bad_period": {
+        "zh": "考核期间 '{period}' 应写成年份 (如 2025) 或季度 (如 2025Q1)",
+        "en": "the period '{period}' is a year (such as 2025) or a quarter (such as 2025Q1)",
+    },
+    "detail.draft_version": {
+        "zh": "版本 {number} 是草稿，不能用于正式评分；请用 POST /rulesets/{ruleset}/versions/{number}/simulate 试算",
+        "en": "version {number} is a draft and cannot score officially; try it with"
+        " POST /rulesets/{ruleset}/versions/{number}/simulate",
+    },
+    "detail.version_not_in_force": {
+        "zh": "版本 {number} 未对考核期间 {period} 生效 (生效的是版本 {current})",
+        "en": "version {number} is not in force for the period {period} (version {current} is)",
+    },
+    "detail.no_version_in_force": {
+        "zh": "规则集 {ruleset} 没有对考核期间 {period} 生效的已发布版本",
+        "en": "the ruleset {ruleset} has no published version in force for the period {period}",
+    },
+    "detail.not_your_ruleset": {
+        "zh": "规则集 {ruleset} 归 {owner} 所有，不在您可编辑的范围内",
+        "en": "the ruleset {ruleset} belongs to {owner}, outside what you may edit",
+    },
+    "detail.ruleset_exists": {
+        "zh": "规则集 {ruleset} 已存在; 要修改请提交新版本",
+        "en": "the ruleset {ruleset} exists; to change it, post a new version",
+    },
+    "detail.id_mismatch": {
+        "zh": "文本中的编码是 {given}, 不是 {expected}",
+        "en": "the text's id is {given}, not {expected}",
+    },
+    "detail.id_expected": {"zh": "应为 {expected}", "en": "must be {expected}"},
+    "detail.edit_conflict": {
+        "zh": "这次修改基于第 {base} 版, 但最新的是第 {latest} 版; 请先查看最新版, 再在它的基础上提交",
+        "en": "this edit starts from version {base} but the latest is version {latest}; read the latest"
+        " version and edit that",
+    },
+    "detail.nothing_changed": {
+        "zh": "内容与第 {number} 版相同, 没有保存新版本",
+        "en": "the content is the same as version {number}; no new version was saved",
+    },
+    "detail.same_as": {"zh": "内容与第 {number} 版相同", "en": "the same content as version {number}"},
+    "detail.periods_required": {
+        "zh": '请列出该版本生效的考核期间，如 ["2025"]',
+        "en": 'list the periods the version is in force for, such as ["2025"]',
+    },
+    "detail.four_eyes": {
+        "zh": "版本 {number} 由您本人起草 ({author})，须由另一位编辑审核发布",
+        "en": "you drafted version {number} ({author}); another editor reviews and publishes it",
+    },
+    "detail.tests_failed": {
+        "zh": "版本 {number} 的内置测试有 {count} 项未通过，不能发布",
+        "en": "{count} of the embedded tests of version {number} failed; it cannot be published",
+    },
+    "detail.test_mismatch": {
+        "zh": "{what}: 应为 {expected}, 实为 {actual}",
+        "en": "{what}: expected {expected}, got {actual}",
+    },
+    # ------------------------------------------------------------ a batch's rows checked against the unit tree (api.services.batch_units)
+    "row.unknown_unit": {
+        "zh": "第 {row} 行: 没有编码为 '{code}' 的单位，或该单位不在本批次的管辖范围内",
+        "en": "row {row}: there is no unit '{code}', or it is outside the batch's jurisdiction",
+    },
+    "row.already_scored": {
+        "zh": "第 {row} 行: 单位 {code} 在考核期间 {period} 已有当前评分记录；更正请逐条提交",
+        "en": "row {row}: the unit {code} already has a current score record for the period {period};"
+        " submit corrections one by one",
+    },
+    "row.unknown_parent": {
+        "zh": "第 {row} 行: 无法新建单位 '{code}'：上级 '{parent}' 不存在、不唯一或不在管辖范围内",
+        "en": "row {row}: the unit '{code}' cannot be created: the parent '{parent}' does not exist, is not"
+        " unique or is outside the jurisdiction",
+    },
+    # ------------------------------------------------------------ units files (api.services.units)
+    "units.missing_columns": {
+        "zh": "{file}: 缺少列 {columns}; 表头为 {header}",
+        "en": "{file}: the columns {columns} are missing; the header is {header}",
+    },
+    "units.too_many": {
+        "zh": "{file}: 一次最多导入 {limit} 个单位，收到 {count} 行",
+        "en": "{file}: at most {limit} units are imported at once, got {count} rows",
+    },
+    "units.code": {
+        "zh": "编码 '{code}' 应为 1 到 64 个字符，不含空白和 '/'",
+        "en": "the code '{code}' has 1 to 64 characters, without spaces or '/'",
+    },
+    "units.name": {
+        "zh": "名称 '{name}' 应为 1 到 200 个字符, 实际为 {length} 个字符",
+        "en": "the name '{name}' has 1 to 200 characters, got {length}",
+    },
+    "units.kind": {
+        "zh": "类型 '{kind}' 未知，应为 {kinds} 之一",
+        "en": "the kind '{kind}' is unknown; it is one of {kinds}",
+    },
+    "units.refused": {
+        "zh": "{file}: {count} 行有误，未导入任何单位",
+        "en": "{file}: {count} row(s) are wrong; no unit was imported",
+    },
+    "units.unreadable": {"zh": "{file} 无法读取: {error}", "en": "{file} cannot be read: {error}"},
+    "units.file_kind": {"zh": "{file}: 单位文件应为 .csv 或 .xlsx", "en": "{file}: a units file is .csv or .xlsx"},
+    "units.code_twice": {"zh": "编码 {code} 已出现在第 {row} 行", "en": "the code {code} already appears in row {row}"},
+    "units.unknown_parent": {
+        "zh": "上级编码 {parent} 不存在，也不在本文件中",
+        "en": "the parent {parent} does not exist and is not in this file",
+    },
+    "units.parent_outside": {
+        "zh": "单位 {code} 的上级不在您管理的范围内",
+        "en": "the parent of the unit {code} is outside what you administer",
+    },
+    "units.outside": {"zh": "单位 {code} 不在您管理的范围内", "en": "the unit {code} is outside what you administer"},
+    "units.loop": {"zh": "单位 {code} 成了自己的上级 (循环)", "en": "the unit {code} became its own parent (a loop)"},
+    # ------------------------------------------------------------ receipts checked offline (api.receipts)
+    "receipt.not_a_receipt": {
+        "zh": '不是 kaoping 评分回执 (应有 "format": "{format}")',
+        "en": 'not a kaoping score receipt (it has "format": "{format}")',
+    },
+    "receipt.incomplete": {
+        "zh": "回执缺少 record 或 ruleset.text, 无法核验",
+        "en": "the receipt lacks record or ruleset.text and cannot be checked",
+    },
+    "receipt.missing_fields": {
+        "zh": "回执的 record 缺少字段: {names}",
+        "en": "the receipt's record lacks the fields {names}",
+    },
+    "receipt.recompute_refused": {"zh": "重算被拒绝: {error}", "en": "the recomputation was refused: {error}"},
+    "receipt.quota_note": {
+        "zh": "名额 (比例控制) 由整个批次决定: 离线核验按记录所述的名额调整重算, 未重新决定名额",
+        "en": "quotas are decided by the whole batch: the offline check applies the quota move the record"
+        " states and does not decide the quotas again",
+    },
+    # ------------------------------------------------------------ the service's settings (api.settings)
+    "settings.rate_limit": {
+        "zh": "KAOPING_RATE_LIMIT 应写成 次数/s、次数/min 或 次数/h（如 20/s），次数大于 0；收到的是 '{value}'",
+        "en": "KAOPING_RATE_LIMIT is written count/s, count/min or count/h (such as 20/s) with a count above 0;"
+        " got '{value}'",
+    },
+    "settings.burst": {
+        "zh": "KAOPING_RATE_LIMIT_BURST 应是不小于 1 的整数；收到的是 {value}",
+        "en": "KAOPING_RATE_LIMIT_BURST is a whole number of at least 1; got {value}",
+    },
+    # ------------------------------------------------------------ the CLI (api.cli)
+    "where.row": {"zh": "第 {row} 行 ", "en": "row {row} "},
+    "cli.not_utf8": {
+        "zh": "{path}: 不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "{path}: not UTF-8 text (at byte {byte})",
+    },
+    "cli.archive": {
+        "zh": "是压缩包或 Excel 文件, 不是规则文件 (YAML 或 JSON)",
+        "en": "an archive or an Excel file, not a ruleset file (YAML or JSON)",
+    },
+    "cli.convert_table": {
+        "zh": "指标表请先转换: kaoping import {path} -o 规则.yaml",
+        "en": "convert an indicator table first: kaoping import {path} -o ruleset.yaml",
+    },
+    "cli.ruleset_not_utf8": {
+        "zh": "不是规则文件: 不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "not a ruleset file: not UTF-8 text (at byte {byte})",
+    },
+    "cli.binary": {
+        "zh": "不是规则文件: 含有二进制内容 (空字节)",
+        "en": "not a ruleset file: it holds binary content (null bytes)",
+    },
+    "cli.min_needs_coverage": {"zh": "--min 只能与 --coverage 一起使用", "en": "--min goes only with --coverage"},
+    "cli.coverage_below": {
+        "zh": "{ruleset} 的测试覆盖率 {percent}% 低于要求的 {minimum:g}%",
+        "en": "the test coverage of {ruleset}, {percent}%, is below the {minimum:g}% required",
+    },
+    "cli.table_refused": {
+        "zh": "{path}: 指标表有 {count} 个问题, 未写出规则:",
+        "en": "{path}: the indicator table has {count} problem(s); no ruleset was written:",
+    },
+    "cli.table_suffix": {"zh": "{path}: 指标表须写成 .xlsx 文件", "en": "{path}: an indicator table is an .xlsx file"},
+    "cli.cannot_write": {"zh": "{path}: 无法写入 ({error})", "en": "{path}: cannot be written ({error})"},
+    "cli.receipt": {
+        "zh": "回执: {unit} {period}, 记录 {id} (第 {seq} 条)",
+        "en": "receipt: {unit} {period}, record {id} (number {seq})",
+    },
+    "cli.record_hash": {"zh": "记录哈希: {verdict}", "en": "record hash: {verdict}"},
+    "cli.ruleset_hash": {"zh": "规则集内容哈希: {verdict}", "en": "ruleset content hash: {verdict}"},
+    "cli.recomputed": {"zh": "重算: {verdict}", "en": "recomputed: {verdict}"},
+    "cli.same": {"zh": "一致", "en": "the same"},
+    "cli.record_changed": {
+        "zh": "不一致 (记录在写入后被改动过)",
+        "en": "different (the record was changed after it was written)",
+    },
+    "cli.ruleset_changed": {
+        "zh": "不一致 (回执中的规则集不是评分时的版本)",
+        "en": "different (the receipt's ruleset is not the version that scored)",
+    },
+    "cli.differences": {"zh": "{count} 处不同", "en": "{count} difference(s)"},
+    "cli.difference": {
+        "zh": "  {path}: 记录为 {stored}, 重算为 {recomputed}",
+        "en": "  {path}: recorded {stored}, recomputed {recomputed}",
+    },
+    "cli.note": {"zh": "说明: {note}", "en": "note: {note}"},
+    "cli.verdict": {"zh": "结论: {verdict}", "en": "verdict: {verdict}"},
+    "cli.verified": {"zh": "核验通过", "en": "verified"},
+    "cli.not_verified": {"zh": "核验未通过", "en": "not verified"},
+    "cli.bad_settings": {"zh": "设置有误：", "en": "the settings are wrong:"},
+    "cli.setting_value": {"zh": "{name} 的值 {value} 不可用：{error}", "en": "{name} cannot be {value}: {error}"},
+    "cli.role": {"zh": "角色应为 {roles} 之一，收到的是 '{role}'", "en": "the role is one of {roles}, got '{role}'"},
     # ------------------------------------------------------------ service requests (pydantic's error types)
     "request.extra_forbidden": {"zh": "{name} 不是这里可用的字段", "en": "{name} is not a field of this request"},
     "request.string_too_long": {

@@ -10,6 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from .. import scope
 from ..auth import ROLES, Actor
 from ..clients import client_host
@@ -115,7 +117,7 @@ def sign_in(body: SignIn, request: Request, session: Session = Depends(get_sessi
     user = people.sign_in(session, body.user, body.password)
     if user is None:
         throttle.failed(*keys)
-        raise ApiProblem(401, "Sign-in failed", "用户名或密码不正确")
+        raise ApiProblem(401, "Sign-in failed", say("detail.sign_in_failed"))
     days = body.days or request.app.state.settings.token_days
     actor = people.signed_in_actor(user)
     return _token_out(people.issue_token(session, actor, user, f"{user.name} (sign-in)", days), user=user.name)
