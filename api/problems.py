@@ -87,7 +87,7 @@ class ApiProblem(Exception):
 
 def problem_title(title: str) -> str:
     """A problem's title in the reader's language: the catalogue holds each title the service
-    uses under its English name (titles written in Chinese already pass as they are)."""
+    uses under its English name (an HTTP status phrase, not catalogued, passes as it is)."""
     key = f"problem.{title}"
     return say(key) if key in CATALOGUE else title
 
