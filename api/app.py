@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from . import examples, problems, ratelimit, ruleset_loader, scrape
+from . import examples, problems, ratelimit, ruleset_loader, scrape, web
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
@@ -62,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ruleset_loader.loader.close()
         scrape.process_ended()
 
-    app = FastAPI(title="kaoping", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="kaoping", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_sessions(engine)
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, responses={**(problems.PROBLEMS if module is not health else {}), **limited})
     app.include_router(scrape.router)
     app.openapi = lambda: _openapi(app)
+    web.install(app)
     if settings.rate_per_second:
         app.add_middleware(ratelimit.RateLimit, settings=settings)
     app.add_middleware(RequestContext, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)

@@ -78,6 +78,13 @@ def known_actor(token: str) -> Actor | None:
     return actor
 
 
+def forget(token_id: int) -> None:
+    """A token revoked here stops working here at once (other processes within a second)."""
+    for digest, (_, actor) in list(_known.items()):
+        if actor.token_id == token_id:
+            _known.pop(digest, None)
+
+
 def verified_token_id(token: str) -> int | None:
     """The id of a token this process has verified, however long ago (for the rate
     limit's buckets; whether it still counts is decided where it is used)."""

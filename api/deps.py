@@ -20,6 +20,7 @@ from engine.messages import listing, say
 from .auth import Actor, find_actor, known_actor
 from .clients import client_host
 from .problems import ApiProblem
+from .services.throttle import too_many_failures
 
 bearer = HTTPBearer(auto_error=False, description="a token from `kaoping token create` or POST /auth/tokens")
 
@@ -35,15 +36,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
-def too_many_failures(seconds: int) -> ApiProblem:
-    return ApiProblem(
-        429,
-        "Too many failures",
-        say("detail.too_many_failures", seconds=seconds),
-        headers={"Retry-After": str(seconds)},
-    )
-
-
 async def current_actor(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
@@ -56,7 +48,12 @@ async def current_actor(
             say("detail.not_authenticated"),
             headers={"WWW-Authenticate": "Bearer"},
         )
-    token = credentials.credentials
+    return await actor_for_token(request, session, credentials.credentials)
+
+
+async def actor_for_token(request: Request, session: Session, token: str) -> Actor:
+    """The actor behind a token (a bearer header's or a page session's); unknown tokens
+    are counted against the client and answered 401."""
     actor = known_actor(token)
     if actor is not None:
         return actor
@@ -71,18 +68,18 @@ async def current_actor(
     return actor
 
 
+def forbidden(actor: Actor, roles: tuple[str, ...]) -> ApiProblem:
+    needed, yours = say("detail.or").join(roles), listing(actor.roles) or say("detail.none")
+    return ApiProblem(403, "Forbidden", say("detail.forbidden_role", roles=needed, yours=yours))
+
+
 def require(*roles: str):
     """A dependency that lets through holders of the given roles somewhere (admin always);
     where in the tree they hold them is decided by api.scope."""
 
     async def check(actor: Actor = Depends(current_actor)) -> Actor:
         if not actor.holds(*roles):
-            needed = say("detail.or").join(roles)
-            raise ApiProblem(
-                403,
-                "Forbidden",
-                say("detail.forbidden_role", roles=needed, yours=listing(actor.roles) or say("detail.none")),
-            )
+            raise forbidden(actor, roles)
         return actor
 
     return check

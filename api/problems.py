@@ -156,21 +156,28 @@ def _validation_message(error: dict) -> str:
     return say("request.other", got=given_text(given))
 
 
+def answer(request: Request, problem: Problem, headers: dict[str, str] | None = None):
+    """The problem document; or, on a web page, the page the app installed for problems."""
+    page = getattr(request.app.state, "problem_page", None)
+    response = page(request, problem, headers) if page is not None else None
+    return response if response is not None else respond(problem, headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
-    async def _api(_request: Request, error: ApiProblem) -> JSONResponse:
-        return respond(error.problem, error.headers)
+    async def _api(request: Request, error: ApiProblem) -> JSONResponse:
+        return answer(request, error.problem, error.headers)
 
     @app.exception_handler(RulesetError)
-    async def _ruleset(_request: Request, error: RulesetError) -> JSONResponse:
-        return respond(ruleset_problem(error).problem)
+    async def _ruleset(request: Request, error: RulesetError) -> JSONResponse:
+        return answer(request, ruleset_problem(error).problem)
 
     @app.exception_handler(InputError)
-    async def _input(_request: Request, error: InputError) -> JSONResponse:
-        return respond(input_problem(error).problem)
+    async def _input(request: Request, error: InputError) -> JSONResponse:
+        return answer(request, input_problem(error).problem)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
         items = [
             {
                 "field": "(body)" if e["type"] == "json_invalid" else _location(e["loc"]),
@@ -182,20 +189,21 @@ def install(app: FastAPI) -> None:
         problem = Problem(
             title=say("title.request"), status=422, detail=_counted(len(items)), type="/problems/invalid-request"
         )
-        return respond(listing(problem, items))
+        return answer(request, listing(problem, items))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = error.status_code
         phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
         detail = None if str(error.detail) == phrase else str(error.detail)
-        return respond(Problem(title=phrase, status=code, detail=detail), getattr(error, "headers", None))
+        return answer(request, Problem(title=phrase, status=code, detail=detail), getattr(error, "headers", None))
 
     @app.exception_handler(EngineFailure)
     async def _engine(request: Request, error: EngineFailure) -> JSONResponse:
         log.error("engine failure", extra={"path": request.url.path, "error": str(error)})
         metrics.count_engine_failure(request)
-        return respond(
+        return answer(
+            request,
             Problem(
                 title=problem_title("Engine failure"),
                 status=503,
@@ -209,11 +217,15 @@ def install(app: FastAPI) -> None:
     async def _database(request: Request, error: OperationalError) -> JSONResponse:
         log.exception("database error", extra={"path": request.url.path})
         metrics.count_database_busy(request)
-        return respond(
-            Problem(title=problem_title("Database busy"), status=503, detail=say("detail.busy")), {"Retry-After": "1"}
+        return answer(
+            request,
+            Problem(title=problem_title("Database busy"), status=503, detail=say("detail.busy")),
+            {"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error", extra={"path": request.url.path})
-        return respond(Problem(title=problem_title("Internal error"), status=500, detail=say("detail.internal")))
+        return answer(
+            request, Problem(title=problem_title("Internal error"), status=500, detail=say("detail.internal"))
+        )

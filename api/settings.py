@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     rate_limit_burst: int | None = None  # requests allowed at once; default twice the rate per second
     rate_limit_localhost: bool = False  # whether clients on this machine are limited too
     token_days: float = 90  # a new token's lifetime
+    session_hours: float = 12  # a page session's lifetime (its token's)
     auth_failures: int = 10  # failed sign-ins or unknown tokens allowed per client and per account ...
     auth_failure_window: float = 60  # ... within this many seconds
 

@@ -714,6 +714,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Batch not finished": {"zh": "批次尚未完成", "en": "Batch not finished"},
     "problem.Cannot supersede": {"zh": "不能更正这条记录", "en": "Cannot supersede"},
     "problem.Conflict": {"zh": "冲突", "en": "Conflict"},
+    "problem.CSRF check failed": {"zh": "表单校验未通过", "en": "CSRF check failed"},
     "problem.Draft version": {"zh": "草稿版本不能正式评分", "en": "Draft version"},
     "problem.Edit conflict": {"zh": "修改冲突", "en": "Edit conflict"},
     "problem.Empty ruleset": {"zh": "规则集是空的", "en": "Empty ruleset"},
@@ -731,6 +732,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Too many failures": {"zh": "失败次数过多, 请稍后再试", "en": "Too many failures"},
     "problem.Too many units": {"zh": "单位过多", "en": "Too many units"},
     "problem.Units refused": {"zh": "单位被拒绝", "en": "Units refused"},
+    "problem.Unknown asset": {"zh": "没有这个文件", "en": "Unknown asset"},
     "problem.Unknown batch": {"zh": "没有这个批次", "en": "Unknown batch"},
     "problem.Unknown grant": {"zh": "没有这项授权", "en": "Unknown grant"},
     "problem.Unknown role": {"zh": "没有这个角色", "en": "Unknown role"},
@@ -1108,6 +1110,53 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "cli.bad_settings": {"zh": "设置有误：", "en": "the settings are wrong:"},
     "cli.setting_value": {"zh": "{name} 的值 {value} 不可用：{error}", "en": "{name} cannot be {value}: {error}"},
     "cli.role": {"zh": "角色应为 {roles} 之一，收到的是 '{role}'", "en": "the role is one of {roles}, got '{role}'"},
+    # ------------------------------------------------------------ the web pages and the demo (api.web, api.services.demo)
+    "detail.whole_tree_password": {
+        "zh": "只有全辖区的管理员才能设置密码",
+        "en": "only an administrator of the whole jurisdiction may set passwords",
+    },
+    "detail.unknown_asset": {"zh": "没有这个前端文件: {path}", "en": "there is no such page asset: {path}"},
+    "detail.csrf": {
+        "zh": "表单已过期或不是从本系统的页面提交的 (CSRF 校验未通过), 请刷新页面后重试",
+        "en": "the form expired or was not sent from this system's pages (the CSRF check failed);"
+        " reload the page and try again",
+    },
+    "detail.missing_packages": {
+        "zh": "网页所需的前端包未安装 ({names}): 请运行 scripts/install (它会在 api/web 下执行 npm ci)",
+        "en": "the pages' packages are not installed ({names}): run scripts/install (it runs npm ci in api/web)",
+    },
+    "page.api_docs": {"zh": "kaoping 接口文档", "en": "kaoping API documentation"},
+    "page.session_expired": {
+        "zh": "登录已过期或已退出，请重新登录",
+        "en": "the session expired or you signed out; sign in again",
+    },
+    "page.login_expired": {"zh": "登录表单已过期，请重新输入", "en": "the sign-in form expired; fill it in again"},
+    "page.credentials_required": {"zh": "请输入用户名和密码", "en": "enter the user name and the password"},
+    "role.admin": {"zh": "管理员", "en": "administrator"},
+    "role.editor": {"zh": "编辑", "en": "editor"},
+    "role.submitter": {"zh": "填报员", "en": "submitter"},
+    "role.reviewer": {"zh": "审核员", "en": "reviewer"},
+    "role.auditor": {"zh": "审计员", "en": "auditor"},
+    "role.none": {"zh": "无角色", "en": "no role"},
+    "demo.submitter": {"zh": "填报员: 填报数据, 批量评分", "en": "submitter: enters data, scores batches"},
+    "demo.editor": {"zh": "编辑: 修改规则集, 保存草稿", "en": "editor: edits rulesets, saves drafts"},
+    "demo.second_editor": {"zh": "第二位编辑: 发布 (四眼原则)", "en": "second editor: publishes (four eyes)"},
+    "demo.reviewer": {"zh": "审核员: 查看成绩", "en": "reviewer: reads the scores"},
+    "demo.auditor": {"zh": "审计员: 查看得分依据, 重新核验", "en": "auditor: reads the reasons, verifies again"},
+    "demo.admin": {"zh": "管理员: 账号与授权", "en": "administrator: accounts and grants"},
+    "cli.serving": {
+        "zh": "kaoping 考评 正在启动: 在浏览器中打开 http://{host}:{port}/ui/ (接口文档 http://{host}:{port}/docs)",
+        "en": "kaoping is starting: open http://{host}:{port}/ui/ in a browser (API documentation"
+        " http://{host}:{port}/docs)",
+    },
+    "cli.demo_accounts": {
+        "zh": "演示账号 (密码每次以 --demo 启动时重新生成):",
+        "en": "demo accounts (new passwords at every start with --demo):",
+    },
+    "cli.demo_account": {
+        "zh": "  {name:<16} 密码 {password:<14} {duty}",
+        "en": "  {name:<16} password {password:<14} {duty}",
+    },
     # ------------------------------------------------------------ service requests (pydantic's error types)
     "request.extra_forbidden": {"zh": "{name} 不是这里可用的字段", "en": "{name} is not a field of this request"},
     "request.string_too_long": {

@@ -10,14 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.messages import say
-
 from .. import scope
 from ..auth import ROLES, Actor
 from ..clients import client_host
-from ..deps import ANYONE, get_session, require, too_many_failures
+from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..problems import ApiProblem
 from ..ratelimit import RESPONSES as RATE_LIMITED
 from ..services import people, units
 from ..tables import User
@@ -109,18 +106,10 @@ def _token_out(issued: people.Issued | None = None, row=None, user: str = "") ->
     responses={429: {**THROTTLED, "description": "too many failed sign-ins from this address or for this account"}},
 )
 def sign_in(body: SignIn, request: Request, session: Session = Depends(get_session)) -> TokenOut:
-    throttle = request.app.state.auth_failures
-    keys = (("client", client_host(request.scope)), ("account", body.user))
-    wait = throttle.wait(*keys)
-    if wait:
-        raise too_many_failures(wait)
-    user = people.sign_in(session, body.user, body.password)
-    if user is None:
-        throttle.failed(*keys)
-        raise ApiProblem(401, "Sign-in failed", say("detail.sign_in_failed"))
     days = body.days or request.app.state.settings.token_days
-    actor = people.signed_in_actor(user)
-    return _token_out(people.issue_token(session, actor, user, f"{user.name} (sign-in)", days), user=user.name)
+    throttle, client = request.app.state.auth_failures, client_host(request.scope)
+    issued = people.sign_in_counted(session, throttle, client, body.user, body.password, days, f"{body.user} (sign-in)")
+    return _token_out(issued, user=body.user)
 
 
 @router.post(

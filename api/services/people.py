@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from engine.messages import say
 
 from .. import scope, store
-from ..auth import ROLES, Actor, hash_token
+from ..auth import ROLES, Actor, forget, hash_token
 from ..problems import ApiProblem
 from ..tables import Grant, Token, Unit, User
+from .throttle import FailureThrottle, too_many_failures
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("kaoping: the cost of a check for a name that does not exist")
@@ -44,12 +45,16 @@ def _user(session: Session, name: str) -> User:
     return user
 
 
+def _weak_password() -> ApiProblem:
+    message = say("detail.weak_password")
+    return ApiProblem(422, "Weak password", message, [{"field": "password", "message": message}])
+
+
 def create_user(session: Session, actor: Actor, name: str, password: str | None) -> User:
     if not actor.holds("admin"):
         raise ApiProblem(403, "Forbidden", say("detail.admin_only"))
     if password is not None and len(password) < 8:
-        message = say("detail.weak_password")
-        raise ApiProblem(422, "Weak password", message, [{"field": "password", "message": message}])
+        raise _weak_password()
     with store.chain_turn(session) as chain:
         if find_user(session, name) is not None:
             raise ApiProblem(409, "User exists", say("detail.user_exists", name=name))
@@ -57,6 +62,20 @@ def create_user(session: Session, actor: Actor, name: str, password: str | None)
         session.add(user)
         session.flush()
         chain.append("user.created", name, {"user_id": user.id, "password": password is not None}, actor)
+    return user
+
+
+def set_password(session: Session, actor: Actor, name: str, password: str) -> User:
+    """An administrator of the whole tree sets a user's password (the event says that it
+    was set, never what it is)."""
+    if None not in actor.paths("admin"):
+        raise ApiProblem(403, "Forbidden", say("detail.whole_tree_password"))
+    if len(password) < 8:
+        raise _weak_password()
+    with store.chain_turn(session) as chain:
+        user = _user(session, name)
+        user.password_hash = _hasher.hash(password)
+        chain.append("user.password_set", name, {"user_id": user.id}, actor)
     return user
 
 
@@ -141,6 +160,22 @@ def token_for(session: Session, actor: Actor, name: str, role: str, unit_code: s
     return issue_token(session, actor, user, name, days)
 
 
+def sign_in_counted(
+    session: Session, throttle: FailureThrottle, client: str, name: str, password: str, days: float, label: str
+) -> Issued:
+    """A new token for a user who proves their password; failures are counted per client
+    address and per account, and past the allowance refused for a while (429)."""
+    keys = (("client", client), ("account", name))
+    wait = throttle.wait(*keys)
+    if wait:
+        raise too_many_failures(wait)
+    user = sign_in(session, name, password)
+    if user is None:
+        throttle.failed(*keys)
+        raise ApiProblem(401, "Sign-in failed", say("detail.sign_in_failed"))
+    return issue_token(session, signed_in_actor(user), user, label, days)
+
+
 def signed_in_actor(user: User) -> Actor:
     """A user who has just proved their password, before any token of theirs exists."""
     return Actor(token_id=0, name=user.name, grants=(), user_id=user.id)
@@ -167,4 +202,5 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> Token:
             row.revoked_at = store.now()
             user = session.get(User, row.user_id)
             chain.append("token.revoked", user.name, {"token_id": token_id}, actor)
+    forget(token_id)
     return row

@@ -11,6 +11,10 @@ import threading
 import time
 from collections import OrderedDict, deque
 
+from engine.messages import say
+
+from ..problems import ApiProblem
+
 MAX_KEYS = 100_000
 
 
@@ -49,3 +53,12 @@ class FailureThrottle:
                 self.failures.move_to_end(key)
             while len(self.failures) > MAX_KEYS:
                 self.failures.popitem(last=False)
+
+
+def too_many_failures(seconds: int) -> ApiProblem:
+    return ApiProblem(
+        429,
+        "Too many failures",
+        say("detail.too_many_failures", seconds=seconds),
+        headers={"Retry-After": str(seconds)},
+    )
