@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from engine import RulesetError, load_ruleset
 from engine.indicator_table import TableError, read_table
-from engine.messages import speaking
+from engine.messages import say, speaking
 
 from .conftest import ROOT, ruleset_dict
 from .test_indicator_table import _edited
@@ -287,17 +287,23 @@ def test_scope_and_permission_details_in_english_on_request(village_service):
     assert forbidden.json()["detail"] == "this needs the role editor; your roles are reviewer"
 
 
+def _kaoping(*args: str):
+    """A CLI run; --lang sets this thread's language, which speaking() puts back after it."""
+    with speaking("zh"):
+        return CliRunner().invoke(app, list(args))
+
+
 def test_cli_errors_in_english_with_lang_en(tmp_path):
-    runner = CliRunner()
     village = str(ROOT / "rulesets" / "village-branch-stars.yaml")
-    chinese = runner.invoke(app, ["export", village, "-o", str(tmp_path / "table.csv")])
+    chinese = _kaoping("export", village, "-o", str(tmp_path / "table.csv"))
     assert chinese.exit_code == 1 and f"{tmp_path / 'table.csv'}: 指标表须写成 .xlsx 文件" in chinese.output
-    english = runner.invoke(app, ["--lang", "en", "export", village, "-o", str(tmp_path / "table.csv")])
+    english = _kaoping("--lang", "en", "export", village, "-o", str(tmp_path / "table.csv"))
     assert english.exit_code == 1 and "an indicator table is an .xlsx file" in english.output
-    english = runner.invoke(app, ["--lang", "en", "test", village, "--min", "50"])
+    english = _kaoping("--lang", "en", "test", village, "--min", "50")
     assert english.exit_code == 1 and "--min goes only with --coverage" in english.output
     binary = tmp_path / "rules.yaml"
     binary.write_bytes(b"kaoping: 1\x00\n")
-    english = runner.invoke(app, ["--lang", "en", "check", str(binary)])
+    english = _kaoping("--lang", "en", "check", str(binary))
     assert "not a ruleset file: it holds binary content (null bytes)" in english.output
     assert not CJK.search(english.output)
+    assert say("cli.binary") == "不是规则文件: 含有二进制内容 (空字节)"  # the run left the language as it was
