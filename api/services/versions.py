@@ -109,6 +109,15 @@ def _default_owner(session: Session, actor: Actor, owner: str | None) -> str | N
     return None if None in units or len(units) != 1 else units.pop()
 
 
+def standing(number: int, published_at, periods: dict[str, int]) -> tuple[str, list[str]]:
+    """A version's status: published (in force for the periods listed), draft (never
+    published) or previous (published once, in force for no period now)."""
+    in_force = [p for p, n in periods.items() if n == number]
+    if published_at is None:
+        return "draft", in_force
+    return ("published" if in_force else "previous"), in_force
+
+
 def create_ruleset(
     session: Session, ruleset: LoadedRuleset, actor: Actor, note: str | None, owner: str | None = None
 ) -> RulesetRow:
@@ -165,14 +174,14 @@ def add_version(
     with store.chain_turn(session) as chain:
         row = store.get_ruleset(session, ruleset_id)
         _check_editor(session, actor, row)
+        latest = store.get_version(session, ruleset.id, row.latest_version)
         if base_version is not None and base_version != row.latest_version:
             raise ApiProblem(
                 409,
                 "Edit conflict",
-                f"这次修改基于第 {base_version} 版, 但最新的是第 {row.latest_version} 版;"
-                " 请先查看最新版, 再在它的基础上提交",
+                f"这次修改基于第 {base_version} 版, 但在此期间 {latest.created_by} 已保存了第 {latest.number} 版"
+                f" (最新的是第 {row.latest_version} 版); 请先查看最新版, 再在它的基础上提交",
             )
-        latest = store.get_version(session, ruleset.id, row.latest_version)
         if latest.content_hash == ruleset.content_hash:
             raise ApiProblem(
                 409,
