@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
@@ -120,10 +118,9 @@ async def add_version(
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
 ) -> VersionDetail:
-    store.get_ruleset(session, ruleset_id)
-    ruleset = await _read_ruleset(request)
-    version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
-    remember(replace(ruleset, version=version.number))
+    version = await ruleset_texts.add_posted_version(
+        session, ruleset_id, await request.body(), actor, base_version, note
+    )
     return _version_detail(session, version)
 
 

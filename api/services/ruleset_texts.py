@@ -5,7 +5,10 @@ on the line and column of the text where an editor fixes it."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset, RulesetError
 from engine.checks import check_ruleset
@@ -13,8 +16,13 @@ from engine.errors import RulesetProblem
 from engine.limits import text_problem
 from engine.loader import locate, read_document
 
+from .. import store
+from ..auth import Actor
+from ..catalog import remember
 from ..problems import ApiProblem, ruleset_problem
 from ..ruleset_loader import loader
+from ..tables import RulesetVersionRow
+from . import versions
 
 QUOTES = "\"'"
 
@@ -105,3 +113,15 @@ def _checked(ruleset: LoadedRuleset, text: str, ruleset_id: str | None) -> TextC
         line, column = locate(root, "id") or (None, None)
         found.errors.append(Placed("id", f"文本中的编码是 {ruleset.id}, 应为 {ruleset_id}", line, column))
     return found
+
+
+async def add_posted_version(
+    session: Session, ruleset_id: str, body: bytes, actor: Actor, base_version: int | None, note: str | None
+) -> RulesetVersionRow:
+    """The posted text as a new draft version of the ruleset (409 on a stale base), kept
+    loaded for the scores and trials that follow."""
+    store.get_ruleset(session, ruleset_id)
+    ruleset = await load_posted(body)
+    version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
+    remember(replace(ruleset, version=version.number))
+    return version

@@ -179,8 +179,8 @@ def add_version(
             raise ApiProblem(
                 409,
                 "Edit conflict",
-                f"这次修改基于第 {base_version} 版, 但在此期间 {latest.created_by} 已保存了第 {latest.number} 版"
-                f" (最新的是第 {row.latest_version} 版); 请先查看最新版, 再在它的基础上提交",
+                f"这次修改基于第 {base_version} 版, 但在此期间 {latest.created_by} 已保存了新的版本,"
+                f" 最新的是第 {row.latest_version} 版; 请先查看最新版, 再在它的基础上提交",
             )
         if latest.content_hash == ruleset.content_hash:
             raise ApiProblem(

@@ -20,8 +20,9 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ..auth import Actor
-from ..deps import actor_for_token, forbidden, get_session
+from ..deps import actor_for_token, get_session
 from ..problems import ApiProblem
+from .templating import ROLE_TITLES, role_titles
 
 SESSION_COOKIE = "kaoping_session"
 LOGIN_COOKIE = "kaoping_login"
@@ -117,7 +118,8 @@ def role(*roles: str):
 
     async def check(found: Visitor = Depends(visitor)) -> Visitor:
         if not found.actor.holds(*roles):
-            raise forbidden(found.actor, roles)
+            needed = " 或 ".join(ROLE_TITLES.get(r, r) for r in roles)
+            raise ApiProblem(403, "无权查看此页", f"此页面需要{needed}角色；您的角色是{role_titles(found.actor.roles)}")
         return found
 
     return check
