@@ -57,6 +57,19 @@ async def run_tests(request: Request, ruleset_id: str, found: Visitor = Depends(
     return render(request, "editor/tests.html", {"report": report, "names": _element_titles(candidate)})
 
 
+ELEMENT_WORDS = {
+    "input": "输入项",
+    "output": "输出项",
+    "dimension": "维度",
+    "indicator": "指标",
+    "adjustment": "加减分组",
+    "adjustment_item": "加减分项",
+    "veto": "否决项",
+    "grade": "等级",
+    "quota": "名额控制",
+    "consistency": "一致性校验",
+    "ruleset": "规则集",
+}
 FIGURE_TITLES = {"total": "总分", "grade": "等级", "status": "状态", "vetoes": "否决项"}
 
 
@@ -82,7 +95,12 @@ async def diff_published(
         report = await run_in_threadpool(
             ruleset_trials.diff_report, ruleset_id, published, row.published_version, candidate, None
         )
-    return render(request, "editor/diff.html", {"report": report})
+    return render(request, "editor/diff.html", {"report": report, "elements": ELEMENT_WORDS})
+
+
+def _reasons(changes) -> dict[str, str]:
+    """The replay names the changes that touched a unit as `element id`: in words."""
+    return {f"{c.element} {c.id}": f"{ELEMENT_WORDS.get(c.element, c.element)}「{c.title}」改动" for c in changes}
 
 
 def _grade_titles(*rulesets) -> dict[str, str]:
@@ -102,9 +120,12 @@ async def replay(
     report = await run_in_threadpool(
         ruleset_trials.simulation, session, found.actor, ruleset_id, candidate, None, period or None
     )
-    rulesets = [candidate]
+    rulesets, reasons = [candidate], {}
     if report.published_version:
-        rulesets.insert(0, loaded(store.get_version(session, ruleset_id, report.published_version)))
+        published = loaded(store.get_version(session, ruleset_id, report.published_version))
+        rulesets.insert(0, published)
+        diff = ruleset_trials.diff_report(ruleset_id, published, report.published_version, candidate, None)
+        reasons = _reasons(diff.changes)
     titles = _grade_titles(*rulesets)
     order = [*titles, NO_GRADE]
     sources = [g for g in order if g in report.matrix]
@@ -115,6 +136,7 @@ async def replay(
         "titles": titles,
         "sources": sources,
         "targets": targets,
+        "reasons": reasons,
         "chart": json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"),
     }
     return render(request, "editor/replay.html", context)

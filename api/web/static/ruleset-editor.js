@@ -88,9 +88,14 @@ async function problemText(answer) {
   }
 }
 
+function pending() {
+  statusLine.classList.remove("ok", "error");
+  statusLine.textContent = "正在检查…";
+}
+
 async function check(view) {
   const text = view.state.doc.toString();
-  statusLine.textContent = "正在检查…";
+  pending();
   let answer;
   try {
     answer = await send(`${base}/check`, text, "text/plain; charset=utf-8", "application/json");
@@ -129,6 +134,7 @@ const view = new EditorView({
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       lintGutter(), linter(check, { delay: CHECK_DELAY_MS }),
       EditorView.lineWrapping,
+      EditorView.updateListener.of((update) => { if (update.docChanged) pending(); }),
       EditorView.contentAttributes.of({ "aria-label": "规则集 YAML 文本", spellcheck: "false" }),
     ],
   }),
@@ -149,13 +155,14 @@ function drawReplay() {
     most = Math.max(most, count);
     cells.push([x, y, count]);
   }));
+  place.style.height = `${Math.min(420, 120 + 56 * chart.sources.length)}px`;
   const drawn = window.echarts.init(place);
   drawn.setOption({
     tooltip: { formatter: (p) => `${title(chart.sources[p.value[1]])} → ${title(chart.targets[p.value[0]])}：${p.value[2]} 个单位` },
-    grid: { left: 80, right: 20, top: 40, bottom: 70 },
-    xAxis: { type: "category", name: "新等级", nameLocation: "middle", nameGap: 28, data: chart.targets.map(title) },
-    yAxis: { type: "category", name: "原等级", data: chart.sources.map(title), inverse: true },
-    visualMap: { min: 0, max: most, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, inRange: { color: ["#f5f8fc", "#0b5cad"] } },
+    grid: { left: 70, right: 70, top: 20, bottom: 50 },
+    xAxis: { type: "category", name: "新等级", nameLocation: "middle", nameGap: 30, data: chart.targets.map(title) },
+    yAxis: { type: "category", name: "原等级", nameLocation: "middle", nameGap: 50, data: chart.sources.map(title), inverse: true },
+    visualMap: { min: 0, max: most, orient: "vertical", right: 0, top: "middle", itemHeight: 100, text: ["多", "少"], inRange: { color: ["#f5f8fc", "#0b5cad"] } },
     series: [{ type: "heatmap", data: cells, label: { show: true }, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }],
   });
   window.addEventListener("resize", () => drawn.resize());
