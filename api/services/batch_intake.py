@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.errors import BatchFileError
+from engine.messages import listing, say
 from engine.textfiles import codec_for
 
 from .. import scope, store
@@ -53,6 +54,6 @@ def subtree(session: Session, actor: Actor, unit: str | None) -> str | None:
     if None in units:
         return None
     if len(units) != 1:
-        message = f"您在多个单位有填报权限 ({'、'.join(sorted(units))})，请用 unit 参数指明本批次的单位"
+        message = say("detail.which_unit", units=listing(sorted(units)))
         raise ApiProblem(422, "Which unit", message, [{"field": "unit", "message": message}])
     return units.pop()

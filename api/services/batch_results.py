@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Numeric, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.messages import say
 from engine.model import Ruleset
 from engine.tabular import write_results
 
@@ -56,7 +57,7 @@ def list_batches(session: Session, actor: Actor, offset: int, limit: int) -> tup
 
 def _finished(batch: Batch) -> None:
     if batch.status != "done":
-        raise ApiProblem(409, "Batch not finished", f"批次状态为 {batch.status}; 完成后才有结果")
+        raise ApiProblem(409, "Batch not finished", say("detail.batch_not_finished", status=batch.status))
 
 
 @dataclass(frozen=True)

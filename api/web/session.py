@@ -19,9 +19,12 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from ..auth import Actor
-from ..deps import actor_for_token, forbidden, get_session
+from ..deps import actor_for_token, get_session
 from ..problems import ApiProblem
+from .templating import role_titles
 
 SESSION_COOKIE = "kaoping_session"
 LOGIN_COOKIE = "kaoping_login"
@@ -56,9 +59,7 @@ def same(given: str | None, expected: str) -> bool:
 
 
 def csrf_refused() -> ApiProblem:
-    return ApiProblem(
-        403, "CSRF check failed", "表单已过期或不是从本系统的页面提交的 (CSRF 校验未通过), 请刷新页面后重试"
-    )
+    return ApiProblem(403, "CSRF check failed", say("detail.csrf"))
 
 
 async def submitted_csrf(request: Request) -> str | None:
@@ -117,7 +118,9 @@ def role(*roles: str):
 
     async def check(found: Visitor = Depends(visitor)) -> Visitor:
         if not found.actor.holds(*roles):
-            raise forbidden(found.actor, roles)
+            needed = say("word.or").join(say(f"role.{r}") for r in roles)
+            detail = say("page.role_needed", needed=needed, held=role_titles(found.actor.roles))
+            raise ApiProblem(403, "Page forbidden", detail)
         return found
 
     return check
