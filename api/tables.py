@@ -12,12 +12,14 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -143,6 +145,20 @@ class ScoreRecord(Base):
     __table_args__ = (
         UniqueConstraint("actor_token_id", "idempotency_key", name="uq_idempotency"),
         UniqueConstraint("supersedes", name="uq_superseded_once"),
+        Index(  # the batch dashboard's ranking reads this index alone (migration 0006)
+            "ix_batch_ranking",
+            "batch_id",
+            "grade",
+            "total",
+            "unit_parent",
+            "batch_row",
+            "unit_id",
+            "unit_name",
+            "status",
+            "id",
+            sqlite_where=text("batch_id IS NOT NULL"),
+            postgresql_where=text("batch_id IS NOT NULL"),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

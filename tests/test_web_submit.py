@@ -126,7 +126,7 @@ def test_reviewers_and_auditors_are_refused_with_a_chinese_page(village_service)
     for role in ("reviewer", "auditor"):
         page = village_service.client.get(PAGE, headers=village_service.headers(role))
         assert page.status_code == 403 and "text/html" in page.headers["content-type"]
-        assert "需要角色" in page.text
+        assert "填报员" in page.text  # the role needed, named in Chinese
         posted = village_service.client.post(PAGE, data=form_of(), headers=village_service.headers(role))
         assert posted.status_code == 403
 

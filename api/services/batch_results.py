@@ -119,7 +119,8 @@ def ranking(
         "parent": (ranked.c.parent, unranked_last, ranked.c.parent_rank),
         "unit": (ranked.c.unit_id,),
     }
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    counted = select(func.count()).select_from(ScoreRecord).where(ScoreRecord.batch_id == batch.id)
+    count = session.scalar(counted.where(ScoreRecord.unit_parent == parent) if parent else counted) or 0
     rows = session.execute(query.order_by(*keys[sort], ranked.c.row).offset(offset).limit(limit))
     return count, [RankedRow(**row._mapping) for row in rows]
 
