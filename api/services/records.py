@@ -17,7 +17,7 @@ from .. import receipts, scope, store
 from ..auth import Actor
 from ..batches import with_batch_quotas
 from ..catalog import loaded
-from ..tables import CurrentScore, ScoreRecord, Unit
+from ..tables import CurrentScore, RulesetRow, ScoreRecord, Unit
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,12 @@ def receipt(session: Session, actor: Actor, score_id: str) -> tuple[ScoreRecord,
     record = scope.record(session, actor, score_id)
     version = store.get_version(session, record.ruleset_id, record.version)
     return record, receipts.build(store.record_fields(record), version.text)
+
+
+def grade_choices(session: Session, rulesets: list[RulesetRow]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each ruleset's grades (id, title) as its latest version names them, to search by."""
+    choices = []
+    for row in rulesets:
+        model = store.compiled_version(session, store.version_key(session, row.id, row.latest_version)).model
+        choices.append((row.title, [(grade.id, grade.title) for grade in model.grades]))
+    return choices

@@ -1,0 +1,156 @@
+"""A stored result as the record page shows it: the indicator table with the sums the
+text explanation writes (engine.explain), and the steps of the waterfall chart. Every
+figure is shown by the one display rule (engine.decimals.shown); nothing is scored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine import Result
+from engine.decimals import approx, round_half_up, shown, total
+from engine.explain import base_sum, dimension_sum, group_sum, rounded_total, total_lines
+from engine.wording import Wording
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the indicator table."""
+
+    kind: str  # indicator, na, subtotal, counted, item, group, base, sum, floor, total
+    title: str
+    points: str
+    full: str = ""
+    reason: str = ""
+    read: str = ""
+
+
+def read_values(values: dict[str, Any], wording: Wording) -> str:
+    """The inputs an indicator read, by their titles: "党员大会召开次数 = 4"."""
+    return "；".join(f"{wording.title(name)} = {value_text(value)}" for name, value in values.items())
+
+
+def value_text(value: Any) -> str:
+    """An input value as a clerk reads it (是/否 for a yes-or-no)."""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return "不适用 (NA)" if value == "NA" else str(value)
+
+
+def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Line]]]:
+    """Sections of the table: each dimension's indicators with its subtotal, the
+    adjustment groups with the items that applied, then the total and its one rounding."""
+    fig = lambda value: shown(value, result.precision)  # noqa: E731 - the one display rule, short
+    sections = []
+    for dim in result.dimensions:
+        lines = []
+        for ind in (i for i in result.indicators if i.dimension == dim.id):
+            points = "不适用" if ind.points is None else fig(ind.points)
+            kind = "na" if ind.points is None else "indicator"
+            lines.append(
+                Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read_values(ind.values, wording))
+            )
+        lines.append(
+            Line("subtotal", f"{dim.title} 小计", fig(dim.points), fig(dim.full_points), dimension_sum(result, dim))
+        )
+        if dim.contribution != dim.points:
+            lines.append(Line("counted", f"{dim.title} 计入总分", fig(dim.contribution), reason="见上行的折算"))
+        sections.append((dim.title, lines))
+    for group in result.adjustments:
+        lines = [Line("item", item.title, fig(item.points), reason=item.detail) for item in group.items if item.applied]
+        cap = "" if group.cap is None else fig(group.cap)
+        lines.append(Line("group", f"{group.title} 计入", fig(group.applied), cap, group_sum(group, result.precision)))
+        sections.append((group.title, lines))
+    sums = total_lines(result)
+    lines = [Line("base", "基础分合计", fig(result.base), reason=base_sum(result))]
+    summed = total([result.base, *(g.applied for g in result.adjustments)])
+    if result.adjustments:
+        lines.append(Line("sum", "合计 (舍入前)", fig(summed), reason=sums[0]))
+    if summed != result.total_exact:
+        lines.append(Line("floor", "总分不低于 0", fig(result.total_exact), reason=sums[-2]))
+    lines.append(Line("total", "总分 (四舍五入)", rounded_total(result), reason=sums[-1]))
+    sections.append(("总分", lines))
+    return sections
+
+
+def waterfall(result: Result) -> list[dict[str, Any]]:
+    """How the total was built, step by step, for the chart: each dimension's
+    contribution, the base, each adjustment group, the floor at 0, the one rounding,
+    the total. `start`/`end` are for drawing; `label` is the figure as shown."""
+    precision = result.precision
+    steps, running = [], 0.0
+
+    def step(name: str, kind: str, end: float, label: str, start: float | None = None) -> None:
+        nonlocal running
+        steps.append(
+            {"name": name, "kind": kind, "start": running if start is None else start, "end": end, "label": label}
+        )
+        running = end
+
+    for dim in result.dimensions:
+        value = float(approx(dim.contribution))
+        step(dim.title, "part", running + value, shown(dim.contribution, precision))
+    step("基础分合计", "sum", float(approx(result.base)), shown(result.base, precision), start=0.0)
+    for group in result.adjustments:
+        value = float(approx(group.applied))
+        sign = "+" if group.applied >= 0 else ""
+        step(
+            group.title,
+            "bonus" if group.applied >= 0 else "deduction",
+            running + value,
+            sign + shown(group.applied, precision),
+        )
+    exact = float(approx(result.total_exact))
+    if result.total_exact != total([result.base, *(g.applied for g in result.adjustments)]):
+        step("不低于 0", "floor", exact, shown(result.total_exact, precision))
+    rounded = round_half_up(result.total, precision)
+    step("四舍五入", "round", float(rounded), f"{shown(result.total_exact, precision)} → {rounded}")
+    step("总分", "total", float(rounded), str(rounded), start=0.0)
+    return steps
+
+
+Models = dict[tuple[str, int], Any]  # (ruleset, version) -> its model (api.services.records.models)
+
+
+def total_text(record, models: Models) -> str:
+    """A record's total as its explanation heads it, to its ruleset's places."""
+    return str(round_half_up(Decimal(record.total), models[(record.ruleset_id, record.version)].precision))
+
+
+def grade_title(record, models: Models) -> str:
+    """A record's grade by its title; a disqualified unit has none."""
+    if record.grade is None:
+        return "无 (取消评定资格)"
+    grades = {g.id: g.title for g in models[(record.ruleset_id, record.version)].grades}
+    return grades.get(record.grade, record.grade)
+
+
+STORED_COLUMNS = {
+    "total": "总分",
+    "grade": "等次",
+    "status": "评分状态",
+    "unit_id": "单位编码",
+    "unit_name": "单位名称",
+    "unit_parent": "上级单位",
+    "normalized": "规范化后的输入",
+    "ruleset_id": "规则集",
+    "version": "规则集版本",
+    "content_hash": "规则集内容哈希",
+    "engine_version": "引擎版本",
+}
+
+
+def field_title(path: str) -> str:
+    """A differing field of a verification, in words beside its path."""
+    if path in STORED_COLUMNS:
+        return STORED_COLUMNS[path]
+    return "评分结果" if path.startswith("result") else "回执"
+
+
+def stored_text(value: Any) -> str:
+    """A stored or recomputed value of a verification: text as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
