@@ -12,6 +12,7 @@ from html import unescape
 import pytest
 from sqlalchemy import text
 
+from tests.breakdown_helpers import adds_up
 from tests.conftest import village_submission
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -124,58 +125,17 @@ def breakdown(html: str) -> list[tuple[str, str]]:
     )
 
 
-def figure(points: str) -> tuple[Decimal, Decimal]:
-    """A shown figure and how far it may be from the exact one (half a unit of its last
-    place when it is marked ≈, docs/figures.md)."""
-    if points.startswith("≈"):
-        value = Decimal(points[1:])
-        return value, Decimal(5).scaleb(value.as_tuple().exponent - 1)
-    return Decimal(points), Decimal(0)
-
-
-def adds_up(html: str) -> tuple[Decimal, str]:
-    """Check every sum of the indicator table from the figures it shows; the figure
-    before the rounding and the total shown."""
-    parts, counted, adjustments = [], [], []
-    running = slack = Decimal(0)
-
-    def near(expected: Decimal, points: str, allowed: Decimal) -> None:
-        value, own = figure(points)
-        assert abs(expected - value) <= allowed + own, (expected, points)
-
-    for kind, points in breakdown(html):
-        value, own = figure(points) if kind not in ("na",) else (None, None)
-        if kind in ("indicator", "item"):
-            parts.append((value, own))
-        elif kind in ("subtotal", "group"):
-            near(sum(v for v, _ in parts), points, sum(o for _, o in parts))
-            (counted if kind == "subtotal" else adjustments).append((value, own))
-            parts = []
-        elif kind == "counted":
-            counted[-1] = (value, own)  # rescaled for a not-applicable indicator
-        elif kind == "base":
-            near(sum(v for v, _ in counted), points, sum(o for _, o in counted))
-            running, slack = value, own
-        elif kind == "sum":
-            near(running + sum(v for v, _ in adjustments), points, slack + sum(o for _, o in adjustments))
-            running, slack = value, own
-        elif kind == "total":
-            assert abs(Decimal(points) - running) <= Decimal("0.005") + slack
-            return running, points
-    raise AssertionError("no total row")
-
-
 def test_the_indicator_table_adds_up_to_the_total_shown(scored):
     record = scored.ids["other"]
     html = unescape(page(scored, f"/ui/scores/{record['id']}").text)
     shown_total = re.search(r'id="total-shown">([^<]+)<', html)[1]
-    before, total_row = adds_up(html)
+    before, total_row = adds_up(breakdown(html))
     assert shown_total == total_row == record["total"] == "88.33"
     assert before == Decimal("88.325")
     assert "88.325 → 四舍五入保留 2 位 = 88.33" in html  # the one rounding, as such
     kinds = [kind for kind, _ in breakdown(html)]
     assert kinds.count("indicator") + kinds.count("na") == 31
-    assert "读取：党员大会召开次数 = 4" in html and "流动党员联系服务覆盖率 = 不适用 (NA)" in html
+    assert "读取：主题党日开展次数 = 12" in html and "读取：党员大会召开次数" not in html  # said in its reason and "流动党员联系服务覆盖率 = 不适用 (NA)" in html
     assert "五星</strong>：总分未达 90, 差 1.67 分" in html
     assert "无否决事项" in html
 
@@ -184,7 +144,7 @@ def test_a_figure_shown_rounded_still_adds_up_within_its_mark(scored):
     """No member developed: 党员管理 is 8.4 × 15 / 13, which does not terminate."""
     record = scored.ids["older"]
     html = unescape(page(scored, f"/ui/scores/{record['id']}").text)
-    before, total_row = adds_up(html)
+    before, total_row = adds_up(breakdown(html))
     assert "≈9.6923" in html and "精确值" in html
     assert total_row == record["total"]
 
@@ -197,7 +157,8 @@ def test_the_record_page_shows_its_facts_history_and_chart_data(scored):
     assert f'<a href="/ui/scores/{record["supersedes"]}" id="supersedes">' in html
     steps = json.loads(re.search(r'id="waterfall-data">(.*?)</script>', html, re.S)[1])
     assert [s["name"] for s in steps][-3:] == ["扣分项", "四舍五入", "总分"]
-    assert steps[-2]["label"] == f"90.325 → {record['total']}" and steps[-1]["end"] == 90.33
+    assert steps[-2]["label"] == "+0.005" and steps[-2]["detail"] == f"90.325 → {record['total']}"
+    assert steps[-1]["end"] == 90.33 and steps[-1]["label"] == "90.33"
     history = json.loads(re.search(r'id="history-data">(.*?)</script>', html, re.S)[1])
     assert [(h["period"], h["this"]) for h in history] == [("2024", False), ("2025", True)]
     assert history[0]["id"] == scored.ids["older"]["id"]  # the superseded 2025 record is not in the history

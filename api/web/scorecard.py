@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine import Result
-from engine.decimals import approx, round_half_up, shown, total
+from engine.decimals import approx, difference, round_half_up, shown, total
 from engine.explain import base_sum, dimension_sum, group_sum, rounded_total, total_lines
 from engine.wording import Wording
 
@@ -27,9 +27,11 @@ class Line:
     read: str = ""
 
 
-def read_values(values: dict[str, Any], wording: Wording) -> str:
-    """The inputs an indicator read, by their titles: "党员大会召开次数 = 4"."""
-    return "；".join(f"{wording.title(name)} = {value_text(value)}" for name, value in values.items())
+def read_values(values: dict[str, Any], wording: Wording, detail: str) -> str:
+    """The inputs an indicator read, by their titles ("主题党日开展次数 = 12"), but those
+    its reason already states."""
+    said = (f"{wording.title(name)} = {value_text(value)}" for name, value in values.items())
+    return "；".join(text for text in said if text not in detail)
 
 
 def value_text(value: Any) -> str:
@@ -52,7 +54,7 @@ def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Li
             points = "不适用" if ind.points is None else fig(ind.points)
             kind = "na" if ind.points is None else "indicator"
             lines.append(
-                Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read_values(ind.values, wording))
+                Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read_values(ind.values, wording, ind.detail))
             )
         lines.append(
             Line("subtotal", f"{dim.title} 小计", fig(dim.points), fig(dim.full_points), dimension_sum(result, dim))
@@ -80,7 +82,8 @@ def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Li
 def waterfall(result: Result) -> list[dict[str, Any]]:
     """How the total was built, step by step, for the chart: each dimension's
     contribution, the base, each adjustment group, the floor at 0, the one rounding,
-    the total. `start`/`end` are for drawing; `label` is the figure as shown."""
+    the total. `start`/`end` are for drawing; `label` is the figure as shown (the
+    rounding's `detail` says it in full: "88.325 → 88.33")."""
     precision = result.precision
     steps, running = [], 0.0
 
@@ -108,7 +111,9 @@ def waterfall(result: Result) -> list[dict[str, Any]]:
     if result.total_exact != total([result.base, *(g.applied for g in result.adjustments)]):
         step("不低于 0", "floor", exact, shown(result.total_exact, precision))
     rounded = round_half_up(result.total, precision)
-    step("四舍五入", "round", float(rounded), f"{shown(result.total_exact, precision)} → {rounded}")
+    change = difference(rounded, result.total_exact)
+    step("四舍五入", "round", float(rounded), ("+" if change >= 0 else "") + shown(change, precision))
+    steps[-1]["detail"] = f"{shown(result.total_exact, precision)} → {rounded}"
     step("总分", "total", float(rounded), str(rounded), start=0.0)
     return steps
 
