@@ -18,6 +18,8 @@ from engine.loader import load_text, parse_document
 from engine.messages import say, set_language
 from engine.testing import run_tests
 
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: shipped rulesets and examples
+
 app = typer.Typer(help="kaoping (考评): appraisal rulesets that explain every score.", no_args_is_help=True)
 
 
@@ -539,6 +541,16 @@ def rulesets_import(
         _import(session, target, _periods(periods))
 
 
+def _announce(host: str, port: int, accounts) -> None:
+    """Where to open the pages, and with --demo who can sign in."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(f"kaoping 考评 正在启动: 在浏览器中打开 http://{shown}:{port}/ui/ (接口文档 http://{shown}:{port}/docs)")
+    if accounts:
+        typer.echo("演示账号 (密码每次以 --demo 启动时重新生成):")
+        for account in accounts:
+            typer.echo(f"  {account.name:<16} 密码 {account.password:<14} {account.duty}")
+
+
 @app.command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1"),
@@ -546,8 +558,11 @@ def serve(
     workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
     load: Path | None = typer.Option(None, exists=True, help="import these ruleset files first"),
     periods: str | None = typer.Option(None, help="with --load: the periods they are in force for (default: all)"),
+    demo: bool = typer.Option(
+        False, help="try it out: the shipped rulesets and example units, and demo accounts with new passwords"
+    ),
 ) -> None:
-    """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL)."""
+    """Run the service (SQLite under KAOPING_DATA_DIR, or KAOPING_DATABASE_URL) with its web pages at /ui/."""
     import os
     import shutil
 
@@ -560,9 +575,17 @@ def serve(
     metrics_folder.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder)
     sessions = _database()  # migrate once, before any worker starts
+    if demo and load is None:
+        load = ROOT / "rulesets"
     if load is not None:
         with sessions() as session:
             _import(session, load, _periods(periods))
+    accounts = []
+    if demo:
+        from api.services.demo import prepare
+
+        accounts = _admin_task(lambda session, actor: prepare(session, actor, ROOT / "examples" / "units.csv"))
+    _announce(host, port, accounts)
     os.environ["KAOPING_MIGRATE_ON_START"] = "false"
     uvicorn.run(
         "api.app:create_app",

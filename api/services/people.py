@@ -60,6 +60,22 @@ def create_user(session: Session, actor: Actor, name: str, password: str | None)
     return user
 
 
+def set_password(session: Session, actor: Actor, name: str, password: str) -> User:
+    """An administrator of the whole tree sets a user's password (the event says that it
+    was set, never what it is)."""
+    if None not in actor.paths("admin"):
+        raise ApiProblem(403, "Forbidden", "只有全辖区的管理员才能设置密码")
+    if len(password) < 8:
+        raise ApiProblem(
+            422, "Weak password", "密码至少 8 个字符", [{"field": "password", "message": "密码至少 8 个字符"}]
+        )
+    with store.chain_turn(session) as chain:
+        user = _user(session, name)
+        user.password_hash = _hasher.hash(password)
+        chain.append("user.password_set", name, {"user_id": user.id}, actor)
+    return user
+
+
 def ensure_user(session: Session, actor: Actor, name: str) -> User:
     """The user of that name, created (without a password) when there is none."""
     return find_user(session, name) or create_user(session, actor, name, None)
