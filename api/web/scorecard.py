@@ -53,9 +53,8 @@ def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Li
         for ind in (i for i in result.indicators if i.dimension == dim.id):
             points = "不适用" if ind.points is None else fig(ind.points)
             kind = "na" if ind.points is None else "indicator"
-            lines.append(
-                Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read_values(ind.values, wording, ind.detail))
-            )
+            read = read_values(ind.values, wording, ind.detail)
+            lines.append(Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read))
         lines.append(
             Line("subtotal", f"{dim.title} 小计", fig(dim.points), fig(dim.full_points), dimension_sum(result, dim))
         )
