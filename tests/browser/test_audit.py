@@ -95,6 +95,9 @@ def test_the_record_reads_on_a_phone(phone, hongqi):
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.page.wait_for_selector("#reach .reach-step")
     phone.shot("audit-record-phone")
+    phone.shot("audit-record-phone-top", full_page=False)
+    phone.page.locator("#breakdown").scroll_into_view_if_needed()
+    phone.shot("audit-record-phone-table", full_page=False)
     phone.open("/ui/scores?unit=cgz-hongqi&superseded=true")
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("audit-list-phone")
