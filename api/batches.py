@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
 from engine.decimals import exact_text
 from engine.errors import BatchFileError
+from engine.messages import say
 from engine.pool import RowError
 from engine.quotas import apply_decision, decide_quotas
 from engine.result import Result
@@ -135,15 +136,15 @@ class _Lease:
 
 
 def failure_text(error: BaseException) -> str:
-    """What a person reads for a failed batch: a Chinese sentence, never empty and never
-    the database's own words (which hold SQL)."""
+    """What a person reads for a failed batch: a sentence of the catalogue, never empty and
+    never the database's own words (which hold SQL)."""
     if isinstance(error, BatchFileError):
         return str(error)
     if isinstance(error, MemoryError):
-        return "批次文件过大, 处理时内存不足; 请拆分为几个文件后重新上传"
+        return say("detail.batch_memory")
     if isinstance(error, SQLAlchemyError):
-        return "数据库繁忙或暂时不可用, 批次未能完成; 请稍后重新上传"
-    return f"批次处理出错 ({type(error).__name__}), 详情已记入服务日志; 请重新上传或联系管理员"
+        return say("detail.batch_database")
+    return say("detail.batch_error", error=type(error).__name__)
 
 
 class BatchRunner:
@@ -231,7 +232,7 @@ class BatchRunner:
         self.child.join()
         code, self.child = self.child.exitcode, None
         if code != 0 and not self.stopping.is_set():
-            self.fail(batch_id, f"批次处理进程意外退出 (退出码 {code}), 详情已记入服务日志; 请重新上传或联系管理员")
+            self.fail(batch_id, say("detail.batch_crashed", code=code))
 
     def fail(self, batch_id: str, message: str) -> None:
         """A batch must end as failed, never hang as running; unless another runner

@@ -60,26 +60,25 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        _fail(f"{path}: 不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)")
+        _fail(say("cli.not_utf8", path=path, byte=error.start + 1))
 
 
 def _ruleset_text(path: Path) -> str:
-    """A ruleset file's text; RulesetError, in Chinese, for anything that is not one
+    """A ruleset file's text; RulesetError, in the reader's language, for anything that is not one
     (an Excel indicator table, a binary file, text that is not UTF-8)."""
     content = path.read_bytes()
     if content.startswith(b"PK\x03\x04"):
-        hint = (
-            f"指标表请先转换: kaoping import {path} -o 规则.yaml" if path.suffix.lower() in (".xlsx", ".xlsm") else ""
-        )
-        message = "是压缩包或 Excel 文件, 不是规则文件 (YAML 或 JSON)" + (f"; {hint}" if hint else "")
+        message = say("cli.archive")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            message += "; " + say("cli.convert_table", path=path)
         raise RulesetError([RulesetProblem(path=str(path), message=message)])
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        message = f"不是规则文件: 不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)"
+        message = say("cli.ruleset_not_utf8", byte=error.start + 1)
         raise RulesetError([RulesetProblem(path=str(path), message=message)]) from None
     if "\x00" in text:
-        raise RulesetError([RulesetProblem(path=str(path), message="不是规则文件: 含有二进制内容 (空字节)")])
+        raise RulesetError([RulesetProblem(path=str(path), message=say("cli.binary"))])
     return text
 
 
@@ -118,7 +117,7 @@ def score_command(
         for problem in error.problems:
             typer.echo(f"  {problem}", err=True)
         if error.count > len(error.problems):
-            typer.echo(f"  ……另有 {error.count - len(error.problems)} 个问题未列出", err=True)
+            typer.echo("  " + say("input.more", count=error.count - len(error.problems)), err=True)
         raise typer.Exit(1) from None
     except KaopingError as error:
         _fail(str(error))
@@ -149,7 +148,7 @@ def test_command(
     from engine.coverage import measure, report_lines
 
     if minimum is not None and not coverage:
-        _fail("--min 只能与 --coverage 一起使用")
+        _fail(say("cli.min_needs_coverage"))
     failed = passed = 0
     below: list[str] = []
     for path in _ruleset_files(target):
@@ -177,7 +176,7 @@ def test_command(
             for line in report_lines(measured):
                 typer.echo(line)
             if minimum is not None and measured.percent() < Decimal(str(minimum)):
-                below.append(f"{loaded.id} 的测试覆盖率 {measured.percent()}% 低于要求的 {minimum:g}%")
+                below.append(say("cli.coverage_below", ruleset=loaded.id, percent=measured.percent(), minimum=minimum))
     typer.echo(f"{passed} passed, {failed} failed")  # the plain closing line test runners are read by
     for line in below:
         typer.echo(line)
@@ -212,7 +211,7 @@ def import_command(
     try:
         text, loaded = read_table(table.read_bytes(), table.name)
     except TableError as error:
-        typer.echo(f"{table}: 指标表有 {len(error.problems)} 个问题, 未写出规则:", err=True)
+        typer.echo(say("cli.table_refused", path=table, count=len(error.problems)), err=True)
         for problem in error.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
@@ -231,7 +230,7 @@ def export_command(
     from engine.indicator_table import workbook_of
 
     if output.suffix.lower() != ".xlsx":
-        _fail(f"{output}: 指标表须写成 .xlsx 文件")
+        _fail(say("cli.table_suffix", path=output))
     loaded = _load(ruleset)
     buffer = io.BytesIO()
     workbook_of(loaded.model).save(buffer)
@@ -247,7 +246,7 @@ def _write_atomically(path: Path, content: bytes) -> None:
         partial.replace(path)
     except OSError as error:
         partial.unlink(missing_ok=True)
-        _fail(f"{path}: 无法写入 ({error.strerror})")
+        _fail(say("cli.cannot_write", path=path, error=error.strerror))
 
 
 @app.command("cases")
@@ -365,16 +364,18 @@ def verify_command(
 
 def _check_text(record: dict, check) -> str:
     unit = f"{record.get('unit_name') or ''} ({record.get('unit_id')})"
+    same = say("cli.same")
+    recomputed = same if not check.differences else say("cli.differences", count=len(check.differences))
     lines = [
-        f"回执: {unit} {record.get('period')}, 记录 {record.get('id')} (第 {record.get('seq')} 条)",
-        f"记录哈希: {'一致' if check.record_hash_matches else '不一致 (记录在写入后被改动过)'}",
-        f"规则集内容哈希: {'一致' if check.ruleset_hash_matches else '不一致 (回执中的规则集不是评分时的版本)'}",
-        f"重算: {'一致' if not check.differences else f'{len(check.differences)} 处不同'}",
+        say("cli.receipt", unit=unit, period=record.get("period"), id=record.get("id"), seq=record.get("seq")),
+        say("cli.record_hash", verdict=same if check.record_hash_matches else say("cli.record_changed")),
+        say("cli.ruleset_hash", verdict=same if check.ruleset_hash_matches else say("cli.ruleset_changed")),
+        say("cli.recomputed", verdict=recomputed),
     ]
-    for difference in check.differences:
-        lines.append(f"  {difference.path}: 记录为 {difference.stored!r}, 重算为 {difference.recomputed!r}")
-    lines += [f"说明: {note}" for note in check.notes]
-    lines.append(f"结论: {'核验通过' if check.identical else '核验未通过'}")
+    for d in check.differences:
+        lines.append(say("cli.difference", path=d.path, stored=repr(d.stored), recomputed=repr(d.recomputed)))
+    lines += [say("cli.note", note=note) for note in check.notes]
+    lines.append(say("cli.verdict", verdict=say("cli.verified" if check.identical else "cli.not_verified")))
     return "\n".join(lines)
 
 
@@ -393,14 +394,14 @@ def _settings():
     try:
         return get_settings()
     except ValidationError as error:
-        _fail("设置有误：\n" + "\n".join(f"  {_setting_problem(e)}" for e in error.errors()))
+        _fail(say("cli.bad_settings") + "\n" + "\n".join(f"  {_setting_problem(e)}" for e in error.errors()))
 
 
 def _setting_problem(error: dict) -> str:
-    if "error" in error.get("ctx", {}):  # our own checks say it all, in Chinese
+    if "error" in error.get("ctx", {}):  # our own checks say it all, from the catalogue
         return str(error["ctx"]["error"])
     name = "KAOPING_" + "_".join(str(part) for part in error["loc"]).upper()
-    return f"{name} 的值 {error['input']!r} 不可用：{error['msg']}"
+    return say("cli.setting_value", name=name, value=repr(error["input"]), error=error["msg"])
 
 
 def _database():
@@ -449,7 +450,7 @@ def _admin_task(task):
 
 
 def _where(problem) -> str:
-    return (f"第 {problem.row} 行 " if problem.row else "") + (f"{problem.field}: " if problem.field else "")
+    return (say("where.row", row=problem.row) if problem.row else "") + (f"{problem.field}: " if problem.field else "")
 
 
 @token_app.command("create")
@@ -464,7 +465,7 @@ def token_create(
     from api.services.people import token_for
 
     if role not in ROLES:
-        _fail(f"角色应为 {', '.join(ROLES)} 之一，收到的是 '{role}'")
+        _fail(say("cli.role", roles=", ".join(ROLES), role=role))
     lifetime = days if days is not None else _settings().token_days
     issued = _admin_task(lambda session, actor: token_for(session, actor, name, role, unit, lifetime))
     typer.echo(f"token {issued.row.id} for {name} ({role} on {unit or 'the whole tree'}); it will not be shown again:")
@@ -544,11 +545,11 @@ def rulesets_import(
 def _announce(host: str, port: int, accounts) -> None:
     """Where to open the pages, and with --demo who can sign in."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(f"kaoping 考评 正在启动: 在浏览器中打开 http://{shown}:{port}/ui/ (接口文档 http://{shown}:{port}/docs)")
+    typer.echo(say("cli.serving", host=shown, port=port))
     if accounts:
-        typer.echo("演示账号 (密码每次以 --demo 启动时重新生成):")
+        typer.echo(say("cli.demo_accounts"))
         for account in accounts:
-            typer.echo(f"  {account.name:<16} 密码 {account.password:<14} {account.duty}")
+            typer.echo(say("cli.demo_account", name=account.name, password=account.password, duty=account.duty))
 
 
 @app.command("serve")

@@ -15,6 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from engine.messages import listing, say
+
 from .auth import Actor, find_actor, known_actor
 from .clients import client_host
 from .problems import ApiProblem
@@ -43,7 +45,7 @@ async def current_actor(
         raise ApiProblem(
             401,
             "Not authenticated",
-            "请在请求头中提供 'Authorization: Bearer <令牌>'",
+            say("detail.not_authenticated"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     return await actor_for_token(request, session, credentials.credentials)
@@ -62,12 +64,13 @@ async def actor_for_token(request: Request, session: Session, token: str) -> Act
     actor = await run_in_threadpool(find_actor, session, token)
     if actor is None:
         throttle.failed(client)
-        raise ApiProblem(401, "Invalid token", "令牌无效、已过期或已被撤销", headers={"WWW-Authenticate": "Bearer"})
+        raise ApiProblem(401, "Invalid token", say("detail.invalid_token"), headers={"WWW-Authenticate": "Bearer"})
     return actor
 
 
 def forbidden(actor: Actor, roles: tuple[str, ...]) -> ApiProblem:
-    return ApiProblem(403, "Forbidden", f"需要角色 {' 或 '.join(roles)}；您的角色是 {'、'.join(actor.roles) or '无'}")
+    needed, yours = say("detail.or").join(roles), listing(actor.roles) or say("detail.none")
+    return ApiProblem(403, "Forbidden", say("detail.forbidden_role", roles=needed, yours=yours))
 
 
 def require(*roles: str):

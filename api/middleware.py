@@ -9,10 +9,10 @@ import uuid
 
 from starlette.exceptions import HTTPException
 
-from engine.messages import from_accept_language, set_language
+from engine.messages import from_accept_language, say, set_language
 
 from . import metrics
-from .problems import MEDIA_TYPE
+from .problems import MEDIA_TYPE, problem_title
 
 log = logging.getLogger("kaoping.access")
 
@@ -48,7 +48,8 @@ async def send_problem(
     send, status: int, title: str, detail: str, type_: str = "about:blank", headers: list | None = None
 ) -> None:
     """A problem response sent straight from middleware, before any route."""
-    body = json.dumps({"type": type_, "title": title, "status": status, "detail": detail}, ensure_ascii=False).encode()
+    problem = {"type": type_, "title": problem_title(title), "status": status, "detail": detail}
+    body = json.dumps(problem, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
@@ -138,7 +139,7 @@ class RequestContext:
 
 
 def too_large(limit: int) -> str:
-    return f"请求体超过上限 {limit} 字节"
+    return say("detail.body_too_large", limit=limit)
 
 
 async def _too_large(send, limit: int, request_id: str) -> None:

@@ -87,7 +87,7 @@ class ApiProblem(Exception):
 
 def problem_title(title: str) -> str:
     """A problem's title in the reader's language: the catalogue holds each title the service
-    uses under its English name (titles written in Chinese already pass as they are)."""
+    uses under its English name (an HTTP status phrase, not catalogued, passes as it is)."""
     key = f"problem.{title}"
     return say(key) if key in CATALOGUE else title
 
@@ -144,7 +144,7 @@ def _validation_message(error: dict) -> str:
     JSON says why (engine.strictjson words it), the rest as a ruleset's fields are worded."""
     kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "json_invalid":
-        return str(ctx.get("error") or "请求体不是有效的 JSON")
+        return str(ctx.get("error") or say("detail.invalid_json"))
     if kind == "extra_forbidden":
         return say("request.extra_forbidden", name=_location(error["loc"]))
     if kind in ("string_too_long", "too_long"):
@@ -207,7 +207,7 @@ def install(app: FastAPI) -> None:
             Problem(
                 title=problem_title("Engine failure"),
                 status=503,
-                detail="评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
+                detail=say("detail.engine_failure"),
                 type="/problems/engine-failure",
             ),
             {"Retry-After": "1"},

@@ -13,6 +13,8 @@ import math
 import time
 from collections import OrderedDict
 
+from engine.messages import say
+
 from .auth import verified_token_id
 from .clients import client_host, is_local
 from .middleware import send_problem
@@ -71,7 +73,7 @@ class RateLimit:
         self.app = app
         self.buckets = TokenBuckets(settings.rate_per_second, settings.burst)
         self.limit_local = settings.rate_limit_localhost
-        self.rule = f"最多 {settings.rate_limit.strip()}，可连续 {settings.burst} 个"
+        self.rate, self.burst = settings.rate_limit.strip(), settings.burst
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or (not self.limit_local and is_local(scope)):
@@ -82,8 +84,8 @@ class RateLimit:
         await send_problem(
             send,
             429,
-            "请求过于频繁",
-            f"每个令牌（无令牌时每个地址）{self.rule}；请在 {wait} 秒后重试",
+            "Too many requests",
+            say("detail.rate_limited", rule=say("detail.rate_rule", rate=self.rate, burst=self.burst), wait=wait),
             type_="/problems/rate-limited",
             headers=[(b"retry-after", str(wait).encode())],
         )

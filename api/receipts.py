@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine import KaopingError, LoadedRuleset, Result, load_ruleset, score
+from engine.messages import say
 from engine.quotas import QuotaDecision, apply_decision
 
 from .recordhash import HASHED_FIELDS, hash_fields
@@ -100,7 +101,7 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
     try:
         result = score(ruleset, fields.get("input") or {}, unit=unit)
     except KaopingError as error:
-        check.differences.append(Difference("result", "(stored result)", f"重算被拒绝: {error}"))
+        check.differences.append(Difference("result", "(stored result)", say("receipt.recompute_refused", error=error)))
         return check
     stored = fields.get("result") or {}
     if fields.get("batch_id") is not None:
@@ -108,7 +109,7 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
             result = requota(result)
         elif stored.get("quota"):
             result = apply_decision(ruleset.model, result, _stated_decision(ruleset, stored))
-            check.notes.append("名额 (比例控制) 由整个批次决定: 离线核验按记录所述的名额调整重算, 未重新决定名额")
+            check.notes.append(say("receipt.quota_note"))
     recomputed = result.model_dump(mode="json")
     check.differences += differences(stored, recomputed, "result")
     for column, from_result in COLUMNS.items():
@@ -144,13 +145,13 @@ def build(fields: dict[str, Any], ruleset_text: str) -> dict[str, Any]:
 def check_receipt(document: Any) -> Check:
     """Check a receipt offline: its hash, its ruleset and its recomputation."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ReceiptError(f'不是 kaoping 评分回执 (应有 "format": "{FORMAT}")')
+        raise ReceiptError(say("receipt.not_a_receipt", format=FORMAT))
     fields, ruleset = document.get("record"), document.get("ruleset")
     if not isinstance(fields, dict) or not isinstance(ruleset, dict) or not isinstance(ruleset.get("text"), str):
-        raise ReceiptError("回执缺少 record 或 ruleset.text, 无法核验")
+        raise ReceiptError(say("receipt.incomplete"))
     missing = [name for name in (*HASHED_FIELDS, "record_hash") if name not in fields]
     if missing:
-        raise ReceiptError(f"回执的 record 缺少字段: {', '.join(missing)}")
+        raise ReceiptError(say("receipt.missing_fields", names=", ".join(missing)))
     loaded = load_ruleset(ruleset["text"], version=fields["version"])
     check = recheck(fields, loaded, requota=None)
     if document.get("previous_record_hash") != fields["prev_hash"]:

@@ -20,7 +20,7 @@ import multiprocessing
 import threading
 
 from engine import LoadedRuleset, RulesetError
-from engine.messages import language
+from engine.messages import language, say
 
 from .problems import ApiProblem
 from .ruleset_child import serve_loads
@@ -76,19 +76,19 @@ class RulesetLoader:
             child = self._take()
             if not child.started:
                 child.stop()
-                raise ApiProblem(503, "规则集加载进程未能启动", "请稍后再试", headers={"Retry-After": "5"})
+                raise ApiProblem(
+                    503, "Ruleset loader unavailable", say("detail.try_later"), headers={"Retry-After": "5"}
+                )
             try:
                 child.connection.send((text, version, language()))  # problems in the asker's words
                 if not child.connection.poll(self.seconds):
                     child.stop()
-                    raise _too_costly(f"规则集未能在 {self.seconds:g} 秒内加载完成, 已停止加载")
+                    raise _too_costly(say("detail.load_timeout", seconds=self.seconds))
                 outcome, value = child.connection.recv()
             except (EOFError, OSError):
                 child.stop()
                 log.error("ruleset loader stopped (exit code %s)", child.process.exitcode)
-                raise _too_costly(
-                    f"加载规则集的进程中途退出 (多为所需内存超过上限 {self.memory_bytes // (1024 * 1024)} MB)"
-                ) from None
+                raise _too_costly(say("detail.load_memory", limit=self.memory_bytes // (1024 * 1024))) from None
             self._give(child)
         if outcome == "refused":
             raise RulesetError(value)
@@ -132,9 +132,9 @@ class RulesetLoader:
 def _too_costly(message: str) -> ApiProblem:
     return ApiProblem(
         422,
-        "规则集超出加载限制",
+        "Ruleset too costly",
         message,
-        [{"path": "(ruleset)", "message": message + "; 各项上限见 docs/ruleset-limits.md"}],
+        [{"path": "(ruleset)", "message": say("detail.limits_doc", message=message)}],
         type_="/problems/ruleset-too-costly",
     )
 

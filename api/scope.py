@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from .auth import Actor
 from .problems import ApiProblem
 from .tables import Batch, ScoreRecord, Unit
@@ -42,7 +44,7 @@ def records(actor: Actor, *roles: str) -> Select:
 
 
 def unknown_unit(code: str, field: str = "unit.id") -> ApiProblem:
-    message = f"没有编码为 '{code}' 的单位，或该单位不在您的管辖范围内"
+    message = say("detail.unknown_unit", code=code)
     return ApiProblem(404, "Unknown unit", message, [{"field": field, "message": message}])
 
 
@@ -57,7 +59,7 @@ def unit(session: Session, actor: Actor, code: str, *roles: str, field: str = "u
 def record(session: Session, actor: Actor, score_id: str, *roles: str) -> ScoreRecord:
     found = session.scalars(records(actor, *roles).where(ScoreRecord.id == score_id)).first()
     if found is None:
-        raise ApiProblem(404, "Unknown score", f"没有编号为 '{score_id}' 的评分记录，或它不在您的管辖范围内")
+        raise ApiProblem(404, "Unknown score", say("detail.unknown_score_in_scope", id=score_id))
     return found
 
 
@@ -68,4 +70,4 @@ def batch(session: Session, actor: Actor, batch_id: str) -> Batch:
         path = session.scalar(select(Unit.path).where(Unit.code == found.unit_code)) if found.unit_code else None
         if covers(actor.paths(), path):
             return found
-    raise ApiProblem(404, "Unknown batch", f"没有编号为 '{batch_id}' 的批次，或它不在您的管辖范围内")
+    raise ApiProblem(404, "Unknown batch", say("detail.unknown_batch", id=batch_id))

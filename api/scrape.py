@@ -21,6 +21,8 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.messages import say
+
 from .batches import UNFINISHED
 from .clients import client_host, is_local
 from .deps import bearer, current_actor, get_session, require
@@ -116,9 +118,8 @@ async def metrics_reader(
     if access == "localhost":
         raise ApiProblem(
             403,
-            "指标只对本机开放",
-            f"KAOPING_METRICS_ACCESS=localhost：只有本机（127.0.0.1 或 ::1）可以读取 /metrics，"
-            f"你的地址是 {client_host(request.scope) or '未知'}",
+            "Metrics for this machine only",
+            say("detail.metrics_localhost", address=client_host(request.scope) or say("detail.unknown_address")),
         )
     await _auditor(await current_actor(request, credentials, session))
 

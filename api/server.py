@@ -17,6 +17,8 @@ import socket
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from engine.messages import say
+
 
 class NoDelayHTTPProtocol(AutoHTTPProtocol):
     def connection_made(self, transport) -> None:
@@ -31,7 +33,7 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):
                 "type": "/problems/unreadable-request",
                 "title": "Bad Request",
                 "status": 400,
-                "detail": "无法读取这个 HTTP 请求; 网址中的中文等非 ASCII 字符须先经百分号编码 (如 红 → %E7%BA%A2)",
+                "detail": say("detail.unreadable_request"),
             },
             ensure_ascii=False,
         ).encode()

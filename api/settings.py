@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.messages import say
+
 RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|min|h)\s*$")
 PER_SECOND = {"s": 1, "min": 60, "h": 3600}
 
@@ -40,16 +42,14 @@ class Settings(BaseSettings):
     def _rate_readable(cls, value: str) -> str:
         found = RATE.match(value)
         if value.strip() and (found is None or float(found[1]) <= 0):
-            raise ValueError(
-                f"KAOPING_RATE_LIMIT 应写成 次数/s、次数/min 或 次数/h（如 20/s），次数大于 0；收到的是 '{value}'"
-            )
+            raise ValueError(say("settings.rate_limit", value=value))
         return value
 
     @field_validator("rate_limit_burst")
     @classmethod
     def _burst_positive(cls, value: int | None) -> int | None:
         if value is not None and value < 1:
-            raise ValueError(f"KAOPING_RATE_LIMIT_BURST 应是不小于 1 的整数；收到的是 {value}")
+            raise ValueError(say("settings.burst", value=value))
         return value
 
     @property

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
+from engine.messages import say
 
 from .auth import Actor
 from .catalog import compiled
@@ -139,7 +140,7 @@ def _busy(error: OperationalError) -> bool:
 def get_ruleset(session: Session, ruleset_id: str) -> RulesetRow:
     row = session.get(RulesetRow, ruleset_id)
     if row is None:
-        raise ApiProblem(404, "Unknown ruleset", f"没有编码为 {ruleset_id} 的规则集")
+        raise ApiProblem(404, "Unknown ruleset", say("detail.unknown_ruleset", id=ruleset_id))
     return row
 
 
@@ -149,7 +150,7 @@ def get_version(session: Session, ruleset_id: str, number: int) -> RulesetVersio
         select(RulesetVersionRow).where(RulesetVersionRow.ruleset_id == ruleset_id, RulesetVersionRow.number == number)
     ).first()
     if row is None:
-        raise ApiProblem(404, "Unknown version", f"规则集 {ruleset_id} 没有第 {number} 版")
+        raise ApiProblem(404, "Unknown version", say("detail.unknown_version", ruleset=ruleset_id, number=number))
     return row
 
 
@@ -176,7 +177,7 @@ def version_key(session: Session, ruleset_id: str, number: int) -> VersionKey:
     row = session.connection().execute(_NUMBERED, {"ruleset": ruleset_id, "number": number}).first()
     if row is None:
         get_ruleset(session, ruleset_id)  # 404 for an unknown ruleset
-        raise ApiProblem(404, "Unknown version", f"规则集 {ruleset_id} 没有第 {number} 版")
+        raise ApiProblem(404, "Unknown version", say("detail.unknown_version", ruleset=ruleset_id, number=number))
     return VersionKey(ruleset_id, row.number, row.content_hash)
 
 
@@ -243,7 +244,7 @@ def chain_turn(session: Session) -> Iterator[Chain]:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ApiProblem(409, "Conflict", "另一个请求同时修改了同一对象，请重试") from None
+        raise ApiProblem(409, "Conflict", say("detail.conflict")) from None
     except BaseException:
         session.rollback()
         raise
@@ -285,7 +286,7 @@ def find_idempotent(session: Session, actor: Actor, key: str) -> ScoreRecord | N
 def get_score(session: Session, score_id: str) -> ScoreRecord:
     record = session.scalars(select(ScoreRecord).where(ScoreRecord.id == score_id)).first()
     if record is None:
-        raise ApiProblem(404, "Unknown score", f"没有编号为 {score_id} 的评分记录")
+        raise ApiProblem(404, "Unknown score", say("detail.unknown_score", id=score_id))
     return record
 
 

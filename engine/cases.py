@@ -23,10 +23,12 @@ from .decimals import number_problem, round_half_up
 from .errors import InputError, KaopingError
 from .expressions import Name
 from .loader import LoadedRuleset
+from .messages import say
 from .model import InputSpec, Ruleset
 from .result import Result
 
 ANCHOR = "cases_base"
+LOWEST_UNIT = "各输入取最小值的单位"  # the base unit's name in the generated tests (ruleset text)
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,8 @@ def base_unit(ruleset: LoadedRuleset) -> tuple[str, dict[str, Any]]:
     try:
         score(ruleset, data)
     except InputError as error:
-        raise KaopingError(
-            "没有可评分的测试作为基准单位, 各输入取最小值的单位也无法评分: "
-            + "; ".join(str(p) for p in error.problems)
-            + "。请先添加一个能评分的测试。"
-        ) from None
-    return "各输入取最小值的单位", data
+        raise KaopingError(say("cases.no_base", problems="; ".join(str(p) for p in error.problems))) from None
+    return LOWEST_UNIT, data
 
 
 def _lowest(spec: InputSpec) -> Any:

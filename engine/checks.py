@@ -400,7 +400,7 @@ def reachable_total(ruleset: Ruleset) -> TotalRange:
         exact = exact and all(s.exact for s in spans)
     reasons = []
     if not exact:
-        reasons.append("部分指标或条件的形式无法精确分析")
+        reasons.append(say("check.inexact_forms"))
     weighted = {d.weight.by for d in ruleset.dimensions if isinstance(d.weight, ClassWeights)}
     shared = sorted(
         name
@@ -408,9 +408,9 @@ def reachable_total(ruleset: Ruleset) -> TotalRange:
         if count > (sum(isinstance(d.weight, ClassWeights) for d in ruleset.dimensions) if name in weighted else 1)
     )
     if shared:
-        reasons.append(f"以下输入被多个评分要素读取: {', '.join(shared)}")
+        reasons.append(say("check.shared_inputs", names=", ".join(shared)))
     if ruleset.consistency:
-        reasons.append("一致性规则可能排除某些组合")
+        reasons.append(say("check.consistency"))
     low = max(ZERO, min(lows) + adjustments.low)
     high = max(ZERO, max(highs) + adjustments.high)
     return TotalRange(low, high, not reasons, reasons)

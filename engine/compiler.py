@@ -46,6 +46,7 @@ from .expressions import (
     String,
     truth,
 )
+from .messages import say
 from .model import Indicator, Ruleset
 from .wording import Wording
 
@@ -428,7 +429,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
 
     found = conditions_of(ruleset)
     if len(found) + 1 > MAX_RULES:  # counted before any is translated; the sentinel is one more
-        raise EngineLimitError(f"规则集有 {len(found)} 个条件, 引擎最多容纳 {MAX_RULES - 1} 个")
+        raise EngineLimitError(say("engine.rules", count=len(found), limit=MAX_RULES - 1))
     conditions: dict[str, Condition] = {}
     earlier: dict[str, list[Expression]] = {}
     for rule_id, kind, path, expression, phase in found:
@@ -444,10 +445,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         never = isinstance(tree, Constant) and not tree.value
         sequence = engine_sequence(body) + 2  # the rule's body is joined to its fact's kind by one more $and
         if not never and sequence > MAX_SEQUENCE:
-            raise EngineLimitError(
-                f"{path}: 条件展开后在引擎中占 {sequence} 项 (每组 and/or 计 2 项, 每个两值比较计 1 项),"
-                f" 引擎每条规则最多 {MAX_SEQUENCE} 项; 请拆分条件或减少 or 与嵌套的 if ... else"
-            )
+            raise EngineLimitError(say("engine.sequence", path=path, size=sequence, limit=MAX_SEQUENCE))
         conditions[rule_id] = Condition(
             rule_id, kind, path, expression, phase, body, translator.fields, branches(tree), never
         )
@@ -514,15 +512,15 @@ def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:
             if condition.phase != phase or condition.never:
                 continue
             if condition.branches + 1 > MAX_MATCHES_PER_FACT:
-                raise EngineLimitError(
-                    f"{condition.path}: 条件展开 or 与 in 后有 {condition.branches} 个分支,"
-                    f" 引擎最多 {MAX_MATCHES_PER_FACT - 1} 个; 请拆分条件"
+                message = say(
+                    "engine.branches", path=condition.path, count=condition.branches, limit=MAX_MATCHES_PER_FACT - 1
                 )
+                raise EngineLimitError(message)
             if len(condition.fields) > MAX_FIELDS_PER_FACT:
-                raise EngineLimitError(
-                    f"{condition.path}: 条件读取 {len(condition.fields)} 个值,"
-                    f" 引擎每个事实最多 {MAX_FIELDS_PER_FACT} 个"
+                message = say(
+                    "engine.fields", path=condition.path, count=len(condition.fields), limit=MAX_FIELDS_PER_FACT
                 )
+                raise EngineLimitError(message)
             merged = len(set(current.fields) | set(condition.fields)) if current else 0
             if (
                 current is None
@@ -535,7 +533,7 @@ def _pack(conditions: dict[str, Condition]) -> list[FactPlan]:
             current.rules.append(condition.rule_id)
             current.matches += condition.branches
     if len(facts) > MAX_FACT_KINDS:
-        raise EngineLimitError(f"规则集每个单位需要 {len(facts)} 个事实, 引擎最多 {MAX_FACT_KINDS} 个")
+        raise EngineLimitError(say("engine.facts", count=len(facts), limit=MAX_FACT_KINDS))
     return facts
 
 

@@ -22,18 +22,14 @@ from decimal import Decimal
 from . import score
 from .errors import InputError
 from .loader import LoadedRuleset
+from .messages import say
 from .model import Ruleset
 
 KINDS = ("bands", "items", "caps", "vetoes", "grades", "requirements", "outputs")
-KIND_TITLES = {
-    "bands": "分档",
-    "items": "加扣分项",
-    "caps": "封顶",
-    "vetoes": "否决",
-    "grades": "等次",
-    "requirements": "前置条件",
-    "outputs": "计算结果",
-}
+
+
+def kind_title(kind: str) -> str:
+    return say(f"coverage.kind.{kind}")
 
 
 @dataclass
@@ -70,13 +66,13 @@ def elements_of(ruleset: Ruleset) -> list[Element]:
     found: list[Element] = []
     for _, indicator in ruleset.indicators():
         for b, band in enumerate(indicator.score.bands or ()):
-            label = "其余情况" if band.is_else else band.when.text
+            label = say("coverage.else") if band.is_else else band.when.text
             found.append(Element("bands", f"{indicator.id}.bands[{b}]", f"{indicator.title}: {label}"))
     for group in ruleset.adjustments:
         for item in group.items:
             found.append(Element("items", f"{group.id}.{item.id}", f"{group.title}: {item.title}"))
         if group.cap is not None:
-            found.append(Element("caps", f"{group.id}.cap", f"{group.title}封顶 {group.cap}"))
+            found.append(Element("caps", f"{group.id}.cap", say("coverage.cap", group=group.title, cap=group.cap)))
     for veto in ruleset.vetoes:
         found.append(Element("vetoes", veto.id, veto.title))
     for grade in ruleset.grades:
@@ -132,15 +128,15 @@ def measure(ruleset: LoadedRuleset) -> Coverage:
 
 def report_lines(coverage: Coverage) -> list[str]:
     """The coverage of one ruleset as text: a line per kind, then what was never exercised."""
-    lines = [f"{coverage.ruleset_id}: 测试覆盖率 {coverage.percent()}%"]
+    lines = [say("coverage.total", ruleset=coverage.ruleset_id, percent=coverage.percent())]
     for kind in KINDS:
         chosen = coverage.of(kind)
         if not chosen:
             continue
         done = sum(e.exercised for e in chosen)
-        lines.append(f"  {KIND_TITLES[kind]} ({kind}): {done}/{len(chosen)} = {coverage.percent((kind,))}%")
+        lines.append(f"  {kind_title(kind)} ({kind}): {done}/{len(chosen)} = {coverage.percent((kind,))}%")
     missing = [e for e in coverage.elements if not e.exercised]
     if missing:
-        lines.append("  未被任何测试覆盖:")
-        lines.extend(f"    {KIND_TITLES[e.kind]} {e.id}  {e.title}" for e in missing)
+        lines.append(say("coverage.missing"))
+        lines.extend(f"    {kind_title(e.kind)} {e.id}  {e.title}" for e in missing)
     return lines

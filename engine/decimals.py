@@ -69,7 +69,7 @@ def number_problem(value: Decimal) -> str | None:
 def clipped(value: Decimal | str, limit: int = 40) -> str:
     """A value as it was given, shortened for a message when it is very long."""
     text = str(value)
-    return text if len(text) <= limit else f"{text[: limit - 12]}…(共 {len(text)} 个字符)"
+    return text if len(text) <= limit else say("text.clipped", start=text[: limit - 12], count=len(text))
 
 
 def engine_text(value: Decimal) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .checks import total_range
+from .messages import say
 from .model import Ruleset
 
 
@@ -139,7 +140,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
             Change(
                 element="grade",
                 id="(order)",
-                title="等次顺序",
+                title=say("diff.grade_order"),
                 change="changed",
                 details=[f"{' > '.join(order_before)} → {' > '.join(order_after)}"],
             )

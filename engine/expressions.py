@@ -209,7 +209,7 @@ def _check_text(source: str) -> None:
     Python's parser folds look-alike letters into plain ones (NFKC: a fullwidth 'ｘ' is
     read as 'x'), so names are checked here, as written, before it sees them."""
     if len(source) > MAX_EXPRESSION_CHARS:
-        raise ExpressionError(f"表达式有 {len(source)} 个字符, 超过上限 {MAX_EXPRESSION_CHARS} 个", None)
+        raise ExpressionError(say("limit.expression_chars", count=len(source), limit=MAX_EXPRESSION_CHARS), None)
     depth = 0
     quote: str | None = None
     escaped = False
@@ -224,14 +224,11 @@ def _check_text(source: str) -> None:
         elif char in "'\"":
             quote = char
         elif not char.isascii():
-            raise ExpressionError(
-                f"第 {index + 1} 列的字符 '{char}' 不是英文字符: 名称、运算符和数字只能用英文书写, 文字须写在引号内",
-                index + 1,
-            )
+            raise ExpressionError(say("expr.not_english", column=index + 1, char=char), index + 1)
         elif char in "([{":
             depth += 1
             if depth > MAX_EXPRESSION_DEPTH:
-                raise ExpressionError(f"括号嵌套超过 {MAX_EXPRESSION_DEPTH} 层", index + 1)
+                raise ExpressionError(say("limit.brackets", limit=MAX_EXPRESSION_DEPTH), index + 1)
         elif char in ")]}":
             depth -= 1
 
@@ -244,21 +241,17 @@ def _check_tree(root: ast.expr, column) -> None:
     while stack:
         node, depth, conditionals = stack.pop()
         if depth > MAX_EXPRESSION_DEPTH:
-            raise ExpressionError(
-                f"表达式嵌套超过 {MAX_EXPRESSION_DEPTH} 层 (每个运算、括号、函数和条件各算一层;"
-                " 很长的加法可用括号分组)",
-                column(node),
-            )
+            raise ExpressionError(say("limit.expression_depth", limit=MAX_EXPRESSION_DEPTH), column(node))
         if isinstance(node, ast.IfExp):
             conditionals += 1
             if conditionals > MAX_CONDITIONAL_DEPTH:
-                raise ExpressionError(f"条件表达式 (if ... else) 嵌套超过 {MAX_CONDITIONAL_DEPTH} 层", column(node))
+                raise ExpressionError(say("limit.conditional_depth", limit=MAX_CONDITIONAL_DEPTH), column(node))
         elif isinstance(node, ast.Name | ast.Constant):
             terms += 1
             if terms > MAX_EXPRESSION_TERMS:
-                raise ExpressionError(f"表达式中的名称和数值超过 {MAX_EXPRESSION_TERMS} 个", column(node))
+                raise ExpressionError(say("limit.expression_terms", limit=MAX_EXPRESSION_TERMS), column(node))
         elif isinstance(node, ast.List | ast.Tuple) and len(node.elts) > MAX_IN_VALUES:
-            raise ExpressionError(f"列表有 {len(node.elts)} 个值, 超过上限 {MAX_IN_VALUES} 个", column(node))
+            raise ExpressionError(say("limit.in_values", count=len(node.elts), limit=MAX_IN_VALUES), column(node))
         stack.extend((child, depth + 1, conditionals) for child in ast.iter_child_nodes(node) if _counted(child))
 
 

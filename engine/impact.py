@@ -23,13 +23,12 @@ from . import score
 from .diff import Change, diff_rulesets
 from .errors import InputError
 from .loader import LoadedRuleset
+from .messages import say
 from .model import Ruleset
 from .quotas import apply_quotas
 from .result import Result
 
 NO_GRADE = "—"
-QUOTA_REDECIDED = "quota (批次内名额控制重新决定)"
-SINGLE_NOTE = "单独评分的记录不属于任何批次, 不适用名额控制, 按草案直接定等"
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class ReplayedUnit(BaseModel):
     new_grade: str | None
     quota: str | None = None  # the quota move the draft decides, if any
     changes: list[str] = []  # the rule changes that touched this unit's figures: "indicator income_level",
-    # or QUOTA_REDECIDED when the batch's quotas, decided again, moved it differently
+    # or say("impact.quota_redecided") when the batch's quotas, decided again, moved it differently
     error: str | None = None
 
 
@@ -131,7 +130,7 @@ def responsible(changes: list[Change], old: dict, new: dict) -> list[str]:
         if touched:
             found.append(f"{change.element} {change.id}")
     if (old.get("quota") or {}).get("to_grade") != (new.get("quota") or {}).get("to_grade"):
-        found.append(QUOTA_REDECIDED)
+        found.append(say("impact.quota_redecided"))
     return found
 
 
@@ -195,9 +194,9 @@ def replay(
         before, after = _mean(old_dims.get(dim_id, [])), _mean(new_dims.get(dim_id, []))
         change = after - before if before is not None and after is not None else None
         means.append(DimensionMean(id=dim_id, title=title, before=before, after=after, change=change))
-    notes = [SINGLE_NOTE] if any(r.batch_id is None for r in shown) else []
+    notes = [say("impact.single")] if any(r.batch_id is None for r in shown) else []
     if batches:
-        notes.append(f"{len(batches)} 个批次的名额控制已按草案在各自批次内重新决定")
+        notes.append(say("impact.batches", count=len(batches)))
     return ImpactReport(
         units=len(items),
         changed_grade=len(moved),

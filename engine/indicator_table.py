@@ -31,6 +31,7 @@ from . import strictjson, yamltext
 from .compiler import indicator_inputs
 from .errors import KaopingError, RulesetError
 from .loader import LoadedRuleset, load_text
+from .messages import listing, say
 from .model import ClassWeights, GradeCap, InputSpec, Ruleset
 
 # ---------------------------------------------------------------- the layout
@@ -38,6 +39,7 @@ from .model import ClassWeights, GradeCap, InputSpec, Ruleset
 ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "输入", "加扣分", "一票否决", "等次"
 QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
 
+ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
     "格式版本": "kaoping",
     "规则编码": "id",
@@ -85,6 +87,9 @@ TRIGGERS = {"when": "条件", "per": "按数量"}
 ELSE_WORD = "其余"
 ARROW = "→"
 YES, NO = "是", "否"
+SEPARATOR = "、"  # between the values of a cell (choices, tie-break names)
+FULLWIDTH_SEMICOLON = "；"  # as a Chinese keyboard types it between class weights: read as ";"
+GUIDE_COLUMNS = ["表", "填写方法"]
 
 GUIDE_TEXT = [
     ("说明", "规则的编码、名称和小数位数, 每行一个字段。"),
@@ -106,7 +111,8 @@ GUIDE_TEXT = [
 
 
 class TableError(KaopingError):
-    """A workbook that cannot be read as an indicator table; `problems` lists each, in Chinese."""
+    """A workbook that cannot be read as an indicator table; `problems` lists each, in the
+    reader's language (the sheet and column names stay the table's own)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -155,7 +161,7 @@ def _input_cells(name: str, spec: InputSpec) -> list[Any]:
     choices = spec.choices
     joined = None
     if choices is not None:
-        joined = "\n".join(choices) if any("、" in c for c in choices) else "、".join(choices)
+        joined = "\n".join(choices) if any(SEPARATOR in c for c in choices) else SEPARATOR.join(choices)
     return [
         name,
         spec.title,
@@ -247,7 +253,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
     book = Workbook()
     about = book.active
     about.title = ABOUT
-    about.append(["字段", "值"])
+    about.append(ABOUT_COLUMNS)
     for label, name in ABOUT_FIELDS.items():
         about.append([label, getattr(ruleset, name)])
     indicator_rows, placed = _indicator_rows(ruleset)
@@ -273,7 +279,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
             [
                 q.grade,
                 q.max_share if isinstance(q.max_share, str) else _cell_number(q.max_share),
-                "、".join(q.tie_break),
+                SEPARATOR.join(q.tie_break),
             ]
             for q in ruleset.quotas
         ],
@@ -304,7 +310,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
                     if "\n" in cell.value:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide = book.create_sheet(GUIDE)
-    guide.append(["表", "填写方法"])
+    guide.append(GUIDE_COLUMNS)
     for row in GUIDE_TEXT:
         guide.append(list(row))
     guide.column_dimensions["B"].width = 120
@@ -336,12 +342,17 @@ class _Reader:
     origins: dict[str, _Origin] = field(default_factory=dict)
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        where = f"「{sheet}」表"
-        if row is not None:
-            where += f"第 {row} 行"
-        if column is not None:
-            where += f"「{column}」列"
-        self.problems.append(f"{where}: {message}")
+        self.problems.append(f"{_where(sheet, row, column)}: {message}")
+
+
+def _where(sheet: str, row: int | None, column: str | None) -> str:
+    """A place in the workbook: its sheet, row and column as the workbook names them."""
+    where = say("table.where_sheet", sheet=sheet)
+    if row is not None:
+        where += say("table.where_row", row=row)
+    if column is not None:
+        where += say("table.where_column", column=column)
+    return where
 
 
 class _Row:
@@ -360,7 +371,7 @@ class _Row:
         value = self.cells.get(column)
         if value is None:
             if required:
-                self.fail(column, "不能为空")
+                self.fail(column, say("table.empty_cell"))
             return None
         if isinstance(value, float):
             return _float_text(value)
@@ -370,10 +381,10 @@ class _Row:
         value = self.cells.get(column)
         if value is None:
             if required:
-                self.fail(column, "不能为空, 应填一个数")
+                self.fail(column, say("table.number_required"))
             return None
         if isinstance(value, bool):
-            self.fail(column, f"应填一个数, 填的是 {value!r}")
+            self.fail(column, say("table.not_a_number", got=repr(value)))
             return None
         if isinstance(value, int):
             return value
@@ -381,10 +392,10 @@ class _Row:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            self.fail(column, f"应填一个数, 填的是 '{text}'")
+            self.fail(column, say("table.not_a_number", got=f"'{text}'"))
             return None
         if not number.is_finite():
-            self.fail(column, f"应填一个有限的数, 填的是 '{text}'")
+            self.fail(column, say("table.not_finite", text=text))
             return None
         return int(text) if text.lstrip("-").isdigit() else number
 
@@ -397,7 +408,7 @@ class _Row:
         text = str(value).strip()
         if text in (YES, NO):
             return text == YES
-        self.fail(column, f"应填 是 或 否, 填的是 '{text}'")
+        self.fail(column, say("table.not_yes_no", yes=YES, no=NO, text=text))
         return default
 
     def choice(self, column: str, words: dict[str, str], required: bool = True) -> str | None:
@@ -410,28 +421,27 @@ class _Row:
             return by_word[text]
         if text in words:
             return text
-        self.fail(column, f"应为 {'、'.join(words.values())} 之一, 填的是 '{text}'")
+        self.fail(column, say("table.not_one_of", words=listing(words.values()), text=text))
         return None
 
 
 def _rows(reader: _Reader, book, title: str, required: bool) -> list[_Row]:
     if title not in book.sheetnames:
         if required:
-            reader.problem(title, None, None, "缺少这张表")
+            reader.problem(title, None, None, say("table.missing_sheet"))
         return []
     sheet = book[title]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        reader.problem(title, None, None, "表是空的, 第 1 行应是列名")
+        reader.problem(title, None, None, say("table.empty_sheet"))
         return []
     names = [None if h is None else str(h).strip() for h in header]
-    known = set(SHEET_COLUMNS.get(title, ["字段", "值"]))
+    known = set(SHEET_COLUMNS.get(title, ABOUT_COLUMNS))
     for index, name in enumerate(names, start=1):
         if name is not None and name not in known:
-            reader.problem(
-                title, 1, get_column_letter(index), f"列名 '{name}' 不是这张表的列 (应为 {'、'.join(known)})"
-            )
+            message = say("table.unknown_column", name=name, names=listing(known))
+            reader.problem(title, 1, get_column_letter(index), message)
     found = []
     for number, values in enumerate(rows, start=2):
         cells = {}
@@ -445,7 +455,7 @@ def _rows(reader: _Reader, book, title: str, required: bool) -> list[_Row]:
 
 
 def _split(text: str) -> list[str]:
-    separator = "\n" if "\n" in text else "、"
+    separator = "\n" if "\n" in text else SEPARATOR
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
@@ -453,10 +463,10 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
     name = row.text("输入编码")
     if name is None:
         if not row.empty(*INPUT_COLUMNS[1:]):
-            row.fail("输入编码", "填了输入的其他列, 但没有输入编码")
+            row.fail("输入编码", say("table.input_without_id", column="输入编码"))
         return
     if name in inputs:
-        row.fail("输入编码", f"输入 {name} 已在前面定义过")
+        row.fail("输入编码", say("table.input_twice", name=name))
         return
     spec: dict[str, Any] = {"type": row.choice("类型", TYPES), "title": row.text("输入名称", required=True)}
     for column, key in (("单位", "unit"), ("输入说明", "description")):
@@ -495,7 +505,7 @@ def _bands(row: _Row) -> list[dict]:
         except InvalidOperation:
             value = None
         if not arrow or value is None or not condition.strip():
-            row.fail("分档", f"每行应为 '条件 → 分值' 或 '{ELSE_WORD} → 分值', 这一行是 '{line.strip()}'")
+            row.fail("分档", say("table.band_line", arrow=ARROW, else_word=ELSE_WORD, line=line.strip()))
             continue
         number: Any = int(points.strip()) if points.strip().isdigit() else value
         if condition.strip() == ELSE_WORD:
@@ -551,7 +561,7 @@ def _weight(row: _Row) -> Any:
         return row.number("维度权重")
     text = row.text("维度权重", required=True) or ""
     values: dict[str, Any] = {}
-    for part in text.replace("\n", ";").replace("；", ";").split(";"):
+    for part in text.replace("\n", ";").replace(FULLWIDTH_SEMICOLON, ";").split(";"):
         if not part.strip():
             continue
         choice, equals, number = part.partition("=")
@@ -560,7 +570,7 @@ def _weight(row: _Row) -> Any:
         except InvalidOperation:
             equals = ""
         if not equals:
-            row.fail("维度权重", f"按 {by} 分类的权重应写成 '选项=权重; 选项=权重', 这一段是 '{part.strip()}'")
+            row.fail("维度权重", say("table.class_weights", by=by, part=part.strip()))
     return {"by": by, "values": values}
 
 
@@ -571,7 +581,7 @@ def _dimensions(reader: _Reader, rows: list[_Row], inputs: dict[str, dict]) -> l
         dim_id = row.text("维度编码")
         if dim_id is not None and (not dimensions or dimensions[-1]["id"] != dim_id):
             if dim_id in seen:
-                row.fail("维度编码", f"维度 {dim_id} 的指标应写在连续的行里, 它在前面已经出现过")
+                row.fail("维度编码", say("table.dimension_split", id=dim_id))
             seen.add(dim_id)
             dimension: dict[str, Any] = {"id": dim_id, "title": row.text("一级指标", required=True)}
             weight = _weight(row)
@@ -583,10 +593,10 @@ def _dimensions(reader: _Reader, rows: list[_Row], inputs: dict[str, dict]) -> l
             dimensions.append(dimension)
             reader.origins[f"dimensions[{len(dimensions) - 1}]"] = _Origin(row.sheet, row.line, DIMENSION_FIELDS)
         elif not dimensions:
-            row.fail("维度编码", "第一个指标所在行必须填写维度编码和一级指标")
+            row.fail("维度编码", say("table.first_indicator", id_column="维度编码", title_column="一级指标"))
             continue
         elif dim_id is None and not row.empty("一级指标", "权重依据", "维度权重", "维度说明"):
-            row.fail("维度编码", "填了一级指标的其他列, 但没有维度编码")
+            row.fail("维度编码", say("table.dimension_without_id", id_column="维度编码", title_column="一级指标"))
         indicator: dict[str, Any] = {
             "id": row.text("指标编码", required=True),
             "title": row.text("二级指标", required=True),
@@ -620,7 +630,7 @@ def _adjustments(reader: _Reader, rows: list[_Row]) -> list[dict]:
             columns = {"id": "分组编码", "title": "分组名称", "cap": "封顶"}
             reader.origins[f"adjustments[{len(groups) - 1}]"] = _Origin(row.sheet, row.line, columns)
         elif not groups:
-            row.fail("分组编码", "第一个项目所在行必须填写分组编码和分组名称")
+            row.fail("分组编码", say("table.first_item", id_column="分组编码", title_column="分组名称"))
             continue
         trigger = row.choice("方式", TRIGGERS)
         item = {"id": row.text("项目编码", required=True), "title": row.text("项目名称", required=True)}
@@ -652,7 +662,7 @@ def _veto(row: _Row) -> dict:
         veto["effect"] = {"cap": row.text("封顶等次", required=True)}
     else:
         if row.text("封顶等次") is not None:
-            row.fail("封顶等次", "只有后果为 封顶 时才填写封顶等次")
+            row.fail("封顶等次", say("table.cap_only", cap=EFFECTS["cap"], column="封顶等次"))
         veto["effect"] = effect
     return veto
 
@@ -684,7 +694,7 @@ def _test(row: _Row) -> dict:
         try:
             case[key] = strictjson.loads(text)
         except strictjson.JsonTextError as error:
-            row.fail(column, f"应为 JSON: {error.msg}")
+            row.fail(column, say("table.json", detail=error.msg))
     return case
 
 
@@ -693,7 +703,7 @@ def _about(reader: _Reader, rows: list[_Row]) -> dict:
     for row in rows:
         label = row.text("字段")
         if label not in ABOUT_FIELDS:
-            row.fail("字段", f"'{label}' 不是可填的字段 (应为 {'、'.join(ABOUT_FIELDS)})")
+            row.fail("字段", say("table.unknown_field", label=label, labels=listing(ABOUT_FIELDS)))
             continue
         key = ABOUT_FIELDS[label]
         data[key] = row.number("值") if key in ("kaoping", "precision") else row.text("值")
@@ -703,16 +713,16 @@ def _about(reader: _Reader, rows: list[_Row]) -> dict:
 
 def _open(content: bytes, name: str):
     if not content.startswith(b"PK\x03\x04"):
-        raise TableError([f"{name}: 不是 Excel (.xlsx) 文件, 无法作为指标表读取"])
+        raise TableError([say("table.not_xlsx", name=name)])
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TableError([f"{name}: 无法作为 Excel (.xlsx) 文件打开 ({type(error).__name__})"]) from None
+        raise TableError([say("table.unopenable", name=name, error=type(error).__name__)]) from None
 
 
-def table_data(content: bytes, name: str = "指标表") -> tuple[dict, dict[str, _Origin]]:
+def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str, _Origin]]:
     """The ruleset data an indicator table holds, and where each element came from."""
-    book = _open(content, name)
+    book = _open(content, name or say("table.name"))
     reader = _Reader()
     try:
         data = _about(reader, _rows(reader, book, ABOUT, required=True))
@@ -738,7 +748,7 @@ def table_data(content: bytes, name: str = "指标表") -> tuple[dict, dict[str,
         for row in _rows(reader, book, OUTPUTS, False):
             name_ = row.text("编码", True)
             if name_ in data["outputs"]:
-                row.fail("编码", f"计算结果 {name_} 已在前面定义过")
+                row.fail("编码", say("table.output_twice", name=name_))
             data["outputs"][name_] = {"title": row.text("名称", True), "formula": row.text("公式", True)}
             reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, {"title": "名称", "formula": "公式"})
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
@@ -757,21 +767,19 @@ def table_data(content: bytes, name: str = "指标表") -> tuple[dict, dict[str,
     return {k: v for k, v in data.items() if v not in ({}, [])}, reader.origins
 
 
-TOP_LEVEL = {
-    "inputs": f"「{INDICATORS}」表与「{INPUTS}」表: 没有定义任何输入",
-    "dimensions": f"「{INDICATORS}」表: 没有任何指标",
-    "grades": f"「{GRADES}」表: 没有任何等次",
-}
-
-
 def _missing(problem) -> str:
     """A problem of the ruleset as a whole, said in the table's terms where it can be."""
     labels = {key: label for label, key in ABOUT_FIELDS.items()}
+    message = problem.message
     if problem.path in labels:
-        return f"「{ABOUT}」表: 缺少或填错了「{labels[problem.path]}」 ({problem.message})"
-    if problem.path in TOP_LEVEL:
-        return f"{TOP_LEVEL[problem.path]} ({problem.message})"
-    return f"(规则整体) {problem}"
+        return say("table.about_field", sheet=ABOUT, label=labels[problem.path], message=message)
+    if problem.path == "inputs":
+        return say("table.no_inputs", indicators=INDICATORS, inputs=INPUTS, message=message)
+    if problem.path == "dimensions":
+        return say("table.no_indicators", sheet=INDICATORS, message=message)
+    if problem.path == "grades":
+        return say("table.no_grades", sheet=GRADES, message=message)
+    return say("table.whole", problem=problem)
 
 
 def _located(problem, origins: dict[str, _Origin]) -> str:
@@ -785,11 +793,14 @@ def _located(problem, origins: dict[str, _Origin]) -> str:
     rest = path[len(best) :].lstrip(".")
     column = next((origin.columns[k] for k in sorted(origin.columns, key=len, reverse=True)
                    if rest == k or rest.startswith(k + ".") or rest.startswith(k + "[") or k == ""), None)  # fmt: skip
-    where = f"「{origin.sheet}」表第 {origin.row} 行" + (f"「{column}」列" if column else "")
-    return f"{where}: {problem.message} (规则要素 {path}{f', 第 {problem.column} 个字符' if problem.column else ''})"
+    if problem.column:
+        said = say("table.element_column", message=problem.message, path=path, column=problem.column)
+    else:
+        said = say("table.element", message=problem.message, path=path)
+    return f"{_where(origin.sheet, origin.row, column or None)}: {said}"
 
 
-def read_table(content: bytes, name: str = "指标表") -> tuple[str, LoadedRuleset]:
+def read_table(content: bytes, name: str | None = None) -> tuple[str, LoadedRuleset]:
     """The ruleset YAML an indicator table holds, checked and loaded; TableError lists
     every problem by sheet, row and column."""
     data, origins = table_data(content, name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import RulesetProblem
+from .messages import say
 
 MAX_TEXT_BYTES = 1_000_000  # the ruleset's text, UTF-8
 MAX_DOCUMENT_NODES = 50_000  # YAML values, counting what every alias (*name) repeats
@@ -33,7 +34,7 @@ def text_problem(size: int) -> RulesetProblem | None:
         return None
     return RulesetProblem(
         path="(ruleset)",
-        message=f"规则集文本有 {size} 字节, 超过上限 {MAX_TEXT_BYTES} 字节 (1 MB)",
+        message=say("limit.text_bytes", size=size, limit=MAX_TEXT_BYTES),
     )
 
 
@@ -57,12 +58,12 @@ def structure_problems(data: Any) -> list[RulesetProblem]:
                 problems.append(
                     RulesetProblem(
                         path=f"dimensions[{d}].indicators[{i}].score.bands",
-                        message=f"一个指标有 {len(bands)} 个分档, 超过上限 {MAX_BANDS} 个",
+                        message=say("limit.bands", count=len(bands), limit=MAX_BANDS),
                     )
                 )
     if total > MAX_INDICATORS:
         problems.append(
-            RulesetProblem(path="dimensions", message=f"规则集共有 {total} 个指标, 超过上限 {MAX_INDICATORS} 个")
+            RulesetProblem(path="dimensions", message=say("limit.indicators", count=total, limit=MAX_INDICATORS))
         )
     return problems
 

@@ -22,7 +22,7 @@ from .compiler import CompiledRuleset, compile_ruleset
 from .decimals import clipped
 from .errors import EngineLimitError, RulesetError, RulesetProblem
 from .limits import MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, structure_problems, text_problem
-from .messages import language, say, suggestion
+from .messages import CATALOGUE, say, suggestion
 from .model import Ruleset, field_names
 from .semantics import SemanticChecker
 
@@ -42,14 +42,15 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
     try:
         return Decimal(text)
     except ArithmeticError:  # an exponent beyond what decimal can hold
-        raise yaml.constructor.ConstructorError(None, None, f"数 {text[:40]} 无法表示", node.start_mark) from None
+        raise yaml.constructor.ConstructorError(
+            None, None, say("yaml.number", text=text[:40]), node.start_mark
+        ) from None
 
 
 def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     if len(node.value) > MAX_INTEGER_DIGITS:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"整数有 {len(node.value)} 位, 超过上限 {MAX_INTEGER_DIGITS} 位", node.start_mark
-        )
+        message = say("limit.integer_digits", count=len(node.value), limit=MAX_INTEGER_DIGITS)
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
 
 
@@ -106,17 +107,14 @@ def expansion_problem(root: yaml.Node) -> str | None:
             depths[key] = depth = 1 + max((depths[id(kid)] for kid in kids), default=0)
             entered.discard(key)
             if size > MAX_DOCUMENT_NODES:
-                return (
-                    f"第 {line} 行起的内容展开别名 (*) 后有 {size} 个值, 超过上限 {MAX_DOCUMENT_NODES} 个;"
-                    " 锚点 (&) 与别名只宜复用小段内容"
-                )
+                return say("limit.document_nodes", line=line, size=size, limit=MAX_DOCUMENT_NODES)
             if depth > MAX_DOCUMENT_DEPTH:
-                return f"第 {line} 行起的内容嵌套 {depth} 层, 超过上限 {MAX_DOCUMENT_DEPTH} 层"
+                return say("limit.document_depth", line=line, depth=depth, limit=MAX_DOCUMENT_DEPTH)
             continue
         if key in sizes:
             continue
         if key in entered:
-            return f"第 {line} 行的别名 (*) 引用了包含它自己的锚点 (&), 展开后没有尽头"
+            return say("limit.alias_loop", line=line)
         entered.add(key)
         stack.append((node, True))
         stack.extend((kid, False) for kid in _children(node) if id(kid) not in sizes)
@@ -176,29 +174,11 @@ def read_document(text: str, name: str = "ruleset") -> Document:
     raise RulesetError(syntax)
 
 
-# libyaml's words for the common mistakes, as a clerk reads them
-YAML_WORDS = {
-    "while parsing a flow sequence": "读取 [...] 列表时",
-    "while parsing a flow mapping": "读取 {...} 时",
-    "while parsing a block mapping": '读取 "键: 值" 时',
-    "while parsing a block collection": '读取 "- 项" 列表时',
-    "while scanning a quoted scalar": "读取带引号的文本时",
-    "while scanning a simple key": "读取键时",
-    "did not find expected ',' or ']'": "缺少 ',' 或 ']'",
-    "did not find expected ',' or '}'": "缺少 ',' 或 '}'",
-    "did not find expected key": "缺少键 (可能是缩进不对)",
-    "did not find expected '-' indicator": "缺少 '-' (可能是缩进不对)",
-    "could not find expected ':'": "缺少 ':'",
-    "mapping values are not allowed in this context": '此处不能写 "键: 值" (可能是缩进不对, 或文本中的冒号需要加引号)',
-    "found unexpected end of stream": "文本意外结束 (引号或括号没有闭合)",
-    "found character that cannot start any token": "含有不能出现在此处的字符 (如制表符 Tab)",
-}
-
-
 def _yaml_words(text: str) -> str:
-    if language() != "zh":
-        return text
-    return YAML_WORDS.get(text, text)
+    """libyaml's words for the common mistakes as a clerk reads them (the catalogue's
+    `yaml.<libyaml's words>`), the rest as libyaml writes them."""
+    key = f"yaml.{text}"
+    return say(key) if key in CATALOGUE else text
 
 
 def parse_document(text: str, name: str = "ruleset") -> Any:

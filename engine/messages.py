@@ -295,6 +295,316 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{function} 不是可用的函数 (可用: abs、max、min、round){hint}",
         "en": "'{function}' is not a function of this language (only abs, max, min, round){hint}",
     },
+    "expr.not_english": {
+        "zh": "第 {column} 列的字符 '{char}' 不是英文字符: 名称、运算符和数字只能用英文书写, 文字须写在引号内",
+        "en": "the character '{char}' at column {column} is not English: names, operators and numbers are"
+        " written in English, words go inside quotes",
+    },
+    # ------------------------------------------------------------ rulesets: size limits (engine.limits)
+    "limit.text_bytes": {
+        "zh": "规则集文本有 {size} 字节, 超过上限 {limit} 字节 (1 MB)",
+        "en": "the ruleset's text has {size} bytes, over the limit of {limit} bytes (1 MB)",
+    },
+    "limit.bands": {
+        "zh": "一个指标有 {count} 个分档, 超过上限 {limit} 个",
+        "en": "an indicator has {count} bands, over the limit of {limit}",
+    },
+    "limit.indicators": {
+        "zh": "规则集共有 {count} 个指标, 超过上限 {limit} 个",
+        "en": "the ruleset has {count} indicators, over the limit of {limit}",
+    },
+    "limit.expression_chars": {
+        "zh": "表达式有 {count} 个字符, 超过上限 {limit} 个",
+        "en": "the expression has {count} characters, over the limit of {limit}",
+    },
+    "limit.brackets": {"zh": "括号嵌套超过 {limit} 层", "en": "brackets are nested more than {limit} deep"},
+    "limit.expression_depth": {
+        "zh": "表达式嵌套超过 {limit} 层 (每个运算、括号、函数和条件各算一层; 很长的加法可用括号分组)",
+        "en": "the expression is nested more than {limit} deep (each operation, bracket, function and"
+        " condition is one level; group a long sum with brackets)",
+    },
+    "limit.conditional_depth": {
+        "zh": "条件表达式 (if ... else) 嵌套超过 {limit} 层",
+        "en": "conditionals (if ... else) are nested more than {limit} deep",
+    },
+    "limit.expression_terms": {
+        "zh": "表达式中的名称和数值超过 {limit} 个",
+        "en": "the expression has more than {limit} names and values",
+    },
+    "limit.in_values": {
+        "zh": "列表有 {count} 个值, 超过上限 {limit} 个",
+        "en": "the list has {count} values, over the limit of {limit}",
+    },
+    "limit.integer_digits": {
+        "zh": "整数有 {count} 位, 超过上限 {limit} 位",
+        "en": "the whole number has {count} digits, over the limit of {limit}",
+    },
+    "limit.document_nodes": {
+        "zh": "第 {line} 行起的内容展开别名 (*) 后有 {size} 个值, 超过上限 {limit} 个; 锚点 (&) 与别名只宜复用小段内容",
+        "en": "from line {line} the content has {size} values once its aliases (*) are expanded, over the"
+        " limit of {limit}; anchors (&) and aliases are for reusing small parts",
+    },
+    "limit.document_depth": {
+        "zh": "第 {line} 行起的内容嵌套 {depth} 层, 超过上限 {limit} 层",
+        "en": "from line {line} the content is nested {depth} deep, over the limit of {limit}",
+    },
+    "limit.alias_loop": {
+        "zh": "第 {line} 行的别名 (*) 引用了包含它自己的锚点 (&), 展开后没有尽头",
+        "en": "the alias (*) at line {line} refers to an anchor (&) that contains it, so it never ends",
+    },
+    # ------------------------------------------------------------ rulesets: the rules engine's limits (engine.compiler)
+    "engine.rules": {
+        "zh": "规则集有 {count} 个条件, 引擎最多容纳 {limit} 个",
+        "en": "the ruleset has {count} conditions, the engine holds at most {limit}",
+    },
+    "engine.sequence": {
+        "zh": "{path}: 条件展开后在引擎中占 {size} 项 (每组 and/or 计 2 项, 每个两值比较计 1 项),"
+        " 引擎每条规则最多 {limit} 项; 请拆分条件或减少 or 与嵌套的 if ... else",
+        "en": "{path}: the condition takes {size} terms in the engine (2 for each and/or, 1 for each"
+        " comparison), at most {limit} per rule; split the condition or use fewer or and nested if ... else",
+    },
+    "engine.branches": {
+        "zh": "{path}: 条件展开 or 与 in 后有 {count} 个分支, 引擎最多 {limit} 个; 请拆分条件",
+        "en": "{path}: the condition has {count} branches once or and in are expanded, the engine takes"
+        " at most {limit}; split the condition",
+    },
+    "engine.fields": {
+        "zh": "{path}: 条件读取 {count} 个值, 引擎每个事实最多 {limit} 个",
+        "en": "{path}: the condition reads {count} values, the engine takes at most {limit} per fact",
+    },
+    "engine.facts": {
+        "zh": "规则集每个单位需要 {count} 个事实, 引擎最多 {limit} 个",
+        "en": "the ruleset needs {count} facts per unit, the engine takes at most {limit}",
+    },
+    # ------------------------------------------------------------ rulesets: reading YAML (libyaml's words, by their English)
+    "yaml.number": {"zh": "数 {text} 无法表示", "en": "the number {text} cannot be represented"},
+    "yaml.while parsing a flow sequence": {"zh": "读取 [...] 列表时", "en": "while parsing a flow sequence"},
+    "yaml.while parsing a flow mapping": {"zh": "读取 {{...}} 时", "en": "while parsing a flow mapping"},
+    "yaml.while parsing a block mapping": {"zh": '读取 "键: 值" 时', "en": "while parsing a block mapping"},
+    "yaml.while parsing a block collection": {"zh": '读取 "- 项" 列表时', "en": "while parsing a block collection"},
+    "yaml.while scanning a quoted scalar": {"zh": "读取带引号的文本时", "en": "while scanning a quoted scalar"},
+    "yaml.while scanning a simple key": {"zh": "读取键时", "en": "while scanning a simple key"},
+    "yaml.did not find expected ',' or ']'": {"zh": "缺少 ',' 或 ']'", "en": "did not find expected ',' or ']'"},
+    "yaml.did not find expected ',' or '}'": {"zh": "缺少 ',' 或 '}}'", "en": "did not find expected ',' or '}}'"},
+    "yaml.did not find expected key": {"zh": "缺少键 (可能是缩进不对)", "en": "did not find expected key"},
+    "yaml.did not find expected '-' indicator": {
+        "zh": "缺少 '-' (可能是缩进不对)",
+        "en": "did not find expected '-' indicator",
+    },
+    "yaml.could not find expected ':'": {"zh": "缺少 ':'", "en": "could not find expected ':'"},
+    "yaml.mapping values are not allowed in this context": {
+        "zh": '此处不能写 "键: 值" (可能是缩进不对, 或文本中的冒号需要加引号)',
+        "en": "mapping values are not allowed in this context",
+    },
+    "yaml.found unexpected end of stream": {
+        "zh": "文本意外结束 (引号或括号没有闭合)",
+        "en": "found unexpected end of stream",
+    },
+    "yaml.found character that cannot start any token": {
+        "zh": "含有不能出现在此处的字符 (如制表符 Tab)",
+        "en": "found character that cannot start any token",
+    },
+    "model.id": {
+        "zh": "标识 '{shown}' 不合规定: {rule}, 最多 {limit} 个字符",
+        "en": "the id '{shown}' is not allowed: {rule}, at most {limit} characters",
+    },
+    "model.id_rule": {
+        "zh": "须以小写英文字母开头, 只含小写英文字母、数字和下划线",
+        "en": "it starts with a lowercase English letter and holds only lowercase letters, digits and _",
+    },
+    "model.ruleset_id_rule": {
+        "zh": "只含小写英文字母、数字和连字符 (-)",
+        "en": "it holds only lowercase English letters, digits and hyphens (-)",
+    },
+    # ------------------------------------------------------------ JSON text (engine.strictjson)
+    "json.constant": {
+        "zh": "{name} 不是数 (JSON 中没有 NaN 和 Infinity)",
+        "en": "{name} is not a number (JSON has no NaN or Infinity)",
+    },
+    "json.duplicate_key": {"zh": "键 {key} 出现了不止一次", "en": "the key {key} appears more than once"},
+    "json.surrogates": {
+        "zh": "文本 {text} 含有无效的 Unicode 代理字符",
+        "en": "the text {text} holds invalid Unicode surrogates",
+    },
+    "json.not_utf8": {
+        "zh": "不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "not UTF-8 text (at byte {byte})",
+    },
+    "json.too_deep": {"zh": "嵌套层次过深", "en": "nested too deep"},
+    "json.invalid": {"zh": "不是有效的 JSON: {detail}", "en": "not valid JSON: {detail}"},
+    "text.clipped": {"zh": "{start}…(共 {count} 个字符)", "en": "{start}… ({count} characters)"},
+    # ------------------------------------------------------------ batch files (engine.textfiles, engine.workbooks, engine.tabular)
+    "file.unknown_encoding": {
+        "zh": "不支持的编码 {declared}: 可用 utf-8、gb18030 (gbk), 或不填由系统识别",
+        "en": "the encoding {declared} is not supported: use utf-8 or gb18030 (gbk), or leave it out to detect it",
+    },
+    "file.undecodable_as": {
+        "zh": "按 {codec} 读, 第 {line} 行 (第 {byte} 字节) 无法解码",
+        "en": "read as {codec}, line {line} (byte {byte}) does not decode",
+    },
+    "file.encoding": {
+        "zh": "文件 {file} 的编码无法识别: {failures}; 请另存为 UTF-8 或 GB18030 (GBK) 编码的文件",
+        "en": "the encoding of the file {file} is not recognised: {failures}; save it as UTF-8 or GB18030 (GBK)",
+    },
+    "file.line_too_long": {
+        "zh": "文件 {file} 第 {line} 行超过 {limit:,} 个字符, 不是一行单位数据, 已跳过",
+        "en": "line {line} of the file {file} is over {limit:,} characters, not a row of a unit; skipped",
+    },
+    "file.not_xlsx": {
+        "zh": "文件 {file} 不是 Excel 工作簿 (.xlsx), 无法打开",
+        "en": "the file {file} is not an Excel workbook (.xlsx) and cannot be opened",
+    },
+    "file.inflated": {
+        "zh": "文件 {file} 解压后共 {size:,} 字节, 超过上限 {limit:,} 字节; 请拆分为几个文件",
+        "en": "the file {file} inflates to {size:,} bytes, over the limit of {limit:,} bytes; split it into several files",
+    },
+    "file.ratio": {
+        "zh": "文件 {file} 的 {part} 压缩比异常 ({size:,} 字节压缩为 {compressed:,} 字节), 不像真实的表格, 已拒绝",
+        "en": "{part} of the file {file} compresses unusually well ({size:,} bytes into {compressed:,});"
+        " it does not look like a real spreadsheet and is refused",
+    },
+    "file.unreadable_xlsx": {
+        "zh": "文件 {file} 不是可读取的 Excel 工作簿 (.xlsx), 或含有不允许的内容",
+        "en": "the file {file} is not a readable Excel workbook (.xlsx), or holds content that is not allowed",
+    },
+    "file.broken_row": {
+        "zh": "文件 {file} 第 {row} 行附近的内容无法读取 (工作表已损坏或含有不允许的内容)",
+        "en": "the file {file} cannot be read near row {row} (the sheet is damaged or holds content that is"
+        " not allowed)",
+    },
+    "file.cells_read": {
+        "zh": "文件 {file} 读到第 {row} 行时已超过 {limit:,} 个单元格; 请拆分",
+        "en": "the file {file} is over {limit:,} cells by row {row}; split it",
+    },
+    "file.sheet_columns": {
+        "zh": "文件 {file} 的工作表有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "the sheet of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.sheet_cells": {
+        "zh": "文件 {file} 的工作表有 {rows:,} 行 × {columns:,} 列, 超过上限 {limit:,} 个单元格",
+        "en": "the sheet of the file {file} has {rows:,} rows × {columns:,} columns, over the limit of {limit:,} cells",
+    },
+    "file.no_unit_id": {
+        "zh": "文件 {file} 没有单位编码列 (列名用其中之一: {names})",
+        "en": "the file {file} has no unit id column (name it one of: {names})",
+    },
+    "file.unknown_columns": {
+        "zh": "文件 {file} 中有既不是 {ruleset} 的输入项也不是单位信息的列: {names}",
+        "en": "the file {file} has columns that are neither inputs of {ruleset} nor about the unit: {names}",
+    },
+    "file.csv_cell": {
+        "zh": "文件 {file} 第 {line} 行起无法按 CSV 读取: 单元格超过 {limit:,} 个字符, 多半是双引号没有闭合",
+        "en": "the file {file} cannot be read as CSV from line {line}: a cell is over {limit:,} characters,"
+        " most likely a double quote is not closed",
+    },
+    "file.too_many_rows": {
+        "zh": "文件 {file} 超过 {limit:,} 行单位数据; 请拆分为几个文件",
+        "en": "the file {file} has more than {limit:,} rows of units; split it into several files",
+    },
+    "file.row_columns": {
+        "zh": "文件 {file} 第 {row} 行有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "row {row} of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.kind": {
+        "zh": "文件 {file}: 批次文件须为 .csv、.xlsx 或 .jsonl",
+        "en": "the file {file}: a batch file is .csv, .xlsx or .jsonl",
+    },
+    "file.empty": {"zh": "文件 {file} 是空的", "en": "the file {file} is empty"},
+    "file.header_too_long": {
+        "zh": "文件 {file} 第 1 行 (表头) 超过 {limit:,} 个字符, 无法读取",
+        "en": "line 1 (the header) of the file {file} is over {limit:,} characters and cannot be read",
+    },
+    "file.header_columns": {
+        "zh": "文件 {file} 的表头有 {columns:,} 列, 超过上限 {limit:,} 列",
+        "en": "the header of the file {file} has {columns:,} columns, over the limit of {limit:,}",
+    },
+    "file.results_kind": {
+        "zh": "结果文件 {file}: 须为 .xlsx、.csv 或 .jsonl",
+        "en": "the results file {file}: it must be .xlsx, .csv or .jsonl",
+    },
+    # ------------------------------------------------------------ indicator tables (engine.indicator_table)
+    "table.name": {"zh": "指标表", "en": "the indicator table"},
+    "table.where_sheet": {"zh": "「{sheet}」表", "en": "sheet {sheet}"},
+    "table.where_row": {"zh": "第 {row} 行", "en": ", row {row}"},
+    "table.where_column": {"zh": "「{column}」列", "en": ", column {column}"},
+    "table.empty_cell": {"zh": "不能为空", "en": "must not be empty"},
+    "table.number_required": {"zh": "不能为空, 应填一个数", "en": "must not be empty: write a number"},
+    "table.not_a_number": {"zh": "应填一个数, 填的是 {got}", "en": "must be a number, got {got}"},
+    "table.not_finite": {"zh": "应填一个有限的数, 填的是 '{text}'", "en": "must be a finite number, got '{text}'"},
+    "table.not_yes_no": {"zh": "应填 {yes} 或 {no}, 填的是 '{text}'", "en": "must be {yes} or {no}, got '{text}'"},
+    "table.not_one_of": {"zh": "应为 {words} 之一, 填的是 '{text}'", "en": "must be one of {words}, got '{text}'"},
+    "table.missing_sheet": {"zh": "缺少这张表", "en": "the sheet is missing"},
+    "table.empty_sheet": {"zh": "表是空的, 第 1 行应是列名", "en": "the sheet is empty; row 1 names the columns"},
+    "table.unknown_column": {
+        "zh": "列名 '{name}' 不是这张表的列 (应为 {names})",
+        "en": "'{name}' is not a column of this sheet (the columns are {names})",
+    },
+    "table.input_without_id": {
+        "zh": "填了输入的其他列, 但没有{column}",
+        "en": "other columns of an input are filled in but not its id ({column})",
+    },
+    "table.input_twice": {"zh": "输入 {name} 已在前面定义过", "en": "the input {name} is already defined above"},
+    "table.band_line": {
+        "zh": "每行应为 '条件 {arrow} 分值' 或 '{else_word} {arrow} 分值', 这一行是 '{line}'",
+        "en": "each line is 'condition {arrow} points' or '{else_word} {arrow} points', this line is '{line}'",
+    },
+    "table.class_weights": {
+        "zh": "按 {by} 分类的权重应写成 '选项=权重; 选项=权重', 这一段是 '{part}'",
+        "en": "weights by {by} are written 'choice=weight; choice=weight', this part is '{part}'",
+    },
+    "table.dimension_split": {
+        "zh": "维度 {id} 的指标应写在连续的行里, 它在前面已经出现过",
+        "en": "the indicators of the dimension {id} go in consecutive rows; it already appears above",
+    },
+    "table.first_indicator": {
+        "zh": "第一个指标所在行必须填写{id_column}和{title_column}",
+        "en": "the first indicator's row needs the dimension's id ({id_column}) and title ({title_column})",
+    },
+    "table.dimension_without_id": {
+        "zh": "填了{title_column}的其他列, 但没有{id_column}",
+        "en": "other columns of a dimension ({title_column}) are filled in but not its id ({id_column})",
+    },
+    "table.first_item": {
+        "zh": "第一个项目所在行必须填写{id_column}和{title_column}",
+        "en": "the first item's row needs the group's id ({id_column}) and title ({title_column})",
+    },
+    "table.cap_only": {
+        "zh": "只有后果为 {cap} 时才填写{column}",
+        "en": "{column} is filled in only when the consequence is {cap}",
+    },
+    "table.json": {"zh": "应为 JSON: {detail}", "en": "must be JSON: {detail}"},
+    "table.unknown_field": {
+        "zh": "'{label}' 不是可填的字段 (应为 {labels})",
+        "en": "'{label}' is not a field of this sheet (the fields are {labels})",
+    },
+    "table.output_twice": {"zh": "计算结果 {name} 已在前面定义过", "en": "the output {name} is already defined above"},
+    "table.not_xlsx": {
+        "zh": "{name}: 不是 Excel (.xlsx) 文件, 无法作为指标表读取",
+        "en": "{name}: not an Excel (.xlsx) file, so it cannot be read as an indicator table",
+    },
+    "table.unopenable": {
+        "zh": "{name}: 无法作为 Excel (.xlsx) 文件打开 ({error})",
+        "en": "{name}: cannot be opened as an Excel (.xlsx) file ({error})",
+    },
+    "table.no_inputs": {
+        "zh": "「{indicators}」表与「{inputs}」表: 没有定义任何输入 ({message})",
+        "en": "sheets {indicators} and {inputs}: no input is defined ({message})",
+    },
+    "table.no_indicators": {
+        "zh": "「{sheet}」表: 没有任何指标 ({message})",
+        "en": "sheet {sheet}: no indicator ({message})",
+    },
+    "table.no_grades": {"zh": "「{sheet}」表: 没有任何等次 ({message})", "en": "sheet {sheet}: no grade ({message})"},
+    "table.about_field": {
+        "zh": "「{sheet}」表: 缺少或填错了「{label}」 ({message})",
+        "en": "sheet {sheet}: {label} is missing or wrong ({message})",
+    },
+    "table.whole": {"zh": "(规则整体) {problem}", "en": "(the ruleset as a whole) {problem}"},
+    "table.element": {"zh": "{message} (规则要素 {path})", "en": "{message} (element {path})"},
+    "table.element_column": {
+        "zh": "{message} (规则要素 {path}, 第 {column} 个字符)",
+        "en": "{message} (element {path}, column {column})",
+    },
     # ------------------------------------------------------------ the service's problem titles
     "cli.ruleset_refused": {"zh": "规则集被拒绝, 共 {count} 个问题:", "en": "ruleset refused, {count} problem(s):"},
     "cli.submission_refused": {
@@ -352,6 +662,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{grade} 需要 {min} 分, 但可达到的最高总分是 {high}",
         "en": "{grade} needs {min} but the highest reachable total is {high}",
     },
+    "check.inexact_forms": {
+        "zh": "部分指标或条件的形式无法精确分析",
+        "en": "some indicators or conditions have forms that cannot be analysed exactly",
+    },
+    "check.shared_inputs": {
+        "zh": "以下输入被多个评分要素读取: {names}",
+        "en": "these inputs are read by several scoring elements: {names}",
+    },
+    "check.consistency": {
+        "zh": "一致性规则可能排除某些组合",
+        "en": "consistency rules may rule out some combinations",
+    },
+    # ------------------------------------------------------------ test coverage (engine.coverage) and generated cases (engine.cases)
+    "coverage.total": {"zh": "{ruleset}: 测试覆盖率 {percent}%", "en": "{ruleset}: test coverage {percent}%"},
+    "coverage.missing": {"zh": "  未被任何测试覆盖:", "en": "  exercised by no test:"},
+    "coverage.kind.bands": {"zh": "分档", "en": "bands"},
+    "coverage.kind.items": {"zh": "加扣分项", "en": "adjustment items"},
+    "coverage.kind.caps": {"zh": "封顶", "en": "caps"},
+    "coverage.kind.vetoes": {"zh": "否决", "en": "vetoes"},
+    "coverage.kind.grades": {"zh": "等次", "en": "grades"},
+    "coverage.kind.requirements": {"zh": "前置条件", "en": "requirements"},
+    "coverage.kind.outputs": {"zh": "计算结果", "en": "outputs"},
+    "coverage.else": {"zh": "其余情况", "en": "otherwise"},
+    "coverage.cap": {"zh": "{group}封顶 {cap}", "en": "{group}: cap {cap}"},
+    "cases.no_base": {
+        "zh": "没有可评分的测试作为基准单位, 各输入取最小值的单位也无法评分: {problems}。请先添加一个能评分的测试。",
+        "en": "no test that scores can be the base unit, and a unit with every input at its least does not"
+        " score either: {problems}. Add a test that scores first.",
+    },
+    # ------------------------------------------------------------ drafts compared (engine.diff, engine.impact)
+    "diff.grade_order": {"zh": "等次顺序", "en": "order of the grades"},
+    "impact.quota_redecided": {
+        "zh": "quota (批次内名额控制重新决定)",
+        "en": "quota (the batch's quotas decided again)",
+    },
+    "impact.single": {
+        "zh": "单独评分的记录不属于任何批次, 不适用名额控制, 按草案直接定等",
+        "en": "records scored one by one belong to no batch: no quota applies, the draft grades them directly",
+    },
+    "impact.batches": {
+        "zh": "{count} 个批次的名额控制已按草案在各自批次内重新决定",
+        "en": "the quotas of {count} batch(es) were decided again by the draft, each within its batch",
+    },
     # ------------------------------------------------------------ the service's problem titles, by their English name
     "problem.Sign-in failed": {"zh": "登录失败", "en": "Sign-in failed"},
     "problem.Already scored": {"zh": "已有当前评分", "en": "Already scored"},
@@ -400,11 +753,410 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Database busy": {"zh": "数据库繁忙", "en": "Database busy"},
     "problem.Internal error": {"zh": "内部错误", "en": "Internal error"},
     "problem.Body too large": {"zh": "请求体过大", "en": "Body too large"},
+    "problem.Too many requests": {"zh": "请求过于频繁", "en": "Too many requests"},
+    "problem.Metrics for this machine only": {"zh": "指标只对本机开放", "en": "Metrics for this machine only"},
+    "problem.Ruleset too large": {"zh": "规则集文本过大", "en": "Ruleset too large"},
+    "problem.Ruleset too costly": {"zh": "规则集超出加载限制", "en": "Ruleset too costly"},
+    "problem.Ruleset loader unavailable": {"zh": "规则集加载进程未能启动", "en": "Ruleset loader unavailable"},
+    "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
     "title.ruleset": {"zh": "规则集被拒绝", "en": "Invalid ruleset"},
     "title.request": {"zh": "请求无效", "en": "Invalid request"},
+    # ------------------------------------------------------------ the service's problem details (api)
+    "detail.none": {"zh": "无", "en": "none"},
+    "detail.or": {"zh": " 或 ", "en": " or "},
+    "detail.whole_tree": {"zh": "全辖区", "en": "the whole jurisdiction"},
+    "detail.unknown_address": {"zh": "未知", "en": "unknown"},
+    "detail.try_later": {"zh": "请稍后再试", "en": "try again later"},
+    "detail.invalid_json": {"zh": "请求体不是有效的 JSON", "en": "the body is not valid JSON"},
+    "detail.engine_failure": {
+        "zh": "评分引擎未能处理这份数据, 没有评分, 也没有保存任何记录; 请重试, 如仍失败请联系管理员",
+        "en": "the scoring engine could not process the data: nothing was scored or stored; try again,"
+        " and tell an administrator if it fails again",
+    },
+    "detail.unreadable_request": {
+        "zh": "无法读取这个 HTTP 请求; 网址中的中文等非 ASCII 字符须先经百分号编码 (如 红 → %E7%BA%A2)",
+        "en": "the HTTP request cannot be read; characters of the address that are not ASCII must be"
+        " percent-encoded first (such as é → %C3%A9)",
+    },
+    "detail.body_too_large": {"zh": "请求体超过上限 {limit} 字节", "en": "the body is over the limit of {limit} bytes"},
+    "detail.rate_rule": {"zh": "最多 {rate}，可连续 {burst} 个", "en": "at most {rate}, {burst} in a row"},
+    "detail.rate_limited": {
+        "zh": "每个令牌（无令牌时每个地址）{rule}；请在 {wait} 秒后重试",
+        "en": "for each token (each address without one) {rule}; try again in {wait} seconds",
+    },
+    "detail.metrics_localhost": {
+        "zh": "KAOPING_METRICS_ACCESS=localhost：只有本机（127.0.0.1 或 ::1）可以读取 /metrics，你的地址是 {address}",
+        "en": "KAOPING_METRICS_ACCESS=localhost: only this machine (127.0.0.1 or ::1) may read /metrics,"
+        " your address is {address}",
+    },
+    "detail.not_authenticated": {
+        "zh": "请在请求头中提供 'Authorization: Bearer <令牌>'",
+        "en": "send the header 'Authorization: Bearer <token>'",
+    },
+    "detail.invalid_token": {"zh": "令牌无效、已过期或已被撤销", "en": "the token is invalid, expired or revoked"},
+    "detail.too_many_failures": {
+        "zh": "失败次数过多，请 {seconds} 秒后再试",
+        "en": "too many failures; try again in {seconds} seconds",
+    },
+    "detail.forbidden_role": {
+        "zh": "需要角色 {roles}；您的角色是 {yours}",
+        "en": "this needs the role {roles}; your roles are {yours}",
+    },
+    "detail.sign_in_failed": {"zh": "用户名或密码不正确", "en": "the user name or the password is wrong"},
+    "detail.unknown_unit": {
+        "zh": "没有编码为 '{code}' 的单位，或该单位不在您的管辖范围内",
+        "en": "there is no unit '{code}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_score_in_scope": {
+        "zh": "没有编号为 '{id}' 的评分记录，或它不在您的管辖范围内",
+        "en": "there is no score record '{id}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_batch": {
+        "zh": "没有编号为 '{id}' 的批次，或它不在您的管辖范围内",
+        "en": "there is no batch '{id}', or it is outside your jurisdiction",
+    },
+    "detail.unknown_ruleset": {"zh": "没有编码为 {id} 的规则集", "en": "there is no ruleset {id}"},
+    "detail.unknown_version": {
+        "zh": "规则集 {ruleset} 没有第 {number} 版",
+        "en": "the ruleset {ruleset} has no version {number}",
+    },
+    "detail.unknown_score": {"zh": "没有编号为 {id} 的评分记录", "en": "there is no score record {id}"},
+    "detail.conflict": {
+        "zh": "另一个请求同时修改了同一对象，请重试",
+        "en": "another request changed the same thing at the same time; try again",
+    },
+    "detail.batch_memory": {
+        "zh": "批次文件过大, 处理时内存不足; 请拆分为几个文件后重新上传",
+        "en": "the batch file is too large for the memory; split it into several files and upload them again",
+    },
+    "detail.batch_database": {
+        "zh": "数据库繁忙或暂时不可用, 批次未能完成; 请稍后重新上传",
+        "en": "the database is busy or away for a moment and the batch did not finish; upload it again later",
+    },
+    "detail.batch_error": {
+        "zh": "批次处理出错 ({error}), 详情已记入服务日志; 请重新上传或联系管理员",
+        "en": "the batch failed ({error}), the details are in the service's log; upload it again or tell an"
+        " administrator",
+    },
+    "detail.batch_crashed": {
+        "zh": "批次处理进程意外退出 (退出码 {code}), 详情已记入服务日志; 请重新上传或联系管理员",
+        "en": "the batch's process stopped unexpectedly (exit code {code}), the details are in the service's"
+        " log; upload it again or tell an administrator",
+    },
+    "detail.which_unit": {
+        "zh": "您在多个单位有填报权限 ({units})，请用 unit 参数指明本批次的单位",
+        "en": "you may submit for several units ({units}); name the batch's unit with the unit parameter",
+    },
+    "detail.batch_not_finished": {
+        "zh": "批次状态为 {status}; 完成后才有结果",
+        "en": "the batch is {status}; its results come when it is done",
+    },
+    "detail.ruleset_not_utf8": {"zh": "请以 UTF-8 文本提交规则集", "en": "send the ruleset as UTF-8 text"},
+    "detail.empty_ruleset": {"zh": "请求体中没有规则集", "en": "the body holds no ruleset"},
+    "detail.ruleset_text": {"zh": "请提交 YAML 或 JSON 文本", "en": "send YAML or JSON text"},
+    "detail.table_refused": {
+        "zh": "{name} 有 {count} 个问题, 未保存",
+        "en": "{name} has {count} problem(s); nothing was saved",
+    },
+    "detail.load_timeout": {
+        "zh": "规则集未能在 {seconds:g} 秒内加载完成, 已停止加载",
+        "en": "the ruleset did not load within {seconds:g} seconds; loading was stopped",
+    },
+    "detail.load_memory": {
+        "zh": "加载规则集的进程中途退出 (多为所需内存超过上限 {limit} MB)",
+        "en": "the process loading the ruleset stopped (most likely it needed more than the {limit} MB allowed)",
+    },
+    "detail.limits_doc": {
+        "zh": "{message}; 各项上限见 docs/ruleset-limits.md",
+        "en": "{message}; the limits are listed in docs/ruleset-limits.md",
+    },
+    "detail.whole_tree_admin": {
+        "zh": "只有全辖区的管理员才能授予全辖区的权限",
+        "en": "only an administrator of the whole jurisdiction may grant a role on the whole jurisdiction",
+    },
+    "detail.admin_only": {"zh": "只有管理员才能创建用户", "en": "only an administrator may create users"},
+    "detail.unknown_user": {"zh": "没有名为 '{name}' 的用户", "en": "there is no user '{name}'"},
+    "detail.weak_password": {"zh": "密码至少 8 个字符", "en": "a password has at least 8 characters"},
+    "detail.user_exists": {"zh": "用户 '{name}' 已存在", "en": "the user '{name}' already exists"},
+    "detail.unknown_role": {
+        "zh": "角色 '{role}' 不存在，应为 {roles} 之一",
+        "en": "there is no role '{role}'; it is one of {roles}",
+    },
+    "detail.bad_lifetime": {
+        "zh": "令牌有效期应在 0 到 3660 天之间，收到的是 {days}",
+        "en": "a token lives more than 0 and at most 3660 days, got {days}",
+    },
+    "detail.unknown_grant": {"zh": "没有编号为 {id} 的有效授权", "en": "there is no grant {id} in force"},
+    "detail.unknown_token": {
+        "zh": "没有编号为 {id} 的令牌，或它不属于您",
+        "en": "there is no token {id}, or it is not yours",
+    },
+    "detail.already_scored": {
+        "zh": "单位 {unit} 在考核期间 {period} 已有当前评分记录 {current}；如需更正，请在 supersedes 中写明该记录",
+        "en": "the unit {unit} already has the current score record {current} for the period {period};"
+        " to correct it, name that record in supersedes",
+    },
+    "detail.superseded": {
+        "zh": "记录 {id} 已被更正，当前记录是 {current}；请更正当前记录",
+        "en": "the record {id} was corrected already, the current record is {current}; correct that one",
+    },
+    "detail.cannot_supersede": {
+        "zh": "记录 {id} 是 {of} 的评分，更正须针对同一规则集、单位和期间",
+        "en": "the record {id} scores {of}; a correction is for the same ruleset, unit and period",
+    },
+    "detail.idempotency": {
+        "zh": "这个 Idempotency-Key 已用于另一个不同的请求",
+        "en": "this Idempotency-Key was used for a different request",
+    },
+    "detail.bad_period": {
+        "zh": "考核期间 '{period}' 应写成年份 (如 2025) 或季度 (如 2025Q1)",
+        "en": "the period '{period}' is a year (such as 2025) or a quarter (such as 2025Q1)",
+    },
+    "detail.draft_version": {
+        "zh": "版本 {number} 是草稿，不能用于正式评分；请用 POST /rulesets/{ruleset}/versions/{number}/simulate 试算",
+        "en": "version {number} is a draft and cannot score officially; try it with"
+        " POST /rulesets/{ruleset}/versions/{number}/simulate",
+    },
+    "detail.version_not_in_force": {
+        "zh": "版本 {number} 未对考核期间 {period} 生效 (生效的是版本 {current})",
+        "en": "version {number} is not in force for the period {period} (version {current} is)",
+    },
+    "detail.no_version_in_force": {
+        "zh": "规则集 {ruleset} 没有对考核期间 {period} 生效的已发布版本",
+        "en": "the ruleset {ruleset} has no published version in force for the period {period}",
+    },
+    "detail.not_your_ruleset": {
+        "zh": "规则集 {ruleset} 归 {owner} 所有，不在您可编辑的范围内",
+        "en": "the ruleset {ruleset} belongs to {owner}, outside what you may edit",
+    },
+    "detail.ruleset_exists": {
+        "zh": "规则集 {ruleset} 已存在; 要修改请提交新版本",
+        "en": "the ruleset {ruleset} exists; to change it, post a new version",
+    },
+    "detail.id_mismatch": {
+        "zh": "文本中的编码是 {given}, 不是 {expected}",
+        "en": "the text's id is {given}, not {expected}",
+    },
+    "detail.id_expected": {"zh": "应为 {expected}", "en": "must be {expected}"},
+    "detail.edit_conflict": {
+        "zh": "这次修改基于第 {base} 版, 但最新的是第 {latest} 版; 请先查看最新版, 再在它的基础上提交",
+        "en": "this edit starts from version {base} but the latest is version {latest}; read the latest"
+        " version and edit that",
+    },
+    "detail.nothing_changed": {
+        "zh": "内容与第 {number} 版相同, 没有保存新版本",
+        "en": "the content is the same as version {number}; no new version was saved",
+    },
+    "detail.same_as": {"zh": "内容与第 {number} 版相同", "en": "the same content as version {number}"},
+    "detail.periods_required": {
+        "zh": '请列出该版本生效的考核期间，如 ["2025"]',
+        "en": 'list the periods the version is in force for, such as ["2025"]',
+    },
+    "detail.four_eyes": {
+        "zh": "版本 {number} 由您本人起草 ({author})，须由另一位编辑审核发布",
+        "en": "you drafted version {number} ({author}); another editor reviews and publishes it",
+    },
+    "detail.tests_failed": {
+        "zh": "版本 {number} 的内置测试有 {count} 项未通过，不能发布",
+        "en": "{count} of the embedded tests of version {number} failed; it cannot be published",
+    },
+    "detail.test_mismatch": {
+        "zh": "{what}: 应为 {expected}, 实为 {actual}",
+        "en": "{what}: expected {expected}, got {actual}",
+    },
+    # ------------------------------------------------------------ a batch's rows checked against the unit tree (api.services.batch_units)
+    "row.unknown_unit": {
+        "zh": "第 {row} 行: 没有编码为 '{code}' 的单位，或该单位不在本批次的管辖范围内",
+        "en": "row {row}: there is no unit '{code}', or it is outside the batch's jurisdiction",
+    },
+    "row.already_scored": {
+        "zh": "第 {row} 行: 单位 {code} 在考核期间 {period} 已有当前评分记录；更正请逐条提交",
+        "en": "row {row}: the unit {code} already has a current score record for the period {period};"
+        " submit corrections one by one",
+    },
+    "row.unknown_parent": {
+        "zh": "第 {row} 行: 无法新建单位 '{code}'：上级 '{parent}' 不存在、不唯一或不在管辖范围内",
+        "en": "row {row}: the unit '{code}' cannot be created: the parent '{parent}' does not exist, is not"
+        " unique or is outside the jurisdiction",
+    },
+    # ------------------------------------------------------------ units files (api.services.units)
+    "units.missing_columns": {
+        "zh": "{file}: 缺少列 {columns}; 表头为 {header}",
+        "en": "{file}: the columns {columns} are missing; the header is {header}",
+    },
+    "units.too_many": {
+        "zh": "{file}: 一次最多导入 {limit} 个单位，收到 {count} 行",
+        "en": "{file}: at most {limit} units are imported at once, got {count} rows",
+    },
+    "units.code": {
+        "zh": "编码 '{code}' 应为 1 到 64 个字符，不含空白和 '/'",
+        "en": "the code '{code}' has 1 to 64 characters, without spaces or '/'",
+    },
+    "units.name": {
+        "zh": "名称 '{name}' 应为 1 到 200 个字符, 实际为 {length} 个字符",
+        "en": "the name '{name}' has 1 to 200 characters, got {length}",
+    },
+    "units.kind": {
+        "zh": "类型 '{kind}' 未知，应为 {kinds} 之一",
+        "en": "the kind '{kind}' is unknown; it is one of {kinds}",
+    },
+    "units.refused": {
+        "zh": "{file}: {count} 行有误，未导入任何单位",
+        "en": "{file}: {count} row(s) are wrong; no unit was imported",
+    },
+    "units.unreadable": {"zh": "{file} 无法读取: {error}", "en": "{file} cannot be read: {error}"},
+    "units.file_kind": {"zh": "{file}: 单位文件应为 .csv 或 .xlsx", "en": "{file}: a units file is .csv or .xlsx"},
+    "units.code_twice": {"zh": "编码 {code} 已出现在第 {row} 行", "en": "the code {code} already appears in row {row}"},
+    "units.unknown_parent": {
+        "zh": "上级编码 {parent} 不存在，也不在本文件中",
+        "en": "the parent {parent} does not exist and is not in this file",
+    },
+    "units.parent_outside": {
+        "zh": "单位 {code} 的上级不在您管理的范围内",
+        "en": "the parent of the unit {code} is outside what you administer",
+    },
+    "units.outside": {"zh": "单位 {code} 不在您管理的范围内", "en": "the unit {code} is outside what you administer"},
+    "units.loop": {"zh": "单位 {code} 成了自己的上级 (循环)", "en": "the unit {code} became its own parent (a loop)"},
+    # ------------------------------------------------------------ receipts checked offline (api.receipts)
+    "receipt.not_a_receipt": {
+        "zh": '不是 kaoping 评分回执 (应有 "format": "{format}")',
+        "en": 'not a kaoping score receipt (it has "format": "{format}")',
+    },
+    "receipt.incomplete": {
+        "zh": "回执缺少 record 或 ruleset.text, 无法核验",
+        "en": "the receipt lacks record or ruleset.text and cannot be checked",
+    },
+    "receipt.missing_fields": {
+        "zh": "回执的 record 缺少字段: {names}",
+        "en": "the receipt's record lacks the fields {names}",
+    },
+    "receipt.recompute_refused": {"zh": "重算被拒绝: {error}", "en": "the recomputation was refused: {error}"},
+    "receipt.quota_note": {
+        "zh": "名额 (比例控制) 由整个批次决定: 离线核验按记录所述的名额调整重算, 未重新决定名额",
+        "en": "quotas are decided by the whole batch: the offline check applies the quota move the record"
+        " states and does not decide the quotas again",
+    },
+    # ------------------------------------------------------------ the service's settings (api.settings)
+    "settings.rate_limit": {
+        "zh": "KAOPING_RATE_LIMIT 应写成 次数/s、次数/min 或 次数/h（如 20/s），次数大于 0；收到的是 '{value}'",
+        "en": "KAOPING_RATE_LIMIT is written count/s, count/min or count/h (such as 20/s) with a count above 0;"
+        " got '{value}'",
+    },
+    "settings.burst": {
+        "zh": "KAOPING_RATE_LIMIT_BURST 应是不小于 1 的整数；收到的是 {value}",
+        "en": "KAOPING_RATE_LIMIT_BURST is a whole number of at least 1; got {value}",
+    },
+    # ------------------------------------------------------------ the CLI (api.cli)
+    "where.row": {"zh": "第 {row} 行 ", "en": "row {row} "},
+    "cli.not_utf8": {
+        "zh": "{path}: 不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "{path}: not UTF-8 text (at byte {byte})",
+    },
+    "cli.archive": {
+        "zh": "是压缩包或 Excel 文件, 不是规则文件 (YAML 或 JSON)",
+        "en": "an archive or an Excel file, not a ruleset file (YAML or JSON)",
+    },
+    "cli.convert_table": {
+        "zh": "指标表请先转换: kaoping import {path} -o 规则.yaml",
+        "en": "convert an indicator table first: kaoping import {path} -o ruleset.yaml",
+    },
+    "cli.ruleset_not_utf8": {
+        "zh": "不是规则文件: 不是 UTF-8 编码的文本 (第 {byte} 个字节)",
+        "en": "not a ruleset file: not UTF-8 text (at byte {byte})",
+    },
+    "cli.binary": {
+        "zh": "不是规则文件: 含有二进制内容 (空字节)",
+        "en": "not a ruleset file: it holds binary content (null bytes)",
+    },
+    "cli.min_needs_coverage": {"zh": "--min 只能与 --coverage 一起使用", "en": "--min goes only with --coverage"},
+    "cli.coverage_below": {
+        "zh": "{ruleset} 的测试覆盖率 {percent}% 低于要求的 {minimum:g}%",
+        "en": "the test coverage of {ruleset}, {percent}%, is below the {minimum:g}% required",
+    },
+    "cli.table_refused": {
+        "zh": "{path}: 指标表有 {count} 个问题, 未写出规则:",
+        "en": "{path}: the indicator table has {count} problem(s); no ruleset was written:",
+    },
+    "cli.table_suffix": {"zh": "{path}: 指标表须写成 .xlsx 文件", "en": "{path}: an indicator table is an .xlsx file"},
+    "cli.cannot_write": {"zh": "{path}: 无法写入 ({error})", "en": "{path}: cannot be written ({error})"},
+    "cli.receipt": {
+        "zh": "回执: {unit} {period}, 记录 {id} (第 {seq} 条)",
+        "en": "receipt: {unit} {period}, record {id} (number {seq})",
+    },
+    "cli.record_hash": {"zh": "记录哈希: {verdict}", "en": "record hash: {verdict}"},
+    "cli.ruleset_hash": {"zh": "规则集内容哈希: {verdict}", "en": "ruleset content hash: {verdict}"},
+    "cli.recomputed": {"zh": "重算: {verdict}", "en": "recomputed: {verdict}"},
+    "cli.same": {"zh": "一致", "en": "the same"},
+    "cli.record_changed": {
+        "zh": "不一致 (记录在写入后被改动过)",
+        "en": "different (the record was changed after it was written)",
+    },
+    "cli.ruleset_changed": {
+        "zh": "不一致 (回执中的规则集不是评分时的版本)",
+        "en": "different (the receipt's ruleset is not the version that scored)",
+    },
+    "cli.differences": {"zh": "{count} 处不同", "en": "{count} difference(s)"},
+    "cli.difference": {
+        "zh": "  {path}: 记录为 {stored}, 重算为 {recomputed}",
+        "en": "  {path}: recorded {stored}, recomputed {recomputed}",
+    },
+    "cli.note": {"zh": "说明: {note}", "en": "note: {note}"},
+    "cli.verdict": {"zh": "结论: {verdict}", "en": "verdict: {verdict}"},
+    "cli.verified": {"zh": "核验通过", "en": "verified"},
+    "cli.not_verified": {"zh": "核验未通过", "en": "not verified"},
+    "cli.bad_settings": {"zh": "设置有误：", "en": "the settings are wrong:"},
+    "cli.setting_value": {"zh": "{name} 的值 {value} 不可用：{error}", "en": "{name} cannot be {value}: {error}"},
+    "cli.role": {"zh": "角色应为 {roles} 之一，收到的是 '{role}'", "en": "the role is one of {roles}, got '{role}'"},
+    # ------------------------------------------------------------ the web pages and the demo (api.web, api.services.demo)
+    "detail.whole_tree_password": {
+        "zh": "只有全辖区的管理员才能设置密码",
+        "en": "only an administrator of the whole jurisdiction may set passwords",
+    },
+    "detail.unknown_asset": {"zh": "没有这个前端文件: {path}", "en": "there is no such page asset: {path}"},
+    "detail.csrf": {
+        "zh": "表单已过期或不是从本系统的页面提交的 (CSRF 校验未通过), 请刷新页面后重试",
+        "en": "the form expired or was not sent from this system's pages (the CSRF check failed);"
+        " reload the page and try again",
+    },
+    "detail.missing_packages": {
+        "zh": "网页所需的前端包未安装 ({names}): 请运行 scripts/install (它会在 api/web 下执行 npm ci)",
+        "en": "the pages' packages are not installed ({names}): run scripts/install (it runs npm ci in api/web)",
+    },
+    "page.api_docs": {"zh": "kaoping 接口文档", "en": "kaoping API documentation"},
+    "page.session_expired": {
+        "zh": "登录已过期或已退出，请重新登录",
+        "en": "the session expired or you signed out; sign in again",
+    },
+    "page.login_expired": {"zh": "登录表单已过期，请重新输入", "en": "the sign-in form expired; fill it in again"},
+    "page.credentials_required": {"zh": "请输入用户名和密码", "en": "enter the user name and the password"},
+    "role.admin": {"zh": "管理员", "en": "administrator"},
+    "role.editor": {"zh": "编辑", "en": "editor"},
+    "role.submitter": {"zh": "填报员", "en": "submitter"},
+    "role.reviewer": {"zh": "审核员", "en": "reviewer"},
+    "role.auditor": {"zh": "审计员", "en": "auditor"},
+    "role.none": {"zh": "无角色", "en": "no role"},
+    "demo.submitter": {"zh": "填报员: 填报数据, 批量评分", "en": "submitter: enters data, scores batches"},
+    "demo.editor": {"zh": "编辑: 修改规则集, 保存草稿", "en": "editor: edits rulesets, saves drafts"},
+    "demo.second_editor": {"zh": "第二位编辑: 发布 (四眼原则)", "en": "second editor: publishes (four eyes)"},
+    "demo.reviewer": {"zh": "审核员: 查看成绩", "en": "reviewer: reads the scores"},
+    "demo.auditor": {"zh": "审计员: 查看得分依据, 重新核验", "en": "auditor: reads the reasons, verifies again"},
+    "demo.admin": {"zh": "管理员: 账号与授权", "en": "administrator: accounts and grants"},
+    "cli.serving": {
+        "zh": "kaoping 考评 正在启动: 在浏览器中打开 http://{host}:{port}/ui/ (接口文档 http://{host}:{port}/docs)",
+        "en": "kaoping is starting: open http://{host}:{port}/ui/ in a browser (API documentation"
+        " http://{host}:{port}/docs)",
+    },
+    "cli.demo_accounts": {
+        "zh": "演示账号 (密码每次以 --demo 启动时重新生成):",
+        "en": "demo accounts (new passwords at every start with --demo):",
+    },
+    "cli.demo_account": {
+        "zh": "  {name:<16} 密码 {password:<14} {duty}",
+        "en": "  {name:<16} password {password:<14} {duty}",
+    },
     # ------------------------------------------------------------ service requests (pydantic's error types)
     "request.extra_forbidden": {"zh": "{name} 不是这里可用的字段", "en": "{name} is not a field of this request"},
     "request.string_too_long": {

@@ -42,11 +42,8 @@ def _identifier(pattern: str, rule: str):
     def check(value: str) -> str:
         if len(value) > MAX_ID_LENGTH or not compiled.fullmatch(value):
             shown = value if len(value) <= MAX_ID_LENGTH else value[:MAX_ID_LENGTH] + "…"
-            raise PydanticCustomError(
-                "id",
-                "标识 '{shown}' 不合规定: {rule}, 最多 {limit} 个字符",
-                {"shown": shown, "rule": rule, "limit": MAX_ID_LENGTH},
-            )
+            message = say("model.id", shown=shown, rule=say(rule), limit=MAX_ID_LENGTH)
+            raise PydanticCustomError("id", "{message}", {"message": message})
         return value
 
     return check
@@ -87,8 +84,8 @@ ExpressionText = Annotated[
     BeforeValidator(_parse_expression),
     PlainSerializer(lambda e: e.text, return_type=str),
 ]
-Id = Annotated[str, AfterValidator(_identifier(ID_PATTERN, "须以小写英文字母开头, 只含小写英文字母、数字和下划线"))]
-RulesetId = Annotated[str, AfterValidator(_identifier(RULESET_ID_PATTERN, "只含小写英文字母、数字和连字符 (-)"))]
+Id = Annotated[str, AfterValidator(_identifier(ID_PATTERN, "model.id_rule"))]
+RulesetId = Annotated[str, AfterValidator(_identifier(RULESET_ID_PATTERN, "model.ruleset_id_rule"))]
 
 
 def _not_text(value: Any) -> Any:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import KaopingError
+from .messages import say
 
 MAX_INT_DIGITS = 30  # longer integers are kept as decimals, refused later by their digits
 
@@ -32,14 +33,14 @@ def _integer(text: str) -> int | Decimal:
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"{name} 不是数 (JSON 中没有 NaN 和 Infinity)")
+    raise _Refused(say("json.constant", name=name))
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _Refused(f"键 {_quoted(key)} 出现了不止一次")
+            raise _Refused(say("json.duplicate_key", key=_quoted(key)))
         result[key] = value
     return result
 
@@ -69,7 +70,7 @@ def _no_surrogates(document: Any) -> None:
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise _Refused(f"文本 {_quoted(text)} 含有无效的 Unicode 代理字符") from None
+                    raise _Refused(say("json.surrogates", text=_quoted(text))) from None
 
 
 def loads(text: str | bytes) -> Any:
@@ -78,7 +79,7 @@ def loads(text: str | bytes) -> Any:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise JsonTextError(f"不是 UTF-8 编码的文本 (第 {error.start + 1} 个字节)", "", 0) from None
+            raise JsonTextError(say("json.not_utf8", byte=error.start + 1), "", 0) from None
     try:
         document = json.loads(
             text, parse_float=Decimal, parse_int=_integer, parse_constant=_constant, object_pairs_hook=_object
@@ -87,7 +88,7 @@ def loads(text: str | bytes) -> Any:
     except _Refused as refused:
         raise JsonTextError(refused.message, text, 0) from None
     except RecursionError:
-        raise JsonTextError("嵌套层次过深", text, 0) from None
+        raise JsonTextError(say("json.too_deep"), text, 0) from None
     except json.JSONDecodeError as error:
-        raise JsonTextError(f"不是有效的 JSON: {error.msg}", text, error.pos) from None
+        raise JsonTextError(say("json.invalid", detail=error.msg), text, error.pos) from None
     return document

@@ -31,7 +31,7 @@ from .batch import BatchReport
 from .decimals import approx, exact_text, parse_exact, plain, round_half_up, shown, to_decimal
 from .errors import BatchFileError
 from .limits import MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS
-from .messages import say, suggestion
+from .messages import listing, say, suggestion
 from .model import Ruleset
 from .pool import RowError, UnitRow
 from .result import UnitRef
@@ -73,11 +73,11 @@ def _columns(ruleset: Ruleset, path: Path, headers: list[str]) -> dict[int, tupl
             unknown.append(header)
     problems = []
     if "unit_id" not in {kind for kind, _ in mapping.values()}:
-        problems.append(f"文件 {path.name} 没有单位编码列 (列名用其中之一: {'、'.join(UNIT_ID)})")
+        problems.append(say("file.no_unit_id", file=path.name, names=listing(UNIT_ID)))
     if unknown:
         known = [*by_title, *ruleset.inputs, *UNIT_ID, *UNIT_NAME, *UNIT_PARENT]
-        named = "、".join(header + suggestion(header, known) for header in unknown)
-        problems.append(f"文件 {path.name} 中有既不是 {ruleset.id} 的输入项也不是单位信息的列: {named}")
+        named = listing(header + suggestion(header, known) for header in unknown)
+        problems.append(say("file.unknown_columns", file=path.name, ruleset=ruleset.id, names=named))
     if problems:
         raise BatchFileError("; ".join(problems))
     return mapping
@@ -139,8 +139,7 @@ def _rows_csv(path: Path, codec: str) -> Generator[list[Any] | _Unreadable]:
                 return
             except csv.Error:
                 raise BatchFileError(
-                    f"文件 {path.name} 第 {lines.number} 行起无法按 CSV 读取: 单元格超过 {MAX_LINE_CHARS:,} 个字符, "
-                    "多半是双引号没有闭合"
+                    say("file.csv_cell", file=path.name, line=lines.number, limit=MAX_LINE_CHARS)
                 ) from None
             overlong = [n for n in lines.overlong if last < n <= lines.number]
             last = lines.number
@@ -172,11 +171,11 @@ def read_units(ruleset: Ruleset, path: Path, encoding: str | None = None) -> tup
     for number, cells in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             rows.close()
-            raise BatchFileError(f"文件 {path.name} 超过 {MAX_ROWS:,} 行单位数据; 请拆分为几个文件")
+            raise BatchFileError(say("file.too_many_rows", file=path.name, limit=MAX_ROWS))
         if isinstance(cells, _Unreadable):
             errors.append(RowError(number, None, "", cells.code, cells.message))
         elif len(cells) > MAX_COLUMNS and _width(cells) > MAX_COLUMNS:
-            message = f"文件 {path.name} 第 {number} 行有 {_width(cells):,} 列, 超过上限 {MAX_COLUMNS:,} 列"
+            message = say("file.row_columns", file=path.name, row=number, columns=_width(cells), limit=MAX_COLUMNS)
             errors.append(RowError(number, None, "", "too_many_columns", message))
         elif not all(_empty(c) for c in cells):
             _collect(_from_cells(ruleset, mapping, number, cells), units, errors)
@@ -199,17 +198,17 @@ def _opened(
     """A spreadsheet's column mapping, and its rows after the header."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise BatchFileError(f"文件 {path.name}: 批次文件须为 .csv、.xlsx 或 .jsonl")
+        raise BatchFileError(say("file.kind", file=path.name))
     rows = _rows_csv(path, decide_encoding(path, encoding)) if suffix == ".csv" else sheet_rows(path)
     try:
         header = next(rows)
     except StopIteration:
-        raise BatchFileError(f"文件 {path.name} 是空的") from None
+        raise BatchFileError(say("file.empty", file=path.name)) from None
     try:
         if isinstance(header, _Unreadable):
-            raise BatchFileError(f"文件 {path.name} 第 1 行 (表头) 超过 {MAX_LINE_CHARS:,} 个字符, 无法读取")
+            raise BatchFileError(say("file.header_too_long", file=path.name, limit=MAX_LINE_CHARS))
         if _width(header) > MAX_COLUMNS:
-            raise BatchFileError(f"文件 {path.name} 的表头有 {_width(header):,} 列, 超过上限 {MAX_COLUMNS:,} 列")
+            raise BatchFileError(say("file.header_columns", file=path.name, columns=_width(header), limit=MAX_COLUMNS))
         return _columns(ruleset, path, [str(h) if h is not None else "" for h in header]), rows
     except BatchFileError:
         rows.close()
@@ -223,7 +222,7 @@ def _read_jsonl(ruleset: Ruleset, path: Path, codec: str) -> tuple[list[UnitRow]
         for line in lines:
             number = lines.number
             if number > MAX_ROWS:
-                raise BatchFileError(f"文件 {path.name} 超过 {MAX_ROWS:,} 行单位数据; 请拆分为几个文件")
+                raise BatchFileError(say("file.too_many_rows", file=path.name, limit=MAX_ROWS))
             if number in lines.overlong:
                 errors.append(RowError(number, None, "", "line_too_long", overlong_message(path, number)))
                 continue
@@ -446,7 +445,7 @@ def write_results(report: BatchReport, path: Path) -> list[Path]:
                 handle.write(json.dumps({"row": error.row, "error": error.__dict__}, ensure_ascii=False) + "\n")
         summary_path.write_text(summary_json(report), encoding="utf-8")
         return [path, summary_path]
-    raise BatchFileError(f"结果文件 {path.name}: 须为 .xlsx、.csv 或 .jsonl")
+    raise BatchFileError(say("file.results_kind", file=path.name))
 
 
 def write_csv(report: BatchReport, path: Path) -> None:

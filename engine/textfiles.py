@@ -16,6 +16,7 @@ from typing import IO
 
 from .errors import BatchFileError
 from .limits import MAX_LINE_CHARS
+from .messages import say
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -39,7 +40,7 @@ def codec_for(declared: str | None) -> str | None:
         return None
     codec = ENCODINGS.get(declared.strip().lower())
     if codec is None:
-        raise BatchFileError(f"不支持的编码 {declared!r}: 可用 utf-8、gb18030 (gbk), 或不填由系统识别")
+        raise BatchFileError(say("file.unknown_encoding", declared=repr(declared)))
     return codec
 
 
@@ -55,10 +56,8 @@ def decide_encoding(path: Path, declared: str | None = None) -> str:
         if failure is None:
             return codec
         line, offset = failure
-        failures.append(f"按 {_LABEL[codec]} 读, 第 {line} 行 (第 {offset + 1} 字节) 无法解码")
-    raise BatchFileError(
-        f"文件 {path.name} 的编码无法识别: {'; '.join(failures)}; 请另存为 UTF-8 或 GB18030 (GBK) 编码的文件"
-    )
+        failures.append(say("file.undecodable_as", codec=_LABEL[codec], line=line, byte=offset + 1))
+    raise BatchFileError(say("file.encoding", file=path.name, failures="; ".join(failures)))
 
 
 def _first_undecodable(path: Path, codec: str) -> tuple[int, int] | None:
@@ -104,4 +103,4 @@ class BoundedLines:
 
 
 def overlong_message(path: Path, line: int) -> str:
-    return f"文件 {path.name} 第 {line} 行超过 {MAX_LINE_CHARS:,} 个字符, 不是一行单位数据, 已跳过"
+    return say("file.line_too_long", file=path.name, line=line, limit=MAX_LINE_CHARS)

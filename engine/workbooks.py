@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from .errors import BatchFileError
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_RATIO, MAX_UNCOMPRESSED_BYTES, RATIO_FROM_BYTES
+from .messages import say
 
 
 def check_archive(path: Path) -> None:
@@ -25,17 +26,20 @@ def check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise BatchFileError(f"文件 {path.name} 不是 Excel 工作簿 (.xlsx), 无法打开") from None
+        raise BatchFileError(say("file.not_xlsx", file=path.name)) from None
     total = sum(part.file_size for part in parts)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise BatchFileError(
-            f"文件 {path.name} 解压后共 {total:,} 字节, 超过上限 {MAX_UNCOMPRESSED_BYTES:,} 字节; 请拆分为几个文件"
-        )
+        raise BatchFileError(say("file.inflated", file=path.name, size=total, limit=MAX_UNCOMPRESSED_BYTES))
     for part in parts:
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             raise BatchFileError(
-                f"文件 {path.name} 的 {part.filename} 压缩比异常 ({part.file_size:,} 字节压缩为 "
-                f"{part.compress_size:,} 字节), 不像真实的表格, 已拒绝"
+                say(
+                    "file.ratio",
+                    file=path.name,
+                    part=part.filename,
+                    size=part.file_size,
+                    compressed=part.compress_size,
+                )
             )
 
 
@@ -46,7 +50,7 @@ def sheet_rows(path: Path) -> Generator[tuple[Any, ...]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises whatever its parser meets in a broken or hostile part
-        raise BatchFileError(f"文件 {path.name} 不是可读取的 Excel 工作簿 (.xlsx), 或含有不允许的内容") from None
+        raise BatchFileError(say("file.unreadable_xlsx", file=path.name)) from None
     try:
         sheet = workbook.worksheets[0]
         _check_dimensions(path, sheet.max_row, sheet.max_column)
@@ -59,13 +63,11 @@ def sheet_rows(path: Path) -> Generator[tuple[Any, ...]]:
             except StopIteration:
                 return
             except Exception:
-                raise BatchFileError(
-                    f"文件 {path.name} 第 {number + 1} 行附近的内容无法读取 (工作表已损坏或含有不允许的内容)"
-                ) from None
+                raise BatchFileError(say("file.broken_row", file=path.name, row=number + 1)) from None
             number += 1
             cells += len(row)
             if cells > MAX_CELLS:
-                raise BatchFileError(f"文件 {path.name} 读到第 {number} 行时已超过 {MAX_CELLS:,} 个单元格; 请拆分")
+                raise BatchFileError(say("file.cells_read", file=path.name, row=number, limit=MAX_CELLS))
             yield row
     finally:
         workbook.close()
@@ -74,8 +76,6 @@ def sheet_rows(path: Path) -> Generator[tuple[Any, ...]]:
 def _check_dimensions(path: Path, rows: int | None, columns: int | None) -> None:
     """Refuse at once a sheet whose declared used range is over the limits."""
     if columns and columns > MAX_COLUMNS:
-        raise BatchFileError(f"文件 {path.name} 的工作表有 {columns:,} 列, 超过上限 {MAX_COLUMNS:,} 列")
+        raise BatchFileError(say("file.sheet_columns", file=path.name, columns=columns, limit=MAX_COLUMNS))
     if rows and columns and rows * columns > MAX_CELLS:
-        raise BatchFileError(
-            f"文件 {path.name} 的工作表有 {rows:,} 行 × {columns:,} 列, 超过上限 {MAX_CELLS:,} 个单元格"
-        )
+        raise BatchFileError(say("file.sheet_cells", file=path.name, rows=rows, columns=columns, limit=MAX_CELLS))

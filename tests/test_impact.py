@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from engine import load_ruleset, score
-from engine.impact import QUOTA_REDECIDED, SINGLE_NOTE, StoredScore, replay
+from engine.impact import StoredScore, replay
 from engine.loader import load_text
+from engine.messages import say
 from engine.quotas import apply_quotas
 
 from .conftest import ROOT, VILLAGE_TEXT, village_submission
@@ -39,7 +40,7 @@ def test_a_version_replayed_against_itself_moves_nobody():
 def test_scores_outside_a_batch_get_no_quota_and_say_so():
     stored = [StoredScore(s.score_id, s.unit, s.period, None, s.submitted, s.result) for s in _stored()]
     report = replay(VILLAGE.model, VILLAGE, stored)
-    assert SINGLE_NOTE in report.notes
+    assert say("impact.single") in report.notes
     assert report.changed_grade == sum(1 for s in stored if s.result["quota"])  # the quota moves are undone
 
 
@@ -51,9 +52,9 @@ def test_a_draft_reports_the_matrix_the_moved_units_and_the_changes_responsible(
     report = replay(VILLAGE.model, draft, stored)
     assert report.changed_grade > 0
     for unit in report.moved:
-        assert unit.changes and set(unit.changes) <= {"indicator income_level", QUOTA_REDECIDED}
+        assert unit.changes and set(unit.changes) <= {"indicator income_level", say("impact.quota_redecided")}
     assert any("indicator income_level" in u.changes for u in report.moved)
-    assert any(u.changes == [QUOTA_REDECIDED] for u in report.moved)  # freed seats: others' incomes fell
+    assert any(u.changes == [say("impact.quota_redecided")] for u in report.moved)  # freed seats: others' incomes fell
     moved_from = {(u.old_grade, u.new_grade) for u in report.moved}
     for old, new in moved_from:
         assert report.matrix[old][new] >= 1

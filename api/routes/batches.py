@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from engine.errors import BatchFileError
+from engine.messages import listing, say
 from engine.tabular import write_results
 from engine.textfiles import codec_for
 
@@ -126,7 +127,7 @@ def _subtree(session: Session, actor: Actor, unit: str | None) -> str | None:
     if None in units:
         return None
     if len(units) != 1:
-        message = f"您在多个单位有填报权限 ({'、'.join(sorted(units))})，请用 unit 参数指明本批次的单位"
+        message = say("detail.which_unit", units=listing(sorted(units)))
         raise ApiProblem(422, "Which unit", message, [{"field": "unit", "message": message}])
     return units.pop()
 
@@ -149,7 +150,7 @@ def results(
 ):
     batch = scope.batch(session, actor, batch_id)
     if batch.status != "done":
-        raise ApiProblem(409, "Batch not finished", f"批次状态为 {batch.status}; 完成后才有结果")
+        raise ApiProblem(409, "Batch not finished", say("detail.batch_not_finished", status=batch.status))
     report = report_of(session, batch)
     if format == "json":
         units = [

@@ -14,6 +14,7 @@ from engine.diff import diff_rulesets
 from engine.impact import StoredScore, replay
 from engine.indicator_table import TableError, read_table
 from engine.limits import text_problem
+from engine.messages import say
 from engine.testing import run_tests
 
 from .. import scope, store
@@ -76,15 +77,16 @@ async def _read_ruleset(request: Request, version: int | None = None) -> LoadedR
     body = await request.body()
     too_large = text_problem(len(body))
     if too_large is not None:
-        raise ApiProblem(413, "规则集文本过大", too_large.message, [{"path": "(body)", "message": too_large.message}])
+        raise ApiProblem(
+            413, "Ruleset too large", too_large.message, [{"path": "(body)", "message": too_large.message}]
+        )
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise ApiProblem(400, "Body is not UTF-8", "请以 UTF-8 文本提交规则集") from None
+        raise ApiProblem(400, "Body is not UTF-8", say("detail.ruleset_not_utf8")) from None
     if not text.strip():
-        raise ApiProblem(
-            422, "Empty ruleset", "请求体中没有规则集", [{"path": "(body)", "message": "请提交 YAML 或 JSON 文本"}]
-        )
+        hint = [{"path": "(body)", "message": say("detail.ruleset_text")}]
+        raise ApiProblem(422, "Empty ruleset", say("detail.empty_ruleset"), hint)
     try:
         return await loader.load(text, version=version)
     except RulesetError as error:
@@ -307,12 +309,12 @@ async def add_version_from_table(
     store.get_ruleset(session, ruleset_id)
     content = await file.read()
     try:
-        _, ruleset = await run_in_threadpool(read_table, content, file.filename or "指标表")
+        _, ruleset = await run_in_threadpool(read_table, content, file.filename)
     except TableError as error:
         raise ApiProblem(
             422,
-            "指标表有误",
-            f"{file.filename or '指标表'} 有 {len(error.problems)} 个问题, 未保存",
+            "Invalid indicator table",
+            say("detail.table_refused", name=file.filename or say("table.name"), count=len(error.problems)),
             [{"path": file.filename or "(file)", "message": p} for p in error.problems],
         ) from None
     version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.messages import say
 from engine.pool import RowError, UnitRow
 
 from .. import scope
@@ -41,10 +42,10 @@ def admit(session: Session, batch: Batch, rows: list[UnitRow], errors: list[RowE
             continue
         code = row.unit.id
         if code not in known:
-            message = f"第 {row.row} 行: 没有编码为 '{code}' 的单位，或该单位不在本批次的管辖范围内"
+            message = say("row.unknown_unit", row=row.row, code=code)
             errors.append(RowError(row.row, code, "unit_id", "unknown_unit", message))
         elif code in scored:
-            message = f"第 {row.row} 行: 单位 {code} 在考核期间 {batch.period} 已有当前评分记录；更正请逐条提交"
+            message = say("row.already_scored", row=row.row, code=code, period=batch.period)
             errors.append(RowError(row.row, code, "unit_id", "already_scored", message))
         else:
             kept.append(row)
@@ -67,7 +68,7 @@ def _create(
         named = by_name.get(parent, [])
         parent_code = parent if parent in known else (named[0] if len(named) == 1 else None)
         if parent_code is None or not CODE.match(code):
-            message = f"第 {row.row} 行: 无法新建单位 '{code}'：上级 '{parent or ''}' 不存在、不唯一或不在管辖范围内"
+            message = say("row.unknown_parent", row=row.row, code=code, parent=parent or "")
             errors.append(RowError(row.row, code, "parent", "unknown_parent", message))
             continue
         lines.append(UnitLine(row.row, code, row.unit.name or code, "village", parent_code))

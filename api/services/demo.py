@@ -11,16 +11,18 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from ..auth import Actor
 from . import people, units
 
-ACCOUNTS = (  # name, role, what they do
-    ("demo-submitter", "submitter", "填报员: 填报数据, 批量评分"),
-    ("demo-editor", "editor", "编辑: 修改规则集, 保存草稿"),
-    ("demo-editor2", "editor", "第二位编辑: 发布 (四眼原则)"),
-    ("demo-reviewer", "reviewer", "审核员: 查看成绩"),
-    ("demo-auditor", "auditor", "审计员: 查看得分依据, 重新核验"),
-    ("demo-admin", "admin", "管理员: 账号与授权"),
+ACCOUNTS = (  # name, role, what they do (the catalogue's words)
+    ("demo-submitter", "submitter", "demo.submitter"),
+    ("demo-editor", "editor", "demo.editor"),
+    ("demo-editor2", "editor", "demo.second_editor"),
+    ("demo-reviewer", "reviewer", "demo.reviewer"),
+    ("demo-auditor", "auditor", "demo.auditor"),
+    ("demo-admin", "admin", "demo.admin"),
 )
 
 
@@ -47,6 +49,6 @@ def prepare(session: Session, actor: Actor, units_file: Path) -> list[Account]:
         held = people.grants_of_user(session, name)
         if not any(g.role == role and g.unit_code is None and g.revoked_at is None for g in held):
             people.add_grant(session, actor, name, role, None)
-        accounts.append(Account(name, role, duty, password))
+        accounts.append(Account(name, role, say(duty), password))
     session.commit()
     return accounts

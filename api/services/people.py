@@ -13,6 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from .. import scope, store
 from ..auth import ROLES, Actor, forget, hash_token
 from ..problems import ApiProblem
@@ -27,7 +29,7 @@ def _check_admin(session: Session, actor: Actor, unit_code: str | None, field: s
     """Administrators act within their own subtree."""
     if unit_code is None:
         if None not in actor.paths("admin"):
-            raise ApiProblem(403, "Forbidden", "只有全辖区的管理员才能授予全辖区的权限")
+            raise ApiProblem(403, "Forbidden", say("detail.whole_tree_admin"))
         return
     scope.unit(session, actor, unit_code, "admin", field=field)
 
@@ -39,20 +41,23 @@ def find_user(session: Session, name: str) -> User | None:
 def _user(session: Session, name: str) -> User:
     user = find_user(session, name)
     if user is None:
-        raise ApiProblem(404, "Unknown user", f"没有名为 '{name}' 的用户")
+        raise ApiProblem(404, "Unknown user", say("detail.unknown_user", name=name))
     return user
+
+
+def _weak_password() -> ApiProblem:
+    message = say("detail.weak_password")
+    return ApiProblem(422, "Weak password", message, [{"field": "password", "message": message}])
 
 
 def create_user(session: Session, actor: Actor, name: str, password: str | None) -> User:
     if not actor.holds("admin"):
-        raise ApiProblem(403, "Forbidden", "只有管理员才能创建用户")
+        raise ApiProblem(403, "Forbidden", say("detail.admin_only"))
     if password is not None and len(password) < 8:
-        raise ApiProblem(
-            422, "Weak password", "密码至少 8 个字符", [{"field": "password", "message": "密码至少 8 个字符"}]
-        )
+        raise _weak_password()
     with store.chain_turn(session) as chain:
         if find_user(session, name) is not None:
-            raise ApiProblem(409, "User exists", f"用户 '{name}' 已存在")
+            raise ApiProblem(409, "User exists", say("detail.user_exists", name=name))
         user = User(name=name, password_hash=_hasher.hash(password) if password else None, created_at=store.now())
         session.add(user)
         session.flush()
@@ -64,11 +69,9 @@ def set_password(session: Session, actor: Actor, name: str, password: str) -> Us
     """An administrator of the whole tree sets a user's password (the event says that it
     was set, never what it is)."""
     if None not in actor.paths("admin"):
-        raise ApiProblem(403, "Forbidden", "只有全辖区的管理员才能设置密码")
+        raise ApiProblem(403, "Forbidden", say("detail.whole_tree_password"))
     if len(password) < 8:
-        raise ApiProblem(
-            422, "Weak password", "密码至少 8 个字符", [{"field": "password", "message": "密码至少 8 个字符"}]
-        )
+        raise _weak_password()
     with store.chain_turn(session) as chain:
         user = _user(session, name)
         user.password_hash = _hasher.hash(password)
@@ -83,7 +86,7 @@ def ensure_user(session: Session, actor: Actor, name: str) -> User:
 
 def add_grant(session: Session, actor: Actor, user_name: str, role: str, unit_code: str | None) -> Grant:
     if role not in ROLES:
-        message = f"角色 '{role}' 不存在，应为 {', '.join(ROLES)} 之一"
+        message = say("detail.unknown_role", role=role, roles=", ".join(ROLES))
         raise ApiProblem(422, "Unknown role", message, [{"field": "role", "message": message}])
     _check_admin(session, actor, unit_code)
     user = _user(session, user_name)
@@ -98,7 +101,7 @@ def add_grant(session: Session, actor: Actor, user_name: str, role: str, unit_co
 def revoke_grant(session: Session, actor: Actor, grant_id: int) -> Grant:
     grant = session.get(Grant, grant_id)
     if grant is None or grant.revoked_at is not None:
-        raise ApiProblem(404, "Unknown grant", f"没有编号为 {grant_id} 的有效授权")
+        raise ApiProblem(404, "Unknown grant", say("detail.unknown_grant", id=grant_id))
     _check_admin(session, actor, grant.unit_code, field="grant")
     with store.chain_turn(session) as chain:
         grant = session.get(Grant, grant_id)
@@ -125,7 +128,7 @@ class Issued:
 
 def issue_token(session: Session, actor: Actor, user: User, label: str, days: float) -> Issued:
     if not 0 < days <= 3660:
-        message = f"令牌有效期应在 0 到 3660 天之间，收到的是 {days}"
+        message = say("detail.bad_lifetime", days=days)
         raise ApiProblem(422, "Bad lifetime", message, [{"field": "days", "message": message}])
     token = "kp_" + secrets.token_urlsafe(32)
     with store.chain_turn(session) as chain:
@@ -169,7 +172,7 @@ def sign_in_counted(
     user = sign_in(session, name, password)
     if user is None:
         throttle.failed(*keys)
-        raise ApiProblem(401, "Sign-in failed", "用户名或密码不正确")
+        raise ApiProblem(401, "Sign-in failed", say("detail.sign_in_failed"))
     return issue_token(session, signed_in_actor(user), user, label, days)
 
 
@@ -192,7 +195,7 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> Token:
     """A user revokes their own tokens; an administrator of the whole tree anyone's."""
     row = session.get(Token, token_id)
     if row is None or (row.user_id != actor.user_id and None not in actor.paths("admin")):
-        raise ApiProblem(404, "Unknown token", f"没有编号为 {token_id} 的令牌，或它不属于您")
+        raise ApiProblem(404, "Unknown token", say("detail.unknown_token", id=token_id))
     with store.chain_turn(session) as chain:
         row = session.get(Token, token_id)
         if row.revoked_at is None:

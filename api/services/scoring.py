@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import InputError, score
+from engine.messages import say
 
 from .. import metrics, scope, store
 from ..auth import Actor
@@ -28,12 +29,12 @@ def unit_ref(session: Session, unit: Unit, given) -> dict:
 
 
 def _duplicate(ruleset_id: str, unit_id: str, period: str, current: str) -> ApiProblem:
-    message = f"单位 {unit_id} 在考核期间 {period} 已有当前评分记录 {current}；如需更正，请在 supersedes 中写明该记录"
+    message = say("detail.already_scored", unit=unit_id, period=period, current=current)
     return ApiProblem(409, "Already scored", message, [{"field": "supersedes", "message": message}])
 
 
 def _stale(old: ScoreRecord, current: str | None) -> ApiProblem:
-    message = f"记录 {old.id} 已被更正，当前记录是 {current}；请更正当前记录"
+    message = say("detail.superseded", id=old.id, current=current)
     return ApiProblem(
         409, "Superseded already", message, [{"field": "supersedes", "message": message, "current": current}]
     )
@@ -55,9 +56,7 @@ def score_and_store(
     if body.supersedes:
         old = scope.record(session, actor, body.supersedes, "submitter")
         if (old.ruleset_id, old.unit_id, old.period) != (ruleset_id, body.unit.id, body.period):
-            message = (
-                f"记录 {old.id} 是 {old.ruleset_id}/{old.unit_id}/{old.period} 的评分，更正须针对同一规则集、单位和期间"
-            )
+            message = say("detail.cannot_supersede", id=old.id, of=f"{old.ruleset_id}/{old.unit_id}/{old.period}")
             raise ApiProblem(422, "Cannot supersede", message, [{"field": "supersedes", "message": message}])
     current = store.current_record(session, ruleset_id, body.unit.id, body.period)
     if old is None and current is not None:
@@ -101,5 +100,5 @@ def score_and_store(
 
 def _replay(existing: ScoreRecord, request_hash: str) -> tuple[ScoreRecord, None, bool]:
     if existing.request_hash != request_hash:
-        raise ApiProblem(409, "Idempotency key reused", "这个 Idempotency-Key 已用于另一个不同的请求")
+        raise ApiProblem(409, "Idempotency key reused", say("detail.idempotency"))
     return existing, None, False

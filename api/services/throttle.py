@@ -11,6 +11,8 @@ import threading
 import time
 from collections import OrderedDict, deque
 
+from engine.messages import say
+
 from ..problems import ApiProblem
 
 MAX_KEYS = 100_000
@@ -57,6 +59,6 @@ def too_many_failures(seconds: int) -> ApiProblem:
     return ApiProblem(
         429,
         "Too many failures",
-        f"失败次数过多，请 {seconds} 秒后再试",
+        say("detail.too_many_failures", seconds=seconds),
         headers={"Retry-After": str(seconds)},
     )

@@ -19,6 +19,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.messages import listing, say
+
 from .. import scope, store
 from ..auth import Actor
 from ..problems import ApiProblem
@@ -77,10 +79,10 @@ def read_file(filename: str, content: bytes) -> list[UnitLine]:
             where[key] = found[0]
     missing = [f"{COLUMNS[k][1]} ({k})" for k in ("code", "name", "kind") if k not in where]
     if missing:
-        message = f"{filename}: 缺少列 {', '.join(missing)}; 表头为 {header}"
+        message = say("units.missing_columns", file=filename, columns=", ".join(missing), header=header)
         raise ApiProblem(422, "Unreadable units file", message, [_problem(1, "header", message)])
     if len(rows) - 1 > MAX_ROWS:
-        message = f"{filename}: 一次最多导入 {MAX_ROWS} 个单位，收到 {len(rows) - 1} 行"
+        message = say("units.too_many", file=filename, limit=MAX_ROWS, count=len(rows) - 1)
         raise ApiProblem(413, "Too many units", message, [_problem(1, "file", message)])
     lines, problems = [], []
     for number, cells in enumerate(rows[1:], start=2):
@@ -89,14 +91,12 @@ def read_file(filename: str, content: bytes) -> list[UnitLine]:
             continue
         kind = _KIND_OF.get(value["kind"])
         if not CODE.match(value["code"]):
-            problems.append(_problem(number, "code", f"编码 '{value['code']}' 应为 1 到 64 个字符，不含空白和 '/'"))
+            problems.append(_problem(number, "code", say("units.code", code=value["code"])))
         if not value["name"] or len(value["name"]) > 200:
             shown = value["name"] if len(value["name"]) <= 40 else value["name"][:40] + "…"
-            problems.append(
-                _problem(number, "name", f"名称 '{shown}' 应为 1 到 200 个字符, 实际为 {len(value['name'])} 个字符")
-            )
+            problems.append(_problem(number, "name", say("units.name", name=shown, length=len(value["name"]))))
         if kind is None:
-            problems.append(_problem(number, "kind", f"类型 '{value['kind']}' 未知，应为 {'、'.join(_KIND_OF)} 之一"))
+            problems.append(_problem(number, "kind", say("units.kind", kind=value["kind"], kinds=listing(_KIND_OF))))
         if not problems or problems[-1]["row"] != number:
             lines.append(UnitLine(number, value["code"], value["name"], kind, value.get("parent") or None))
     if problems:
@@ -105,7 +105,7 @@ def read_file(filename: str, content: bytes) -> list[UnitLine]:
 
 
 def _refused(filename: str, problems: list[dict]) -> ApiProblem:
-    return ApiProblem(422, "Units refused", f"{filename}: {len(problems)} 行有误，未导入任何单位", problems)
+    return ApiProblem(422, "Units refused", say("units.refused", file=filename, count=len(problems)), problems)
 
 
 def _rows(filename: str, content: bytes) -> list[list]:
@@ -117,9 +117,9 @@ def _rows(filename: str, content: bytes) -> list[list]:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
     except (UnicodeDecodeError, csv.Error, BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        message = f"{filename} 无法读取: {error}"
+        message = say("units.unreadable", file=filename, error=error)
         raise ApiProblem(422, "Unreadable units file", message, [_problem(1, "file", message)]) from None
-    message = f"{filename}: 单位文件应为 .csv 或 .xlsx"
+    message = say("units.file_kind", file=filename)
     raise ApiProblem(422, "Unreadable units file", message, [_problem(1, "file", message)])
 
 
@@ -133,20 +133,22 @@ def import_units(
         problems, seen = [], {}
         for line in lines:
             if line.code in seen:
-                problems.append(_problem(line.row, "code", f"编码 {line.code} 已出现在第 {seen[line.code]} 行"))
+                problems.append(
+                    _problem(line.row, "code", say("units.code_twice", code=line.code, row=seen[line.code]))
+                )
             seen[line.code] = line.row
             parent[line.code] = line.parent
         for line in lines:
             if line.parent is not None and line.parent not in parent:
-                problems.append(_problem(line.row, "parent", f"上级编码 {line.parent} 不存在，也不在本文件中"))
+                problems.append(_problem(line.row, "parent", say("units.unknown_parent", parent=line.parent)))
         paths = {} if problems else _paths(parent, {ln.code: ln.row for ln in lines}, problems)
         admin = actor.paths("admin")
         for line in lines:
             if paths and not scope.covers(admin, _parent_path(paths, line.parent)):
-                problems.append(_problem(line.row, "parent", f"单位 {line.code} 的上级不在您管理的范围内"))
+                problems.append(_problem(line.row, "parent", say("units.parent_outside", code=line.code)))
             old = existing.get(line.code)
             if old is not None and not scope.covers(admin, old.path):
-                problems.append(_problem(line.row, "code", f"单位 {line.code} 不在您管理的范围内"))
+                problems.append(_problem(line.row, "code", say("units.outside", code=line.code)))
         if problems:
             raise _refused(source, problems)
         report = _write(session, existing, lines, paths)
@@ -177,7 +179,7 @@ def _paths(parent: dict[str, str | None], rows: dict[str, int], problems: list[d
         chain, code = [], start
         while code is not None and code not in paths:
             if code in chain:
-                problems.append(_problem(rows.get(start, 0), "parent", f"单位 {start} 成了自己的上级 (循环)"))
+                problems.append(_problem(rows.get(start, 0), "parent", say("units.loop", code=start)))
                 return {}
             chain.append(code)
             code = parent[code]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
+from engine.messages import say
 from engine.testing import run_tests
 
 from .. import scope, store
@@ -27,10 +28,10 @@ ANY_PERIOD = "*"
 
 
 def period_problem(period: str) -> str | None:
-    """Why a period cannot be used, in Chinese; None when it can."""
+    """Why a period cannot be used, in the reader's language; None when it can."""
     if PERIOD.match(period):
         return None
-    return f"考核期间 '{period}' 应写成年份 (如 2025) 或季度 (如 2025Q1)"
+    return say("detail.bad_period", period=period)
 
 
 def _candidates(period: str) -> list[str]:
@@ -76,17 +77,16 @@ def official_version(
     if requested is not None:
         version = store.get_version(session, ruleset_id, requested)
         if version.published_at is None:
-            message = (
-                f"版本 {requested} 是草稿，不能用于正式评分；请用 "
-                f"POST /rulesets/{ruleset_id}/versions/{requested}/simulate 试算"
-            )
+            message = say("detail.draft_version", number=requested, ruleset=ruleset_id)
             raise ApiProblem(422, "Draft version", message, [{"field": "version", "message": message}])
         if requested != current:
-            message = f"版本 {requested} 未对考核期间 {period} 生效 (生效的是版本 {current or '无'})"
+            message = say(
+                "detail.version_not_in_force", number=requested, period=period, current=current or say("detail.none")
+            )
             raise ApiProblem(422, "Version not in force", message, [{"field": "version", "message": message}])
         return requested
     if current is None:
-        message = f"规则集 {ruleset_id} 没有对考核期间 {period} 生效的已发布版本"
+        message = say("detail.no_version_in_force", ruleset=ruleset_id, period=period)
         raise ApiProblem(422, "No version in force", message, [{"field": "period", "message": message}])
     return current
 
@@ -98,8 +98,8 @@ def _owner_path(session: Session, row: RulesetRow) -> str | None:
 def _check_editor(session: Session, actor: Actor, row: RulesetRow) -> None:
     """Editors edit the rulesets owned by their level or a level under it."""
     if not scope.covers(actor.paths("editor"), _owner_path(session, row)):
-        owner = row.owner_unit or "全辖区"
-        raise ApiProblem(403, "Forbidden", f"规则集 {row.id} 归 {owner} 所有，不在您可编辑的范围内")
+        owner = row.owner_unit or say("detail.whole_tree")
+        raise ApiProblem(403, "Forbidden", say("detail.not_your_ruleset", ruleset=row.id, owner=owner))
 
 
 def _default_owner(session: Session, actor: Actor, owner: str | None) -> str | None:
@@ -116,7 +116,7 @@ def create_ruleset(
     owner_unit = _default_owner(session, actor, owner)
     with store.chain_turn(session) as chain:
         if session.get(RulesetRow, ruleset.id) is not None:
-            raise ApiProblem(409, "Ruleset exists", f"规则集 {ruleset.id} 已存在; 要修改请提交新版本")
+            raise ApiProblem(409, "Ruleset exists", say("detail.ruleset_exists", ruleset=ruleset.id))
         moment = store.now()
         row = RulesetRow(
             id=ruleset.id,
@@ -159,8 +159,8 @@ def add_version(
         raise ApiProblem(
             422,
             "Ruleset id does not match",
-            f"文本中的编码是 {ruleset.id}, 不是 {ruleset_id}",
-            [{"path": "id", "message": f"应为 {ruleset_id}"}],
+            say("detail.id_mismatch", given=ruleset.id, expected=ruleset_id),
+            [{"path": "id", "message": say("detail.id_expected", expected=ruleset_id)}],
         )
     with store.chain_turn(session) as chain:
         row = store.get_ruleset(session, ruleset_id)
@@ -169,16 +169,15 @@ def add_version(
             raise ApiProblem(
                 409,
                 "Edit conflict",
-                f"这次修改基于第 {base_version} 版, 但最新的是第 {row.latest_version} 版;"
-                " 请先查看最新版, 再在它的基础上提交",
+                say("detail.edit_conflict", base=base_version, latest=row.latest_version),
             )
         latest = store.get_version(session, ruleset.id, row.latest_version)
         if latest.content_hash == ruleset.content_hash:
             raise ApiProblem(
                 409,
                 "Nothing changed",
-                f"内容与第 {latest.number} 版相同, 没有保存新版本",
-                [{"path": "(ruleset)", "message": f"内容与第 {latest.number} 版相同"}],
+                say("detail.nothing_changed", number=latest.number),
+                [{"path": "(ruleset)", "message": say("detail.same_as", number=latest.number)}],
             )
         number = row.latest_version + 1
         row.latest_version = number
@@ -199,7 +198,7 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
         if p != ANY_PERIOD and (m := period_problem(p))
     ]
     if not periods:
-        problems.append({"field": "periods", "message": '请列出该版本生效的考核期间，如 ["2025"]'})
+        problems.append({"field": "periods", "message": say("detail.periods_required")})
     if problems:
         raise ApiProblem(422, "Bad periods", problems[0]["message"], problems)
     version = store.get_version(session, ruleset_id, number)
@@ -208,7 +207,7 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
         raise ApiProblem(
             403,
             "Four eyes",
-            f"版本 {number} 由您本人起草 ({version.created_by})，须由另一位编辑审核发布",
+            say("detail.four_eyes", number=number, author=version.created_by),
         )
     outcomes = run_tests(compiled_of(version))
     failed = [o for o in outcomes if not o.passed]
@@ -216,11 +215,14 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
         raise ApiProblem(
             422,
             "Tests failed",
-            f"版本 {number} 的内置测试有 {len(failed)} 项未通过，不能发布",
+            say("detail.tests_failed", number=number, count=len(failed)),
             [
                 {
                     "field": f"tests.{o.name}",
-                    "message": "; ".join(f"{m.what}: 应为 {m.expected}, 实为 {m.actual}" for m in o.mismatches),
+                    "message": "; ".join(
+                        say("detail.test_mismatch", what=m.what, expected=m.expected, actual=m.actual)
+                        for m in o.mismatches
+                    ),
                 }
                 for o in failed
             ],

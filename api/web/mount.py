@@ -7,6 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from engine.messages import say
+
 from ..problems import ApiProblem
 from . import openapi_pages, vendor
 from .errors import problem_page, sign_in_first, wants_page
@@ -33,7 +35,7 @@ def install(app: FastAPI) -> None:
             return Response(content, media_type="text/javascript", headers=CACHED)
         file = vendor.vendor_file(path)
         if file is None:
-            raise ApiProblem(404, "Unknown asset", f"没有这个前端文件: {path}")
+            raise ApiProblem(404, "Unknown asset", say("detail.unknown_asset", path=path))
         return FileResponse(file, headers=CACHED)
 
     @app.get("/", include_in_schema=False)

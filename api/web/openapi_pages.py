@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 
+from engine.messages import say
+
 from .vendor import PREFIX
 
 
@@ -14,7 +16,7 @@ def install(app: FastAPI) -> None:
     def swagger():
         return get_swagger_ui_html(
             openapi_url=app.openapi_url,
-            title="kaoping 接口文档",
+            title=say("page.api_docs"),
             swagger_js_url=f"{PREFIX}/swagger-ui-dist/swagger-ui-bundle.js",
             swagger_css_url=f"{PREFIX}/swagger-ui-dist/swagger-ui.css",
             swagger_favicon_url="/ui/static/favicon.svg",
@@ -24,7 +26,7 @@ def install(app: FastAPI) -> None:
     def redoc():
         return get_redoc_html(
             openapi_url=app.openapi_url,
-            title="kaoping 接口文档",
+            title=say("page.api_docs"),
             redoc_js_url=f"{PREFIX}/redoc/bundles/redoc.standalone.js",
             redoc_favicon_url="/ui/static/favicon.svg",
             with_google_fonts=False,

@@ -19,6 +19,8 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from ..auth import Actor
 from ..deps import actor_for_token, forbidden, get_session
 from ..problems import ApiProblem
@@ -56,9 +58,7 @@ def same(given: str | None, expected: str) -> bool:
 
 
 def csrf_refused() -> ApiProblem:
-    return ApiProblem(
-        403, "CSRF check failed", "表单已过期或不是从本系统的页面提交的 (CSRF 校验未通过), 请刷新页面后重试"
-    )
+    return ApiProblem(403, "CSRF check failed", say("detail.csrf"))
 
 
 async def submitted_csrf(request: Request) -> str | None:

@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from engine.messages import CATALOGUE, listing, say
+
 from . import vendor
 
 HERE = Path(__file__).resolve().parent
 BEIJING = timezone(timedelta(hours=8), "北京时间")
-ROLE_TITLES = {"admin": "管理员", "editor": "编辑", "submitter": "填报员", "reviewer": "审核员", "auditor": "审计员"}
 
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -33,7 +34,7 @@ def moment(value: datetime | str | None) -> str:
 
 
 def role_titles(roles) -> str:
-    return "、".join(ROLE_TITLES.get(r, r) for r in roles) or "无角色"
+    return listing(say(f"role.{r}") if f"role.{r}" in CATALOGUE else r for r in roles) or say("role.none")
 
 
 templates.env.filters["moment"] = moment

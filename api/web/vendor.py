@@ -12,6 +12,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from engine.messages import say
+
 HERE = Path(__file__).resolve().parent
 MODULES = HERE / "node_modules"
 SERVED_SUFFIXES = {".js", ".mjs", ".css", ".map", ".png", ".svg", ".woff", ".woff2"}
@@ -40,9 +42,7 @@ def locked_packages() -> frozenset[str]:
 def check_installed() -> None:
     missing = [name for name in ("htmx.org", "echarts", "@codemirror/view") if not (MODULES / name).is_dir()]
     if missing:
-        raise MissingPackages(
-            f"网页所需的前端包未安装 ({', '.join(missing)}): 请运行 scripts/install (它会在 api/web 下执行 npm ci)"
-        )
+        raise MissingPackages(say("detail.missing_packages", names=", ".join(missing)))
 
 
 def vendor_file(path: str) -> Path | None:

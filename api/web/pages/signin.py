@@ -7,6 +7,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from ...clients import client_host
 from ...deps import get_session
 from ...problems import ApiProblem
@@ -15,13 +17,14 @@ from ..session import LOGIN_COOKIE, SESSION_COOKIE, Visitor, new_login_nonce, sa
 from ..templating import render
 
 router = APIRouter(prefix="/ui")
+TOKEN_LABEL = "{user} (网页登录)"  # stored with the session's token, as the sign-in route stores "(sign-in)"
 
 
 def _login_page(request: Request, next_path: str, error: str | None = None, user: str = "", status: int = 200):
     nonce = new_login_nonce()
     context = {"next": safe_next(next_path), "error": error, "user": user, "login_nonce": nonce}
     if request.query_params.get("expired") and error is None:
-        context["notice"] = "登录已过期或已退出，请重新登录"
+        context["notice"] = say("page.session_expired")
     response = render(request, "login.html", context, status=status)
     response.set_cookie(
         LOGIN_COOKIE,
@@ -50,9 +53,9 @@ def login(
     session: Session = Depends(get_session),
 ):
     if not same(request.cookies.get(LOGIN_COOKIE), login_nonce) or not login_nonce:
-        return _login_page(request, next, "登录表单已过期，请重新输入", user, status=403)
+        return _login_page(request, next, say("page.login_expired"), user, status=403)
     if not user.strip() or not password:
-        return _login_page(request, next, "请输入用户名和密码", user, status=422)
+        return _login_page(request, next, say("page.credentials_required"), user, status=422)
     settings = request.app.state.settings
     try:
         issued = people.sign_in_counted(
@@ -62,7 +65,7 @@ def login(
             user.strip(),
             password,
             settings.session_hours / 24,
-            f"{user.strip()} (网页登录)",
+            TOKEN_LABEL.format(user=user.strip()),
         )
     except ApiProblem as problem:
         return _login_page(request, next, problem.problem.detail, user, status=problem.problem.status)
