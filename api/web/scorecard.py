@@ -12,6 +12,7 @@ from typing import Any
 from engine import Result
 from engine.decimals import approx, difference, round_half_up, shown, total
 from engine.explain import base_sum, dimension_sum, group_sum, rounded_total, total_lines
+from engine.messages import say
 from engine.wording import Wording
 
 
@@ -24,23 +25,23 @@ class Line:
     points: str
     full: str = ""
     reason: str = ""
-    read: str = ""
+    read: tuple[str, ...] = ()
 
 
-def read_values(values: dict[str, Any], wording: Wording, detail: str) -> str:
+def read_values(values: dict[str, Any], wording: Wording, detail: str) -> tuple[str, ...]:
     """The inputs an indicator read, by their titles ("主题党日开展次数 = 12"), but those
     its reason already states."""
     said = (f"{wording.title(name)} = {value_text(value)}" for name, value in values.items())
-    return "；".join(text for text in said if text not in detail)
+    return tuple(text for text in said if text not in detail)
 
 
 def value_text(value: Any) -> str:
     """An input value as a clerk reads it (是/否 for a yes-or-no)."""
     if value is True:
-        return "是"
+        return say("page.score.yes")
     if value is False:
-        return "否"
-    return "不适用 (NA)" if value == "NA" else str(value)
+        return say("page.score.no")
+    return say("page.score.na_value") if value == "NA" else str(value)
 
 
 def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Line]]]:
@@ -51,30 +52,51 @@ def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Li
     for dim in result.dimensions:
         lines = []
         for ind in (i for i in result.indicators if i.dimension == dim.id):
-            points = "不适用" if ind.points is None else fig(ind.points)
+            points = say("page.score.na") if ind.points is None else fig(ind.points)
             kind = "na" if ind.points is None else "indicator"
             read = read_values(ind.values, wording, ind.detail)
             lines.append(Line(kind, ind.title, points, fig(ind.full_points), ind.detail, read))
         lines.append(
-            Line("subtotal", f"{dim.title} 小计", fig(dim.points), fig(dim.full_points), dimension_sum(result, dim))
+            Line(
+                "subtotal",
+                say("page.score.subtotal", dimension=dim.title),
+                fig(dim.points),
+                fig(dim.full_points),
+                dimension_sum(result, dim),
+            )
         )
         if dim.contribution != dim.points:
-            lines.append(Line("counted", f"{dim.title} 计入总分", fig(dim.contribution), reason="见上行的折算"))
+            lines.append(
+                Line(
+                    "counted",
+                    say("page.score.counted", dimension=dim.title),
+                    fig(dim.contribution),
+                    reason=say("page.score.counted_reason"),
+                )
+            )
         sections.append((dim.title, lines))
     for group in result.adjustments:
         lines = [Line("item", item.title, fig(item.points), reason=item.detail) for item in group.items if item.applied]
         cap = "" if group.cap is None else fig(group.cap)
-        lines.append(Line("group", f"{group.title} 计入", fig(group.applied), cap, group_sum(group, result.precision)))
+        lines.append(
+            Line(
+                "group",
+                say("page.score.group_counted", group=group.title),
+                fig(group.applied),
+                cap,
+                group_sum(group, result.precision),
+            )
+        )
         sections.append((group.title, lines))
     sums = total_lines(result)
-    lines = [Line("base", "基础分合计", fig(result.base), reason=base_sum(result))]
+    lines = [Line("base", say("page.score.base"), fig(result.base), reason=base_sum(result))]
     summed = total([result.base, *(g.applied for g in result.adjustments)])
     if result.adjustments:
-        lines.append(Line("sum", "合计 (舍入前)", fig(summed), reason=sums[0]))
+        lines.append(Line("sum", say("page.score.summed"), fig(summed), reason=sums[0]))
     if summed != result.total_exact:
-        lines.append(Line("floor", "总分不低于 0", fig(result.total_exact), reason=sums[-2]))
-    lines.append(Line("total", "总分 (四舍五入)", rounded_total(result), reason=sums[-1]))
-    sections.append(("总分", lines))
+        lines.append(Line("floor", say("page.score.floor_row"), fig(result.total_exact), reason=sums[-2]))
+    lines.append(Line("total", say("page.score.total_row"), rounded_total(result), reason=sums[-1]))
+    sections.append((say("page.score.total"), lines))
     return sections
 
 
@@ -96,7 +118,7 @@ def waterfall(result: Result) -> list[dict[str, Any]]:
     for dim in result.dimensions:
         value = float(approx(dim.contribution))
         step(dim.title, "part", running + value, shown(dim.contribution, precision))
-    step("基础分合计", "sum", float(approx(result.base)), shown(result.base, precision), start=0.0)
+    step(say("page.score.base"), "sum", float(approx(result.base)), shown(result.base, precision), start=0.0)
     for group in result.adjustments:
         value = float(approx(group.applied))
         sign = "+" if group.applied >= 0 else ""
@@ -108,12 +130,17 @@ def waterfall(result: Result) -> list[dict[str, Any]]:
         )
     exact = float(approx(result.total_exact))
     if result.total_exact != total([result.base, *(g.applied for g in result.adjustments)]):
-        step("不低于 0", "floor", exact, shown(result.total_exact, precision))
+        step(say("page.score.floor_step"), "floor", exact, shown(result.total_exact, precision))
     rounded = round_half_up(result.total, precision)
     change = difference(rounded, result.total_exact)
-    step("四舍五入", "round", float(rounded), ("+" if change >= 0 else "") + shown(change, precision))
+    step(
+        say("page.score.rounding_step"),
+        "round",
+        float(rounded),
+        ("+" if change >= 0 else "") + shown(change, precision),
+    )
     steps[-1]["detail"] = f"{shown(result.total_exact, precision)} → {rounded}"
-    step("总分", "total", float(rounded), str(rounded), start=0.0)
+    step(say("page.score.total"), "total", float(rounded), str(rounded), start=0.0)
     return steps
 
 
@@ -128,31 +155,31 @@ def total_text(record, models: Models) -> str:
 def grade_title(record, models: Models) -> str:
     """A record's grade by its title; a disqualified unit has none."""
     if record.grade is None:
-        return "无 (取消评定资格)"
+        return say("page.score.no_grade")
     grades = {g.id: g.title for g in models[(record.ruleset_id, record.version)].grades}
     return grades.get(record.grade, record.grade)
 
 
 STORED_COLUMNS = {
-    "total": "总分",
-    "grade": "等次",
-    "status": "评分状态",
-    "unit_id": "单位编码",
-    "unit_name": "单位名称",
-    "unit_parent": "上级单位",
-    "normalized": "规范化后的输入",
-    "ruleset_id": "规则集",
-    "version": "规则集版本",
-    "content_hash": "规则集内容哈希",
-    "engine_version": "引擎版本",
+    "total",
+    "grade",
+    "status",
+    "unit_id",
+    "unit_name",
+    "unit_parent",
+    "normalized",
+    "ruleset_id",
+    "version",
+    "content_hash",
+    "engine_version",
 }
 
 
 def field_title(path: str) -> str:
     """A differing field of a verification, in words beside its path."""
     if path in STORED_COLUMNS:
-        return STORED_COLUMNS[path]
-    return "评分结果" if path.startswith("result") else "回执"
+        return say(f"page.score.field.{path}")
+    return say("page.score.field.result" if path.startswith("result") else "page.score.field.receipt")
 
 
 def stored_text(value: Any) -> str:
