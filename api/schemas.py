@@ -61,7 +61,7 @@ class VersionDetail(VersionSummary):
 class DiffOut(BaseModel):
     ruleset_id: str
     from_version: int
-    to_version: int
+    to_version: int | None = Field(description="null: the text in the editor, not saved as a version")
     changes: list[Change]
     total_range_before: tuple[Decimal, Decimal]
     total_range_after: tuple[Decimal, Decimal]
@@ -75,7 +75,7 @@ class TestCaseOut(BaseModel):
 
 class TestReport(BaseModel):
     ruleset_id: str
-    version: int
+    version: int | None = Field(description="null: the text in the editor, not saved as a version")
     passed: int
     failed: int
     cases: list[TestCaseOut]
@@ -203,7 +203,7 @@ class DimensionMeanOut(BaseModel):
 class SimulationReport(BaseModel):
     ruleset_id: str
     published_version: int | None
-    simulated_version: int
+    simulated_version: int | None = Field(description="null: the text in the editor, not saved as a version")
     units: int
     changed_grade: int
     errors: int

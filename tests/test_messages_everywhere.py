@@ -95,6 +95,7 @@ CHINESE_DATA = {
     "api/receipts.py": ({"HOW_TO_CHECK"}, "the receipt's own instructions, part of the receipt file"),
     "api/services/units.py": ({"KINDS", "COLUMNS"}, "the unit kinds and column names a units file may use"),
     "api/auth.py": ({"Actor.label"}, "who acted, as records store it"),
+    "api/web/pages/ruleset_editor.py": ({"PERIOD_SEPARATORS"}, "the punctuation a clerk may separate periods with"),
     "api/web/pages/signin.py": ({"TOKEN_LABEL"}, "the label stored with a page session's token"),
     "api/web/templating.py": ({"BEIJING"}, "the time zone's name (pages show times without it)"),
 }

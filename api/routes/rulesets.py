@@ -2,43 +2,33 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import replace
-
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from engine import LoadedRuleset, RulesetError
-from engine.diff import diff_rulesets
-from engine.impact import StoredScore, replay
+from engine import LoadedRuleset
 from engine.indicator_table import TableError, read_table
-from engine.limits import text_problem
 from engine.messages import say
-from engine.testing import run_tests
 
-from .. import scope, store
+from .. import store
 from ..auth import Actor
 from ..catalog import loaded, remember
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..problems import ApiProblem, ruleset_problem
-from ..ruleset_loader import loader
+from ..problems import ApiProblem
 from ..schemas import (
     MAX_VERSION,
     DiffOut,
     PublishRequest,
     RulesetDetail,
     RulesetSummary,
-    SimulatedUnit,
     SimulationReport,
-    TestCaseOut,
     TestReport,
     VersionDetail,
     VersionNumber,
     VersionSummary,
 )
-from ..services import versions
+from ..services import ruleset_texts, ruleset_trials, versions
 
 router = APIRouter(prefix="/rulesets", tags=["rulesets"], route_class=StrictJsonRoute)
 
@@ -73,24 +63,7 @@ RULESET_BODY = {
 
 
 async def _read_ruleset(request: Request, version: int | None = None) -> LoadedRuleset:
-    """The posted ruleset, loaded off the event loop (see api.ruleset_loader)."""
-    body = await request.body()
-    too_large = text_problem(len(body))
-    if too_large is not None:
-        raise ApiProblem(
-            413, "Ruleset too large", too_large.message, [{"path": "(body)", "message": too_large.message}]
-        )
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiProblem(400, "Body is not UTF-8", say("detail.ruleset_not_utf8")) from None
-    if not text.strip():
-        hint = [{"path": "(body)", "message": say("detail.ruleset_text")}]
-        raise ApiProblem(422, "Empty ruleset", say("detail.empty_ruleset"), hint)
-    try:
-        return await loader.load(text, version=version)
-    except RulesetError as error:
-        raise ruleset_problem(error) from None
+    return await ruleset_texts.load_posted(await request.body(), version)
 
 
 def _detail(row, session: Session) -> RulesetDetail:
@@ -146,22 +119,15 @@ async def add_version(
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
 ) -> VersionDetail:
-    store.get_ruleset(session, ruleset_id)
-    ruleset = await _read_ruleset(request)
-    version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
-    remember(replace(ruleset, version=version.number))
+    version = await ruleset_texts.add_posted_version(
+        session, ruleset_id, await request.body(), actor, base_version, note
+    )
     return _version_detail(session, version)
 
 
 def _version_detail(session: Session, version) -> VersionDetail:
     row = store.get_ruleset(session, version.ruleset_id)
-    in_force = [p for p, n in versions.periods_of(session, row.id).items() if n == version.number]
-    if version.published_at is None:
-        status = "draft"
-    elif in_force:
-        status = "published"
-    else:
-        status = "previous"
+    status, in_force = versions.standing(version.number, version.published_at, versions.periods_of(session, row.id))
     parsed = loaded(version).model.model_dump(mode="json", by_alias=True, exclude_none=True)
     return VersionDetail.model_validate(
         {
@@ -214,8 +180,7 @@ def diff(
 ) -> DiffOut:
     before = loaded(store.get_version(session, ruleset_id, from_version))
     after = loaded(store.get_version(session, ruleset_id, to_version))
-    result = diff_rulesets(before.model, after.model)
-    return DiffOut(ruleset_id=ruleset_id, from_version=from_version, to_version=to_version, **result.model_dump())
+    return ruleset_trials.diff_report(ruleset_id, before, from_version, after, to_version)
 
 
 @router.post(
@@ -227,17 +192,7 @@ def test_version(
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> TestReport:
-    outcomes = run_tests(loaded(store.get_version(session, ruleset_id, number)))
-    cases = [
-        TestCaseOut(
-            name=o.name,
-            passed=o.passed,
-            mismatches=[{"what": m.what, "expected": m.expected, "actual": m.actual} for m in o.mismatches],
-        )
-        for o in outcomes
-    ]
-    passed = sum(c.passed for c in cases)
-    return TestReport(ruleset_id=ruleset_id, version=number, passed=passed, failed=len(cases) - passed, cases=cases)
+    return ruleset_trials.test_report(ruleset_id, loaded(store.get_version(session, ruleset_id, number)), number)
 
 
 @router.post(
@@ -253,43 +208,8 @@ def simulate(
     actor: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> SimulationReport:
-    row = store.get_ruleset(session, ruleset_id)
     candidate = loaded(store.get_version(session, ruleset_id, number))
-    published = candidate.model
-    records = []
-    if row.published_version:
-        published = loaded(store.get_version(session, ruleset_id, row.published_version)).model
-        visible = scope.records(actor, "editor", "auditor")
-        records = store.scores_under(session, visible, ruleset_id, row.published_version)
-    stored = [
-        StoredScore(
-            score_id=r.id,
-            unit={"id": r.unit_id, "name": r.unit_name, "parent": r.unit_parent},
-            period=r.period,
-            batch_id=r.batch_id,
-            submitted=r.input,
-            result=r.result,
-        )
-        for r in records
-    ]
-    report = replay(published, candidate, stored, period=period, parent=parent)
-    moves = Counter(f"{i.old_grade or '—'} → {i.new_grade or '—'}" for i in report.moved)
-    return SimulationReport(
-        ruleset_id=ruleset_id,
-        published_version=row.published_version,
-        simulated_version=number,
-        units=report.units,
-        changed_grade=report.changed_grade,
-        errors=report.errors,
-        grade_moves=dict(moves),
-        items=[SimulatedUnit(**i.model_dump()) for i in report.items],
-        period=period,
-        parent=parent,
-        matrix=report.matrix,
-        moved=[SimulatedUnit(**i.model_dump()) for i in report.moved],
-        dimension_means=[m.model_dump() for m in report.dimension_means],
-        notes=report.notes,
-    )
+    return ruleset_trials.simulation(session, actor, ruleset_id, candidate, number, period, parent)
 
 
 @router.post(

@@ -109,6 +109,15 @@ def _default_owner(session: Session, actor: Actor, owner: str | None) -> str | N
     return None if None in units or len(units) != 1 else units.pop()
 
 
+def standing(number: int, published_at, periods: dict[str, int]) -> tuple[str, list[str]]:
+    """A version's status: published (in force for the periods listed), draft (never
+    published) or previous (published once, in force for no period now)."""
+    in_force = [p for p, n in periods.items() if n == number]
+    if published_at is None:
+        return "draft", in_force
+    return ("published" if in_force else "previous"), in_force
+
+
 def create_ruleset(
     session: Session, ruleset: LoadedRuleset, actor: Actor, note: str | None, owner: str | None = None
 ) -> RulesetRow:
@@ -165,13 +174,13 @@ def add_version(
     with store.chain_turn(session) as chain:
         row = store.get_ruleset(session, ruleset_id)
         _check_editor(session, actor, row)
+        latest = store.get_version(session, ruleset.id, row.latest_version)
         if base_version is not None and base_version != row.latest_version:
             raise ApiProblem(
                 409,
                 "Edit conflict",
-                say("detail.edit_conflict", base=base_version, latest=row.latest_version),
+                say("detail.edit_conflict", base=base_version, who=latest.created_by, latest=row.latest_version),
             )
-        latest = store.get_version(session, ruleset.id, row.latest_version)
         if latest.content_hash == ruleset.content_hash:
             raise ApiProblem(
                 409,

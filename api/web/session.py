@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from engine.messages import say
 
 from ..auth import Actor
-from ..deps import actor_for_token, forbidden, get_session
+from ..deps import actor_for_token, get_session
 from ..problems import ApiProblem
+from .templating import role_titles
 
 SESSION_COOKIE = "kaoping_session"
 LOGIN_COOKIE = "kaoping_login"
@@ -117,7 +118,9 @@ def role(*roles: str):
 
     async def check(found: Visitor = Depends(visitor)) -> Visitor:
         if not found.actor.holds(*roles):
-            raise forbidden(found.actor, roles)
+            needed = say("word.or").join(say(f"role.{r}") for r in roles)
+            detail = say("page.role_needed", needed=needed, held=role_titles(found.actor.roles))
+            raise ApiProblem(403, "Page forbidden", detail)
         return found
 
     return check

@@ -1,6 +1,6 @@
 """The page routes, one module per job; each only turns a request into service calls and
 their results into a rendered page."""
 
-from . import home, scores, signin
+from . import home, ruleset_editor, ruleset_list, scores, signin
 
-ROUTERS = [signin.router, home.router, scores.router]
+ROUTERS = [signin.router, home.router, ruleset_list.router, ruleset_editor.router, scores.router]
