@@ -489,9 +489,10 @@ def list_scores(
     superseded: bool,
     offset: int,
     limit: int,
+    newest_first: bool = False,
 ) -> tuple[int, list[ScoreRecord]]:
     """A page of the records of `visible` (api.scope.records): current ones only unless
-    `superseded`, filtered by ruleset, unit and period."""
+    `superseded`, filtered by ruleset, unit and period; oldest first unless `newest_first`."""
     query = visible
     for column, value in filters.items():
         if value:
@@ -499,7 +500,8 @@ def list_scores(
     if not superseded:
         query = query.join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(ScoreRecord.seq).offset(offset).limit(limit))
+    order = ScoreRecord.seq.desc() if newest_first else ScoreRecord.seq
+    rows = session.scalars(query.order_by(order).offset(offset).limit(limit))
     return total, list(rows)
 
 

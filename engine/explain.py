@@ -50,7 +50,7 @@ def _what_it_takes(title: str, taken: WhatItTakes) -> list[str]:
     return lines
 
 
-def _sum(parts: list[str]) -> str:
+def written_sum(parts: list[str]) -> str:
     """Shown parts as a sum a person can redo: "4 + 2.5 - 2"."""
     if not parts:
         return "0"
@@ -58,6 +58,89 @@ def _sum(parts: list[str]) -> str:
     for part in parts[1:]:
         text += f" - {part[1:]}" if part.startswith("-") else f" + {part}"
     return text
+
+
+def dimension_sum(result: Result, dim) -> str:
+    """How a dimension's contribution is made from its indicators' points shown above it:
+    "4 + 2.5 = 6.5; 缺项 …, 按缺项折算: … → 计入 6.5"."""
+    precision = result.precision
+    parts = [shown(i.points, precision) for i in result.indicators if i.dimension == dim.id and i.points is not None]
+    points = shown(dim.points, precision)
+    text = f"得分 {parts[0]}" if len(parts) == 1 else f"{written_sum(parts)} = {points}"
+    if dim.na_indicators:
+        titles = {i.id: i.title for i in result.indicators}
+        missing = "、".join(titles.get(i, i) for i in dim.na_indicators)
+        text += (
+            f"; 缺项 {missing}, 按缺项折算: {points} × {plain(dim.full_points)}"
+            f" / {plain(dim.applicable_full_points)} = {shown(dim.rescaled, precision)}"
+        )
+    if dim.weight is not None:
+        rescaled, weight = shown(dim.rescaled, precision), plain(dim.weight)
+        text += (
+            f"; 权重 {weight}: {rescaled} × {weight} / {plain(dim.full_points)} = {shown(dim.contribution, precision)}"
+        )
+    return text + f" → 计入 {shown(dim.contribution, precision)}"
+
+
+def base_sum(result: Result) -> str:
+    parts = [shown(d.contribution, result.precision) for d in result.dimensions]
+    return f"{written_sum(parts)} = {shown(result.base, result.precision)}"
+
+
+def group_sum(group, precision: int) -> str:
+    """An adjustment group from its applied items, with its cap: "(封顶 5): 1 + 2 = 3 → 计入 3"."""
+    cap = f"封顶 {plain(group.cap)}" if group.cap is not None else "不封顶"
+    applied = [shown(item.points, precision) for item in group.items if item.applied]
+    counted = shown(group.applied, precision)
+    capped = f", 超过封顶, 计入 {counted}" if group.capped else f" → 计入 {counted}"
+    return f"({cap}): {written_sum(applied)} = {shown(group.raw, precision)}{capped}"
+
+
+def total_lines(result: Result) -> list[str]:
+    """The base and the adjustments summed, the floor at 0 when it applies, and the one rounding."""
+    precision, lines = result.precision, []
+    summed = total([result.base, *(g.applied for g in result.adjustments)])
+    if result.adjustments:
+        parts = [shown(result.base, precision)] + [shown(g.applied, precision) for g in result.adjustments]
+        names = "、".join(g.title for g in result.adjustments)
+        lines.append(f"基础分合计与{names}之和: {written_sum(parts)} = {_exact(summed, precision)}")
+    if summed != result.total_exact:
+        lines.append(f"{_exact(summed, precision)} 低于 0, 总分计 0")
+    lines.append(rounding(result))
+    return lines
+
+
+def rounding(result: Result) -> str:
+    """The total's one rounding: "88.325 → 四舍五入保留 2 位 = 88.33"."""
+    precision = result.precision
+    return f"{_exact(result.total_exact, precision)} → 四舍五入保留 {precision} 位 = {rounded_total(result)}"
+
+
+def rounded_total(result: Result) -> str:
+    """The total as the explanation heads it: to the ruleset's places ("90.00")."""
+    return str(round_half_up(result.total, result.precision))
+
+
+def veto_reason(veto, wording: Wording | None) -> str:
+    """Why a veto applies: its condition in titles, the values it read, its effect."""
+    effect = EFFECTS[veto.effect] + (f" (最高 {veto.cap})" if veto.cap else "")
+    decisive = " ← 起决定作用" if veto.decisive else ""
+    values = ", ".join(f"{wording.title(k) if wording else k} = {v}" for k, v in veto.rule.values.items())
+    condition = wording.text(veto.rule.condition) if wording is not None else veto.rule.condition
+    return f"{condition} 成立 ({values}) → {effect}{decisive}"
+
+
+def not_reached_reasons(step, precision: int, wording: Wording | None) -> list[str]:
+    """What a higher grade lacked: points, requirements, vetoes, a quota."""
+    worded = wording.text if wording is not None else (lambda text: text)
+    reasons = []
+    if step.points_missing is not None:
+        reasons.append(f"总分未达 {plain(step.min)}, 差 {shown(step.points_missing, precision)} 分")
+    reasons.extend(f"前置条件不满足: {worded(text)}" for text in step.failed_requires)
+    reasons.extend(f"被否决 {veto}" for veto in step.vetoed_by)
+    if step.quota:
+        reasons.append(step.quota)
+    return reasons
 
 
 class _Text:
@@ -84,9 +167,6 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
     def fig(value: Exact) -> str:
         return shown(value, precision)
 
-    def worded(text: str) -> str:
-        return wording.text(text) if wording is not None else text
-
     out = _Text()
     add = out.add
     rs = result.ruleset
@@ -101,11 +181,9 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
         unit = result.unit
         add(f"单位: {unit.name or ''} ({unit.id or '-'})" + (f"  上级: {unit.parent}" if unit.parent else ""))
     grade = result.grade.title if result.grade else "无 (取消评定资格)"
-    rounded = round_half_up(result.total, precision)
-    add(f"总分 {rounded}    等次 {grade}")
+    add(f"总分 {rounded_total(result)}    等次 {grade}")
     add(f"数字: 至多 {precision + 2} 位小数的照原样列出, 其余四舍五入到 {precision + 2} 位并标 ≈; 总分只在最后舍入一次")
 
-    titles = {i.id: i.title for i in result.indicators}
     out.section("指标得分")
     for dim in result.dimensions:
         add(f"  {dim.title} [{dim.id}]")
@@ -116,61 +194,31 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
 
     out.section("维度小计")
     for dim in result.dimensions:
-        parts = [fig(i.points) for i in result.indicators if i.dimension == dim.id and i.points is not None]
-        text = f"  {dim.title}: " + (f"得分 {parts[0]}" if len(parts) == 1 else f"{_sum(parts)} = {fig(dim.points)}")
-        if dim.na_indicators:
-            missing = "、".join(titles.get(i, i) for i in dim.na_indicators)
-            text += (
-                f"; 缺项 {missing}, 按缺项折算: {fig(dim.points)} × {plain(dim.full_points)}"
-                f" / {plain(dim.applicable_full_points)} = {fig(dim.rescaled)}"
-            )
-        if dim.weight is not None:
-            text += f"; 权重 {plain(dim.weight)}: {fig(dim.rescaled)} × {plain(dim.weight)} / {plain(dim.full_points)}"
-            text += f" = {fig(dim.contribution)}"
-        add(text + f" → 计入 {fig(dim.contribution)}")
-    add(f"  基础分合计: {_sum([fig(d.contribution) for d in result.dimensions])} = {fig(result.base)}")
+        add(f"  {dim.title}: {dimension_sum(result, dim)}")
+    add(f"  基础分合计: {base_sum(result)}")
 
     if result.adjustments:
         out.section("加分与扣分")
         for group in result.adjustments:
-            cap = f"封顶 {plain(group.cap)}" if group.cap is not None else "不封顶"
-            applied = [item for item in group.items if item.applied]
-            capped = f", 超过封顶, 计入 {fig(group.applied)}" if group.capped else f" → 计入 {fig(group.applied)}"
-            add(f"  {group.title} ({cap}): {_sum([fig(i.points) for i in applied])} = {fig(group.raw)}{capped}")
-            for item in applied:
+            add(f"  {group.title} {group_sum(group, precision)}")
+            for item in (item for item in group.items if item.applied):
                 add(f"    {item.title}: {fig(item.points)}  {item.detail}")
 
     out.section("总分")
-    summed = total([result.base, *(g.applied for g in result.adjustments)])
-    if result.adjustments:
-        parts = [fig(result.base)] + [fig(g.applied) for g in result.adjustments]
-        names = "、".join(g.title for g in result.adjustments)
-        add(f"  基础分合计与{names}之和: {_sum(parts)} = {_exact(summed, precision)}")
-    if summed != result.total_exact:
-        add(f"  {_exact(summed, precision)} 低于 0, 总分计 0")
-    add(f"  {_exact(result.total_exact, precision)} → 四舍五入保留 {precision} 位 = {rounded}")
+    for line in total_lines(result):
+        add(f"  {line}")
 
     out.section("一票否决")
     if not result.vetoes:
         add("  无")
     for veto in result.vetoes:
-        effect = EFFECTS[veto.effect] + (f" (最高 {veto.cap})" if veto.cap else "")
-        decisive = " ← 起决定作用" if veto.decisive else ""
-        values = ", ".join(f"{wording.title(k) if wording else k} = {v}" for k, v in veto.rule.values.items())
-        add(f"  {veto.title} [{veto.id}]: {worded(veto.rule.condition)} 成立 ({values}) → {effect}{decisive}")
+        add(f"  {veto.title} [{veto.id}]: {veto_reason(veto, wording)}")
 
     out.section("等次")
     if result.vetoes:
         add(f"  不计否决时应得: {result.grade_without_vetoes.title}")
     for step in result.grades_not_reached:
-        reasons = []
-        if step.points_missing is not None:
-            reasons.append(f"总分未达 {plain(step.min)}, 差 {fig(step.points_missing)} 分")
-        reasons.extend(f"前置条件不满足: {worded(text)}" for text in step.failed_requires)
-        reasons.extend(f"被否决 {veto}" for veto in step.vetoed_by)
-        if step.quota:
-            reasons.append(step.quota)
-        add(f"  {step.title}: 未评定 — {'; '.join(reasons) or '—'}")
+        add(f"  {step.title}: 未评定 — {'; '.join(not_reached_reasons(step, precision, wording)) or '—'}")
         if step.what_it_takes is not None:
             for line in _what_it_takes(step.title, step.what_it_takes):
                 add(line)

@@ -13,14 +13,13 @@ from sqlalchemy.orm import Session
 from engine import Result
 from engine.explain import Provenance, explain_text
 
-from .. import receipts, scope, store
+from .. import scope, store
 from ..auth import Actor
-from ..batches import with_batch_quotas
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
 from ..schemas import Difference, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, VerifyReport
-from ..services import scoring
+from ..services import records, scoring
 from ..tables import ScoreRecord
 
 router = APIRouter(tags=["scores"], route_class=StrictJsonRoute)
@@ -151,11 +150,7 @@ def explanation(
     summary="Recompute a record from its stored input and version; identical, or each difference",
 )
 def verify(score_id: str, actor: Actor = Depends(require("auditor")), session: Session = Depends(get_session)):
-    record = scope.record(session, actor, score_id, "auditor")
-    version = store.get_version(session, record.ruleset_id, record.version)
-    check = receipts.recheck(
-        store.record_fields(record), loaded(version), requota=lambda result: with_batch_quotas(session, record, result)
-    )
+    check = records.verify(session, actor, score_id)
     return VerifyReport(
         score_id=score_id,
         identical=check.identical,
@@ -172,9 +167,12 @@ def verify(score_id: str, actor: Actor = Depends(require("auditor")), session: S
     responses={200: {"content": {"application/json": {}}}},
 )
 def receipt(score_id: str, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
-    record = scope.record(session, actor, score_id)
-    version = store.get_version(session, record.ruleset_id, record.version)
-    document = receipts.build(store.record_fields(record), version.text)
+    record, document = records.receipt(session, actor, score_id)
+    return receipt_response(record, document)
+
+
+def receipt_response(record: ScoreRecord, document: dict[str, Any]) -> Response:
+    """A receipt as a JSON file to save (the API's and the page's download)."""
     return Response(
         json.dumps(document, ensure_ascii=False, indent=1),
         media_type="application/json",

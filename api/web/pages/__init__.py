@@ -1,6 +1,14 @@
 """The page routes, one module per job; each only turns a request into service calls and
 their results into a rendered page."""
 
-from . import batches, home, ruleset_editor, ruleset_list, signin, submit
+from . import batches, home, ruleset_editor, ruleset_list, scores, signin, submit
 
-ROUTERS = [signin.router, home.router, submit.router, ruleset_list.router, ruleset_editor.router, batches.router]
+ROUTERS = [
+    signin.router,
+    home.router,
+    submit.router,
+    ruleset_list.router,
+    ruleset_editor.router,
+    scores.router,
+    batches.router,
+]
