@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import score
+from .decimals import approx, parse_exact
 from .diff import Change, diff_rulesets
 from .errors import InputError
 from .loader import LoadedRuleset
@@ -174,7 +175,7 @@ def replay(
             new_grade=None,
         )
         for dim in record.result["dimensions"]:
-            old_dims[dim["id"]].append(Decimal(str(dim["contribution"])))
+            old_dims[dim["id"]].append(approx(parse_exact(str(dim["contribution"]))))  # "104/9" too
         if isinstance(outcome, InputError):
             item.error = "; ".join(str(p) for p in outcome.problems)
         else:
@@ -184,7 +185,7 @@ def replay(
             new = outcome.model_dump(mode="json")
             item.changes = responsible(changes, record.result, new)
             for dim in outcome.dimensions:
-                new_dims[dim.id].append(dim.contribution)
+                new_dims[dim.id].append(approx(dim.contribution))
             matrix[item.old_grade or NO_GRADE][item.new_grade or NO_GRADE] += 1
         items.append(item)
     moved = [i for i in items if i.error is None and i.old_grade != i.new_grade]

@@ -88,3 +88,14 @@ def test_the_service_replays_a_stored_batch_against_its_own_version_with_no_move
         service.call("POST", "/rulesets/village-branch-stars/versions/1/simulate?period=2024", "editor").json()["units"]
         == 0
     )
+
+
+def test_a_stored_contribution_written_as_a_fraction_is_replayed():
+    """A rescaled dimension's exact figure may be a fraction ("104/9"), stored as such."""
+    data = dict(village_submission()["data"], members_developed_2y=0, collective_income=3)
+    result = score(VILLAGE, data, unit={"id": "hongqi"}).model_dump(mode="json")
+    assert any("/" in str(d["contribution"]) for d in result["dimensions"])
+    stored = [StoredScore("s1", {"id": "hongqi"}, "2023", None, data, result)]
+    report = replay(VILLAGE.model, VILLAGE, stored)
+    assert report.units == 1 and report.moved == []
+    assert all(m.change == 0 for m in report.dimension_means)

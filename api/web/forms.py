@@ -15,11 +15,10 @@ from typing import Any
 from engine.decimals import plain
 from engine.inputs import NOT_APPLICABLE, describe
 from engine.loader import LoadedRuleset
+from engine.messages import say
 from engine.model import ClassWeights, InputSpec
 from engine.tabular import convert
 
-BASICS = "基本情况"
-OTHERS = "加分、扣分、否决及其他"
 NA_PREFIX = "na:"
 
 
@@ -45,20 +44,21 @@ class Group:
 
 def input_groups(ruleset: LoadedRuleset) -> list[Group]:
     model = ruleset.model
+    basics, others = say("page.form.basics"), say("page.form.others")
     home: dict[str, str] = {}
     for dimension in model.dimensions:
         if isinstance(dimension.weight, ClassWeights):
-            home.setdefault(dimension.weight.by, BASICS)
+            home.setdefault(dimension.weight.by, basics)
     reads = ruleset.compiled.indicator_inputs
     for dimension in model.dimensions:
         for indicator in dimension.indicators:
             for name in reads.get(indicator.id, ()):
                 if name in model.inputs:
                     home.setdefault(name, dimension.title)
-    titles = [BASICS, *(d.title for d in model.dimensions), OTHERS]
+    titles = [basics, *(d.title for d in model.dimensions), others]
     groups = {title: Group(title) for title in titles}
     for name, spec in model.inputs.items():
-        groups[home.get(name, OTHERS)].fields.append(Field(name, spec, describe(spec)))
+        groups[home.get(name, others)].fields.append(Field(name, spec, describe(spec)))
     return [g for g in groups.values() if g.fields]
 
 

@@ -5,6 +5,7 @@ test-artifacts/screens/ (look at them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -36,6 +37,23 @@ def site(tmp_path_factory):
             httpx.post(f"{base}/users", json={"name": name, "password": PASSWORD}, headers=admin).raise_for_status()
             httpx.post(f"{base}/grants", json={"user": name, "role": role}, headers=admin).raise_for_status()
         yield base, tokens
+
+
+EXAMPLE = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))
+
+
+def stored_score(site, period: str, **changes) -> str:
+    """The id of 红旗村's record for the period, posted by the submitter (or the one already
+    current: the tests of a session share the service)."""
+    base, tokens = site
+    headers = {"Authorization": f"Bearer {tokens['submitter']}"}
+    body = {**EXAMPLE, "period": period, "data": {**EXAMPLE["data"], **changes}}
+    answer = httpx.post(f"{base}/rulesets/village-branch-stars/scores", json=body, headers=headers, timeout=30)
+    if answer.status_code == 409:
+        found = httpx.get(f"{base}/scores", params={"unit": "cgz-hongqi", "period": period}, headers=headers)
+        return found.json()["items"][0]["id"]
+    answer.raise_for_status()
+    return answer.json()["id"]
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,10 @@ import json
 import re
 import subprocess
 
-import httpx
 import pytest
 
 from tests.breakdown_helpers import adds_up
-from tests.browser.conftest import SCREENS
+from tests.browser.conftest import SCREENS, stored_score
 from tests.server import ROOT
 
 EXAMPLE = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))
@@ -25,25 +24,12 @@ CHART = """(id) => {
 }"""
 
 
-def scored(site, period: str, **changes) -> str:
-    """A record of 红旗村 for the period, posted by the submitter (or the one already current)."""
-    base, tokens = site
-    headers = {"Authorization": f"Bearer {tokens['submitter']}"}
-    body = {**EXAMPLE, "period": period, "data": {**EXAMPLE["data"], **changes}}
-    answer = httpx.post(f"{base}/rulesets/village-branch-stars/scores", json=body, headers=headers, timeout=30)
-    if answer.status_code == 409:  # another test of this session scored it already
-        found = httpx.get(f"{base}/scores", params={"unit": "cgz-hongqi", "period": period}, headers=headers)
-        return found.json()["items"][0]["id"]
-    answer.raise_for_status()
-    return answer.json()["id"]
-
-
 @pytest.fixture(scope="module")
 def hongqi(site):
     """红旗村 in 2023, 2024 and (the example as shipped) 2025: the 2025 record's id."""
-    scored(site, "2023", members_developed_2y=0, collective_income=3)
-    scored(site, "2024", collective_income=10, income_growth_pct=12)
-    return scored(site, "2025")
+    stored_score(site, "2023", members_developed_2y=0, collective_income=3)
+    stored_score(site, "2024", collective_income=10, income_growth_pct=12)
+    return stored_score(site, "2025")
 
 
 def test_an_auditor_finds_a_record_verifies_and_prints_it(web, hongqi):

@@ -4,11 +4,12 @@ the replay's grade-move chart, saving a draft, a submitter refused; at a phone's
 
 from __future__ import annotations
 
-import json
+import re
 
 import httpx
 import pytest
 
+from tests.browser.conftest import stored_score
 from tests.server import ROOT
 
 EDIT = "/ui/rulesets/village-branch-stars/edit"
@@ -24,15 +25,7 @@ def line_of(fragment: str) -> int:
 @pytest.fixture(scope="module")
 def scored(site):
     """A stored score of 红旗村 under the published version, for the replay."""
-    base, tokens = site
-    submission = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))
-    answer = httpx.post(
-        f"{base}/rulesets/village-branch-stars/scores",
-        json=submission,
-        headers={"Authorization": f"Bearer {tokens['submitter']}"},
-        timeout=30,
-    )
-    assert answer.status_code == 201, answer.text
+    stored_score(site, "2025")
     return site
 
 
@@ -126,8 +119,9 @@ def test_edit_with_a_live_error_then_test_replay_and_save(web, scored):
     page.click("button[data-trial=replay]")
     page.wait_for_selector("#replay-chart canvas")
     report = page.locator("#replay-report")
-    assert "等级变化的单位（1）" in report.inner_text() and "cgz-hongqi" in report.inner_text()
-    assert page.locator("table.matrix td.moved").inner_text() == "1"
+    moved = int(re.search(r"等级变化的单位（(\d+)）", report.inner_text())[1])
+    assert moved >= 1 and "cgz-hongqi" in report.inner_text()  # other tests may have stored more
+    assert sum(int(cell.inner_text()) for cell in page.locator("table.matrix td.moved").all()) == moved
     web.shot("editor-replay")
     page.fill("#note", "四星门槛提高到89分")
     page.click("#save")

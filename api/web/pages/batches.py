@@ -9,6 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from ... import scope, store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
@@ -22,7 +24,13 @@ PAGE = 20
 RANKING_PAGE = 50
 ERRORS_SHOWN = 500
 UNFINISHED = ("queued", "running", "storing")
-STATUS_TITLES = {"queued": "排队中", "running": "评分中", "storing": "保存中", "done": "已完成", "failed": "失败"}
+STATUSES = ("queued", "running", "storing", "done", "failed")
+
+
+def status_titles() -> dict[str, str]:
+    return {status: say(f"page.batch.{status}") for status in STATUSES}
+
+
 UPLOAD_FIELDS = {"ruleset", "period", "unit", "file"}
 
 
@@ -49,7 +57,7 @@ def _list_page(request: Request, session: Session, found: Visitor, page: int, er
         "typed": typed or {},
         "problems": beside,
         "general": general,
-        "status_titles": STATUS_TITLES,
+        "status_titles": status_titles(),
         "unfinished": UNFINISHED,
         **_upload_choices(session, found),
     }
@@ -78,11 +86,11 @@ async def upload(
     file = form.get("file")
     errors = []
     if not ruleset_id:
-        errors.append({"field": "ruleset", "message": "请选择规则集"})
+        errors.append({"field": "ruleset", "message": say("page.choose_ruleset")})
     if not period:
-        errors.append({"field": "period", "message": "请填写考核期间，如 2025"})
+        errors.append({"field": "period", "message": say("page.period_required")})
     if file is None or isinstance(file, str) or not file.filename:
-        errors.append({"field": "file", "message": "请选择要上传的批次文件 (.csv、.xlsx 或 .jsonl)"})
+        errors.append({"field": "file", "message": say("page.choose_file")})
     if not errors:
         content = await file.read()
         try:
@@ -116,7 +124,7 @@ def _progress_context(batch) -> dict:
         "batch": batch,
         "rows": rows,
         "done": min(done, rows) if rows else done,
-        "status_title": STATUS_TITLES.get(batch.status, batch.status),
+        "status_title": status_titles().get(batch.status, batch.status),
         "unfinished": batch.status in UNFINISHED,
     }
 
@@ -187,7 +195,7 @@ def download(
     session: Session = Depends(get_session),
 ):
     if format not in batch_results.MEDIA:
-        raise ApiProblem(404, "Unknown format", f"没有 {format} 格式的结果; 可下载 xlsx、csv 或 json")
+        raise ApiProblem(404, "Unknown format", say("page.unknown_format", format=format))
     batch = scope.batch(session, found.actor, batch_id)
     content, media, name = batch_results.results_file(session, batch, format)
     return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine import InputError
 from engine.inputs import validate_input
+from engine.messages import say
 
 from ... import store
 from ...deps import get_session
@@ -44,7 +45,7 @@ def _in_force(session: Session, ruleset_id: str, period: str):
 def _in_force_or_why(session: Session, ruleset_id: str, period: str):
     """(ruleset, number, None), or (None, None, the problems of the period) when the period
     is not one or no version is in force for it."""
-    problem = versions.period_problem(period) if period else "请填写考核期间，如 2025"
+    problem = versions.period_problem(period) if period else say("page.period_required")
     if problem:
         return None, None, [{"field": "period", "message": problem}]
     try:
@@ -145,7 +146,7 @@ def _score(session: Session, ruleset_id: str, period: str, unit: str, form, foun
     errors = list(errors or [])
     data = form_data(ruleset, form) if ruleset else {}
     if not unit:
-        errors.append({"field": "unit", "message": "请选择被考核单位"})
+        errors.append({"field": "unit", "message": say("page.choose_unit")})
     if errors:
         if ruleset is not None:
             try:
