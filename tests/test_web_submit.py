@@ -8,8 +8,9 @@ import html
 import json
 import re
 
-from api.web.forms import BASICS, OTHERS, input_groups
+from api.web.forms import input_groups
 from engine import load_ruleset, score
+from engine.messages import say
 from tests.conftest import ROOT, VILLAGE_TEXT, village_submission
 
 PAGE = "/ui/rulesets/village-branch-stars/submit"
@@ -60,8 +61,9 @@ def test_inputs_are_grouped_by_first_use_weights_first_and_unread_last():
     groups = {g.title: [f.id for f in g.fields] for g in input_groups(load_ruleset(VILLAGE_TEXT))}
     assert "branch_assemblies" in groups["组织建设"]
     assert "collective_income" in groups["发展集体经济"]
-    assert "falsified_data" in groups[OTHERS] and "remarks" in groups[OTHERS]
-    assert BASICS not in groups  # the village ruleset's dimensions have fixed weights
+    others = say("page.form.others")
+    assert "falsified_data" in groups[others] and "remarks" in groups[others]
+    assert say("page.form.basics") not in groups  # the village ruleset's dimensions have fixed weights
     assert sum(len(v) for v in groups.values()) == len(load_ruleset(VILLAGE_TEXT).model.inputs)
     county = load_ruleset((ROOT / "rulesets" / "city-county-poverty-appraisal.yaml").read_text(encoding="utf-8"))
     assert [f.id for f in input_groups(county)[0].fields] == ["region_class"]
