@@ -16,23 +16,22 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from . import strictjson, yamltext
 from .compiler import indicator_inputs
-from .errors import KaopingError, RulesetError
+from .errors import BatchFileError, KaopingError, RulesetError
 from .loader import LoadedRuleset, load_text
 from .messages import listing, say
 from .model import ClassWeights, GradeCap, InputSpec, Ruleset
+from .workbooks import open_workbook, sheet_values
 
 # ---------------------------------------------------------------- the layout
 
@@ -426,12 +425,11 @@ class _Row:
 
 
 def _rows(reader: _Reader, book, title: str, required: bool) -> list[_Row]:
-    if title not in book.sheetnames:
+    if title not in book.sheet_names:
         if required:
             reader.problem(title, None, None, say("table.missing_sheet"))
         return []
-    sheet = book[title]
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet_values(book, title, title)
     header = next(rows, None)
     if header is None:
         reader.problem(title, None, None, say("table.empty_sheet"))
@@ -715,9 +713,9 @@ def _open(content: bytes, name: str):
     if not content.startswith(b"PK\x03\x04"):
         raise TableError([say("table.not_xlsx", name=name)])
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TableError([say("table.unopenable", name=name, error=type(error).__name__)]) from None
+        return open_workbook(content, name)
+    except BatchFileError as error:
+        raise TableError([str(error)]) from None
 
 
 def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str, _Origin]]:

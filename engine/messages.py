@@ -582,10 +582,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{name}: 不是 Excel (.xlsx) 文件, 无法作为指标表读取",
         "en": "{name}: not an Excel (.xlsx) file, so it cannot be read as an indicator table",
     },
-    "table.unopenable": {
-        "zh": "{name}: 无法作为 Excel (.xlsx) 文件打开 ({error})",
-        "en": "{name}: cannot be opened as an Excel (.xlsx) file ({error})",
-    },
     "table.no_inputs": {
         "zh": "「{indicators}」表与「{inputs}」表: 没有定义任何输入 ({message})",
         "en": "sheets {indicators} and {inputs}: no input is defined ({message})",

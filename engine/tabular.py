@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,11 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from .batch import BatchReport
 from .decimals import approx, exact_text, parse_exact, plain, round_half_up, shown, to_decimal
@@ -42,6 +39,7 @@ UNIT_ID = ("unit_id", "id", "单位编码", "单位代码", "编码")
 UNIT_NAME = ("unit_name", "name", "单位名称", "名称")
 UNIT_PARENT = ("parent", "上级", "上级单位", "所属乡镇", "乡镇")
 TRUE, FALSE = ("true", "是", "1", "yes"), ("false", "否", "0", "no")
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot hold
 
 
 @dataclass(frozen=True)
@@ -493,47 +491,56 @@ def _text_width(value: Any) -> int:
 
 
 class _Sheet:
-    """A write-only sheet with number formats by meaning, text kept text (never a
-    formula), a frozen header with filters and column widths that fit its text."""
+    """A sheet written row by row (xlsxwriter's constant-memory mode: a row is flushed when
+    the next begins), with number formats by meaning, text kept text (never a formula),
+    a frozen header with filters and column widths that fit its text."""
 
     SAMPLE = 500  # rows looked at for column widths
 
-    def __init__(self, workbook: Workbook, title: str, precision: int):
-        self.sheet = workbook.create_sheet(title)
+    def __init__(self, workbook: xlsxwriter.Workbook, title: str, precision: int):
+        self.sheet = workbook.add_worksheet(title)
+        self.title = title
+        self.row = 0
         points = "0." + "0" * precision + "##" if precision else "0.##"
-        self.formats = {
-            "points": points,
-            "total": "0." + "0" * precision if precision else "0",
-            "share": "0.0%",
-            "count": "0",
-        }
+        formats = {"points": points, "total": "0." + "0" * precision if precision else "0", "share": "0.0%"}
+        self.formats = {kind: workbook.add_format({"num_format": shape}) for kind, shape in formats.items()}
+        self.formats["count"] = workbook.add_format({"num_format": "0"})
 
-    def cell(self, value: Any, kind: str = "text") -> Any:
-        if value is None:
-            return None
-        if kind == "text" or isinstance(value, str):
-            # characters XML cannot hold become U+FFFD
-            cell = WriteOnlyCell(self.sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)))
-            cell.data_type = "s"  # a unit named "=1+2" stays that text, never a formula
-            return cell
-        cell = WriteOnlyCell(self.sheet, float(approx(value)) if kind in ("points", "total", "share") else value)
-        cell.number_format = self.formats[kind]
-        return cell
+    def append(self, cells: Iterable[tuple[Any, str]]) -> None:
+        """Write one row of (value, kind) cells below the last."""
+        for column, (value, kind) in enumerate(cells):
+            if value is None:
+                continue
+            if kind == "text" or isinstance(value, str):
+                self.sheet.write_string(self.row, column, _writable(str(value)))
+            else:
+                number = float(approx(value)) if kind in ("points", "total", "share") else value
+                self.sheet.write_number(self.row, column, number, self.formats[kind])
+        self.row += 1
+
+    def widths(self, widths: Iterable[float]) -> None:
+        for column, width in enumerate(widths):
+            self.sheet.set_column(column, column, width)
 
     def table(self, columns: list[Column], rows: Iterable[list[Any]]) -> None:
         """Write a header and rows as a table with a filter over all of them."""
         rows = iter(rows)
         sample = [row for _, row in zip(range(self.SAMPLE), rows, strict=False)]
-        for index, column in enumerate(columns, start=1):
-            widest = max([_text_width(column.title)] + [_text_width(_display(row[index - 1])) for row in sample])
-            self.sheet.column_dimensions[get_column_letter(index)].width = min(60, widest + 2)
-        self.sheet.freeze_panes = "A2"
-        self.sheet.append([self.cell(c.title) for c in columns])
-        count = 0
+        self.widths(
+            min(60, max([_text_width(column.title)] + [_text_width(_display(row[index])) for row in sample]) + 2)
+            for index, column in enumerate(columns)
+        )
+        self.sheet.freeze_panes(1, 0)
+        self.append((c.title, "text") for c in columns)
         for row in chain(sample, rows):
-            self.sheet.append([self.cell(v, c.kind) for c, v in zip(columns, row, strict=True)])
-            count += 1
-        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+            self.append(zip(row, (c.kind for c in columns), strict=True))
+        self.sheet.autofilter(0, 0, self.row - 1, len(columns) - 1)
+
+
+def _writable(text: str) -> str:
+    """Text as a cell holds it: a line ends with "\n" (XML readers turn "\r" into it anyway),
+    characters XML cannot hold become U+FFFD; "=1+2" stays that text, never a formula."""
+    return UNWRITABLE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _display(value: Any) -> str:
@@ -541,67 +548,61 @@ def _display(value: Any) -> str:
 
 
 def _write_xlsx(report: BatchReport, path: Path) -> None:
-    workbook = Workbook(write_only=True)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     precision = report.ruleset.model.precision
     _Sheet(workbook, "结果", precision).table(_result_columns(report), _result_rows(report))
     _Sheet(workbook, "错误", precision).table(ERROR_COLUMNS, _error_rows(report))
-    _write_summary(_Sheet(workbook, "汇总", precision), report)
+    _write_summary(workbook, _Sheet(workbook, "汇总", precision), report)
     details = _Sheet(workbook, "指标明细", precision)
     details.table(DETAIL_COLUMNS, _detail_rows(report))
     if len(report.units) > DETAIL_UNITS:
-        details.sheet.append(
+        details.append(
             [
-                details.cell(
+                (
                     f"本批共 {len(report.units)} 个单位, 此表只列前 {DETAIL_UNITS} 个;"
-                    " 其余单位的指标得分与说明见其评分记录 (记录编号) 或 JSONL 结果"
+                    " 其余单位的指标得分与说明见其评分记录 (记录编号) 或 JSONL 结果",
+                    "text",
                 )
             ]
         )
-    workbook.save(path)
+    workbook.close()
 
 
-def _write_summary(summary_sheet: _Sheet, report: BatchReport) -> None:
-    summary = report.summary
-    sheet, cell = summary_sheet.sheet, summary_sheet.cell
-    for column, width in zip("ABCDEFG", (24, 12, 12, 12, 12, 12, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.append([cell(f"{report.ruleset.model.title}: 汇总")])
-    sheet.append([cell("排名规则"), cell(summary["ranking"]["rule"])])
-    counts = [summary["rows"], summary["scored"], summary["error_rows"]]
-    sheet.append(
-        [cell("读入行数"), cell(counts[0], "count"), cell("已评分"), cell(counts[1], "count")]
-        + [
-            cell("错误行"),
-            cell(counts[2], "count"),
-        ]
-    )
+def _write_summary(workbook: xlsxwriter.Workbook, sheet: _Sheet, report: BatchReport) -> None:
+    summary, model = report.summary, report.ruleset.model
+    sheet.widths((24, 12, 12, 12, 12, 12, 12))
+    sheet.append([(f"{model.title}: 汇总", "text")])
+    sheet.append([("排名规则", "text"), (summary["ranking"]["rule"], "text")])
+    counts = [("读入行数", summary["rows"]), ("已评分", summary["scored"]), ("错误行", summary["error_rows"])]
+    sheet.append(cell for title, count in counts for cell in ((title, "text"), (count, "count")))
     sheet.append([])
-    sheet.append([cell("等次"), cell("单位数"), cell("占比")])
-    first = 6
+    sheet.append([("等次", "text"), ("单位数", "text"), ("占比", "text")])
+    header = sheet.row - 1
     for grade in summary["grades"]:
-        sheet.append([cell(grade["title"]), cell(grade["count"], "count"), cell(grade["share"], "share")])
-    last = first + len(summary["grades"]) - 1
-    chart = BarChart()
-    chart.title = "等次分布"
-    chart.y_axis.title = "单位数"
-    chart.add_data(Reference(sheet, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    sheet.add_chart(chart, "I4")
+        sheet.append([(grade["title"], "text"), (grade["count"], "count"), (grade["share"], "share")])
+    chart = workbook.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": [sheet.title, header, 1],
+            "categories": [sheet.title, header + 1, 0, sheet.row - 1, 0],
+            "values": [sheet.title, header + 1, 1, sheet.row - 1, 1],
+        }
+    )
+    chart.set_title({"name": "等次分布"})
+    chart.set_y_axis({"name": "单位数"})
+    sheet.sheet.insert_chart("I4", chart)
     sheet.append([])
-    sheet.append([cell(t) for t in ("指标", "平均", "最小", "下四分位", "中位数", "上四分位", "最大")])
+    sheet.append((t, "text") for t in ("指标", "平均", "最小", "下四分位", "中位数", "上四分位", "最大"))
     stats = [("总分", summary["total"])] + [(d["title"], d) for d in summary["dimensions"].values()]
     for title, figures in stats:
-        sheet.append([cell(title)] + [cell(figures[k], "points") for k in ("mean", "min", "q1", "median", "q3", "max")])
+        sheet.append([(title, "text")] + [(figures[k], "points") for k in ("mean", "min", "q1", "median", "q3", "max")])
     sheet.append([])
-    sheet.append([cell("一票否决"), cell("单位数")])
+    sheet.append([("一票否决", "text"), ("单位数", "text")])
     for veto in summary["vetoes"]:
-        sheet.append([cell(veto["title"]), cell(veto["count"], "count")])
+        sheet.append([(veto["title"], "text"), (veto["count"], "count")])
     sheet.append([])
-    sheet.append([cell(t) for t in ("名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因")])
-    model = report.ruleset.model
+    sheet.append((t, "text") for t in ("名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因"))
     for move in summary["quota_moves"]:
         to = _grade_title(model, move["to"]) if move["to"] else "—"
-        sheet.append(
-            [cell(move["row"], "count"), cell(move["unit"]), cell(_grade_title(model, move["from"])), cell(to)]
-            + [cell("是" if move["tie"] else ""), cell(move["reason"])]
-        )
+        moved = [move["unit"], _grade_title(model, move["from"]), to, "是" if move["tie"] else None, move["reason"]]
+        sheet.append([(move["row"], "count")] + [(value, "text") for value in moved])

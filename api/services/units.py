@@ -12,14 +12,13 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.errors import BatchFileError
 from engine.messages import listing, say
+from engine.workbooks import open_workbook, sheet_values
 
 from .. import scope, store
 from ..auth import Actor
@@ -114,9 +113,14 @@ def _rows(filename: str, content: bytes) -> list[list]:
         if suffix == "csv":
             return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         if suffix == "xlsx":
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            return [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-    except (UnicodeDecodeError, csv.Error, BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+            book = open_workbook(content, filename)
+            try:
+                return [list(row) for row in sheet_values(book, 0, filename)]
+            finally:
+                book.close()
+    except BatchFileError as error:
+        raise ApiProblem(422, "Unreadable units file", str(error), [_problem(1, "file", str(error))]) from None
+    except (UnicodeDecodeError, csv.Error) as error:
         message = say("units.unreadable", file=filename, error=error)
         raise ApiProblem(422, "Unreadable units file", message, [_problem(1, "file", message)]) from None
     message = say("units.file_kind", file=filename)

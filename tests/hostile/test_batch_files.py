@@ -388,6 +388,34 @@ def test_a_sheet_row_with_a_cell_beyond_the_column_limit_is_an_error_row(tmp_pat
     assert [r.row for r in rows] == [2, 4] and [(e.row, e.code) for e in errors] == [(3, "too_many_columns")]
 
 
+def test_two_cells_a_sheet_apart_are_refused_before_the_reader_allocates_the_span(tmp_path, village, village_service):
+    """calamine allocates a sheet's whole span at once: A1 and XFD1048576 would ask for half a
+    terabyte and abort the process, so the span is measured from the XML first."""
+    plain = small_workbook(tmp_path / "plain.xlsx", village)
+
+    def far_apart(archive, name, data):
+        far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        archive.writestr(name, re.sub(rb"<dimension [^>]*/>", b"", data).replace(b"</sheetData>", far))
+
+    path = patched(plain, "xl/worksheets/sheet1.xml", far_apart, tmp_path / "稀疏.xlsx")
+    with pytest.raises(BatchFileError, match="稀疏.xlsx 的工作表有 1,048,576 行 × 16,384 列"):
+        read_units(village.model, path)
+    response = upload(village_service, path)
+    assert response.status_code == 422 and "16,384 列" in response.json()["detail"], response.text
+    assert village_service.client.get("/healthz").status_code == 200  # the process lived
+
+
+def test_whole_numbers_read_as_written_whatever_the_cell_type(tmp_path, village):
+    path = small_workbook(tmp_path / "plain.xlsx", village)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet["A2"] = 7  # a numeric unit code stays "7", not "7.0"
+    workbook.save(path)
+    rows, errors = read_units(village.model, path)
+    assert not errors and rows[0].unit.id == "7"
+    assert all(not isinstance(value, float) for row in rows for value in row.data.values())
+
+
 @pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
 def test_an_xxe_workbook_reads_no_local_file_and_is_refused(tmp_path, village, village_service, part):
     secret = tmp_path / "secret.txt"

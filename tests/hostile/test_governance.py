@@ -5,6 +5,7 @@ nothing is written."""
 
 import io
 import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -64,6 +65,21 @@ def test_bad_unit_files_are_refused_and_write_nothing(service, name, content, wo
     before = units(service)
     problem = refused(upload(service, name, content))
     assert words in str(problem), problem
+    assert units(service) == before
+
+
+def test_a_units_workbook_declaring_a_dtd_is_refused_and_writes_nothing(service):
+    content = xlsx([["编码", "名称", "类型", "上级编码"], ["new-x", "新村", "村", "cgz"]])
+    source, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data.split(b"?>", 1)[-1]
+            copy.writestr(info, data)
+    before = units(service)
+    problem = refused(upload(service, "units.xlsx", buffer.getvalue(), "application/octet-stream"))
+    assert "units.xlsx" in str(problem) and "root:" not in str(problem)
     assert units(service) == before
 
 
