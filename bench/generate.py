@@ -123,22 +123,16 @@ def write_units(path: Path, rows: list[list], townships: int) -> None:
         writer.writerows([uid, name, "村", township_code(uid)] for uid, name, *_ in rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--villages", type=int, default=25000)
-    parser.add_argument("--townships", type=int, default=120)
-    parser.add_argument(
-        "-o", "--output", type=Path, default=Path("county"), help="file stem: STEM.csv, STEM.xlsx, STEM-units.csv"
-    )
-    args = parser.parse_args()
+def write_county(stem: Path, villages: int, townships: int) -> tuple[Path, Path, Path]:
+    """STEM.csv, STEM.xlsx and STEM-units.csv for a synthetic county."""
     inputs = load_ruleset(RULESET).model.inputs
     names = [name for name in inputs if name != "remarks"]
     headers = ["单位编码", "单位名称", "乡镇"] + [inputs[name].title for name in names]
     rows = [
         [uid, name, town] + [_cell(data[n]) for n in names]
-        for uid, name, town, data in jurisdiction(args.villages, args.townships)
+        for uid, name, town, data in jurisdiction(villages, townships)
     ]
-    csv_path, xlsx_path = args.output.with_suffix(".csv"), args.output.with_suffix(".xlsx")
+    csv_path, xlsx_path = stem.with_suffix(".csv"), stem.with_suffix(".xlsx")
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
@@ -149,8 +143,20 @@ def main() -> None:
     for row in rows:
         sheet.append(row)
     workbook.save(xlsx_path)
-    units_path = units_file(args.output)
-    write_units(units_path, rows, args.townships)
+    units_path = units_file(stem)
+    write_units(units_path, rows, townships)
+    return csv_path, xlsx_path, units_path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--villages", type=int, default=25000)
+    parser.add_argument("--townships", type=int, default=120)
+    parser.add_argument(
+        "-o", "--output", type=Path, default=Path("county"), help="file stem: STEM.csv, STEM.xlsx, STEM-units.csv"
+    )
+    args = parser.parse_args()
+    csv_path, xlsx_path, units_path = write_county(args.output, args.villages, args.townships)
     print(f"{args.villages} villages under {args.townships} townships: wrote {csv_path}, {xlsx_path} and {units_path}")
 
 
