@@ -67,7 +67,8 @@ def with_ballot_inputs(model: Ruleset) -> tuple[Ruleset, list[RulesetProblem]]:
         if ballot.id in seen:
             message = say("semantic.id_used", id=ballot.id, where=seen[ballot.id])
             problems.append(RulesetProblem(path=path, message=message))
-        seen.setdefault(ballot.id, path)
+            continue
+        seen[ballot.id] = path
         parts = [(f"{path}.id", ballot.id)]
         parts += [(f"{path}.groups[{g}].id", group.id) for g, group in enumerate(ballot.groups)]
         parts += [(f"{path}.choices[{c}].id", choice.id) for c, choice in enumerate(ballot.choices)]
