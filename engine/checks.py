@@ -169,7 +169,7 @@ def band_reach(ruleset: Ruleset, indicator: Indicator) -> BandReach | None:
         return None
     name = regions[0][0]
     kinds = {r[1] for r in regions}
-    if len(kinds) != 1:
+    if len(kinds) != 1 or name not in ruleset.inputs:  # a ballot's figure has no declared range
         return None
     kind = kinds.pop()
     reachable: list[bool] = []
@@ -367,7 +367,7 @@ def _either_way(ruleset: Ruleset, expression) -> bool:
             names.append(part.id)
             continue
         region = _band_region(part)
-        if region is None or region[1] != "number":
+        if region is None or region[1] != "number" or region[0] not in ruleset.inputs:
             return False
         name, _, interval = region
         integer = ruleset.inputs[name].type == "integer"

@@ -2,6 +2,7 @@
 explanation and result, check warnings, and the same inputs through batch files and the service."""
 
 import csv
+import io
 import json
 from decimal import Decimal
 from fractions import Fraction
@@ -9,11 +10,14 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from engine import InputError, RulesetError, load_ruleset, score
 from engine.batch import run_batch
 from engine.checks import check_ruleset
+from engine.diff import diff_rulesets
 from engine.explain import explain_text
+from engine.indicator_table import TableError, read_table, workbook_of
 from engine.tabular import read_units
 
 from .conftest import ROOT, build
@@ -289,3 +293,44 @@ def test_the_service_scores_a_unit_with_ballots_and_verifies_it(service):
     refused = service.call("POST", "/rulesets/township-secretary-review/scores", "submitter", json=empty)
     assert refused.status_code == 422
     assert [e["code"] for e in refused.json()["errors"]] == ["no_ballots"]
+
+
+# ---------------------------------------------------------------- the indicator table
+
+
+def _table(loaded) -> bytes:
+    buffer = io.BytesIO()
+    workbook_of(loaded.model).save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_indicator_table_carries_ballots_with_fractions_and_reweighting():
+    original = reviewed(ballot(empty_groups="reweight", description="现场测评"))
+    content = _table(original)
+    book = load_workbook(io.BytesIO(content))
+    assert "review__masses__no" not in [row[0] for row in book["输入"].iter_rows(values_only=True)]
+    rows = list(book["民主测评"].iter_rows(values_only=True))
+    assert rows[1] == ("review", "民主测评", "现场测评", "按权重折算", "选项", "yes", "满意", 1)
+    assert rows[4][4:] == ("评议组", "leaders", "县级领导", "1/3")
+    _, back = read_table(content)
+    dump = {"mode": "json", "by_alias": True}
+    assert back.model.model_dump(**dump) == original.model.model_dump(**dump)
+
+
+def test_a_table_whose_group_weights_do_not_sum_to_one_is_refused_at_its_row():
+    book = load_workbook(io.BytesIO(_table(reviewed())))
+    book["民主测评"]["H6"] = "1/2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(TableError) as caught:
+        read_table(buffer.getvalue())
+    [problem] = caught.value.problems
+    assert "「民主测评」表第 2 行" in problem and "之和应恰为 1" in problem and "5/6" in problem
+
+
+def test_a_new_version_that_reweighs_the_groups_is_listed_in_the_diff():
+    before = reviewed().model
+    after = reviewed(ballot(groups=[dict(GROUPS[0], weight="1/2"), dict(GROUPS[1], weight="1/2")])).model
+    [change] = diff_rulesets(before, after).changes
+    assert (change.element, change.id, change.change) == ("ballot", "review", "changed")
+    assert "1/3" in change.details[0] and "1/2" in change.details[0]
