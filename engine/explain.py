@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .decimals import Exact, plain, round_half_up, shown, total
+from .decimals import Exact, exact_text, plain, round_half_up, shown, total
 from .result import BallotResult, Result, WhatItTakes
 from .wording import Wording
 
@@ -244,26 +244,28 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
 
 
 def ballot_lines(ballot: BallotResult, precision: int) -> list[str]:
-    """A ballot's counts and rates per group, and its weighted satisfaction written out."""
+    """A ballot's counts and rates per group, and its weighted satisfaction written out;
+    values and weights exactly as declared ("1/3", never ≈0.3333), so the sum can be redone."""
 
     def fig(value: Exact) -> str:
         return shown(value, precision)
 
     named = ballot.choices
-    worth = ", ".join(f"{named[choice]} = {fig(value)}" for choice, value in ballot.values.items())
+    worth = ", ".join(f"{named[choice]} = {exact_text(value)}" for choice, value in ballot.values.items())
     lines = [f"{ballot.title} [{ballot.id}]: 共 {ballot.ballots} 票; 每票分值 {worth}"]
     parts = []
     for group in ballot.groups:
-        head = f"  {group.title} [{group.id}] 权重 {fig(group.weight)}: 共 {group.ballots} 票"
+        head = f"  {group.title} [{group.id}] 权重 {exact_text(group.weight)}: 共 {group.ballots} 票"
         if group.rates is None or group.satisfaction is None or group.counted_weight is None:
             lines.append(f"{head}, 无票, 不计入; 其余评议组按权重比例折算")
             continue
         counts = ", ".join(f"{named[c]} {k} 票 (占 {fig(group.rates[c])})" for c, k in group.counts.items())
-        sums = " + ".join(f"{k} × {fig(ballot.values[c])}" for c, k in group.counts.items())
+        sums = " + ".join(f"{k} × {exact_text(ballot.values[c])}" for c, k in group.counts.items())
         lines.append(f"{head}; {counts}; 满意度 ({sums}) / {group.ballots} = {fig(group.satisfaction)}")
-        parts.append(f"{fig(group.counted_weight)} × {fig(group.satisfaction)}")
+        parts.append(f"{exact_text(group.counted_weight)} × {fig(group.satisfaction)}")
     if any(group.counted_weight != group.weight for group in ballot.groups):
-        counted = ", ".join(f"{g.title} {fig(g.counted_weight)}" for g in ballot.groups if g.counted_weight is not None)
+        kept = [g for g in ballot.groups if g.counted_weight is not None]
+        counted = ", ".join(f"{g.title} {exact_text(g.counted_weight)}" for g in kept)
         lines.append(f"  折算后权重 (权重 / 有票评议组权重之和): {counted}")
     lines.append(f"  加权满意度: {' + '.join(parts)} = {fig(ballot.satisfaction)}")
     shares = ", ".join(f"{named[c]} {k} 票 (占 {fig(ballot.rates[c])})" for c, k in ballot.counts.items())

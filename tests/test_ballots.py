@@ -18,11 +18,13 @@ from engine.checks import check_ruleset
 from engine.diff import diff_rulesets
 from engine.explain import explain_text
 from engine.indicator_table import TableError, read_table, workbook_of
+from engine.matcher import DirectMatcher, DurableMatcher
 from engine.tabular import read_units
 
 from .conftest import ROOT, build
 
 TOWNSHIP = ROOT / "rulesets" / "township-secretary-review.yaml"
+TOWNSHIP_RULESET = load_ruleset(TOWNSHIP)
 EXAMPLE = json.loads((ROOT / "examples" / "township-secretary-zhangjiazhen.json").read_text(encoding="utf-8"))
 # a unit the test service knows (its units file is the shipped examples/units.csv)
 SERVICE_UNIT = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))["unit"]
@@ -334,3 +336,27 @@ def test_a_new_version_that_reweighs_the_groups_is_listed_in_the_diff():
     [change] = diff_rulesets(before, after).changes
     assert (change.element, change.id, change.change) == ("ballot", "review", "changed")
     assert "1/3" in change.details[0] and "1/2" in change.details[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(0, 30), st.integers(0, 30)), min_size=4, max_size=4))
+def test_the_engine_and_direct_evaluation_agree_on_the_shipped_ruleset_and_the_veto_is_one_third(votes):
+    loaded = TOWNSHIP_RULESET
+    data = dict(EXAMPLE["data"])
+    for group, cast in zip(("county", "township", "secretaries", "masses"), votes, strict=True):
+        for choice, n in zip(("satisfied", "basic", "unsatisfied"), cast, strict=True):
+            data[f"review__{group}__{choice}"] = n
+    durable = score(loaded, data, matcher=DurableMatcher())
+    assert durable.model_dump_json() == score(loaded, data, matcher=DirectMatcher()).model_dump_json()
+    unsatisfied, cast = sum(v[2] for v in votes), sum(sum(v) for v in votes)
+    assert ("third_unsatisfied" in [v.id for v in durable.vetoes]) == (3 * unsatisfied >= cast)
+
+
+def test_the_explanation_of_a_reweighted_ballot_says_which_group_was_left_out():
+    loaded = reviewed(ballot(empty_groups="reweight"))
+    text = explain_text(score(loaded, counts(leaders=(0, 0, 0))), wording=loaded.compiled.wording)
+    assert "县级领导 [leaders] 权重 1/3: 共 0 票, 无票, 不计入; 其余评议组按权重比例折算" in text
+    assert "折算后权重 (权重 / 有票评议组权重之和): 党员群众代表 1" in text
+    assert "加权满意度: 1 × 0.8 = 0.8" in text
+    both = explain_text(score(loaded, counts()), wording=loaded.compiled.wording)
+    assert "加权满意度: 1/3 × ≈0.8333 + 2/3 × 0.8 = ≈0.8111" in both and "折算后权重" not in both
