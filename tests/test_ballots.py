@@ -6,6 +6,7 @@ import io
 import json
 from decimal import Decimal
 from fractions import Fraction
+from html import unescape
 
 import pytest
 from hypothesis import given, settings
@@ -288,6 +289,9 @@ def test_the_service_scores_a_unit_with_ballots_and_verifies_it(service):
     record = response.json()
     assert record["total"] == "82.65" and record["grade"] == "fine"
     assert record["result"]["ballots"][0]["satisfaction"] == "0.889"
+    page = unescape(service.call("GET", f"/ui/scores/{record['id']}", "auditor").text)
+    assert "<h2>民主测评</h2>" in page
+    assert "加权满意度: 0.2 × 0.92 + 0.2 × 0.87 + 0.3 × 0.9 + 0.3 × 0.87 = 0.889" in page
     verified = service.call("POST", f"/scores/{record['id']}/verify", "auditor")
     assert verified.status_code == 200 and verified.json()["identical"] is True, verified.text
     data = dict(EXAMPLE["data"], review__county__satisfied=0, review__county__basic=0)
