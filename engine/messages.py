@@ -345,6 +345,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "一个指标有 {count} 个分档, 超过上限 {limit} 个",
         "en": "an indicator has {count} bands, over the limit of {limit}",
     },
+    "limit.ballot_counts": {
+        "zh": "各民主测评共需 {count} 个票数输入项 (评议组数 × 选项数), 超过上限 {limit} 个",
+        "en": "the ballots need {count} count inputs (groups × choices), over the limit of {limit}",
+    },
     "limit.indicators": {
         "zh": "规则集共有 {count} 个指标, 超过上限 {limit} 个",
         "en": "the ruleset has {count} indicators, over the limit of {limit}",

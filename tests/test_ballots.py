@@ -364,3 +364,9 @@ def test_the_explanation_of_a_reweighted_ballot_says_which_group_was_left_out():
     assert "加权满意度: 1 × 0.8 = 0.8" in text
     both = explain_text(score(loaded, counts()), wording=loaded.compiled.wording)
     assert "加权满意度: 1/3 × ≈0.8333 + 2/3 × 0.8 = ≈0.8111" in both and "折算后权重" not in both
+
+
+def test_ballots_that_would_generate_too_many_count_inputs_are_refused_before_validation():
+    groups = [{"id": f"g{n}", "title": "组", "weight": 0} for n in range(201)]
+    [(path, message)] = problems(ballot(groups=groups))
+    assert path == "ballots" and "需 603 个票数输入项" in message and "上限 400" in message
