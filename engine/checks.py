@@ -502,7 +502,7 @@ def ballot_warnings(ruleset: Ruleset) -> list[str]:
                 message = say("check.ballot_weight_zero", ballot=ballot.title, group=group.id)
                 warnings.append(f"{path}.groups[{g}].weight: {message}")
         prefix = f"{ballot.id}."
-        if not any(name.startswith(prefix) for name in read) and not read & set(generated_inputs(ballot)):
+        if not any(name.startswith(prefix) for name in read) and not read & generated_inputs(ballot).keys():
             warnings.append(f"{path}: " + say("check.ballot_unused", ballot=ballot.title))
     return warnings
 

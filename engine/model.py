@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .decimals import MAX_DIGITS, json_number, plain
+from .decimals import MAX_DIGITS, exact, exact_text, json_number, plain
 from .errors import ExpressionError
 from .expressions import Expression, check_engine_number, parse
 from .limits import MAX_ID_LENGTH
@@ -355,13 +355,14 @@ def _fraction(value: Decimal | str) -> Fraction | None:
 # ---------------------------------------------------------------- ballots (extension)
 
 
-def _exact_share(value: Decimal | str) -> Decimal | str:
+def _exact_number(value: Decimal | str) -> Decimal | str:
+    """A choice's value or a group's weight: a number, or an exact fraction as text ("1/3")."""
     if _fraction(value) is None:
         raise refusal("model.ballot_number", got=value)
     return value
 
 
-ExactNumber = Annotated[Amount | str, AfterValidator(_exact_share)]
+ExactNumber = Annotated[Amount | str, AfterValidator(_exact_number)]
 
 
 class BallotChoice(Element):
@@ -408,8 +409,7 @@ class Ballot(Element):
             raise refusal("model.ballot_weight_negative", group=negative.id, got=negative.weight)
         weights = sum((g.share for g in self.groups), Fraction(0))
         if weights != 1:
-            shown = f"{weights.numerator}/{weights.denominator}" if weights.denominator != 1 else weights.numerator
-            raise refusal("model.ballot_weights", got=shown)
+            raise refusal("model.ballot_weights", got=exact_text(exact(weights)))
         return self
 
 

@@ -93,7 +93,7 @@ def test_counts_become_ordinary_integer_inputs_with_chinese_titles():
 
 def test_weights_must_sum_to_one():
     [(path, message)] = problems(ballot(groups=[dict(GROUPS[0], weight=0.3), dict(GROUPS[1], weight=0.6)]))
-    assert path == "ballots[0]" and "之和应恰为 1" in message and "9/10" in message
+    assert path == "ballots[0]" and "之和应恰为 1" in message and "实际为 0.9" in message
 
 
 def test_negative_weight_repeated_ids_and_bad_numbers_are_refused_with_paths():
