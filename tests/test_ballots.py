@@ -289,6 +289,9 @@ def test_the_service_scores_a_unit_with_ballots_and_verifies_it(service):
     record = response.json()
     assert record["total"] == "82.65" and record["grade"] == "fine"
     assert record["result"]["ballots"][0]["satisfaction"] == "0.889"
+    form = unescape(service.call("GET", "/ui/rulesets/township-secretary-review/submit", "submitter").text)
+    counts_part = form.split("<legend>民主测评</legend>")[1].split("</fieldset>")[0]
+    assert "民主测评·党员群众代表·不满意票数" in counts_part and 'name="review__masses__unsatisfied"' in counts_part
     page = unescape(service.call("GET", f"/ui/scores/{record['id']}", "auditor").text)
     assert "<h2>民主测评</h2>" in page
     assert "加权满意度: 0.2 × 0.92 + 0.2 × 0.87 + 0.3 × 0.9 + 0.3 × 0.87 = 0.889" in page
