@@ -20,6 +20,7 @@ from engine.diff import diff_rulesets
 from engine.explain import explain_text
 from engine.indicator_table import TableError, read_table, workbook_of
 from engine.matcher import DirectMatcher, DurableMatcher
+from engine.reach import what_it_takes
 from engine.tabular import read_units
 
 from .conftest import ROOT, build
@@ -373,3 +374,12 @@ def test_ballots_that_would_generate_too_many_count_inputs_are_refused_before_va
     groups = [{"id": f"g{n}", "title": "组", "weight": 0} for n in range(201)]
     [(path, message)] = problems(ballot(groups=groups))
     assert path == "ballots" and "需 603 个票数输入项" in message and "上限 400" in message
+
+
+def test_what_it_takes_does_not_change_the_raters_ballots():
+    data = EXAMPLE["data"]
+    advised = what_it_takes(TOWNSHIP_RULESET, data, score(TOWNSHIP_RULESET, data))
+    [good] = [s for s in advised.grades_not_reached if s.id == "good"]
+    changed = {c.input for route in good.what_it_takes.routes for c in route.changes}
+    assert not any(name.startswith("review__") for name in changed)
+    assert good.what_it_takes.note == "在各输入的范围内改变可改变的输入也无法达到 (民主测评的票数不作改变)"
