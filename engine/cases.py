@@ -194,7 +194,9 @@ def _coarse(ruleset: Ruleset, continuous: set[str]) -> list[tuple[str, list[Any]
     for _, indicator in ruleset.indicators():
         for name in sorted(indicator_inputs(indicator) - seen):
             seen.add(name)
-            spec = ruleset.inputs[name]
+            spec = ruleset.inputs.get(name)  # None for a ballot's figure: its counts are not varied
+            if spec is None:
+                continue
             if spec.type == "boolean":
                 found.append((name, [False, True]))
             elif spec.numeric and spec.min is not None and spec.max is not None:

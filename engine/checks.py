@@ -169,7 +169,7 @@ def band_reach(ruleset: Ruleset, indicator: Indicator) -> BandReach | None:
         return None
     name = regions[0][0]
     kinds = {r[1] for r in regions}
-    if len(kinds) != 1:
+    if len(kinds) != 1 or name not in ruleset.inputs:  # a ballot's figure has no declared range
         return None
     kind = kinds.pop()
     reachable: list[bool] = []
@@ -367,7 +367,7 @@ def _either_way(ruleset: Ruleset, expression) -> bool:
             names.append(part.id)
             continue
         region = _band_region(part)
-        if region is None or region[1] != "number":
+        if region is None or region[1] != "number" or region[0] not in ruleset.inputs:
             return False
         name, _, interval = region
         integer = ruleset.inputs[name].type == "integer"
@@ -470,8 +470,45 @@ class CheckReport:
     range_reasons: list[str] = field(default_factory=list)
 
 
+def _names_read(ruleset: Ruleset) -> set[str]:
+    """Every name an indicator, condition or output of the ruleset reads."""
+    from .compiler import conditions_of, indicator_inputs
+
+    names: set[str] = set()
+    for _, indicator in ruleset.indicators():
+        names |= indicator_inputs(indicator)
+    for *_, expression, _phase in conditions_of(ruleset):
+        names |= expression.names
+    for output in ruleset.outputs.values():
+        names |= output.formula.names
+    return names
+
+
+def ballot_warnings(ruleset: Ruleset) -> list[str]:
+    """Ballots whose choices are worth more than 1 or less than 0, groups that weigh
+    nothing, and ballots nothing reads."""
+    from .ballots import generated_inputs
+
+    warnings: list[str] = []
+    read = _names_read(ruleset) if ruleset.ballots else set()
+    for b, ballot in enumerate(ruleset.ballots):
+        path = f"ballots[{b}]"
+        for c, choice in enumerate(ballot.choices):
+            if not 0 <= choice.worth <= 1:
+                message = say("check.ballot_value", ballot=ballot.title, choice=choice.id, value=choice.value)
+                warnings.append(f"{path}.choices[{c}].value: {message}")
+        for g, group in enumerate(ballot.groups):
+            if group.share == 0:
+                message = say("check.ballot_weight_zero", ballot=ballot.title, group=group.id)
+                warnings.append(f"{path}.groups[{g}].weight: {message}")
+        prefix = f"{ballot.id}."
+        if not any(name.startswith(prefix) for name in read) and not read & generated_inputs(ballot).keys():
+            warnings.append(f"{path}: " + say("check.ballot_unused", ballot=ballot.title))
+    return warnings
+
+
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
-    warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high)
+    warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

@@ -1,6 +1,6 @@
 """What changed between two versions of a ruleset, in the appraisal's own terms.
 
-Indicators, bands, points, weights, caps, vetoes, grades, inputs and outputs added,
+Indicators, bands, points, weights, caps, vetoes, grades, inputs, outputs and ballots added,
 removed or changed, plus the reachable total range before and after, so an editor
 (or an auditor) sees what a new version means without reading a text diff.
 """
@@ -19,7 +19,7 @@ from .model import Ruleset
 
 
 class Change(BaseModel):
-    element: str  # input | dimension | indicator | adjustment | adjustment_item | veto | grade | output | quota | ...
+    element: str  # input | dimension | indicator | adjustment | adjustment_item | veto | grade | output | quota | …
     id: str
     title: str
     change: str  # added | removed | changed
@@ -129,6 +129,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
         {k: v.model_dump(mode="json") for k, v in after.outputs.items()},
     )
     changes += _compare("quota", dump(before.quotas, "grade"), dump(after.quotas, "grade"))
+    changes += _compare("ballot", dump(before.ballots), dump(after.ballots))
     changes += _compare(
         "consistency",
         {str(i): r.model_dump(mode="json") for i, r in enumerate(before.consistency)},

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .decimals import Exact, plain, round_half_up, shown, total
-from .result import Result, WhatItTakes
+from .decimals import Exact, exact_text, plain, round_half_up, shown, total
+from .result import BallotResult, Result, WhatItTakes
 from .wording import Wording
 
 EFFECTS = {"disqualify": "取消评定资格", "lowest": "定为最低等次", "cap": "等次封顶"}
@@ -184,6 +184,12 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
     add(f"总分 {rounded_total(result)}    等次 {grade}")
     add(f"数字: 至多 {precision + 2} 位小数的照原样列出, 其余四舍五入到 {precision + 2} 位并标 ≈; 总分只在最后舍入一次")
 
+    if result.ballots:
+        out.section("民主测评")
+        for ballot in result.ballots:
+            for line in ballot_lines(ballot, precision):
+                add(f"  {line}")
+
     out.section("指标得分")
     for dim in result.dimensions:
         add(f"  {dim.title} [{dim.id}]")
@@ -235,6 +241,36 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
             value = round_half_up(output.exact, precision)
             add(f"  {output.title}: {_exact(output.exact, precision)} → 四舍五入保留 {precision} 位 = {value}")
     return "\n".join(out.lines) + "\n"
+
+
+def ballot_lines(ballot: BallotResult, precision: int) -> list[str]:
+    """A ballot's counts and rates per group, and its weighted satisfaction written out;
+    values and weights exactly as declared ("1/3", never ≈0.3333), so the sum can be redone."""
+
+    def fig(value: Exact) -> str:
+        return shown(value, precision)
+
+    named = ballot.choices
+    worth = ", ".join(f"{named[choice]} = {exact_text(value)}" for choice, value in ballot.values.items())
+    lines = [f"{ballot.title} [{ballot.id}]: 共 {ballot.ballots} 票; 每票分值 {worth}"]
+    parts = []
+    for group in ballot.groups:
+        head = f"  {group.title} [{group.id}] 权重 {exact_text(group.weight)}: 共 {group.ballots} 票"
+        if group.rates is None or group.satisfaction is None or group.counted_weight is None:
+            lines.append(f"{head}, 无票, 不计入; 其余评议组按权重比例折算")
+            continue
+        counts = ", ".join(f"{named[c]} {k} 票 (占 {fig(group.rates[c])})" for c, k in group.counts.items())
+        sums = " + ".join(f"{k} × {exact_text(ballot.values[c])}" for c, k in group.counts.items())
+        lines.append(f"{head}; {counts}; 满意度 ({sums}) / {group.ballots} = {fig(group.satisfaction)}")
+        parts.append(f"{exact_text(group.counted_weight)} × {fig(group.satisfaction)}")
+    if any(group.counted_weight != group.weight for group in ballot.groups):
+        kept = [g for g in ballot.groups if g.counted_weight is not None]
+        counted = ", ".join(f"{g.title} {exact_text(g.counted_weight)}" for g in kept)
+        lines.append(f"  折算后权重 (权重 / 有票评议组权重之和): {counted}")
+    lines.append(f"  加权满意度: {' + '.join(parts)} = {fig(ballot.satisfaction)}")
+    shares = ", ".join(f"{named[c]} {k} 票 (占 {fig(ballot.rates[c])})" for c, k in ballot.counts.items())
+    lines.append(f"  全部选票: {shares}")
+    return lines
 
 
 def _exact(value: Exact, precision: int) -> str:

@@ -310,6 +310,17 @@ class _Parser:
             return Boolean(col, False)
         return Name(col, n.id)
 
+    def _Attribute(self, n: ast.Attribute, col: int) -> Node:
+        """Extension: a dotted name (`review.rate.unsatisfied`), one of a ballot's figures."""
+        parts = []
+        current: ast.expr = n
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name) or current.id in KEYWORDS:
+            raise ExpressionError(say("expr.not_allowed", text=self._segment(n)), col)
+        return Name(col, ".".join([current.id, *reversed(parts)]))
+
     def _UnaryOp(self, n: ast.UnaryOp, col: int) -> Node:
         operand = self.node(n.operand)
         if isinstance(n.op, ast.Not):

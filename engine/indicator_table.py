@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import strictjson, yamltext
+from .ballots import generated_inputs
 from .compiler import indicator_inputs
 from .errors import BatchFileError, KaopingError, RulesetError
 from .loader import LoadedRuleset, load_text
@@ -37,6 +38,7 @@ from .workbooks import open_workbook, sheet_values
 
 ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "输入", "加扣分", "一票否决", "等次"
 QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
+BALLOTS = "民主测评"
 
 ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
@@ -78,11 +80,14 @@ SHEET_COLUMNS = {
     CONSISTENCY: ["名称", "条件"],
     OUTPUTS: ["编码", "名称", "公式"],
     TESTS: ["名称", "输入", "预期"],
+    BALLOTS: ["测评编码", "测评名称", "测评说明", "无票评议组", "类别", "编码", "名称", "分值或权重"],
 }
 METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
 TRIGGERS = {"when": "条件", "per": "按数量"}
+BALLOT_KINDS = {"choices": "选项", "groups": "评议组"}
+EMPTY_GROUPS = {"refuse": "拒绝提交", "reweight": "按权重折算"}
 ELSE_WORD = "其余"
 ARROW = "→"
 YES, NO = "是", "否"
@@ -106,6 +111,11 @@ GUIDE_TEXT = [
     ("等次", "从高到低, 每个等次一行; 前置条件每行一个。"),
     ("名额控制", "最高比例写小数或分数 (如 1/3); 并列排序填维度、指标或输入编码, 用顿号分隔。"),
     ("测试", "输入与预期写 JSON。"),
+    (
+        "民主测评",
+        "每个测评的每个选项、每个评议组一行; 测评的编码、名称、说明和无票评议组 (拒绝提交或按权重折算) 只在第一行填写。"
+        "类别: 选项 (分值或权重填每票分值) 或 评议组 (填权重, 各组之和为 1, 可写分数如 1/3)。",
+    ),
 ]
 
 
@@ -180,8 +190,8 @@ def _number_or_none(value: Decimal | None) -> float | str | None:
     return None if value is None else _cell_number(value)
 
 
-def _indicator_rows(ruleset: Ruleset) -> tuple[list[list[Any]], set[str]]:
-    rows, placed = [], set()
+def _indicator_rows(ruleset: Ruleset, generated: set[str]) -> tuple[list[list[Any]], set[str]]:
+    rows, placed = [], set(generated)
     for dimension in ruleset.dimensions:
         for position, indicator in enumerate(dimension.indicators):
             dim_cells: list[Any] = [None] * 5
@@ -236,6 +246,19 @@ def _indicator_rows(ruleset: Ruleset) -> tuple[list[list[Any]], set[str]]:
     return rows, placed
 
 
+def _ballot_rows(ruleset: Ruleset) -> list[list[Any]]:
+    """Each ballot's choices, then its groups, one a row; the ballot itself on its first row."""
+    rows = []
+    for ballot in ruleset.ballots:
+        head = [ballot.id, ballot.title, ballot.description, EMPTY_GROUPS[ballot.empty_groups]]
+        parts = [("choices", c.id, c.title, c.value) for c in ballot.choices]
+        parts += [("groups", g.id, g.title, g.weight) for g in ballot.groups]
+        for position, (kind, id_, title, number) in enumerate(parts):
+            shown = number if isinstance(number, str) else _cell_number(number)
+            rows.append([*(head if position == 0 else [None] * 4), BALLOT_KINDS[kind], id_, title, shown])
+    return rows
+
+
 def _adjustment_rows(ruleset: Ruleset) -> list[list[Any]]:
     rows = []
     for group in ruleset.adjustments:
@@ -255,10 +278,11 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
     about.append(ABOUT_COLUMNS)
     for label, name in ABOUT_FIELDS.items():
         about.append([label, getattr(ruleset, name)])
-    indicator_rows, placed = _indicator_rows(ruleset)
+    generated = {name for ballot in ruleset.ballots for name in generated_inputs(ballot)}  # the ballots' own
+    indicator_rows, placed = _indicator_rows(ruleset, generated)
     sheets: dict[str, list[list[Any]]] = {
         INDICATORS: indicator_rows,
-        INPUTS: [_input_cells(n, s) for n, s in ruleset.inputs.items() if n not in placed],
+        INPUTS: [_input_cells(n, s) for n, s in ruleset.inputs.items() if n not in placed and n not in generated],
         ADJUSTMENTS: _adjustment_rows(ruleset),
         VETOES: [
             [
@@ -293,6 +317,8 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
             for t in ruleset.tests
         ],
     }
+    if ruleset.ballots:  # a table of a ruleset without ballots keeps the sheets it always had
+        sheets[BALLOTS] = _ballot_rows(ruleset)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         sheet.append(SHEET_COLUMNS[title])
@@ -614,31 +640,72 @@ def _dimensions(reader: _Reader, rows: list[_Row], inputs: dict[str, dict]) -> l
     return dimensions
 
 
-def _adjustments(reader: _Reader, rows: list[_Row]) -> list[dict]:
+def _grouped(reader: _Reader, rows: list[_Row], key: str, columns: tuple[str, str], head, part) -> list[dict]:
+    """Rows in groups: a row whose id column (`columns`: the id and title headers) is filled
+    starts a group, read by `head` as (element, origin columns); every row then adds one
+    part to the last group, read by `part` as (list field, element, origin columns)."""
+    id_column, title_column = columns
     groups: list[dict] = []
     for row in rows:
-        group_id = row.text("分组编码")
-        if group_id is not None:
-            group: dict[str, Any] = {"id": group_id, "title": row.text("分组名称", required=True)}
-            cap = row.number("封顶")
-            if cap is not None:
-                group["cap"] = cap
-            group["items"] = []
+        if row.text(id_column) is not None:
+            group, origin = head(row)
             groups.append(group)
-            columns = {"id": "分组编码", "title": "分组名称", "cap": "封顶"}
-            reader.origins[f"adjustments[{len(groups) - 1}]"] = _Origin(row.sheet, row.line, columns)
+            reader.origins[f"{key}[{len(groups) - 1}]"] = _Origin(row.sheet, row.line, origin)
         elif not groups:
-            row.fail("分组编码", say("table.first_item", id_column="分组编码", title_column="分组名称"))
+            row.fail(id_column, say("table.first_item", id_column=id_column, title_column=title_column))
             continue
-        trigger = row.choice("方式", TRIGGERS)
-        item = {"id": row.text("项目编码", required=True), "title": row.text("项目名称", required=True)}
-        item[trigger or "when"] = row.text("条件或输入", required=True)
-        item["points"] = row.number("分值", required=True)
-        items = groups[-1]["items"]
-        columns = {"id": "项目编码", "title": "项目名称", "when": "条件或输入", "per": "条件或输入", "points": "分值"}
-        reader.origins[f"adjustments[{len(groups) - 1}].items[{len(items)}]"] = _Origin(row.sheet, row.line, columns)
-        items.append(item)
+        name, element, origin = part(row)
+        parts = groups[-1][name]
+        reader.origins[f"{key}[{len(groups) - 1}].{name}[{len(parts)}]"] = _Origin(row.sheet, row.line, origin)
+        parts.append(element)
     return groups
+
+
+def _adjustment_group(row: _Row) -> tuple[dict, dict[str, str]]:
+    group: dict[str, Any] = {"id": row.text("分组编码"), "title": row.text("分组名称", required=True)}
+    cap = row.number("封顶")
+    if cap is not None:
+        group["cap"] = cap
+    group["items"] = []
+    return group, {"id": "分组编码", "title": "分组名称", "cap": "封顶"}
+
+
+def _adjustment_item(row: _Row) -> tuple[str, dict, dict[str, str]]:
+    trigger = row.choice("方式", TRIGGERS)
+    item = {"id": row.text("项目编码", required=True), "title": row.text("项目名称", required=True)}
+    item[trigger or "when"] = row.text("条件或输入", required=True)
+    item["points"] = row.number("分值", required=True)
+    columns = {"id": "项目编码", "title": "项目名称", "when": "条件或输入", "per": "条件或输入", "points": "分值"}
+    return "items", item, columns
+
+
+def _adjustments(reader: _Reader, rows: list[_Row]) -> list[dict]:
+    return _grouped(reader, rows, "adjustments", ("分组编码", "分组名称"), _adjustment_group, _adjustment_item)
+
+
+def _ballot(row: _Row) -> tuple[dict, dict[str, str]]:
+    ballot: dict[str, Any] = {"id": row.text("测评编码"), "title": row.text("测评名称", required=True)}
+    if row.text("测评说明") is not None:
+        ballot["description"] = row.text("测评说明")
+    if row.text("无票评议组") is not None:
+        ballot["empty_groups"] = row.choice("无票评议组", EMPTY_GROUPS)
+    ballot.update(choices=[], groups=[])
+    return ballot, {"id": "测评编码", "title": "测评名称", "empty_groups": "无票评议组"}
+
+
+def _ballot_part(row: _Row) -> tuple[str, dict, dict[str, str]]:
+    """A choice with its value or a rater group with its weight (a fraction kept as written)."""
+    kind = row.choice("类别", BALLOT_KINDS) or "choices"
+    number = row.text("分值或权重", required=True)
+    part = {"id": row.text("编码", required=True), "title": row.text("名称", required=True)}
+    part["value" if kind == "choices" else "weight"] = (
+        number if number is None or "/" in number else row.number("分值或权重")
+    )
+    return kind, part, {"id": "编码", "title": "名称", "value": "分值或权重", "weight": "分值或权重"}
+
+
+def _ballots(reader: _Reader, rows: list[_Row]) -> list[dict]:
+    return _grouped(reader, rows, "ballots", ("测评编码", "测评名称"), _ballot, _ballot_part)
 
 
 def _listed(reader: _Reader, rows: list[_Row], key: str, build, columns: dict[str, str]) -> list[dict]:
@@ -749,6 +816,7 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
                 row.fail("编码", say("table.output_twice", name=name_))
             data["outputs"][name_] = {"title": row.text("名称", True), "formula": row.text("公式", True)}
             reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, {"title": "名称", "formula": "公式"})
+        data["ballots"] = _ballots(reader, _rows(reader, book, BALLOTS, False))
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
         data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)
         data["tests"] = _listed(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import json
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from .decimals import MAX_MAGNITUDE, canonical, clipped, number_problem, plain, to_decimal
+from .decimals import MAX_MAGNITUDE, canonical, clipped, exact_text, number_problem, plain, to_decimal
 from .errors import InputError, InputProblem
 from .expressions import NA
 from .messages import listing, say, subject
@@ -172,6 +173,8 @@ def jsonable(values: dict[str, Any], ruleset: Ruleset) -> dict[str, Any]:
         elif isinstance(value, Decimal):
             spec = inputs.get(name)
             out[name] = int(value) if spec is not None and spec.type == "integer" else plain(value)
+        elif isinstance(value, Fraction):  # a ballot's rate that does not terminate
+            out[name] = exact_text(value)
         else:
             out[name] = value
     return out

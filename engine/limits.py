@@ -21,6 +21,7 @@ MAX_DOCUMENT_DEPTH = 50  # mappings and lists inside each other
 MAX_ID_LENGTH = 64
 MAX_INDICATORS = 500  # in the whole ruleset
 MAX_BANDS = 30  # per indicator
+MAX_BALLOT_COUNTS = 400  # count inputs all ballots generate together (groups × choices)
 MAX_EXPRESSION_CHARS = 1_000
 MAX_EXPRESSION_DEPTH = 50  # brackets, operators, calls and conditionals inside each other
 MAX_EXPRESSION_TERMS = 200  # names and values in one expression
@@ -41,7 +42,7 @@ def text_problem(size: int) -> RulesetProblem | None:
 def structure_problems(data: Any) -> list[RulesetProblem]:
     """Counts of indicators and bands, read from the parsed document before any element
     is validated (validating first would do the work the limit is there to avoid)."""
-    problems: list[RulesetProblem] = []
+    problems: list[RulesetProblem] = ballot_problems(data)
     dimensions = data.get("dimensions") if isinstance(data, dict) else None
     if not isinstance(dimensions, list):
         return problems
@@ -66,6 +67,25 @@ def structure_problems(data: Any) -> list[RulesetProblem]:
             RulesetProblem(path="dimensions", message=say("limit.indicators", count=total, limit=MAX_INDICATORS))
         )
     return problems
+
+
+def ballot_problems(data: Any) -> list[RulesetProblem]:
+    """The count inputs the ballots would generate, groups × choices, counted on the parsed
+    document: a few aliased lists would otherwise make millions of inputs."""
+    ballots = data.get("ballots") if isinstance(data, dict) else None
+    if not isinstance(ballots, list):
+        return []
+    counts = 0
+    for ballot in ballots:
+        if (
+            isinstance(ballot, dict)
+            and isinstance(ballot.get("groups"), list)
+            and isinstance(ballot.get("choices"), list)
+        ):
+            counts += len(ballot["groups"]) * len(ballot["choices"])
+    if counts <= MAX_BALLOT_COUNTS:
+        return []
+    return [RulesetProblem(path="ballots", message=say("limit.ballot_counts", count=counts, limit=MAX_BALLOT_COUNTS))]
 
 
 # ---------------------------------------------------------------- batch files

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .ballots import with_ballot_inputs
 from .compiler import CompiledRuleset, compile_ruleset
 from .decimals import clipped
 from .errors import EngineLimitError, RulesetError, RulesetProblem
@@ -338,7 +339,8 @@ def check_model(data: Any) -> Ruleset:
         model = Ruleset.model_validate(data)
     except ValidationError as error:
         raise RulesetError(_pydantic_problems(error)) from None
-    problems = SemanticChecker(model).run()
+    model, clashes = with_ballot_inputs(model)
+    problems = clashes + SemanticChecker(model).run()
     if problems:
         raise RulesetError(problems)
     return model

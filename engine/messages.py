@@ -55,6 +55,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{rule}: 数据前后矛盾 (应满足 {must}, 实际 {got})",
         "en": "{rule}: the data contradict each other (must hold: {must}; got {got})",
     },
+    "input.no_ballots": {
+        "zh": "{ballot}: {groups} 的票数合计为 0, 无法计算满意度 (每个评议组至少要有一票)",
+        "en": "{ballot}: {groups} cast no ballots, so the satisfaction cannot be computed",
+    },
+    "input.ballot_weightless": {
+        "zh": "{ballot}: 有票的评议组 {groups} 权重合计为 0, 无法计算加权满意度",
+        "en": "{ballot}: the groups with ballots ({groups}) weigh 0 together, so no weighted satisfaction",
+    },
     "input.all_na": {
         "zh": "{dimension}: 全部指标都不适用, 无法评分",
         "en": "{dimension}: every indicator is not applicable, so it cannot be scored",
@@ -177,7 +185,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": 'max_share 应为 0 到 1 之间的数或 "1/3" 这样的分数, 实际为 {got}',
         "en": 'max_share must be a number from 0 to 1 or a fraction such as "1/3", got {got}',
     },
+    "model.ballot_number": {
+        "zh": '应为数或 "1/3" 这样的分数, 实际为 {got}',
+        "en": 'must be a number or a fraction such as "1/3", got {got}',
+    },
+    "model.ballot_id_twice": {
+        "zh": "{kind} 中标识 {id} 出现了两次",
+        "en": "id '{id}' appears twice in {kind}",
+    },
+    "model.ballot_weight_negative": {
+        "zh": "评议组 {group} 的权重不能为负数, 实际为 {got}",
+        "en": "the weight of rater group '{group}' cannot be negative, got {got}",
+    },
+    "model.ballot_weights": {
+        "zh": "各评议组 (groups) 的权重 (weight) 之和应恰为 1, 实际为 {got}",
+        "en": "the weights of the rater groups must sum to exactly 1, got {got}",
+    },
     # ------------------------------------------------------------ rulesets: meaning (engine.semantics)
+    "semantic.ballot_word": {
+        "zh": "{id} 不能用作测评的标识: 它是关键字或含有 __, 在表达式里无法引用",
+        "en": "'{id}' cannot be a ballot id: it is a keyword or contains '__', so expressions cannot name it",
+    },
+    "semantic.ballot_input_long": {
+        "zh": "生成的票数输入项 {name} 超过 {limit} 个字符, 请缩短测评、评议组或选项的标识",
+        "en": "the generated count input '{name}' is longer than {limit} characters: shorten the ids",
+    },
+    "semantic.ballot_input_taken": {
+        "zh": "输入项 {name} 与 {ballot} 生成的票数输入项同名",
+        "en": "input '{name}' has the name of a count input that {ballot} generates",
+    },
     "semantic.undeclared": {"zh": "{name} 未声明 ({where}){hint}", "en": "'{name}' is not declared ({where}){hint}"},
     "semantic.needs_numbers": {"zh": "{what} 需要数, 实际为文本", "en": "{what} needs numbers, got text"},
     "semantic.needs_condition": {
@@ -308,6 +344,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "limit.bands": {
         "zh": "一个指标有 {count} 个分档, 超过上限 {limit} 个",
         "en": "an indicator has {count} bands, over the limit of {limit}",
+    },
+    "limit.ballot_counts": {
+        "zh": "各民主测评共需 {count} 个票数输入项 (评议组数 × 选项数), 超过上限 {limit} 个",
+        "en": "the ballots need {count} count inputs (groups × choices), over the limit of {limit}",
     },
     "limit.indicators": {
         "zh": "规则集共有 {count} 个指标, 超过上限 {limit} 个",
@@ -638,6 +678,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.quota_moves": {"zh": "名额控制调整了 {count} 个单位", "en": "quotas moved {count} unit(s)"},
     "cli.wrote": {"zh": "已写出 {path}", "en": "wrote {path}"},
+    "check.ballot_value": {
+        "zh": "{ballot}: 选项 {choice} 的分值 {value} 不在 0 到 1 之间, 满意度将超出 0 到 1",
+        "en": "{ballot}: choice '{choice}' is worth {value}, outside 0 to 1",
+    },
+    "check.ballot_weight_zero": {
+        "zh": "{ballot}: 评议组 {group} 的权重为 0, 它的票不影响满意度",
+        "en": "{ballot}: rater group '{group}' weighs 0, its ballots do not change the satisfaction",
+    },
+    "check.ballot_unused": {
+        "zh": "{ballot}: 已声明, 但没有任何指标、否决、等次条件或计算结果使用它的数据",
+        "en": "{ballot}: declared but no indicator, veto, grade requirement or output reads its figures",
+    },
     "check.band_covered": {
         "zh": "这一档永远达不到 (前面的档已包括 {covered})",
         "en": "can never be reached (earlier bands cover {covered})",

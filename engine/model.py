@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .decimals import MAX_DIGITS, json_number, plain
+from .decimals import MAX_DIGITS, exact, exact_text, json_number, plain
 from .errors import ExpressionError
 from .expressions import Expression, check_engine_number, parse
 from .limits import MAX_ID_LENGTH
@@ -352,6 +352,67 @@ def _fraction(value: Decimal | str) -> Fraction | None:
     return Fraction(int(numerator), int(denominator))
 
 
+# ---------------------------------------------------------------- ballots (extension)
+
+
+def _exact_number(value: Decimal | str) -> Decimal | str:
+    """A choice's value or a group's weight: a number, or an exact fraction as text ("1/3")."""
+    if _fraction(value) is None:
+        raise refusal("model.ballot_number", got=value)
+    return value
+
+
+ExactNumber = Annotated[Amount | str, AfterValidator(_exact_number)]
+
+
+class BallotChoice(Element):
+    """One choice of a ballot (满意, 基本满意, 不满意) and what a vote for it is worth."""
+
+    id: Id
+    title: str
+    value: ExactNumber
+
+    @property
+    def worth(self) -> Fraction:
+        return _fraction(self.value)  # type: ignore[return-value]
+
+
+class RaterGroup(Element):
+    """One group of raters (县级领导, 党员群众代表) and its weight in the satisfaction."""
+
+    id: Id
+    title: str
+    weight: ExactNumber
+
+    @property
+    def share(self) -> Fraction:
+        return _fraction(self.weight)  # type: ignore[return-value]
+
+
+class Ballot(Element):
+    """Extension: a democratic review (民主测评) whose counts are submitted per group and choice."""
+
+    id: Id
+    title: str
+    description: str | None = None
+    choices: list[BallotChoice] = Field(min_length=2)
+    groups: list[RaterGroup] = Field(min_length=1)
+    empty_groups: Literal["refuse", "reweight"] = "refuse"
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Ballot:
+        for kind, ids in (("choices", [c.id for c in self.choices]), ("groups", [g.id for g in self.groups])):
+            if len(set(ids)) != len(ids):
+                raise refusal("model.ballot_id_twice", kind=kind, id=_twice(ids))
+        negative = next((g for g in self.groups if g.share < 0), None)
+        if negative is not None:
+            raise refusal("model.ballot_weight_negative", group=negative.id, got=negative.weight)
+        weights = sum((g.share for g in self.groups), Fraction(0))
+        if weights != 1:
+            raise refusal("model.ballot_weights", got=exact_text(exact(weights)))
+        return self
+
+
 # ---------------------------------------------------------------- tests
 
 
@@ -404,6 +465,7 @@ class Ruleset(Element):
     outputs: dict[Id, Output] = Field(default_factory=dict)
     quotas: list[Quota] = Field(default_factory=list)
     ranking: Ranking = Field(default_factory=Ranking)
+    ballots: list[Ballot] = Field(default_factory=list)
     tests: list[TestCase] = Field(default_factory=list)
 
     def indicators(self):

@@ -274,7 +274,8 @@ def what_it_takes(ruleset: LoadedRuleset, data: dict[str, Any], result: Result) 
                         grade=reached.grade.id,
                     )
                 )
-            note = None if routes else "在各输入的范围内改变可改变的输入也无法达到"
+            fixed = "".join(f" ({b.title}的票数不作改变)" for b in model.ballots)  # raters' ballots are not levers
+            note = None if routes else f"在各输入的范围内改变可改变的输入也无法达到{fixed}"
             taken = WhatItTakes(
                 points_missing=step.points_missing, routes=routes, cannot_help=search.cannot_help(target), note=note
             )

@@ -158,6 +158,33 @@ class OutputResult(Model):
     exact: Figure | None
 
 
+class BallotGroupResult(Model):
+    """One rater group's ballots: its counts, the rate of each choice and its satisfaction."""
+
+    id: str
+    title: str
+    weight: Figure = Field(description="the weight the ruleset declares")
+    counted_weight: Figure | None = Field(description="the weight it counted with; null when left out (no ballots)")
+    ballots: int
+    counts: dict[str, int]
+    rates: dict[str, Figure] | None = Field(description="count / ballots per choice; null without ballots")
+    satisfaction: Figure | None = Field(description="Σ(choice value × count) / ballots; null without ballots")
+
+
+class BallotResult(Model):
+    """Extension: a democratic review's figures, each named in expressions as `<ballot>.<figure>`."""
+
+    id: str
+    title: str
+    ballots: int
+    counts: dict[str, int]
+    rates: dict[str, Figure] = Field(description="each choice's share of every ballot cast")
+    satisfaction: Figure = Field(description="Σ counted weight × the group's satisfaction")
+    values: dict[str, Figure] = Field(description="what a vote for each choice is worth")
+    choices: dict[str, str] = Field(description="each choice's title")
+    groups: list[BallotGroupResult]
+
+
 class QuotaMove(Model):
     from_grade: str
     to_grade: str | None
@@ -170,6 +197,7 @@ class Result(Model):
     unit: UnitRef | None = None
     status: Literal["scored", "disqualified"]
     input: dict[str, Any]
+    ballots: list[BallotResult] = Field(default_factory=list, description="absent for a ruleset without ballots")
     indicators: list[IndicatorResult]
     dimensions: list[DimensionResult]
     base: Figure
@@ -185,6 +213,14 @@ class Result(Model):
     quota: QuotaMove | None = None
     flags: list[str] = Field(default_factory=list)
     engine: dict[str, Any]
+
+    @model_serializer(mode="wrap")
+    def _without_absent_ballots(self, handler):
+        # results of rulesets without ballots keep exactly the fields (and hashes) they always had
+        data = handler(self)
+        if not self.ballots:
+            data.pop("ballots", None)
+        return data
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         return next(i for i in self.indicators if i.id == indicator_id)

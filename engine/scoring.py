@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .ballots import count_ballots
 from .compiler import CompiledRuleset
 from .decimals import ZERO, Exact, difference, plain, product, quotient, round_half_up, shown, total
 from .errors import InputError, InputProblem, UndefinedValue, undefined_error
@@ -409,6 +410,9 @@ def score_values(
 ) -> Result:
     """Score one unit's normalized values; InputError if the data cannot be scored."""
     ruleset = compiled.ruleset
+    ballots, figures = count_ballots(ruleset, values)
+    if figures:
+        values = {**values, **figures}  # a ballot's figures are read like inputs
     ctx = Context(compiled, values, matcher.fire(compiled, 1, values))
     _check_consistency(ctx)
     indicators: list[IndicatorResult] = []
@@ -442,7 +446,8 @@ def score_values(
         ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
         unit=unit,
         status="disqualified" if final is None else "scored",
-        input=ctx.shown,
+        input={name: value for name, value in ctx.shown.items() if name in ruleset.inputs},
+        ballots=ballots,
         indicators=indicators,
         dimensions=dimensions,
         base=base,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .ballots import figure_titles
+from .ballots import may_be_na as may_be_na_figure
 from .decimals import plain
 from .errors import RulesetProblem
 from .expressions import (
@@ -253,6 +255,9 @@ class SemanticChecker:
                 names[name] = Type("text", frozenset(spec.choices or ()), name, may_be_na)
             else:
                 names[name] = Type("text", may_be_na=may_be_na)
+        for ballot in self.rs.ballots:
+            for figure in figure_titles(ballot):
+                names[figure] = Type("number", may_be_na=may_be_na_figure(ballot, figure))
         return Scope(names, "scope.inputs")
 
     def _score_names(self) -> dict[str, Type]:

@@ -8,6 +8,7 @@ its title, and kept for every later unit.
 
 from __future__ import annotations
 
+from .ballots import figure_titles
 from .expressions import Name, parse, walk
 from .model import Ruleset
 
@@ -23,6 +24,8 @@ class Wording:
         titles.update({i.id: i.title for d in ruleset.dimensions for i in d.indicators})
         titles.update({name: spec.title or name for name, spec in ruleset.inputs.items()})
         titles.update({name: output.title or name for name, output in ruleset.outputs.items()})
+        for ballot in ruleset.ballots:
+            titles.update(figure_titles(ballot))
         self.titles = titles
         self._texts: dict[str, str] = {}
 

@@ -35,7 +35,8 @@ def test_evaluates_the_listed_syntax_exactly(text, env, expected):
 @pytest.mark.parametrize(
     "text, column",
     [
-        ("x.real > 1", 1),
+        ("x().real > 1", 1),
+        ("'a'.upper", 1),
         ("__import__('os')", 1),
         ("x ** 2", 1),
         ("open('f')", 1),

@@ -29,6 +29,7 @@ CHINESE_DATA = {
     "engine/wording.py": ("*", "the words explanations name total and grade by"),
     "engine/scoring.py": ("*", "each indicator's reason as the score record stores (and hashes) it"),
     "engine/quotas.py": ({"decide_quotas"}, "the quota reason the score record stores"),
+    "engine/ballots.py": ({"FIGURE_WORDS"}, "titles made from a ballot's own Chinese titles: ruleset data"),
     "engine/reach.py": ({"what_it_takes"}, "what-it-takes notes, part of the explanation"),
     "engine/batch.py": ({"RANKED_BY", "ranking_rule", "summarize"}, "the batch summary, stored with the batch"),
     "engine/tabular.py": (
@@ -72,6 +73,9 @@ CHINESE_DATA = {
             "TYPES",
             "EFFECTS",
             "TRIGGERS",
+            "BALLOTS",
+            "BALLOT_KINDS",
+            "EMPTY_GROUPS",
             "ELSE_WORD",
             "YES",
             "NO",

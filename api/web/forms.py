@@ -4,14 +4,16 @@ submission carries.
 Inputs are grouped by dimension so the form follows the appraisal's own chapters: an
 input that decides the dimensions' weights (a class) comes first, under 基本情况, as
 it concerns every dimension; any other input goes to the first dimension (in the
-ruleset's order) whose indicators read it; inputs no indicator reads (adjustments,
-vetoes, consistency rules, remarks) close the form under their own heading."""
+ruleset's order) whose indicators read it; a ballot's counts go under the ballot's title;
+inputs no indicator reads (adjustments, vetoes, consistency rules, remarks) close the form
+under their own heading."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.ballots import generated_inputs
 from engine.decimals import plain
 from engine.inputs import NOT_APPLICABLE, describe
 from engine.loader import LoadedRuleset
@@ -55,7 +57,10 @@ def input_groups(ruleset: LoadedRuleset) -> list[Group]:
             for name in reads.get(indicator.id, ()):
                 if name in model.inputs:
                     home.setdefault(name, dimension.title)
-    titles = [basics, *(d.title for d in model.dimensions), others]
+    for ballot in model.ballots:  # a ballot's counts together, under its own title
+        for name in generated_inputs(ballot):
+            home.setdefault(name, ballot.title)
+    titles = [basics, *(d.title for d in model.dimensions), *(b.title for b in model.ballots), others]
     groups = {title: Group(title) for title in titles}
     for name, spec in model.inputs.items():
         groups[home.get(name, others)].fields.append(Field(name, spec, describe(spec)))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from engine import Result
-from engine.explain import not_reached_reasons, rounded_total, veto_reason
+from engine.explain import ballot_lines, not_reached_reasons, rounded_total, veto_reason
 from engine.reach import what_it_takes
 
 from ... import scope, store
@@ -95,6 +95,7 @@ def _record_page(request: Request, session: Session, found: Visitor, score_id: s
         "superseded_by": store.superseded_by(session, record.id),
         "sections": indicator_table(result, wording),
         "waterfall": waterfall(result),
+        "ballots": [[line.strip() for line in ballot_lines(b, result.precision)] for b in result.ballots],
         "vetoes": [(veto, veto_reason(veto, wording)) for veto in result.vetoes],
         "not_reached": [
             (step, not_reached_reasons(step, result.precision, wording)) for step in result.grades_not_reached
