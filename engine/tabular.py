@@ -330,6 +330,8 @@ def _result_columns(report: BatchReport) -> list[Column]:
     columns += [Column("总分(舍入前)", "points"), Column("总分", "total"), Column("等次"), Column("状态")]
     columns += [Column("排名", "count"), Column("上级内排名", "count")]
     columns += [Column("一票否决"), Column("名额调整"), Column("标记")]
+    if model.flags:
+        columns.append(Column("提示事项"))
     return columns
 
 
@@ -337,6 +339,7 @@ def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
     """Each unit's figures, exact (a report writer shows them by its own means)."""
     model = report.ruleset.model
     vetoes = {v.id: v.title for v in model.vetoes}
+    flags = {f.id: f.title for f in model.flags}
     for unit in report.units:
         scored = unit.scored
         ref = scored.unit
@@ -364,6 +367,7 @@ def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
             "、".join(vetoes[v] for v in scored.vetoes),
             moved,
             "、".join(scored.flags),
+            *(["、".join(flags.get(f, f) for f in scored.raised)] if flags else []),
         ]
 
 
@@ -597,6 +601,11 @@ def _write_summary(summary_sheet: _Sheet, report: BatchReport) -> None:
     for veto in summary["vetoes"]:
         sheet.append([cell(veto["title"]), cell(veto["count"], "count")])
     sheet.append([])
+    if "flags" in summary:
+        sheet.append([cell("提示事项"), cell("单位数")])
+        for flag in summary["flags"]:
+            sheet.append([cell(flag["title"]), cell(flag["count"], "count")])
+        sheet.append([])
     sheet.append([cell(t) for t in ("名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因")])
     model = report.ruleset.model
     for move in summary["quota_moves"]:

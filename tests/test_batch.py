@@ -253,9 +253,9 @@ def test_a_stored_unit_reads_the_same_figures_as_the_scored_one(village):
     for data in (dict(BASE), vetoed):
         scored = ScoredUnit.of(village.model, score(village, data, unit={"id": "v1", "parent": "镇"}))
         stored = ScoredUnit.stored(village.model, scored.json)
-        figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota")
+        figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "raised", "quota")
         assert [getattr(stored, f) for f in figures] == [getattr(scored, f) for f in figures]
-    assert stored.vetoes  # the second unit was vetoed
+    assert stored.vetoes and stored.raised == ("close_watch",)  # the second unit was vetoed
 
 
 def test_a_file_without_a_unit_id_column_says_so_beside_its_unknown_columns(village, tmp_path):
