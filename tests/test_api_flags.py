@@ -2,6 +2,8 @@
 their listing for the committee per jurisdiction and period, and verification."""
 
 from .conftest import village_submission
+from .test_api_batches import upload, wait_done
+from .test_batch import write_csv
 
 SCORES = "/rulesets/village-branch-stars/scores"
 
@@ -76,3 +78,21 @@ def test_a_bad_period_is_refused_naming_the_field(village_service):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "period"
     assert village_service.call("GET", "/flags", "reviewer").status_code == 422
+
+
+def test_a_batch_fills_last_years_grade_of_each_unit_and_verifies(village_service, tmp_path):
+    before = _score(village_service, "2024", unit="v00001", village_bully_cases=1)
+    path = tmp_path / "county.csv"
+    write_csv(path, 3)
+    accepted = upload(village_service, path)
+    assert accepted.status_code == 202, accepted.text
+    assert wait_done(village_service, accepted.json()["id"])["status"] == "done"
+    records = village_service.call("GET", "/scores?period=2025", "auditor").json()["items"]
+    by_unit = {r["unit"]["id"]: village_service.call("GET", f"/scores/{r['id']}").json() for r in records}
+    filled = by_unit["v00001"]
+    assert filled["input"]["previous_grade"] == "one"
+    assert filled["result"]["filled_inputs"] == [{"input": "previous_grade", "record": before["id"], "period": "2024"}]
+    assert "previous_grade" not in by_unit["v00000"]["input"]
+    assert "filled_inputs" not in by_unit["v00000"]["result"]
+    verified = village_service.call("POST", f"/scores/{filled['id']}/verify", "auditor").json()
+    assert verified["identical"] is True, verified["differences"]

@@ -5,12 +5,14 @@ the result (`filled_inputs`), so its explanation says so and verifying it keeps 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.model import Ruleset
+from engine.pool import UnitRow
 from engine.result import FilledInput
 
 from ..tables import CurrentScore, ScoreRecord
@@ -29,27 +31,58 @@ def previous_period(period: str) -> str | None:
     return f"{year:04d}Q{number - 1}" if number > 1 else f"{year - 1:04d}Q4"
 
 
+def _previous_grades(session: Session, ruleset_id: str, period: str, unit_id: str | None = None):
+    """(record id, grade) of each unit's current record of the period (one unit's, or all)."""
+    query = (
+        select(ScoreRecord.unit_id, ScoreRecord.id, ScoreRecord.grade)
+        .join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
+        .where(CurrentScore.ruleset_id == ruleset_id, CurrentScore.period == period)
+    )
+    if unit_id is not None:
+        query = query.where(CurrentScore.unit_id == unit_id)
+    return {unit: (record, grade) for unit, record, grade in session.execute(query)}
+
+
+def _filled(
+    ruleset: Ruleset, data: dict[str, Any], found: tuple[str, str | None] | None, before: str
+) -> tuple[dict[str, Any], list[FilledInput]]:
+    """The data with each empty `previous: grade` input given the record's grade. An input
+    stays empty without a record, when the record has no grade (disqualified), or when its
+    grade is not one the input offers."""
+    if found is None or found[1] is None:
+        return data, []
+    record, grade = found
+    filled, sources = dict(data), []
+    for name, spec in ruleset.inputs.items():
+        if spec.previous == "grade" and data.get(name) is None and grade in (spec.choices or ()):
+            filled[name] = grade
+            sources.append(FilledInput(input=name, record=record, period=before))
+    return (filled, sources) if sources else (data, [])
+
+
+def _wanted(ruleset: Ruleset) -> bool:
+    return any(spec.previous == "grade" for spec in ruleset.inputs.values())
+
+
 def fill_previous(
     session: Session, ruleset: Ruleset, ruleset_id: str, unit_id: str, period: str, data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[FilledInput]]:
-    """The submission with each empty `previous: grade` input filled, and what was filled.
-    An input stays empty when the period before has no current record, or its record has
-    no grade (disqualified) or a grade the input does not offer."""
-    wanted = [name for name, spec in ruleset.inputs.items() if spec.previous == "grade" and data.get(name) is None]
+    """One submission with its empty `previous: grade` inputs filled, and what was filled."""
     before = previous_period(period)
-    if not wanted or before is None:
+    if before is None or not _wanted(ruleset):
         return data, []
-    found = session.execute(
-        select(ScoreRecord.id, ScoreRecord.grade)
-        .join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
-        .where(CurrentScore.ruleset_id == ruleset_id, CurrentScore.unit_id == unit_id, CurrentScore.period == before)
-    ).first()
-    if found is None or found.grade is None:
-        return data, []
-    filled = dict(data)
-    sources = []
-    for name in wanted:
-        if found.grade in (ruleset.inputs[name].choices or ()):
-            filled[name] = found.grade
-            sources.append(FilledInput(input=name, record=found.id, period=before))
-    return filled, sources
+    found = _previous_grades(session, ruleset_id, before, unit_id).get(unit_id)
+    return _filled(ruleset, data, found, before)
+
+
+def fill_rows(session: Session, ruleset: Ruleset, ruleset_id: str, period: str, rows: list[UnitRow]) -> list[UnitRow]:
+    """A batch's rows, each with its empty `previous: grade` inputs filled (one query for all)."""
+    before = previous_period(period)
+    if before is None or not _wanted(ruleset):
+        return rows
+    grades = _previous_grades(session, ruleset_id, before)
+    out = []
+    for row in rows:
+        data, filled = _filled(ruleset, row.data, grades.get(row.unit.id), before)
+        out.append(replace(row, data=data, filled=tuple(filled)) if filled else row)
+    return out
