@@ -157,7 +157,7 @@ class ScorePage(BaseModel):
 class RaisedFlag(BaseModel):
     id: str
     title: str
-    severity: str = Field(description="notice (提示), attention (关注) or warning (警示)")
+    severity: str = Field(description="notice, attention or warning")
     advice: str | None
     condition: str
     values: dict[str, Any] = Field(description="the values the condition read")
