@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from engine import RulesetError, score
 from engine.checks import check_ruleset
 from engine.coverage import measure
+from engine.diff import diff_rulesets
 from engine.explain import explain_text
 from engine.testing import run_tests
 
@@ -187,3 +188,10 @@ def test_a_flag_is_raised_exactly_when_its_condition_holds(x, threshold, cheat):
     result = score(build(vetoes=[VETO], flags=flags), {"x": x, "flag": cheat})
     holds = x < threshold or (cheat and result.total < threshold)
     assert [f.id for f in result.raised_flags] == (["low"] if holds else [])
+
+
+def test_a_changed_flag_is_listed_among_a_versions_changes():
+    before = flagged().model
+    after = flagged(flags=[{**FLAGS[0], "when": "x < 50"}, FLAGS[1]]).model
+    changes = {(c.element, c.id, c.change) for c in diff_rulesets(before, after).changes}
+    assert {("flag", "weak", "changed"), ("flag", "odd", "removed")} <= changes
