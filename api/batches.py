@@ -46,6 +46,7 @@ from . import store
 from .auth import Actor
 from .catalog import loaded
 from .services import batch_units
+from .services.previous import fill_rows
 from .tables import Batch, ScoreRecord
 
 log = logging.getLogger("kaoping.batches")
@@ -304,6 +305,7 @@ class BatchRunner:
                 rows, read_errors = parse_file(version, batch.filename, content, batch.encoding)
                 with self.sessions() as session:
                     rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
+                    rows = fill_rows(session, ruleset.model, batch.ruleset_id, batch.period, rows)
                     session.commit()
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)

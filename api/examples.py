@@ -192,6 +192,25 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "result": RESULT,
     },
     ("get", "/scores"): {"total": 120, "offset": 0, "limit": 50, "items": [SUMMARY]},
+    ("get", "/flags"): {
+        "period": "2025",
+        "count": 1,
+        "items": [
+            {
+                "record": {**SUMMARY, "total": "58.5", "grade": "one"},
+                "flags": [
+                    {
+                        "id": "adjust_team",
+                        "title": "建议调整班子",
+                        "severity": "warning",
+                        "advice": "连续两年评为一星, 建议上级党委对村党组织班子进行调整",
+                        "condition": "grade == 'one' and previous_grade == 'one'",
+                        "values": {"grade": "one", "previous_grade": "one"},
+                    }
+                ],
+            }
+        ],
+    },
     ("get", "/scores/{score_id}"): {
         **SUMMARY,
         "content_hash": HASH,

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from engine import KaopingError, LoadedRuleset, Result, load_ruleset, score
 from engine.messages import say
 from engine.quotas import QuotaDecision, apply_decision
+from engine.result import FilledInput
 
 from .recordhash import HASHED_FIELDS, hash_fields
 
@@ -98,12 +101,12 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
         ruleset_hash_matches=ruleset.content_hash == fields.get("content_hash"),
     )
     unit = {"id": fields.get("unit_id"), "name": fields.get("unit_name"), "parent": fields.get("unit_parent")}
+    stored = fields.get("result") or {}
     try:
-        result = score(ruleset, fields.get("input") or {}, unit=unit)
+        result = score(ruleset, fields.get("input") or {}, unit=unit, filled=_stated_filled(stored))
     except KaopingError as error:
         check.differences.append(Difference("result", "(stored result)", say("receipt.recompute_refused", error=error)))
         return check
-    stored = fields.get("result") or {}
     if fields.get("batch_id") is not None:
         if requota is not None:
             result = requota(result)
@@ -116,6 +119,15 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
         if fields.get(column) != from_result(recomputed):
             check.differences.append(Difference(column, fields.get(column), from_result(recomputed)))
     return check
+
+
+def _stated_filled(stored: dict) -> list[FilledInput] | None:
+    """The inputs a stored result says the service filled from earlier records: a statement
+    of the record, not recomputed (a malformed statement is left out, and so differs)."""
+    try:
+        return TypeAdapter(list[FilledInput]).validate_python(stored.get("filled_inputs") or [])
+    except ValidationError:
+        return None
 
 
 def _stated_decision(ruleset: LoadedRuleset, stored: dict) -> QuotaDecision:

@@ -154,6 +154,26 @@ class ScorePage(BaseModel):
     items: list[ScoreSummary]
 
 
+class RaisedFlag(BaseModel):
+    id: str
+    title: str
+    severity: str = Field(description="notice, attention or warning")
+    advice: str | None
+    condition: str
+    values: dict[str, Any] = Field(description="the values the condition read")
+
+
+class UnitFlags(BaseModel):
+    record: ScoreSummary
+    flags: list[RaisedFlag]
+
+
+class FlagList(BaseModel):
+    period: str
+    count: int = Field(description="how many records raised flags")
+    items: list[UnitFlags]
+
+
 class Difference(BaseModel):
     path: str
     stored: Any

@@ -14,7 +14,7 @@ from .errors import InputError, InputProblem, KaopingError, RulesetError, Rulese
 from .inputs import validate_input
 from .loader import LoadedRuleset, load_file, load_text
 from .matcher import DurableMatcher, Matcher
-from .result import Result, UnitRef
+from .result import FilledInput, Result, UnitRef
 from .scoring import score_values
 
 __all__ = [
@@ -54,12 +54,14 @@ def score(
     data: dict[str, Any],
     unit: UnitRef | dict | None = None,
     matcher: Matcher | None = None,
+    filled: list[FilledInput] | None = None,
 ) -> Result:
-    """Score one unit's submission; InputError lists every problem with it."""
+    """Score one unit's submission; InputError lists every problem with it. `filled`
+    names the inputs the service filled from earlier records, for the explanation."""
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
-    return score_values(
+    result = score_values(
         ruleset.compiled,
         values,
         matcher or _DURABLE,
@@ -67,3 +69,4 @@ def score(
         version=ruleset.version,
         content_hash=ruleset.content_hash,
     )
+    return result.model_copy(update={"filled_inputs": filled}) if filled else result

@@ -298,7 +298,7 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
         for u in units
         if u.scored.quota is not None
     ]
-    return {
+    summary = {
         "rows": rows_read,
         "scored": scored,
         "error_rows": _distinct_rows(errors),
@@ -312,3 +312,12 @@ def summarize(ruleset: LoadedRuleset, units: list[Ranked], errors: list[RowError
         "ranking": {**model.ranking.model_dump(), "rule": ranking_rule(model)},
         "quota_moves": moved,
     }
+    if model.flags:
+        summary["flags"] = flag_counts(model, units)
+    return summary
+
+
+def flag_counts(model: Ruleset, units: list[Ranked]) -> list[dict]:
+    """How many units raised each declared flag, in the order the ruleset writes them."""
+    counts = Counter(f for u in units for f in u.scored.raised)
+    return [{"flag": f.id, "title": f.title, "severity": f.severity, "count": counts.get(f.id, 0)} for f in model.flags]

@@ -4,6 +4,8 @@
 - bands that can never be reached (an earlier band already covers them, or the
   input's range excludes them);
 - grades that no reachable total can earn;
+- flags (extension) that no unit can raise, or that every unit raises, where their
+  condition is a constant or compares one input, `total` or `grade` with values;
 - the lowest and highest total a unit can reach, counting only reachable points:
   exact where the ruleset is separable (each input read by one scoring element, each
   indicator of a form analysed here), a safe bound otherwise, with the reasons.
@@ -18,8 +20,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .decimals import ZERO, plain
-from .expressions import And, Compare, Name, Node, Number, String
+from .decimals import ZERO, plain, round_half_up
+from .expressions import And, Boolean, Compare, Name, Node, Number, String
 from .messages import say
 from .model import ClassWeights, Dimension, Indicator, Ruleset
 
@@ -459,6 +461,50 @@ def grade_warnings(ruleset: Ruleset, highest: Decimal) -> list[str]:
     return warnings
 
 
+def flag_warnings(ruleset: Ruleset, found: TotalRange) -> list[str]:
+    """Flags whose condition is known never to hold, or to hold for every unit."""
+    warnings = []
+    for f, flag in enumerate(ruleset.flags):
+        judged = _flag_judgement(ruleset, flag.when, found)
+        if judged is not None:
+            key, reason = judged
+            warnings.append(f"flags[{f}].when: " + say(key, flag=flag.title, reason=reason))
+    return warnings
+
+
+def _flag_judgement(ruleset: Ruleset, when, found: TotalRange) -> tuple[str, str] | None:
+    """("check.flag_never" or "check.flag_always", why), or None when it cannot be told."""
+    root = when.root
+    if isinstance(root, Boolean):
+        return ("check.flag_always" if root.value else "check.flag_never"), say("check.flag_constant")
+    region = _band_region(root)
+    if region is None:
+        return None
+    name, kind, values = region
+    if kind == "choice":
+        if name != "grade":
+            return None if values else ("check.flag_never", say("check.flag_constant"))
+        highest = round_half_up(found.high, ruleset.precision)
+        if any(g.id in values and (g.min is None or g.min <= highest) for g in ruleset.grades):
+            return None
+        return "check.flag_never", say("check.flag_grade", grade=", ".join(sorted(values)))
+    if name == "total":
+        low, high = (round_half_up(v, ruleset.precision) for v in (found.low, found.high))
+        domain, integer, may_be_na = Interval(low, True, high, True), False, False
+    elif name in ruleset.inputs and ruleset.inputs[name].numeric:
+        spec = ruleset.inputs[name]
+        domain, integer = _input_interval(ruleset, name), spec.type == "integer"
+        may_be_na = spec.na_allowed or (not spec.required and spec.default is None)
+    else:
+        return None
+    shown = {"name": name, "domain": domain.text(), "condition": when.text, "region": values.text()}
+    if not _uncovered(_intersect(values, domain), [], integer):
+        return "check.flag_never", say("check.flag_range", **shown)
+    if not may_be_na and not _uncovered(domain, [values], integer):
+        return "check.flag_always", say("check.flag_covers", **shown)
+    return None
+
+
 @dataclass
 class CheckReport:
     indicators: int
@@ -510,5 +556,6 @@ def ballot_warnings(ruleset: Ruleset) -> list[str]:
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
     warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
+    warnings += flag_warnings(ruleset, found)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

@@ -9,7 +9,8 @@ An element is exercised when some test that scores a unit shows it at work:
 - a grade: some test's unit was given it;
 - a requirement: some test's unit reached the grade's `min` but not the requirement,
   so the requirement decided the grade;
-- an output: some test states its expected value.
+- an output: some test states its expected value;
+- a flag (extension): it was raised in some test.
 
 Tests that expect errors score nothing and exercise nothing.
 """
@@ -25,7 +26,7 @@ from .loader import LoadedRuleset
 from .messages import say
 from .model import Ruleset
 
-KINDS = ("bands", "items", "caps", "vetoes", "grades", "requirements", "outputs")
+KINDS = ("bands", "items", "caps", "vetoes", "grades", "requirements", "outputs", "flags")
 
 
 def kind_title(kind: str) -> str:
@@ -82,6 +83,8 @@ def elements_of(ruleset: Ruleset) -> list[Element]:
             found.append(Element("requirements", f"{grade.id}.requires[{r}]", f"{grade.title}: {requirement.text}"))
     for name, output in ruleset.outputs.items():
         found.append(Element("outputs", name, output.title))
+    for flag in ruleset.flags:
+        found.append(Element("flags", flag.id, flag.title))
     return found
 
 
@@ -123,6 +126,8 @@ def measure(ruleset: LoadedRuleset) -> Coverage:
                     mark("requirements", f"{grade.id}.requires[{r}]", case.name)
         for name in case.expect.outputs or {}:
             mark("outputs", name, case.name)
+        for flag in result.raised_flags or ():
+            mark("flags", flag.id, case.name)
     return Coverage(model.id, elements)
 
 

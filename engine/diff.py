@@ -19,7 +19,7 @@ from .model import Ruleset
 
 
 class Change(BaseModel):
-    element: str  # input | dimension | indicator | adjustment | adjustment_item | veto | grade | output | quota | …
+    element: str  # input | dimension | indicator | adjustment(_item) | veto | grade | output | quota | ballot | flag
     id: str
     title: str
     change: str  # added | removed | changed
@@ -130,6 +130,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
     )
     changes += _compare("quota", dump(before.quotas, "grade"), dump(after.quotas, "grade"))
     changes += _compare("ballot", dump(before.ballots), dump(after.ballots))
+    changes += _compare("flag", dump(before.flags), dump(after.flags))
     changes += _compare(
         "consistency",
         {str(i): r.model_dump(mode="json") for i, r in enumerate(before.consistency)},

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .decimals import Exact, exact_text, plain, round_half_up, shown, total
+from .messages import say
 from .result import BallotResult, Result, WhatItTakes
 from .wording import Wording
 
@@ -180,6 +181,10 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
     if result.unit is not None:
         unit = result.unit
         add(f"单位: {unit.name or ''} ({unit.id or '-'})" + (f"  上级: {unit.parent}" if unit.parent else ""))
+    for filled in result.filled_inputs or ():
+        name = wording.title(filled.input) if wording is not None else filled.input
+        value = result.input.get(filled.input)
+        add(f"自动填入: {name} = {value}, {say('detail.previous_grade', period=filled.period, record=filled.record)}")
     grade = result.grade.title if result.grade else "无 (取消评定资格)"
     add(f"总分 {rounded_total(result)}    等次 {grade}")
     add(f"数字: 至多 {precision + 2} 位小数的照原样列出, 其余四舍五入到 {precision + 2} 位并标 ≈; 总分只在最后舍入一次")
@@ -235,11 +240,23 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
     if result.outputs:
         out.section("计算结果")
         for output in result.outputs:
+            if output.type != "number":
+                add(f"  {output.title}: {_answer(output.answer)}")
+                continue
             if output.exact is None:
                 add(f"  {output.title}: —")
                 continue
             value = round_half_up(output.exact, precision)
             add(f"  {output.title}: {_exact(output.exact, precision)} → 四舍五入保留 {precision} 位 = {value}")
+
+    if result.raised_flags is not None:
+        out.section("提示事项")
+        if not result.raised_flags:
+            add("  无")
+        for flag in result.raised_flags:
+            add(f"  [{say(f'severity.{flag.severity}')}] {flag.title} [{flag.id}]: {flag_reason(flag, wording)}")
+            if flag.advice:
+                add(f"    建议: {flag.advice}")
     return "\n".join(out.lines) + "\n"
 
 
@@ -271,6 +288,22 @@ def ballot_lines(ballot: BallotResult, precision: int) -> list[str]:
     shares = ", ".join(f"{named[c]} {k} 票 (占 {fig(ballot.rates[c])})" for c, k in ballot.counts.items())
     lines.append(f"  全部选票: {shares}")
     return lines
+
+
+def flag_reason(flag, wording: Wording | None) -> str:
+    """Why a flag was raised: its condition in titles and the values it read."""
+    values = ", ".join(f"{wording.title(k) if wording else k} = {v}" for k, v in flag.values.items())
+    condition = wording.text(flag.condition) if wording is not None else flag.condition
+    return f"{condition} 成立 ({values})"
+
+
+def _answer(value: str | bool | None) -> str:
+    """A text or boolean output as a person reads it."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
 
 
 def _exact(value: Exact, precision: int) -> str:

@@ -39,6 +39,7 @@ from .workbooks import open_workbook, sheet_values
 ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "输入", "加扣分", "一票否决", "等次"
 QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
 BALLOTS = "民主测评"
+FLAGS = "提示事项"
 
 ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
@@ -61,9 +62,10 @@ INPUT_COLUMNS = [
     "默认值",
     "可填NA",
     "输入说明",
+    "取自上期",
 ]
 INPUT_FIELDS = dict(zip(INPUT_COLUMNS, ["id", "title", "unit", "type", "min", "max", "choices", "required",
-                                        "default", "na_allowed", "description"], strict=True))  # fmt: skip
+                                        "default", "na_allowed", "description", "previous"], strict=True))  # fmt: skip
 INDICATOR_COLUMNS = [
     "一级指标", "维度编码", "权重依据", "维度权重", "维度说明",
     "二级指标", "指标编码", "分值", "评分方法", "评分依据",
@@ -78,13 +80,17 @@ SHEET_COLUMNS = {
     GRADES: ["编码", "名称", "最低分", "前置条件"],
     QUOTAS: ["等次编码", "最高比例", "并列排序"],
     CONSISTENCY: ["名称", "条件"],
-    OUTPUTS: ["编码", "名称", "公式"],
+    OUTPUTS: ["编码", "名称", "公式", "类型"],
+    FLAGS: ["编码", "名称", "条件", "级别", "建议"],
     TESTS: ["名称", "输入", "预期"],
     BALLOTS: ["测评编码", "测评名称", "测评说明", "无票评议组", "类别", "编码", "名称", "分值或权重"],
 }
 METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
+OUTPUT_TYPES = {"number": "数值", "text": "文本", "boolean": "是否"}
+SEVERITIES = {"notice": "提示", "attention": "关注", "warning": "警示"}
+PREVIOUS = {"grade": "等次"}  # what `取自上期` may name: the unit's grade of the period before
 TRIGGERS = {"when": "条件", "per": "按数量"}
 BALLOT_KINDS = {"choices": "选项", "groups": "评议组"}
 EMPTY_GROUPS = {"refuse": "拒绝提交", "reweight": "按权重折算"}
@@ -110,6 +116,11 @@ GUIDE_TEXT = [
     ("一票否决", "后果: 取消资格、最低等次、封顶 (在「封顶等次」填等次编码)。"),
     ("等次", "从高到低, 每个等次一行; 前置条件每行一个。"),
     ("名额控制", "最高比例写小数或分数 (如 1/3); 并列排序填维度、指标或输入编码, 用顿号分隔。"),
+    ("计算结果", "类型: 数值 (默认)、文本、是否。"),
+    (
+        "提示事项",
+        "每个提示事项一行; 级别: 提示、关注 (默认)、警示。输入列「取自上期」填 等次 时, 服务自动填入上一期的等次。",
+    ),
     ("测试", "输入与预期写 JSON。"),
     (
         "民主测评",
@@ -183,6 +194,7 @@ def _input_cells(name: str, spec: InputSpec) -> list[Any]:
         default,
         _yes_no(spec.na_allowed),
         spec.description,
+        None if spec.previous is None else PREVIOUS[spec.previous],
     ]
 
 
@@ -307,7 +319,15 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
             for q in ruleset.quotas
         ],
         CONSISTENCY: [[c.title, c.must.text] for c in ruleset.consistency],
-        OUTPUTS: [[name, o.title, o.formula.text] for name, o in ruleset.outputs.items()],
+        OUTPUTS: [
+            [name, o.title, o.formula.text, None if o.type == "number" else OUTPUT_TYPES[o.type]]
+            for name, o in ruleset.outputs.items()
+        ],
+        **(
+            {FLAGS: [[f.id, f.title, f.when.text, SEVERITIES[f.severity], f.advice] for f in ruleset.flags]}
+            if ruleset.flags
+            else {}
+        ),
         TESTS: [
             [
                 t.name,
@@ -506,6 +526,8 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
         spec["required"] = False
     if row.flag("可填NA", False):
         spec["na_allowed"] = True
+    if row.text("取自上期") is not None:
+        spec["previous"] = row.choice("取自上期", PREVIOUS)
     if row.cells.get("默认值") is not None:
         if spec["type"] in ("number", "integer"):
             spec["default"] = row.number("默认值")
@@ -732,6 +754,19 @@ def _veto(row: _Row) -> dict:
     return veto
 
 
+def _flag(row: _Row) -> dict:
+    flag: dict[str, Any] = {
+        "id": row.text("编码", True),
+        "title": row.text("名称", True),
+        "when": row.text("条件", True),
+    }
+    if row.text("级别") is not None:
+        flag["severity"] = row.choice("级别", SEVERITIES)
+    if row.text("建议") is not None:
+        flag["advice"] = row.text("建议")
+    return flag
+
+
 def _grade(row: _Row) -> dict:
     grade: dict[str, Any] = {"id": row.text("编码", True), "title": row.text("名称", True)}
     if row.number("最低分") is not None:
@@ -815,7 +850,12 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
             if name_ in data["outputs"]:
                 row.fail("编码", say("table.output_twice", name=name_))
             data["outputs"][name_] = {"title": row.text("名称", True), "formula": row.text("公式", True)}
-            reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, {"title": "名称", "formula": "公式"})
+            if row.text("类型") is not None:
+                data["outputs"][name_]["type"] = row.choice("类型", OUTPUT_TYPES)
+            output_columns = {"title": "名称", "formula": "公式", "type": "类型"}
+            reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, output_columns)
+        flag_columns = {"id": "编码", "title": "名称", "when": "条件", "severity": "级别", "advice": "建议"}
+        data["flags"] = _listed(reader, _rows(reader, book, FLAGS, False), "flags", _flag, flag_columns)
         data["ballots"] = _ballots(reader, _rows(reader, book, BALLOTS, False))
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
         data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)

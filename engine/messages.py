@@ -1230,6 +1230,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "element.veto": {"zh": "否决项", "en": "veto"},
     "element.grade": {"zh": "等级", "en": "grade"},
     "element.quota": {"zh": "名额控制", "en": "quota"},
+    "element.flag": {"zh": "提示事项", "en": "flag"},
     "element.consistency": {"zh": "一致性校验", "en": "consistency check"},
     "element.ruleset": {"zh": "规则集", "en": "ruleset"},
     "figure.total": {"zh": "总分", "en": "total"},
@@ -1292,6 +1293,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "request.string_too_short": {"zh": "至少 {limit} 个字符", "en": "at least {limit} character(s)"},
     "request.too_long": {"zh": "最多 {limit} 项, 实际为 {length} 项", "en": "at most {limit} item(s), got {length}"},
     "request.other": {"zh": "不符合请求格式: {got}", "en": "does not fit the request's format: {got}"},
+    # ------------------------------------------------------------ flags, typed outputs, last period's grade (extension)
+    "semantic.must_be_text": {"zh": "应得出文本, 实际得到{kind}", "en": "must give text, but gives {kind}"},
+    "semantic.previous_choices": {
+        "zh": "previous: grade 的输入项须为 choice, 其 choices 恰为本规则集的等次: {grades}",
+        "en": "an input with previous: grade must be a choice whose choices are exactly the grades: {grades}",
+    },
+    "semantic.previous_optional": {
+        "zh": "previous: grade 的输入项须为 required: false 且不设 default (上一期没有记录时为空)",
+        "en": "an input with previous: grade must be required: false without a default (empty when there is no record)",
+    },
+    "semantic.expect_output_type": {
+        "zh": "计算结果 {name} 应为{want}, 实际期望值为 {got}",
+        "en": "output '{name}' is {want}, but the expected value is {got}",
+    },
+    "scope.flags": {
+        "zh": "此处可用: 输入项、total、维度、指标、grade、计算结果、vetoed 和各否决项的 id",
+        "en": "here: inputs, total, dimensions, indicators, grade, outputs, vetoed and the vetoes' ids",
+    },
+    "what.flags": {"zh": "提示事项", "en": "flags"},
+    "coverage.kind.flags": {"zh": "提示事项", "en": "flags"},
+    "severity.notice": {"zh": "提示", "en": "notice"},
+    "severity.attention": {"zh": "关注", "en": "attention"},
+    "severity.warning": {"zh": "警示", "en": "warning"},
+    "check.flag_never": {
+        "zh": "提示事项 {flag} 永远不会提出: {reason}",
+        "en": "flag {flag} can never be raised: {reason}",
+    },
+    "check.flag_always": {
+        "zh": "提示事项 {flag} 对每个单位都会提出: {reason}",
+        "en": "flag {flag} is raised for every unit: {reason}",
+    },
+    "check.flag_constant": {"zh": "条件是常量", "en": "its condition is a constant"},
+    "check.flag_range": {
+        "zh": "{name} 可取的范围 {domain} 与条件 {condition} 的范围 {region} 无交集",
+        "en": "the range {domain} of {name} does not meet {region}, the range of {condition}",
+    },
+    "check.flag_covers": {
+        "zh": "{name} 可取的范围 {domain} 全在条件 {condition} 的范围 {region} 之内",
+        "en": "the range {domain} of {name} lies wholly within {region}, the range of {condition}",
+    },
+    "check.flag_grade": {
+        "zh": "等次 {grade} 不可能达到",
+        "en": "grade {grade} cannot be reached",
+    },
+    "detail.previous_grade": {
+        "zh": "取自本单位 {period} 期的记录 {record}",
+        "en": "from the unit's record {record} of period {period}",
+    },
     "detail.count": {"zh": "共 {count} 个问题", "en": "{count} problem(s)"},
     "detail.count_listed": {
         "zh": "共 {count} 个问题, 列出前 {listed} 个",

@@ -121,6 +121,9 @@ class InputSpec(Element):
     required: bool = True
     default: Any = None
     na_allowed: bool = False
+    previous: Literal["grade"] | None = Field(
+        default=None, description="extension: the unit's grade of the previous period, filled by the service"
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> InputSpec:
@@ -314,7 +317,18 @@ class Grade(Element):
 
 class Output(Element):
     title: str
+    type: Literal["number", "text", "boolean"] = "number"
     formula: ExpressionText
+
+
+class Flag(Element):
+    """Extension: a matter raised for the committee when its condition holds (建议调整, 重点关注)."""
+
+    id: Id
+    title: str
+    when: ExpressionText
+    severity: Literal["notice", "attention", "warning"] = "attention"
+    advice: str | None = None
 
 
 class Quota(Element):
@@ -428,7 +442,8 @@ class Expectation(Element):
     vetoes: list[Id] | None = None
     dimensions: dict[str, Amount] | None = None
     indicators: dict[str, Amount | Literal["NA"]] | None = None
-    outputs: dict[str, Amount] | None = None
+    outputs: dict[str, Amount | bool | str] | None = None
+    flags: list[Id] | None = None
     errors: list[ExpectedError] | None = None
 
 
@@ -463,6 +478,7 @@ class Ruleset(Element):
     vetoes: list[Veto] = Field(default_factory=list)
     grades: list[Grade] = Field(min_length=1)
     outputs: dict[Id, Output] = Field(default_factory=dict)
+    flags: list[Flag] = Field(default_factory=list)
     quotas: list[Quota] = Field(default_factory=list)
     ranking: Ranking = Field(default_factory=Ranking)
     ballots: list[Ballot] = Field(default_factory=list)

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import InputError, KaopingError
 from .messages import say
-from .result import UnitRef
+from .result import FilledInput, UnitRef
 from .runtime import EngineFailure
 from .scored import ScoredUnit
 
@@ -29,11 +29,13 @@ CHUNK = 100
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One unit to score: its row number in the input, who it is, and its data."""
+    """One unit to score: its row number in the input, who it is, its data, and the inputs
+    the service filled from earlier records (engine.result.FilledInput)."""
 
     row: int
     unit: UnitRef
     data: dict[str, Any]
+    filled: tuple[FilledInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for row in rows:
         try:
-            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, score(ruleset, row.data, unit=row.unit))))
+            result = score(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None)
+            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, result)))
         except KaopingError as error:
             outcomes.append(_problems(row, error))
     return outcomes

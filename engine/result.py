@@ -156,6 +156,36 @@ class OutputResult(Model):
     title: str
     value: Figure | None
     exact: Figure | None
+    type: Literal["number", "text", "boolean"] = "number"
+    answer: str | bool | None = Field(default=None, description="a text or boolean output's value")
+
+    @model_serializer(mode="wrap")
+    def _number_as_always(self, handler):
+        # a number output is written exactly as before typed outputs existed
+        data = handler(self)
+        if self.type == "number":
+            data.pop("type", None)
+            data.pop("answer", None)
+        return data
+
+
+class FlagResult(Model):
+    """A flag the ruleset declares that was raised, with the condition and the values it read."""
+
+    id: str
+    title: str
+    severity: Literal["notice", "attention", "warning"]
+    advice: str | None
+    condition: str
+    values: dict[str, Any]
+
+
+class FilledInput(Model):
+    """An input the service filled, and the record it was taken from."""
+
+    input: str
+    record: str
+    period: str
 
 
 class BallotGroupResult(Model):
@@ -213,6 +243,21 @@ class Result(Model):
     quota: QuotaMove | None = None
     flags: list[str] = Field(default_factory=list)
     engine: dict[str, Any]
+    raised_flags: list[FlagResult] | None = Field(
+        default=None, description="the declared flags that were raised; absent when the ruleset declares none"
+    )
+    filled_inputs: list[FilledInput] | None = Field(
+        default=None, description="inputs the service filled from earlier records; absent when none"
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_extensions(self, handler):
+        # results of rulesets without flags keep exactly the fields they always had
+        data = handler(self)
+        for name in ("raised_flags", "filled_inputs"):
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        return data
 
     @model_serializer(mode="wrap")
     def _without_absent_ballots(self, handler):

@@ -72,6 +72,7 @@ class ScoredUnit:
         "contributions",
         "vetoes",
         "flags",
+        "raised",
         "quota",
         "standing",
         "sums",
@@ -88,6 +89,7 @@ class ScoredUnit:
         contributions: tuple[Exact, ...],
         vetoes: tuple[str, ...],
         flags: tuple[str, ...],
+        raised: tuple[str, ...],
         quota: QuotaMove | None,
         standing: Standing | None,
         sums: tuple[Exact, tuple[Exact, ...], Exact],
@@ -100,6 +102,7 @@ class ScoredUnit:
         self.contributions = contributions  # in the order of the ruleset's dimensions
         self.vetoes = vetoes
         self.flags = flags
+        self.raised = raised  # the ids of the ruleset's flags the unit raised
         self.quota = quota
         self.standing = standing  # None once quotas are decided (a unit read back from storage)
         self.sums = sums  # (base, each adjustment group's applied points, total before rounding)
@@ -117,6 +120,7 @@ class ScoredUnit:
             tuple(by_id[d.id] for d in ruleset.dimensions),
             tuple(v.id for v in result.vetoes),
             tuple(result.flags),
+            tuple(f.id for f in result.raised_flags or ()),
             result.quota,
             standing_of(ruleset, result),
             (result.base, tuple(g.applied for g in result.adjustments), result.total_exact),
@@ -137,6 +141,7 @@ class ScoredUnit:
             tuple(by_id[d.id] for d in ruleset.dimensions),
             tuple(v["id"] for v in data["vetoes"]),
             tuple(data["flags"]),
+            tuple(f["id"] for f in data.get("raised_flags") or ()),
             QuotaMove(**data["quota"]) if data["quota"] else None,
             None,
             (

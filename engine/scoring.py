@@ -19,6 +19,7 @@ from .compiler import CompiledRuleset
 from .decimals import ZERO, Exact, difference, plain, product, quotient, round_half_up, shown, total
 from .errors import InputError, InputProblem, UndefinedValue, undefined_error
 from .expressions import NA, UNKNOWN, Expression, Name, evaluate, walk
+from .flags import raise_flags
 from .inputs import jsonable
 from .matcher import Matcher
 from .messages import say, subject
@@ -441,7 +442,9 @@ def score_values(
     fired = ctx.fired | matcher.fire(compiled, 2, scored)
     vetoes = veto_results(ctx)
     final, natural, reasons = decide_grade(ruleset, rounded, fired, vetoes)
-    outputs = compute_outputs(ruleset, scored, None if final is None else ruleset.grades[final].id)
+    env = {**scored, "grade": NA if final is None else ruleset.grades[final].id}
+    outputs = compute_outputs(ruleset, env)
+    raised = raise_flags(ruleset, env, vetoes) if ruleset.flags else None
     return Result(
         ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
         unit=unit,
@@ -461,6 +464,7 @@ def score_values(
         grades_not_reached=reasons,
         outputs=outputs,
         engine={"version": ENGINE_VERSION, "rules_fired": sorted(fired)},
+        raised_flags=raised,
     )
 
 
@@ -505,15 +509,22 @@ def _as_number(value) -> Decimal | None:
     return Decimal(int(value)) if isinstance(value, bool) else value
 
 
-def compute_outputs(ruleset: Ruleset, scored: dict[str, Any], grade_id: str | None) -> list[OutputResult]:
-    env = dict(scored)
-    env["grade"] = NA if grade_id is None else grade_id
+def compute_outputs(ruleset: Ruleset, env: dict[str, Any]) -> list[OutputResult]:
+    """Each output in order, as its declared type; `env` (the scored values and `grade`)
+    gains each output's value, so later outputs and the flags read it."""
     outputs = []
     for name, output in ruleset.outputs.items():
         try:
             value = evaluate(output.formula.root, env)
         except UndefinedValue as error:
             raise _undefined(name, f"outputs.{name}.formula", error) from None
+        if output.type != "number":
+            answer = None if value is NA or value is UNKNOWN else value
+            env[name] = NA if answer is None else answer
+            outputs.append(
+                OutputResult(id=name, title=output.title, value=None, exact=None, type=output.type, answer=answer)
+            )
+            continue
         exact = _as_number(value)
         env[name] = NA if exact is None else exact
         outputs.append(

@@ -51,6 +51,7 @@ class Type:
 NUMBER = Type("number")
 BOOLEAN = Type("boolean")
 TEXT = Type("text")
+OUTPUT_TYPE = {"number": NUMBER, "text": TEXT, "boolean": BOOLEAN}
 
 
 class _Problem(Exception):
@@ -195,7 +196,7 @@ class SemanticChecker:
         self._vetoes(inputs)
         scored = inputs.extended(self._score_names(), "scope.scored")
         self._grades(scored)
-        self._outputs(scored)
+        self._flags(self._outputs(scored))
         self._quotas()
         self._tests()
         return self.problems
@@ -232,6 +233,7 @@ class SemanticChecker:
             seen.setdefault(item_id, path)
         self._unique([v.id for v in rs.vetoes], "vetoes[{}].id")
         self._unique([g.id for g in rs.grades], "grades[{}].id")
+        self._unique([f.id for f in rs.flags], "flags[{}].id")
         self._unique([t.name for t in rs.tests], "tests[{}].name")
 
     def _unique(self, values: list[str], pattern: str) -> None:
@@ -280,10 +282,14 @@ class SemanticChecker:
             self.add(path, say("semantic.must_be_condition", kind=say(f"kind.of.{kind}")), 1)
         if want == "number" and kind not in ("number", "boolean"):
             self.add(path, say("semantic.must_be_number", kind=say(f"kind.of.{kind}")), 1)
+        if want == "text" and kind != "text":
+            self.add(path, say("semantic.must_be_text", kind=say(f"kind.of.{kind}")), 1)
 
     def _inputs(self) -> None:
         for name, spec in self.rs.inputs.items():
             path = f"inputs.{name}"
+            if spec.previous is not None:
+                self._previous_grade(spec, f"{path}.previous")
             if spec.default is None:
                 continue
             from .inputs import check_value  # the same rules a submitted value meets
@@ -291,6 +297,14 @@ class SemanticChecker:
             problem = check_value(name, spec, spec.default)
             if problem is not None:
                 self.add(f"{path}.default", say("semantic.default", problem=problem.message))
+
+    def _previous_grade(self, spec, path: str) -> None:
+        """An input the service fills with last period's grade: an optional choice of exactly the grades."""
+        grade_ids = [g.id for g in self.rs.grades]
+        if spec.type != "choice" or set(spec.choices or ()) != set(grade_ids):
+            self.add(path, say("semantic.previous_choices", grades=listing(grade_ids)))
+        if spec.required or spec.default is not None:
+            self.add(path, say("semantic.previous_optional"))
 
     def _consistency(self, inputs: Scope) -> None:
         for index, rule in enumerate(self.rs.consistency):
@@ -385,12 +399,20 @@ class SemanticChecker:
         if last.min is not None or last.requires:
             self.add(f"grades[{len(grades) - 1}]", say("semantic.last_grade"))
 
-    def _outputs(self, scored: Scope) -> None:
+    def _outputs(self, scored: Scope) -> Scope:
+        """Check each output as the type it declares; the scope flags see: outputs and all before them."""
         grade_type = Type("text", frozenset(g.id for g in self.rs.grades), "grade", may_be_na=True)
         scope = scored.extended({"grade": grade_type}, "scope.outputs")
         for name, output in self.rs.outputs.items():
-            self._expression(output.formula, scope, f"outputs.{name}.formula", "number")
-            scope = scope.extended({name: NUMBER}, scope.where)
+            self._expression(output.formula, scope, f"outputs.{name}.formula", output.type)
+            scope = scope.extended({name: OUTPUT_TYPE[output.type]}, scope.where)
+        return scope
+
+    def _flags(self, outputs: Scope) -> None:
+        vetoes = {"vetoed": BOOLEAN} | {v.id: BOOLEAN for v in self.rs.vetoes}
+        scope = Scope({**vetoes, **outputs.names}, "scope.flags")  # a declared name wins over a veto's id
+        for f, flag in enumerate(self.rs.flags):
+            self._expression(flag.when, scope, f"flags[{f}].when", "boolean")
 
     def _quotas(self) -> None:
         grade_ids = [g.id for g in self.rs.grades]
@@ -420,13 +442,15 @@ class SemanticChecker:
             "dimensions": {d.id for d in rs.dimensions},
             "indicators": {i.id for _, i in rs.indicators()},
             "outputs": set(rs.outputs),
+            "flags": {f.id for f in rs.flags},
         }
         for t, case in enumerate(rs.tests):
             expect = case.expect
             path = f"tests[{t}].expect"
             if expect.grade is not None and expect.grade not in known["grade"]:
                 self.add(f"{path}.grade", self._not_a_grade(expect.grade))
-            for key in ("vetoes", "dimensions", "indicators", "outputs"):
+            self._expected_outputs(case.expect.outputs or {}, f"{path}.outputs")
+            for key in ("vetoes", "dimensions", "indicators", "outputs", "flags"):
                 for name in getattr(expect, key) or ():
                     if name not in known[key]:
                         hint = suggestion(name, known[key])
@@ -434,3 +458,16 @@ class SemanticChecker:
                             f"{path}.{key}",
                             say("semantic.expect_unknown", name=name, what=say(f"what.{key}"), hint=hint),
                         )
+
+    def _expected_outputs(self, expected: dict, path: str) -> None:
+        """An expected output's value is of the type the output declares."""
+        for name, value in expected.items():
+            output = self.rs.outputs.get(name)
+            if output is None:
+                continue
+            kind = "boolean" if isinstance(value, bool) else "text" if isinstance(value, str) else "number"
+            if kind != output.type:
+                self.add(
+                    f"{path}.{name}",
+                    say("semantic.expect_output_type", name=name, want=say(f"kind.of.{output.type}"), got=repr(value)),
+                )

@@ -328,6 +328,8 @@ def _result_columns(report: BatchReport) -> list[Column]:
     columns += [Column("总分(舍入前)", "points"), Column("总分", "total"), Column("等次"), Column("状态")]
     columns += [Column("排名", "count"), Column("上级内排名", "count")]
     columns += [Column("一票否决"), Column("名额调整"), Column("标记")]
+    if model.flags:
+        columns.append(Column("提示事项"))
     return columns
 
 
@@ -335,6 +337,7 @@ def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
     """Each unit's figures, exact (a report writer shows them by its own means)."""
     model = report.ruleset.model
     vetoes = {v.id: v.title for v in model.vetoes}
+    flags = {f.id: f.title for f in model.flags}
     for unit in report.units:
         scored = unit.scored
         ref = scored.unit
@@ -362,6 +365,7 @@ def _result_rows(report: BatchReport) -> Iterator[list[Any]]:
             "、".join(vetoes[v] for v in scored.vetoes),
             moved,
             "、".join(scored.flags),
+            *(["、".join(flags.get(f, f) for f in scored.raised)] if flags else []),
         ]
 
 
@@ -601,6 +605,11 @@ def _write_summary(workbook: xlsxwriter.Workbook, sheet: _Sheet, report: BatchRe
     for veto in summary["vetoes"]:
         sheet.append([(veto["title"], "text"), (veto["count"], "count")])
     sheet.append([])
+    if "flags" in summary:
+        sheet.append([("提示事项", "text"), ("单位数", "text")])
+        for flag in summary["flags"]:
+            sheet.append([(flag["title"], "text"), (flag["count"], "count")])
+        sheet.append([])
     sheet.append((t, "text") for t in ("名额调整: 行号", "单位编码", "原等次", "调整后", "并列待定", "原因"))
     for move in summary["quota_moves"]:
         to = _grade_title(model, move["to"]) if move["to"] else "—"

@@ -34,6 +34,11 @@ def _number(value: Decimal | None, precision: int) -> str:
     return "null" if value is None else plain(round_half_up(value, precision))
 
 
+def _answer(value: str | bool | None) -> str:
+    """A text or boolean output as the ruleset writes it."""
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else value
+
+
 def _same(expected: Decimal, actual: Decimal | None, precision: int) -> bool:
     return actual is not None and round_half_up(actual, precision) == round_half_up(expected, precision)
 
@@ -98,16 +103,21 @@ def compare(expect: Expectation, result: Result, precision: int) -> list[Mismatc
                     "NA" if actual is None else _number(actual, precision),
                 )
             )
-    outputs = {o.id: o.exact for o in result.outputs}
+    by_id = {o.id: o for o in result.outputs}
     for out_id, value in (expect.outputs or {}).items():
-        if not _same(value, outputs.get(out_id), precision):
-            found.append(
-                Mismatch(
-                    f"outputs.{out_id}",
-                    _number(value, precision),
-                    _number(outputs.get(out_id), precision),
-                )
-            )
+        output = by_id.get(out_id)
+        if isinstance(value, bool | str):
+            actual = None if output is None else output.answer
+            if actual != value or type(actual) is not type(value):
+                found.append(Mismatch(f"outputs.{out_id}", _answer(value), _answer(actual)))
+            continue
+        exact = None if output is None else output.exact
+        if not _same(value, exact, precision):
+            found.append(Mismatch(f"outputs.{out_id}", _number(value, precision), _number(exact, precision)))
+    if expect.flags is not None:
+        raised = sorted(f.id for f in result.raised_flags or ())
+        if sorted(expect.flags) != raised:
+            found.append(Mismatch("flags", str(sorted(expect.flags)), str(raised)))
     return found
 
 

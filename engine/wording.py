@@ -12,7 +12,7 @@ from .ballots import figure_titles
 from .expressions import Name, parse, walk
 from .model import Ruleset
 
-SCORED_NAMES = {"total": "总分", "grade": "等次"}
+SCORED_NAMES = {"total": "总分", "grade": "等次", "vetoed": "有否决项"}
 
 
 class Wording:
@@ -20,6 +20,7 @@ class Wording:
 
     def __init__(self, ruleset: Ruleset):
         titles = dict(SCORED_NAMES)
+        titles.update({v.id: v.title for v in ruleset.vetoes})  # as flags read them; declared names win
         titles.update({d.id: d.title for d in ruleset.dimensions})
         titles.update({i.id: i.title for d in ruleset.dimensions for i in d.indicators})
         titles.update({name: spec.title or name for name, spec in ruleset.inputs.items()})

@@ -174,6 +174,7 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
         lambda w: ("/rulesets/village-branch-stars/scores", {"json": _submission(w)}, None),
     ),
     ("GET", "/scores"): (listed(*ANYONE), lambda w: ("/scores?limit=500", {}, w.record)),
+    ("GET", "/flags"): (listed(*ANYONE), lambda w: ("/flags?period=2025", {}, w.record)),
     ("GET", "/scores/{score_id}"): (scoped(*ANYONE), lambda w: (f"/scores/{w.record}", {}, None)),
     ("GET", "/scores/{score_id}/explanation"): (
         scoped(*ANYONE),
@@ -227,7 +228,8 @@ def test_every_operation_has_an_entry(tmp_path):
 @pytest.fixture
 def world(village_service) -> World:
     service = village_service
-    record = service.call("POST", "/rulesets/village-branch-stars/scores", "submitter", json=village_submission())
+    body = village_submission(mass_satisfaction_pct=79)  # raises a flag: the committee's list holds it
+    record = service.call("POST", "/rulesets/village-branch-stars/scores", "submitter", json=body)
     assert record.status_code == 201, record.text
     service.token("城关镇编辑", "editor", "cgz")
     assert service.call("POST", "/rulesets", "城关镇编辑", **_yaml(_text(OWN))).status_code == 201

@@ -88,7 +88,7 @@ def test_excel_in_and_out_with_sheets_headers_chart_and_counts(tmp_path, village
     results = list(workbook["结果"].iter_rows(values_only=True))
     assert results[0][:5] == ("行号", "单位编码", "单位名称", "上级单位", "组织建设")
     assert results[0][10:17] == ("基础分合计", "加分项", "扣分项", "总分(舍入前)", "总分", "等次", "状态")
-    assert results[0][-5:] == ("排名", "上级内排名", "一票否决", "名额调整", "标记")
+    assert results[0][-6:] == ("排名", "上级内排名", "一票否决", "名额调整", "标记", "提示事项")
     errors_sheet = list(workbook["错误"].iter_rows(values_only=True))
     assert len(results) - 1 + len({e[0] for e in errors_sheet[1:]}) == 60  # every row somewhere
     assert {e[0] for e in errors_sheet[1:]} == {12, 13}
@@ -253,9 +253,9 @@ def test_a_stored_unit_reads_the_same_figures_as_the_scored_one(village):
     for data in (dict(BASE), vetoed):
         scored = ScoredUnit.of(village.model, score(village, data, unit={"id": "v1", "parent": "镇"}))
         stored = ScoredUnit.stored(village.model, scored.json)
-        figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "quota")
+        figures = ("unit", "status", "total", "grade", "contributions", "vetoes", "flags", "raised", "quota")
         assert [getattr(stored, f) for f in figures] == [getattr(scored, f) for f in figures]
-    assert stored.vetoes  # the second unit was vetoed
+    assert stored.vetoes and stored.raised == ("close_watch",)  # the second unit was vetoed
 
 
 def test_a_file_without_a_unit_id_column_says_so_beside_its_unknown_columns(village, tmp_path):

@@ -38,7 +38,7 @@ def test_score_json_keeps_input_types_and_one_figure_form():
 
 def test_score_text_ends_with_one_newline():
     result = runner.invoke(app, ["score", VILLAGE, EXAMPLE])
-    assert result.output.endswith("评定结果: 四星\n")
+    assert result.output.endswith("七、提示事项\n  无\n")
 
 
 def test_score_json_refusal_is_json_with_a_failing_exit(tmp_path):

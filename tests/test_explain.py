@@ -123,8 +123,8 @@ def test_hongqi_explanation_shows_exact_parts_and_the_one_rounding(village):
     assert "缺项 流动党员管理" in text  # indicators by title, not id
     assert "党员大会召开次数 = 4" in text and "branch_assemblies" not in text  # inputs by title
     numbered = [line.split("、")[0] for line in text.splitlines() if re.match(r"^[一二三四五六七八九十]、", line)]
-    assert numbered == list("一二三四五六")
-    assert text.endswith("评定结果: 四星\n")
+    assert numbered == list("一二三四五六七")
+    assert text.endswith("评定结果: 四星\n\n七、提示事项\n  无\n")  # the ruleset declares flags; none raised
 
 
 def test_a_fraction_total_is_marked_and_given_exactly():

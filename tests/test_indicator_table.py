@@ -104,7 +104,7 @@ def test_cli_export_then_import_gives_a_ruleset_that_passes_its_tests(tmp_path):
     result = runner.invoke(app, ["import", str(table), "-o", str(ruleset)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["test", str(ruleset)])
-    assert result.exit_code == 0 and "18 passed, 0 failed" in result.output
+    assert result.exit_code == 0 and "20 passed, 0 failed" in result.output
 
 
 def test_cli_import_of_a_bad_table_writes_nothing(tmp_path):

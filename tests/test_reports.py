@@ -114,3 +114,31 @@ def test_csv_report_has_every_row_in_order_and_no_cell_a_spreadsheet_would_run(t
     summary = json.loads((tmp_path / "out.summary.json").read_text(encoding="utf-8"))
     shares = [Decimal(g["share"]) if "/" not in g["share"] else g["share"] for g in summary["grades"]]
     assert "1/3" in shares and all(len(str(s)) < 12 for s in shares)  # exact, never 28 digits
+
+
+def test_raised_flags_have_a_column_and_are_counted_in_the_summary(tmp_path):
+    report = _report(UNQUOTED, _units())
+    assert report.summary["flags"] == [
+        {"flag": "adjust_team", "title": "建议调整班子", "severity": "warning", "count": 0},
+        {"flag": "close_watch", "title": "重点关注", "severity": "attention", "count": 2},
+        {"flag": "satisfaction_low", "title": "群众满意度偏低", "severity": "notice", "count": 0},
+    ]
+    path = tmp_path / "report.xlsx"
+    write_results(report, path)
+    workbook = load_workbook(path)
+    results = workbook["结果"]
+    header = [c.value for c in results[1]]
+    assert header[-2:] == ["标记", "提示事项"]
+    unit = header.index("单位编码") + 1
+    raised = {results.cell(r, unit).value: results.cell(r, len(header)).value for r in range(2, results.max_row + 1)}
+    assert raised == {"v1": "重点关注", "v2": None, "v3": "重点关注"}
+    summary = [[c.value for c in row][:2] for row in workbook["汇总"].iter_rows()]
+    at = summary.index(["提示事项", "单位数"])
+    assert summary[at + 1 : at + 4] == [["建议调整班子", 0], ["重点关注", 2], ["群众满意度偏低", 0]]
+
+
+def test_a_ruleset_without_flags_keeps_its_report_and_summary_as_before():
+    plain = load_ruleset(TEXT[: TEXT.index("flags:\n")] + TEXT[TEXT.index("quotas:\n") : TEXT.index("tests:\n")])
+    report = _report(plain, _units())
+    assert "flags" not in report.summary
+    assert all("raised_flags" not in unit.scored.json for unit in report.units)

@@ -18,8 +18,8 @@ from ..auth import Actor
 from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..schemas import Difference, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, VerifyReport
-from ..services import records, scoring
+from ..schemas import Difference, FlagList, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, UnitFlags, VerifyReport
+from ..services import flags, records, scoring
 from ..tables import ScoreRecord
 
 router = APIRouter(tags=["scores"], route_class=StrictJsonRoute)
@@ -116,6 +116,24 @@ def list_scores(
     filters = {"ruleset_id": ruleset, "unit_id": unit, "period": period}
     total, rows = store.list_scores(session, scope.records(actor), filters, superseded, offset, limit)
     return ScorePage(total=total, offset=offset, limit=limit, items=[ScoreSummary(**summary(r)) for r in rows])
+
+
+@router.get(
+    "/flags",
+    response_model=FlagList,
+    summary="The flags the period's current records raised, for the committee, in your subtrees",
+)
+def list_flags(
+    period: str = Query(..., max_length=50),
+    ruleset: str | None = Query(None, max_length=100),
+    under: str | None = Query(None, max_length=200, description="the code of a unit whose subtree is listed"),
+    flag: str | None = Query(None, max_length=100, description="only this flag"),
+    actor: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+) -> FlagList:
+    found = flags.raised(session, actor, period, ruleset, under, flag)
+    items = [UnitFlags(record=ScoreSummary(**summary(r.record)), flags=r.flags) for r in found]
+    return FlagList(period=period, count=len(items), items=items)
 
 
 @router.get("/scores/{score_id}", response_model=ScoreOut, summary="One score record")

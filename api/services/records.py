@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from engine import LoadedRuleset
@@ -50,9 +50,7 @@ def search(session: Session, actor: Actor, criteria: Criteria) -> Found:
             or_(ScoreRecord.unit_id == criteria.unit, ScoreRecord.unit_name.contains(criteria.unit, autoescape=True))
         )
     if criteria.under:
-        top = scope.unit(session, actor, criteria.under, field="under")
-        subtree = select(Unit.code).where(Unit.path.startswith(top.path, autoescape=True))
-        visible = visible.where(ScoreRecord.unit_id.in_(subtree))
+        visible = in_subtree(session, actor, visible, criteria.under)
     if criteria.grade:
         visible = visible.where(ScoreRecord.grade == criteria.grade)
     filters = {"ruleset_id": criteria.ruleset, "period": criteria.period}
@@ -65,6 +63,14 @@ def search(session: Session, actor: Actor, criteria: Criteria) -> Found:
     else:
         current = set(session.scalars(select(CurrentScore.record_id).where(CurrentScore.record_id.in_(ids))))
     return Found(total, rows, current)
+
+
+def in_subtree(session: Session, actor: Actor, visible: Select, code: str) -> Select:
+    """The records of `visible` whose units lie under the unit `code` (404 naming the field
+    `under` when that unit is outside the actor's subtrees)."""
+    top = scope.unit(session, actor, code, field="under")
+    subtree = select(Unit.code).where(Unit.path.startswith(top.path, autoescape=True))
+    return visible.where(ScoreRecord.unit_id.in_(subtree))
 
 
 def history(session: Session, actor: Actor, record: ScoreRecord) -> list[ScoreRecord]:
