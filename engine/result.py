@@ -252,19 +252,14 @@ class Result(Model):
 
     @model_serializer(mode="wrap")
     def _without_absent_extensions(self, handler):
-        # results of rulesets without flags keep exactly the fields they always had
-        data = handler(self)
-        for name in ("raised_flags", "filled_inputs"):
-            if getattr(self, name) is None:
-                data.pop(name, None)
-        return data
-
-    @model_serializer(mode="wrap")
-    def _without_absent_ballots(self, handler):
-        # results of rulesets without ballots keep exactly the fields (and hashes) they always had
+        # results of rulesets without ballots or flags keep exactly the fields (and hashes)
+        # they always had: an extension the ruleset does not use is left out, not written empty
         data = handler(self)
         if not self.ballots:
             data.pop("ballots", None)
+        for name in ("raised_flags", "filled_inputs"):
+            if getattr(self, name) is None:
+                data.pop(name, None)
         return data
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
