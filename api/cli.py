@@ -101,12 +101,16 @@ def score_command(
     ruleset: Path = typer.Argument(..., exists=True, dir_okay=False, help="ruleset YAML or JSON"),
     submission: Path = typer.Argument(..., exists=True, dir_okay=False, help="a unit's data, JSON or YAML"),
     as_json: bool = typer.Option(False, "--json", help="print the full result as JSON"),
+    reference: Path | None = typer.Option(
+        None, "--reference", exists=True, dir_okay=False, help="the batch file relative indicators compare with"
+    ),
 ) -> None:
     """Score one unit and explain the result."""
     loaded = _load(ruleset)
     data, unit = read_submission(submission)
     try:
-        result = score(loaded, data, unit=unit)
+        placed = _reference_of(loaded, reference, data, unit) if reference else None
+        result = score(loaded, data, unit=unit, reference=placed)
     except InputError as error:
         if as_json:  # a program asked: the problems as JSON on stdout, and a failing exit
             problems = [problem.model_dump() for problem in error.problems]
@@ -128,6 +132,21 @@ def score_command(
         typer.echo(result.model_dump_json(indent=2))
     else:
         typer.echo(explain_text(result, wording=loaded.compiled.wording), nl=False)
+
+
+def _reference_of(loaded, path: Path, data: dict, unit):
+    """The unit's place among a reference batch file's units (it takes its own row's place)."""
+    from engine.inputs import validate_input
+    from engine.relative import batch_own_values, own_values, place_among
+    from engine.tabular import BatchFileError, read_units
+
+    try:
+        rows, _errors = read_units(loaded.model, path, None)
+    except BatchFileError as error:
+        _fail(str(error))
+    unit_id = unit.get("id") if unit else None
+    own = own_values(loaded.model, validate_input(loaded.model, data), unit_id)
+    return place_among(loaded.model, path.name, batch_own_values(loaded.model, rows), unit_id, own)
 
 
 def _ruleset_files(target: Path) -> list[Path]:
@@ -299,7 +318,7 @@ def batch_command(
             rows, read_errors = read_units(loaded.model, units, encoding)
         except BatchFileError as error:
             _fail(str(error))
-        report = _run_with_progress(loaded, rows, read_errors, pool, journal)
+        report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name)
     report.columns = headers_as_written(loaded.model, units, encoding)
     try:
         written = write_results(report, output)
@@ -316,7 +335,7 @@ def batch_command(
         typer.echo(say("cli.wrote", path=path))
 
 
-def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
+def _run_with_progress(loaded, rows, read_errors, pool, journal: Path, name: str = ""):
     """run_batch under a progress bar: units done, rate, time left."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -337,7 +356,9 @@ def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
 
-        return run_batch(loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors)
+        return run_batch(
+            loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors, batch_name=name
+        )
 
 
 @app.command("verify")

@@ -14,7 +14,7 @@ from .errors import InputError, InputProblem, KaopingError, RulesetError, Rulese
 from .inputs import validate_input
 from .loader import LoadedRuleset, load_file, load_text
 from .matcher import DurableMatcher, Matcher
-from .result import Result, UnitRef
+from .result import Reference, Result, UnitRef
 from .scoring import score_values
 
 __all__ = [
@@ -54,8 +54,10 @@ def score(
     data: dict[str, Any],
     unit: UnitRef | dict | None = None,
     matcher: Matcher | None = None,
+    reference: Reference | None = None,
 ) -> Result:
-    """Score one unit's submission; InputError lists every problem with it."""
+    """Score one unit's submission; InputError lists every problem with it. A ruleset
+    with relative indicators needs the unit's `reference` in a batch (engine.relative)."""
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
@@ -66,4 +68,5 @@ def score(
         unit=unit,
         version=ruleset.version,
         content_hash=ruleset.content_hash,
+        reference=reference,
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import InputError, KaopingError
 from .messages import say
-from .result import UnitRef
+from .result import Reference, UnitRef
 from .runtime import EngineFailure
 from .scored import ScoredUnit
 
@@ -34,6 +34,7 @@ class UnitRow:
     row: int
     unit: UnitRef
     data: dict[str, Any]
+    reference: Reference | None = None  # its place in the batch, for relative indicators
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for row in rows:
         try:
-            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, score(ruleset, row.data, unit=row.unit))))
+            result = score(ruleset, row.data, unit=row.unit, reference=row.reference)
+            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, result)))
         except KaopingError as error:
             outcomes.append(_problems(row, error))
     return outcomes

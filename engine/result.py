@@ -165,6 +165,26 @@ class QuotaMove(Model):
     tie: bool
 
 
+class IndicatorReference(Model):
+    """Where a unit stands among its peers on one relative indicator: enough to recompute
+    its points by hand (peers are the units of the batch with a known value)."""
+
+    value: Figure = Field(description="this unit's own value of the indicator's `of`")
+    count: int = Field(description="peers, this unit among them")
+    rank: int = Field(description="this unit's place among them, ties as the ruleset says")
+    best: Figure
+    best_unit: str | None = Field(description="the first unit (in batch order) with the best value")
+    best_count: int = Field(description="how many units have the best value")
+    mean: Figure
+
+
+class Reference(Model):
+    """The batch a unit's relative indicators were scored against."""
+
+    batch: str = Field(description="which batch: a file, a stored batch, a test's batch")
+    indicators: dict[str, IndicatorReference]
+
+
 class Result(Model):
     ruleset: RulesetRef
     unit: UnitRef | None = None
@@ -184,7 +204,16 @@ class Result(Model):
     outputs: list[OutputResult]
     quota: QuotaMove | None = None
     flags: list[str] = Field(default_factory=list)
+    reference: Reference | None = Field(default=None, description="present only for relative indicators")
     engine: dict[str, Any]
+
+    @model_serializer(mode="wrap")
+    def _without_absent_reference(self, handler):
+        # a ruleset without relative indicators keeps exactly the JSON it always had
+        data = handler(self)
+        if self.reference is None:
+            data.pop("reference", None)
+        return data
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         return next(i for i in self.indicators if i.id == indicator_id)
