@@ -109,8 +109,8 @@ def score_command(
     loaded = _load(ruleset)
     data, unit = read_submission(submission)
     try:
-        placed = _reference_of(loaded, reference, data, unit) if reference else None
-        result = score(loaded, data, unit=unit, reference=placed)
+        place = _placing(loaded, reference, unit) if reference else None
+        result = score(loaded, data, unit=unit, reference=place(data) if place else None)
     except InputError as error:
         if as_json:  # a program asked: the problems as JSON on stdout, and a failing exit
             problems = [problem.model_dump() for problem in error.problems]
@@ -127,15 +127,16 @@ def score_command(
         _fail(str(error))
     from engine.reach import what_it_takes
 
-    result = what_it_takes(loaded, data, result)
+    result = what_it_takes(loaded, data, result, place)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
         typer.echo(explain_text(result, wording=loaded.compiled.wording), nl=False)
 
 
-def _reference_of(loaded, path: Path, data: dict, unit):
-    """The unit's place among a reference batch file's units (it takes its own row's place)."""
+def _placing(loaded, path: Path, unit):
+    """How the unit's data is placed among a reference batch file's units (it takes its
+    own row's place there, if it has one)."""
     from engine.inputs import validate_input
     from engine.relative import batch_own_values, own_values, place_among
     from engine.tabular import BatchFileError, read_units
@@ -144,9 +145,14 @@ def _reference_of(loaded, path: Path, data: dict, unit):
         rows, _errors = read_units(loaded.model, path, None)
     except BatchFileError as error:
         _fail(str(error))
+    peers = batch_own_values(loaded.model, rows)
     unit_id = unit.get("id") if unit else None
-    own = own_values(loaded.model, validate_input(loaded.model, data), unit_id)
-    return place_among(loaded.model, path.name, batch_own_values(loaded.model, rows), unit_id, own)
+
+    def place(data: dict):
+        own = own_values(loaded.model, validate_input(loaded.model, data), unit_id)
+        return place_among(loaded.model, path.name, peers, own)
+
+    return place
 
 
 def _ruleset_files(target: Path) -> list[Path]:

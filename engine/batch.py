@@ -182,7 +182,12 @@ class RelativeBatch:
         self.used: dict[int, Reference] = {}
 
     def todo(self, results: dict[int, ScoredUnit], errors: dict[int, list[RowError]]) -> list[UnitRow]:
-        peers = {row: own for row, own in self.own.items() if row not in errors}
+        # the units as scored decide: refused ones leave, a result's status says who is disqualified
+        peers = {
+            row: own if row not in results else replace(own, disqualified=results[row].status == "disqualified")
+            for row, own in self.own.items()
+            if row not in errors
+        }
         found = references(self.model, self.name, peers)
         nothing = Reference(batch=self.name, indicators={})
         todo = []

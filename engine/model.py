@@ -219,6 +219,7 @@ class Relative(Element):
     ties: Literal["shared", "dense"] | None = None
     at_mean: Points | None = None
     per: Annotated[Amount, Field(gt=0)] | None = None
+    disqualified: Literal["exclude", "include"] = "exclude"
 
     @model_validator(mode="after")
     def _fields_of_method(self) -> Relative:

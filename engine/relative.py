@@ -10,7 +10,9 @@ be recomputed exactly from the reference it records.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .decimals import ZERO, Exact, difference, product, quotient, total
@@ -20,19 +22,37 @@ from .inputs import validate_input
 from .model import Indicator, Relative, Ruleset
 from .result import IndicatorReference, Reference
 
-# one unit's own values: indicator id -> (unit id, value); an indicator it has no value of is absent
-OwnValues = dict[str, tuple[str | None, Exact]]
+
+@dataclass(frozen=True)
+class Own:
+    """One unit's part in a batch: who it is, its value of each relative indicator it
+    has a known value of, and whether it is disqualified (vetoes read inputs only, so
+    this is known before it is scored)."""
+
+    unit: str | None
+    values: dict[str, Exact] = field(default_factory=dict)
+    disqualified: bool = False
 
 
-def own_values(model: Ruleset, values: Mapping, unit_id: str | None = None) -> OwnValues:
-    """A unit's values of its relative indicators, from its validated values: an
-    indicator whose value is "NA" or undefined (a division by zero) is left out."""
-    found: OwnValues = {}
+def own_values(model: Ruleset, values: Mapping, unit_id: str | None = None) -> Own:
+    """A unit's own values, from its validated values: an indicator whose value is "NA"
+    or undefined (a division by zero) is left out."""
+    found = {}
     for indicator in model.relative_indicators():
         value = _value_of(indicator, values)
         if value is not None:
-            found[indicator.id] = (unit_id, value)
-    return found
+            found[indicator.id] = value
+    disqualified = any(veto.effect == "disqualify" and _holds(veto.when, values) for veto in model.vetoes)
+    return Own(unit_id, found, disqualified)
+
+
+def _holds(expression, values: Mapping) -> bool | None:
+    """True, False, or None when unknown (it read an "NA") or undefined."""
+    try:
+        value = evaluate(expression.root, values)
+    except UndefinedValue:
+        return None
+    return value if isinstance(value, bool) else None
 
 
 def _value_of(indicator: Indicator, values: Mapping) -> Exact | None:
@@ -45,83 +65,90 @@ def _value_of(indicator: Indicator, values: Mapping) -> Exact | None:
     return Decimal(int(value)) if isinstance(value, bool) else value
 
 
-def own_values_of_data(model: Ruleset, data: dict, unit_id: str | None) -> OwnValues | None:
-    """A submission's own values, or None when the submission is refused (it takes no part)."""
+def own_values_of_data(model: Ruleset, data: dict, unit_id: str | None) -> Own | None:
+    """A submission's own values, or None when it is refused (it takes no part): its
+    data invalid, or a consistency rule broken."""
     try:
         values = validate_input(model, data)
     except InputError:
         return None
+    if any(_holds(rule.must, values) is False for rule in model.consistency):
+        return None
     return own_values(model, values, unit_id)
 
 
-def batch_own_values(model: Ruleset, rows) -> dict[int, OwnValues]:
+def batch_own_values(model: Ruleset, rows) -> dict[int, Own]:
     """The own values of a batch's rows (engine.pool.UnitRow) by row; refused rows left out."""
     found = {row.row: own_values_of_data(model, row.data, row.unit.id) for row in rows}
     return {row: own for row, own in found.items() if own is not None}
 
 
-def references(model: Ruleset, batch: str, units: Mapping[Hashable, OwnValues]) -> dict[Hashable, Reference]:
-    """Every unit's reference among `units` (the peers: each with a known value takes part)."""
+def takes_part(relative: Relative, own: Own) -> bool:
+    """Whether a unit is one of the peers others are compared with."""
+    return relative.disqualified == "include" or not own.disqualified
+
+
+def references(model: Ruleset, batch: str, units: Mapping[Hashable, Own]) -> dict[Hashable, Reference]:
+    """Every unit's reference among `units`. The peers of an indicator are the units
+    with a known value that take part; a unit that does not take part (disqualified,
+    where the ruleset leaves them out) is placed among the peers without moving them."""
     found: dict[Hashable, dict[str, IndicatorReference]] = {key: {} for key in units}
     for indicator in model.relative_indicators():
-        peers = [(key, own[indicator.id]) for key, own in units.items() if indicator.id in own]
-        for key, reference in _indicator_references(indicator.score.relative, peers):
-            found[key][indicator.id] = reference
+        relative = indicator.score.relative
+        known = [(key, own) for key, own in units.items() if indicator.id in own.values]
+        taking_part = [(own.unit, own.values[indicator.id]) for _, own in known if takes_part(relative, own)]
+        peers = Standings(relative, taking_part)
+        for key, own in known:
+            found[key][indicator.id] = peers.of(own.values[indicator.id], own.unit, takes_part(relative, own))
     return {key: Reference(batch=batch, indicators=indicators) for key, indicators in found.items()}
 
 
-def _indicator_references(relative: Relative, peers: list[tuple[Hashable, tuple[str | None, Exact]]]):
-    if not peers:
-        return
-    values = [value for _, (_, value) in peers]
-    sign = 1 if relative.higher_is_better else -1
-    best = max(values) if sign == 1 else min(values)
-    best_unit = next(unit for _, (unit, value) in peers if value == best)
-    count = len(values)
-    mean = quotient(total(values), Decimal(count))
-    ranks = _ranks(values, sign, relative.ties == "dense")
-    best_count = values.count(best)
-    for key, (_, value) in peers:
-        yield (
-            key,
-            IndicatorReference(
-                value=value,
-                count=count,
-                rank=ranks[value],
-                best=best,
-                best_unit=best_unit,
-                best_count=best_count,
-                mean=mean,
-            ),
+class Standings:
+    """The peers' values of one indicator, ordered once: any value's place among them."""
+
+    def __init__(self, relative: Relative, peers: list[tuple[str | None, Exact]]):
+        self.higher = relative.higher_is_better
+        self.dense = relative.ties == "dense"
+        self.ordered = sorted(value for _, value in peers)
+        self.distinct = sorted(set(self.ordered))
+        self.sum = total(self.ordered)
+        self.best = (self.ordered[-1] if self.higher else self.ordered[0]) if peers else None
+        self.best_unit = next((unit for unit, value in peers if value == self.best), None)
+        self.best_count = self.ordered.count(self.best) if peers else 0
+
+    def _better(self, values: list[Exact], value: Exact) -> int:
+        """How many of `values` are strictly better than `value`."""
+        return len(values) - bisect_right(values, value) if self.higher else bisect_left(values, value)
+
+    def of(self, value: Exact, unit: str | None, member: bool) -> IndicatorReference:
+        """The reference of a value: one of the peers' own (`member`), or an outsider's
+        placed among them as if it joined them."""
+        rank = 1 + self._better(self.distinct if self.dense else self.ordered, value)
+        count, amount = len(self.ordered), self.sum
+        best, best_unit, best_count = self.best, self.best_unit, self.best_count
+        if not member:
+            count, amount = count + 1, total((amount, value))
+            if best is None or (value > best if self.higher else value < best):
+                best, best_unit, best_count = value, unit, 1
+            elif value == best:
+                best_count += 1
+        return IndicatorReference(
+            value=value,
+            count=count,
+            rank=rank,
+            best=best,
+            best_unit=best_unit,
+            best_count=best_count,
+            mean=quotient(amount, Decimal(count)),
         )
 
 
-def _ranks(values: Iterable[Exact], sign: int, dense: bool) -> dict[Exact, int]:
-    """Each distinct value's place, best first: shared (1, 2, 2, 4) or dense (1, 2, 2, 3)."""
-    counts: dict[Exact, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    places: dict[Exact, int] = {}
-    better = 0
-    for distinct, value in enumerate(sorted(counts, key=lambda v: -sign * v)):
-        places[value] = distinct + 1 if dense else better + 1
-        better += counts[value]
-    return places
-
-
-def place_among(
-    model: Ruleset, batch: str, peers: Mapping[Hashable, OwnValues], unit_id: str | None, own: OwnValues
-) -> Reference:
+def place_among(model: Ruleset, batch: str, peers: Mapping[Hashable, Own], own: Own) -> Reference:
     """One unit's reference among a reference batch: it takes the place of its own row
     there (same unit id), if any, and joins the others."""
-    others = {key: values for key, values in peers.items() if unit_id is None or _unit_of(values) != unit_id}
+    others = {key: peer for key, peer in peers.items() if own.unit is None or peer.unit != own.unit}
     me = object()
-    everyone = {**others, me: {name: (unit_id, value) for name, (_, value) in own.items()}}
-    return references(model, batch, everyone)[me]
-
-
-def _unit_of(values: OwnValues) -> str | None:
-    return next((unit for unit, _ in values.values()), None)
+    return references(model, batch, {**others, me: own})[me]
 
 
 def relative_points(relative: Relative, full: Exact, value: Exact, reference: IndicatorReference) -> Exact:

@@ -56,7 +56,7 @@ def score_case(ruleset: LoadedRuleset, case: TestCase) -> Result:
             raise InputError([InputProblem(code="batch_refused", field=f"batch[{index}]", message=message)])
         peers[index] = own
     own = own_values(model, validate_input(model, case.input))
-    reference = place_among(model, f"tests: {case.name}", peers, None, own)
+    reference = place_among(model, f"tests: {case.name}", peers, own)
     return score(ruleset, case.input, reference=reference)
 
 
