@@ -18,6 +18,7 @@ from typing import Any
 from engine import KaopingError, LoadedRuleset, Result, load_ruleset, score
 from engine.messages import say
 from engine.quotas import QuotaDecision, apply_decision
+from engine.result import Reference
 
 from .recordhash import HASHED_FIELDS, hash_fields
 
@@ -98,12 +99,14 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
         ruleset_hash_matches=ruleset.content_hash == fields.get("content_hash"),
     )
     unit = {"id": fields.get("unit_id"), "name": fields.get("unit_name"), "parent": fields.get("unit_parent")}
+    stored = fields.get("result") or {}
+    # relative indicators are recomputed against the reference the record holds
+    reference = Reference.model_validate(stored["reference"]) if stored.get("reference") else None
     try:
-        result = score(ruleset, fields.get("input") or {}, unit=unit)
+        result = score(ruleset, fields.get("input") or {}, unit=unit, reference=reference)
     except KaopingError as error:
         check.differences.append(Difference("result", "(stored result)", say("receipt.recompute_refused", error=error)))
         return check
-    stored = fields.get("result") or {}
     if fields.get("batch_id") is not None:
         if requota is not None:
             result = requota(result)

@@ -1069,8 +1069,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         " (a stored batch or the period's published batch)",
     },
     "relative.test_unit_refused": {
-        "zh": "测试批次第 {index} 个单位被拒绝: {problems}",
-        "en": "unit {index} of the test's batch is refused: {problems}",
+        "zh": "测试的 batch[{index}] 被拒绝: {problems}",
+        "en": "the test's batch[{index}] is refused: {problems}",
     },
     "relative.reference_empty": {
         "zh": "参照批次 {batch} 中没有可比较的单位 (指标 {indicator})",
@@ -1079,6 +1079,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "relative.batch_not_found": {
         "zh": "参照批次 {batch} 不存在, 或不是按本规则集评分的批次",
         "en": "the reference batch {batch} does not exist or was not scored under this ruleset",
+    },
+    "relative.reference_not_needed": {
+        "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
+        "en": "the ruleset has no relative indicator: no reference batch ('reference_batch') is needed",
     },
     "check.relative_best_not_positive": {
         "zh": "按与最优值之比计分, 但 {name} 可能为负数: 最优值不为正时, 只有最优单位得满分, 其余得 0 分",

@@ -78,8 +78,9 @@ def own_values_of_data(model: Ruleset, data: dict, unit_id: str | None) -> Own |
 
 
 def batch_own_values(model: Ruleset, rows) -> dict[int, Own]:
-    """The own values of a batch's rows (engine.pool.UnitRow) by row; refused rows left out."""
-    found = {row.row: own_values_of_data(model, row.data, row.unit.id) for row in rows}
+    """The own values of a batch's rows (engine.pool.UnitRow) in row order (the first unit
+    with the best value is the first in the file); refused rows left out."""
+    found = {row.row: own_values_of_data(model, row.data, row.unit.id) for row in sorted(rows, key=lambda r: r.row)}
     return {row: own for row, own in found.items() if own is not None}
 
 

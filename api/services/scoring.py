@@ -16,6 +16,7 @@ from .. import metrics, scope, store
 from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
+from .references import reference_in_batch
 from .versions import official_version, period_problem
 
 
@@ -73,8 +74,9 @@ def score_and_store(
     number = official_version(session, ruleset_id, body.period, body.version, old)
     ruleset = store.compiled_version(session, store.version_key(session, ruleset_id, number))
     ref = unit_ref(session, unit, body.unit)
+    reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, body.reference_batch, ref["id"], data)
     try:
-        result = score(ruleset, data, unit=ref)
+        result = score(ruleset, data, unit=ref, reference=reference)
     except InputError as error:
         metrics.count_score(ruleset_id, "refused")
         raise input_problem(error) from None
