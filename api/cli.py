@@ -252,13 +252,16 @@ def export_command(
     """Write a ruleset as an Excel indicator table (kaoping import reads it back exactly)."""
     import io
 
-    from engine.indicator_table import workbook_of
+    from engine.indicator_table import TableError, workbook_of
 
     if output.suffix.lower() != ".xlsx":
         _fail(say("cli.table_suffix", path=output))
     loaded = _load(ruleset)
     buffer = io.BytesIO()
-    workbook_of(loaded.model).save(buffer)
+    try:
+        workbook_of(loaded.model).save(buffer)
+    except TableError as error:
+        _fail("; ".join(error.problems))
     _write_atomically(output, buffer.getvalue())
     typer.echo(f"{loaded.id}: wrote {output}")
 

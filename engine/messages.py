@@ -1080,6 +1080,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "参照批次 {batch} 不存在, 或不是按本规则集评分的批次",
         "en": "the reference batch {batch} does not exist or was not scored under this ruleset",
     },
+    "table.relative": {
+        "zh": "指标表没有相对评价指标的列, 含相对评价指标 ({indicators}) 的规则集请直接编辑 YAML",
+        "en": "the indicator table has no columns for relative indicators: edit a ruleset with them"
+        " ({indicators}) as YAML",
+    },
     "relative.reference_not_needed": {
         "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
         "en": "the ruleset has no relative indicator: no reference batch ('reference_batch') is needed",

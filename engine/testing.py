@@ -44,20 +44,24 @@ def _same(expected: Decimal, actual: Decimal | None, precision: int) -> bool:
 def score_case(ruleset: LoadedRuleset, case: TestCase) -> Result:
     """A case's unit scored; with a `batch`, against the small batch it makes with the
     case's other units (named batch[0], batch[1], ... in its reference)."""
-    if case.batch is None:
-        return score(ruleset, case.input)
+    return score_in_batch(ruleset, case.input, case.batch, f"tests: {case.name}")
+
+
+def score_in_batch(ruleset: LoadedRuleset, data: dict, batch: list[dict] | None, name: str) -> Result:
+    """A unit scored alone, or placed among a small batch of other units' inputs."""
+    if batch is None:
+        return score(ruleset, data)
     model = ruleset.model
     peers = {}
-    for index, data in enumerate(case.batch):
-        own = own_values_of_data(model, data, f"batch[{index}]")
+    for index, other in enumerate(batch):
+        own = own_values_of_data(model, other, f"batch[{index}]")
         if own is None:
-            problems = "; ".join(map(str, _refusal(ruleset, data)))
+            problems = "; ".join(map(str, _refusal(ruleset, other)))
             message = say("relative.test_unit_refused", index=index, problems=problems)
             raise InputError([InputProblem(code="batch_refused", field=f"batch[{index}]", message=message)])
         peers[index] = own
-    own = own_values(model, validate_input(model, case.input))
-    reference = place_among(model, f"tests: {case.name}", peers, own)
-    return score(ruleset, case.input, reference=reference)
+    reference = place_among(model, name, peers, own_values(model, validate_input(model, data)))
+    return score(ruleset, data, reference=reference)
 
 
 def _refusal(ruleset: LoadedRuleset, data: dict) -> list[InputProblem]:

@@ -338,3 +338,16 @@ def test_a_resumed_batch_scores_again_the_units_whose_reference_changed(tmp_path
     fresh = run_batch(ruleset, rows, workers=1, batch_name="b")
     assert [u.scored.json for u in resumed.units] == [u.scored.json for u in fresh.units]
     assert [u.result.indicator("rel").points for u in resumed.units] == [8, 9, 7, 10]
+
+
+def test_the_indicator_table_refuses_a_relative_ruleset_by_name(tmp_path):
+    result = CliRunner().invoke(app, ["export", str(COUNTY), "-o", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 1 and "income_growth_rank" in result.output and "YAML" in result.output
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_boundary_cases_of_a_relative_ruleset_are_scored_in_the_base_tests_batch():
+    from engine.cases import cases_yaml
+
+    text = cases_yaml(load_ruleset(COUNTY))
+    assert "batch: &cases_batch [" in text and text.count("batch: *cases_batch") >= 10
