@@ -351,3 +351,38 @@ def test_boundary_cases_of_a_relative_ruleset_are_scored_in_the_base_tests_batch
 
     text = cases_yaml(load_ruleset(COUNTY))
     assert "batch: &cases_batch [" in text and text.count("batch: *cases_batch") >= 10
+
+
+def test_a_relative_version_replayed_against_itself_moves_nobody_and_a_draft_moves_ranks():
+    from engine.impact import StoredScore, replay
+    from engine.loader import load_text
+    from engine.tabular import read_units
+
+    county = load_ruleset(COUNTY)
+    rows, _ = read_units(county.model, TOWNSHIPS)
+    report = run_batch(county, rows, workers=1, batch_name="townships.csv")
+    data = {row.row: row.data for row in rows}
+    stored = [
+        StoredScore(
+            f"s{u.row}", u.result.unit.model_dump(), "2025", "b1", data[u.row], u.result.model_dump(mode="json")
+        )
+        for u in report.units
+    ]
+    alone = json.loads((ROOT / "examples" / "township-hekou.json").read_text(encoding="utf-8"))
+    placed = place_among(
+        county.model,
+        "townships.csv",
+        {u.row: own_values_of_data(county.model, data[u.row], u.scored.unit.id) for u in report.units},
+        own_values_of_data(county.model, alone["data"], "T09"),
+    )
+    single = score(county, alone["data"], unit={"id": "T09"}, reference=placed)
+    stored.append(StoredScore("s-alone", {"id": "T09"}, "2025", None, alone["data"], single.model_dump(mode="json")))
+    same = replay(county.model, county, stored)
+    assert (same.units, same.errors, same.changed_grade) == (len(stored), 0, 0)
+    assert all(Decimal(item.new_total) == Decimal(item.old_total) for item in same.items)
+    # a draft giving 2 points a place: the batch's units are placed again among each other
+    draft = load_text(COUNTY.read_text(encoding="utf-8").replace("step: 0.5, floor: 5", "step: 2, floor: 0"))
+    moved = replay(county.model, draft, stored)
+    totals = {item.score_id: (item.old_total, item.new_total) for item in moved.items}
+    assert Decimal(totals["s2"][0]) == Decimal(totals["s2"][1])  # T01 stays first
+    assert Decimal(totals["s3"][1]) == Decimal(totals["s3"][0]) - Decimal("1.5")  # T02 shares place 2: 8, not 9.5
