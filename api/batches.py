@@ -310,7 +310,13 @@ class BatchRunner:
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)
                 report = run_batch(
-                    ruleset, rows, pool=pool, journal=journal, progress=progress, read_errors=read_errors
+                    ruleset,
+                    rows,
+                    pool=pool,
+                    journal=journal,
+                    progress=progress,
+                    read_errors=read_errors,
+                    batch_name=batch_name(batch),
                 )
             progress.flush()
             lease.write(status="storing", scored=len(report.units))
@@ -430,6 +436,11 @@ def _added(
     )
     session.add(batch)
     return batch
+
+
+def batch_name(batch: Batch) -> str:
+    """How a result names the batch its relative indicators were compared with."""
+    return f"{batch.filename} [batch {batch.id}]"
 
 
 def report_of(session: Session, batch: Batch) -> BatchReport:

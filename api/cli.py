@@ -101,12 +101,16 @@ def score_command(
     ruleset: Path = typer.Argument(..., exists=True, dir_okay=False, help="ruleset YAML or JSON"),
     submission: Path = typer.Argument(..., exists=True, dir_okay=False, help="a unit's data, JSON or YAML"),
     as_json: bool = typer.Option(False, "--json", help="print the full result as JSON"),
+    reference: Path | None = typer.Option(
+        None, "--reference", exists=True, dir_okay=False, help="the batch file relative indicators compare with"
+    ),
 ) -> None:
     """Score one unit and explain the result."""
     loaded = _load(ruleset)
     data, unit = read_submission(submission)
     try:
-        result = score(loaded, data, unit=unit)
+        place = _placing(loaded, reference, unit) if reference else None
+        result = score(loaded, data, unit=unit, reference=place(data) if place else None)
     except InputError as error:
         if as_json:  # a program asked: the problems as JSON on stdout, and a failing exit
             problems = [problem.model_dump() for problem in error.problems]
@@ -123,11 +127,32 @@ def score_command(
         _fail(str(error))
     from engine.reach import what_it_takes
 
-    result = what_it_takes(loaded, data, result)
+    result = what_it_takes(loaded, data, result, place)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
     else:
         typer.echo(explain_text(result, wording=loaded.compiled.wording), nl=False)
+
+
+def _placing(loaded, path: Path, unit):
+    """How the unit's data is placed among a reference batch file's units (it takes its
+    own row's place there, if it has one)."""
+    from engine.inputs import validate_input
+    from engine.relative import batch_own_values, own_values, place_among
+    from engine.tabular import BatchFileError, read_units
+
+    try:
+        rows, _errors = read_units(loaded.model, path, None)
+    except BatchFileError as error:
+        _fail(str(error))
+    peers = batch_own_values(loaded.model, rows)
+    unit_id = unit.get("id") if unit else None
+
+    def place(data: dict):
+        own = own_values(loaded.model, validate_input(loaded.model, data), unit_id)
+        return place_among(loaded.model, path.name, peers, own)
+
+    return place
 
 
 def _ruleset_files(target: Path) -> list[Path]:
@@ -227,13 +252,16 @@ def export_command(
     """Write a ruleset as an Excel indicator table (kaoping import reads it back exactly)."""
     import io
 
-    from engine.indicator_table import workbook_of
+    from engine.indicator_table import TableError, workbook_of
 
     if output.suffix.lower() != ".xlsx":
         _fail(say("cli.table_suffix", path=output))
     loaded = _load(ruleset)
     buffer = io.BytesIO()
-    workbook_of(loaded.model).save(buffer)
+    try:
+        workbook_of(loaded.model).save(buffer)
+    except TableError as error:
+        _fail("; ".join(error.problems))
     _write_atomically(output, buffer.getvalue())
     typer.echo(f"{loaded.id}: wrote {output}")
 
@@ -299,7 +327,7 @@ def batch_command(
             rows, read_errors = read_units(loaded.model, units, encoding)
         except BatchFileError as error:
             _fail(str(error))
-        report = _run_with_progress(loaded, rows, read_errors, pool, journal)
+        report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name)
     report.columns = headers_as_written(loaded.model, units, encoding)
     try:
         written = write_results(report, output)
@@ -316,7 +344,7 @@ def batch_command(
         typer.echo(say("cli.wrote", path=path))
 
 
-def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
+def _run_with_progress(loaded, rows, read_errors, pool, journal: Path, name: str = ""):
     """run_batch under a progress bar: units done, rate, time left."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -337,7 +365,9 @@ def _run_with_progress(loaded, rows, read_errors, pool, journal: Path):
             speed = bar.tasks[0].speed
             bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
 
-        return run_batch(loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors)
+        return run_batch(
+            loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors, batch_name=name
+        )
 
 
 @app.command("verify")

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from engine import KaopingError, LoadedRuleset, Result, load_ruleset, score
 from engine.messages import say
 from engine.quotas import QuotaDecision, apply_decision
-from engine.result import FilledInput
+from engine.result import FilledInput, Reference
 
 from .recordhash import HASHED_FIELDS, hash_fields
 
@@ -102,8 +102,11 @@ def recheck(fields: dict[str, Any], ruleset: LoadedRuleset, requota: Callable[[R
     )
     unit = {"id": fields.get("unit_id"), "name": fields.get("unit_name"), "parent": fields.get("unit_parent")}
     stored = fields.get("result") or {}
+    # relative indicators are recomputed against the reference the record holds
+    reference = Reference.model_validate(stored["reference"]) if stored.get("reference") else None
     try:
-        result = score(ruleset, fields.get("input") or {}, unit=unit, filled=_stated_filled(stored))
+        filled = _stated_filled(stored)
+        result = score(ruleset, fields.get("input") or {}, unit=unit, filled=filled, reference=reference)
     except KaopingError as error:
         check.differences.append(Difference("result", "(stored result)", say("receipt.recompute_refused", error=error)))
         return check

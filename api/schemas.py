@@ -113,6 +113,12 @@ class ScoreRequest(BaseModel):
         description="the version in force for the period (a correction: that of the record it corrects by default)",
     )
     supersedes: str | None = Field(default=None, max_length=36, description="id of the score this one corrects")
+    reference_batch: str | None = Field(
+        default=None,
+        max_length=36,
+        description="a stored batch of the same version that relative indicators compare the unit with"
+        " (required by a ruleset with relative indicators)",
+    )
 
 
 class UnitOut(BaseModel):

@@ -14,7 +14,7 @@ from .errors import InputError, InputProblem, KaopingError, RulesetError, Rulese
 from .inputs import validate_input
 from .loader import LoadedRuleset, load_file, load_text
 from .matcher import DurableMatcher, Matcher
-from .result import FilledInput, Result, UnitRef
+from .result import FilledInput, Reference, Result, UnitRef
 from .scoring import score_values
 
 __all__ = [
@@ -55,9 +55,11 @@ def score(
     unit: UnitRef | dict | None = None,
     matcher: Matcher | None = None,
     filled: list[FilledInput] | None = None,
+    reference: Reference | None = None,
 ) -> Result:
     """Score one unit's submission; InputError lists every problem with it. `filled`
-    names the inputs the service filled from earlier records, for the explanation."""
+    names the inputs the service filled from earlier records, for the explanation; a
+    ruleset with relative indicators needs the unit's `reference` in a batch (engine.relative)."""
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
@@ -68,5 +70,6 @@ def score(
         unit=unit,
         version=ruleset.version,
         content_hash=ruleset.content_hash,
+        reference=reference,
     )
     return result.model_copy(update={"filled_inputs": filled}) if filled else result

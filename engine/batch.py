@@ -15,16 +15,19 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+
+import orjson
 
 from .decimals import ZERO, Exact, difference, product, quotient, total
 from .loader import LoadedRuleset
 from .model import Ruleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
 from .quotas import apply_decision, decide_quotas
-from .result import Result
+from .relative import batch_own_values, references
+from .result import Reference, Result
 from .scored import ScoredUnit
 
 
@@ -72,10 +75,13 @@ class Journal:
                     entry = json.loads(line)
                 except json.JSONDecodeError:
                     break
+                # a later line overrides: a relative batch scores a unit again when its peers change
                 if "result" in entry:
                     results[entry["row"]] = ScoredUnit.of(ruleset.model, Result.model_validate(entry["result"]))
+                    errors.pop(entry["row"], None)
                 else:
                     errors[entry["row"]] = [RowError(**e) for e in entry["errors"]]
+                    results.pop(entry["row"], None)
         return results, errors
 
     def open(self):
@@ -113,12 +119,18 @@ def run_batch(
     journal: Path | None = None,
     progress: Callable[[int], None] | None = None,
     read_errors: Iterable[RowError] = (),
+    batch_name: str = "",
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
-    Scoring runs in `pool`, or in a pool of `workers` started for the batch."""
+    Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
+    indicators are scored against the batch itself, named `batch_name` in each result."""
     journal = Journal(journal) if journal else None
     results, errors = journal.read(ruleset) if journal else ({}, {})
-    todo = [row for row in rows if row.row not in results and row.row not in errors]
+    relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
+    if relative:
+        todo = relative.todo(results, errors)
+    else:
+        todo = [row for row in rows if row.row not in results and row.row not in errors]
     if progress and len(todo) < len(rows):
         progress(len(rows) - len(todo))
     stats = PoolStats()
@@ -134,6 +146,7 @@ def run_batch(
                 results[outcome.row] = outcome.unit
             else:
                 errors[outcome[0].row] = outcome
+                results.pop(outcome[0].row, None)
             if handle:
                 Journal.write(handle, outcome)
             if progress:
@@ -141,8 +154,11 @@ def run_batch(
 
         if todo:
             with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
-                for outcome in active.run(todo) if active else score_rows(ruleset, todo):
-                    keep(outcome)
+                while todo:
+                    for outcome in active.run(todo) if active else score_rows(ruleset, todo):
+                        keep(outcome)
+                    # a unit refused in scoring leaves the peers: the others are scored again
+                    todo = relative.todo(results, errors) if relative else []
             stats = active.stats if active else stats
     finally:
         if collecting:
@@ -151,6 +167,45 @@ def run_batch(
             handle.close()
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
     return finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+
+
+class RelativeBatch:
+    """The second pass of a batch with relative indicators: each unit's own values once,
+    then each unit's reference among the units not refused; a unit is (re)scored when it
+    has no result yet or its result was scored against another reference."""
+
+    def __init__(self, ruleset: LoadedRuleset, rows: list[UnitRow], name: str):
+        self.model = ruleset.model
+        self.rows = rows
+        self.name = name
+        self.own = batch_own_values(self.model, rows)
+        self.used: dict[int, Reference] = {}
+
+    def todo(self, results: dict[int, ScoredUnit], errors: dict[int, list[RowError]]) -> list[UnitRow]:
+        # the units as scored decide: refused ones leave, a result's status says who is disqualified
+        peers = {
+            row: own if row not in results else replace(own, disqualified=results[row].status == "disqualified")
+            for row, own in self.own.items()
+            if row not in errors
+        }
+        found = references(self.model, self.name, peers)
+        nothing = Reference(batch=self.name, indicators={})
+        todo = []
+        for row in self.rows:
+            if row.row in errors:
+                continue
+            reference = found.get(row.row, nothing)
+            if row.row in results and self._used(row.row, results[row.row]) == reference:
+                continue
+            self.used[row.row] = reference
+            todo.append(replace(row, reference=reference))
+        return todo
+
+    def _used(self, row: int, unit: ScoredUnit) -> Reference | None:
+        if row not in self.used:  # read back from the journal
+            stored = orjson.loads(unit.json).get("reference")
+            self.used[row] = Reference.model_validate(stored) if stored else None
+        return self.used[row]
 
 
 def rows_read(rows: list[UnitRow], read_errors: Iterable[RowError]) -> int:

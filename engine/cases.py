@@ -26,8 +26,10 @@ from .loader import LoadedRuleset
 from .messages import say
 from .model import InputSpec, Ruleset
 from .result import Result
+from .testing import score_case, score_in_batch
 
 ANCHOR = "cases_base"
+BATCH_ANCHOR, BATCH_NAME = "cases_batch", "kaoping cases"
 LOWEST_UNIT = "各输入取最小值的单位"  # the base unit's name in the generated tests (ruleset text)
 
 
@@ -39,21 +41,36 @@ class Case:
     base: bool = False
 
 
-def base_unit(ruleset: LoadedRuleset) -> tuple[str, dict[str, Any]]:
-    """(name, input) of the unit the cases vary."""
+@dataclass(frozen=True)
+class BatchScorer:
+    """Scores a unit as the cases see it: alone, or in the base test's small batch."""
+
+    ruleset: LoadedRuleset
+    batch: list[dict] | None = None
+
+    @property
+    def model(self) -> Ruleset:
+        return self.ruleset.model
+
+    def __call__(self, data: dict[str, Any]) -> Result:
+        return score_in_batch(self.ruleset, data, self.batch, BATCH_NAME)
+
+
+def base_unit(ruleset: LoadedRuleset) -> tuple[str, dict[str, Any], list[dict] | None]:
+    """(name, input, batch) of the unit the cases vary."""
     for case in ruleset.model.tests:
         if case.expect.errors is None:
             try:
-                score(ruleset, case.input)
+                score_case(ruleset, case)
             except InputError:
                 continue
-            return case.name, dict(case.input)
+            return case.name, dict(case.input), case.batch
     data = {name: _lowest(spec) for name, spec in ruleset.model.inputs.items() if spec.required}
     try:
         score(ruleset, data)
     except InputError as error:
         raise KaopingError(say("cases.no_base", problems="; ".join(str(p) for p in error.problems))) from None
-    return LOWEST_UNIT, data
+    return LOWEST_UNIT, data, None
 
 
 def _lowest(spec: InputSpec) -> Any:
@@ -154,21 +171,21 @@ def _levers(ruleset: Ruleset) -> list[tuple[str, Decimal, Decimal]]:
     return found
 
 
-def _total(ruleset: LoadedRuleset, data: dict) -> Decimal | None:
+def _total(scorer: BatchScorer, data: dict) -> Decimal | None:
     try:
-        return score(ruleset, data).total_exact
+        return scorer(data).total_exact
     except InputError:
         return None
 
 
-def _fine(ruleset: LoadedRuleset, data: dict, levers, target: Decimal):
+def _fine(scorer: BatchScorer, data: dict, levers, target: Decimal):
     """(changes, result) that give exactly `target` as the total, moving the continuous
     levers one at a time: each is solved for the target, or, when it cannot reach it
     alone, left at the end of its range nearest the target before the next is tried."""
     changes: dict[str, Any] = {}
     for name, low, high in levers:
         current = {**data, **changes}
-        at_low, at_high = _total(ruleset, {**current, name: low}), _total(ruleset, {**current, name: high})
+        at_low, at_high = _total(scorer, {**current, name: low}), _total(scorer, {**current, name: high})
         if at_low is None or at_high is None or at_low == at_high:
             continue
         if not min(at_low, at_high) <= target <= max(at_low, at_high):
@@ -177,7 +194,7 @@ def _fine(ruleset: LoadedRuleset, data: dict, levers, target: Decimal):
         value = round_half_up(low + (target - at_low) * (high - low) / (at_high - at_low), 8).normalize()
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
         try:
-            result = score(ruleset, {**current, name: value})
+            result = scorer({**current, name: value})
         except InputError:
             return None
         return ({**changes, name: value}, result) if result.total == target else None
@@ -204,33 +221,35 @@ def _coarse(ruleset: Ruleset, continuous: set[str]) -> list[tuple[str, list[Any]
     return found
 
 
-def _solve(ruleset: LoadedRuleset, data: dict, levers, target: Decimal):
+def _solve(scorer: BatchScorer, data: dict, levers, target: Decimal):
     """(changes, result) giving exactly `target` as the total, or None: the continuous
     levers alone if they can, else after moving other inputs, one by one, to the end of
     their range that brings the total nearer the target."""
     coarse: dict[str, Any] = {}
-    for name, ends in [("", [])] + _coarse(ruleset.model, {lever[0] for lever in levers}):
+    for name, ends in [("", [])] + _coarse(scorer.model, {lever[0] for lever in levers}):
         current = {**data, **coarse}
         if name:
-            now = _total(ruleset, current)
-            totals = [(t, v) for v in ends if (t := _total(ruleset, {**current, name: v})) is not None]
+            now = _total(scorer, current)
+            totals = [(t, v) for v in ends if (t := _total(scorer, {**current, name: v})) is not None]
             if now is None:
                 break
             nearer = [(abs(t - target), v) for t, v in totals if abs(t - target) < abs(now - target)]
             if not nearer:
                 continue
             coarse[name] = min(nearer, key=lambda pair: pair[0])[1]
-        solved = _fine(ruleset, {**data, **coarse}, levers, target)
+        solved = _fine(scorer, {**data, **coarse}, levers, target)
         if solved is not None:
             return {**coarse, **solved[0]}, solved[1]
     return None
 
 
-def generate(ruleset: LoadedRuleset) -> tuple[str, list[Case], list[str]]:
-    """(base unit name, the cases, what could not be generated) for a ruleset."""
+def generate(ruleset: LoadedRuleset) -> tuple[str, list[Case], list[str], list[dict] | None]:
+    """(base unit name, the cases, what could not be generated, the base test's batch)
+    for a ruleset; a relative ruleset's cases are scored in the base test's batch."""
     model = ruleset.model
-    base_name, data = base_unit(ruleset)
-    base = score(ruleset, data)
+    base_name, data, batch = base_unit(ruleset)
+    scorer = BatchScorer(ruleset, batch)
+    base = scorer(data)
     cases = [Case(f"边界基准: {base_name}", data, base, base=True)]
     missed: list[str] = []
     seen: set[tuple] = set()
@@ -242,7 +261,7 @@ def generate(ruleset: LoadedRuleset) -> tuple[str, list[Case], list[str]]:
         seen.add(key)
         if result is None:
             try:
-                result = score(ruleset, {**data, **changes})
+                result = scorer({**data, **changes})
             except InputError:
                 return
         cases.append(Case(title, changes, result))
@@ -256,12 +275,12 @@ def generate(ruleset: LoadedRuleset) -> tuple[str, list[Case], list[str]]:
         if grade.min is None:
             continue
         for target in (grade.min - step, grade.min, grade.min + step):
-            solved = _solve(ruleset, data, levers, target)
+            solved = _solve(scorer, data, levers, target)
             if solved is None:
                 missed.append(f"{grade.title}: 改变输入无法使总分恰为 {target}")
                 continue
             add(f"边界 {grade.title} {grade.min} 分线: 总分 {target}", *solved)
-    return base_name, cases, missed
+    return base_name, cases, missed, batch
 
 
 def expectation(ruleset: Ruleset, case: Case) -> dict[str, Any]:
@@ -285,7 +304,7 @@ def expectation(ruleset: Ruleset, case: Case) -> dict[str, Any]:
 
 def cases_yaml(ruleset: LoadedRuleset) -> str:
     """The cases as YAML list items to paste under a ruleset's `tests:`."""
-    base_name, cases, missed = generate(ruleset)
+    base_name, cases, missed, batch = generate(ruleset)
     model = ruleset.model
     lines = [
         f"  # kaoping cases: {len(cases)} 个边界用例, 以「{base_name}」为基准单位。",
@@ -298,6 +317,8 @@ def cases_yaml(ruleset: LoadedRuleset) -> str:
             lines.append(f"    input: &{ANCHOR} {_flow(case.changes)}")
         else:
             lines.append(f"    input: {{<<: *{ANCHOR}, {_flow(case.changes)[1:]}")
+        if batch is not None:  # every case in the base test's batch
+            lines.append(f"    batch: &{BATCH_ANCHOR} {_flow(batch)}" if case.base else f"    batch: *{BATCH_ANCHOR}")
         lines.append(f"    expect: {_flow(expectation(model, case))}")
     return "\n".join(lines) + "\n"
 

@@ -276,6 +276,9 @@ def indicator_span(ruleset: Ruleset, indicator: Indicator) -> Span:
         if ends is None:
             return Span(ZERO, full, False)
         return Span(max(ZERO, min(full, ends[0])), max(ZERO, min(full, ends[1])), True)
+    if score.relative is not None:
+        # the best-placed unit of a batch gets full points, the worst-placed down to the floor
+        return Span(score.relative.floor or ZERO, full, True)
     count = score.deduct or score.award
     ends = _input_ends(ruleset, _single_input(count.of))
     if ends is None:
@@ -553,9 +556,33 @@ def ballot_warnings(ruleset: Ruleset) -> list[str]:
     return warnings
 
 
+def relative_warnings(ruleset: Ruleset) -> list[str]:
+    """Likely surprises of relative indicators: ratios to a best that may not be
+    positive, ranks that do not tell places apart, units left out for "NA"."""
+    warnings: list[str] = []
+    for d, dimension in enumerate(ruleset.dimensions):
+        for i, indicator in enumerate(dimension.indicators):
+            relative = indicator.score.relative
+            if relative is None:
+                continue
+            path = f"dimensions[{d}].indicators[{i}].score.relative"
+            name = relative.of.text
+            if relative.method == "best":
+                ends = _input_ends(ruleset, _single_input(relative.of))
+                spec = ruleset.inputs.get(_single_input(relative.of) or "")
+                low = ends[0] if ends else (spec.min if spec is not None else None)
+                if low is None or low < 0:
+                    warnings.append(f"{path}: " + say("check.relative_best_not_positive", name=name))
+            if relative.method == "rank" and (relative.floor or ZERO) == indicator.points:
+                warnings.append(f"{path}: " + say("check.relative_rank_flat"))
+            if _may_be_na(ruleset, relative.of.names):
+                warnings.append(f"{path}: " + say("check.relative_na", name=name))
+    return warnings
+
+
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
     warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
-    warnings += flag_warnings(ruleset, found)
+    warnings += flag_warnings(ruleset, found) + relative_warnings(ruleset)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

@@ -500,7 +500,8 @@ def indicator_inputs(indicator: Indicator) -> frozenset[str]:
     score = indicator.score
     expressions = [band.when for band in score.bands or () if band.when is not None]
     expressions += [getattr(score, m) for m in ("check", "formula") if getattr(score, m) is not None]
-    expressions += [getattr(score, m).of for m in ("linear", "deduct", "award") if getattr(score, m) is not None]
+    counted = ("linear", "deduct", "award", "relative")
+    expressions += [getattr(score, m).of for m in counted if getattr(score, m) is not None]
     return frozenset().union(*(expression.names for expression in expressions))
 
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import score
 from .errors import InputError
 from .loader import LoadedRuleset
 from .messages import say
 from .model import Ruleset
+from .testing import score_case
 
 KINDS = ("bands", "items", "caps", "vetoes", "grades", "requirements", "outputs", "flags")
 
@@ -101,7 +101,7 @@ def measure(ruleset: LoadedRuleset) -> Coverage:
 
     for case in model.tests:
         try:
-            result = score(ruleset, case.input)
+            result = score_case(ruleset, case)
         except InputError:
             continue
         for indicator in result.indicators:

@@ -185,6 +185,8 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
         name = wording.title(filled.input) if wording is not None else filled.input
         value = result.input.get(filled.input)
         add(f"自动填入: {name} = {value}, {say('detail.previous_grade', period=filled.period, record=filled.record)}")
+    if result.reference is not None:
+        add(f"参照批次: {result.reference.batch} (相对评价指标与同批次单位比较, 名次、最优值与均值见各指标)")
     grade = result.grade.title if result.grade else "无 (取消评定资格)"
     add(f"总分 {rounded_total(result)}    等次 {grade}")
     add(f"数字: 至多 {precision + 2} 位小数的照原样列出, 其余四舍五入到 {precision + 2} 位并标 ≈; 总分只在最后舍入一次")

@@ -27,7 +27,8 @@ from .loader import LoadedRuleset
 from .messages import say
 from .model import Ruleset
 from .quotas import apply_quotas
-from .result import Result
+from .relative import Own, own_values_of_data, references
+from .result import Reference, Result
 
 NO_GRADE = "—"
 
@@ -87,14 +88,46 @@ def _grade_of(result: dict | Result) -> str | None:
 
 
 def _rescore(draft: LoadedRuleset, records: list[StoredScore]) -> dict[str, Result | InputError]:
-    """Each record's result under the draft; a batch's quotas decided again over the batch."""
+    """Each record's result under the draft; a batch's quotas decided again over the batch.
+    Under relative indicators a batch's units are placed again among each other under the
+    draft; a unit scored alone keeps the reference batch it was scored against, placed as
+    it was recorded (the other units of that batch are not replayed)."""
+    references = _draft_references(draft, records)
     outcomes: dict[str, Result | InputError] = {}
     for record in records:
         try:
-            outcomes[record.score_id] = score(draft, record.submitted, unit=record.unit)
+            reference = references.get(record.score_id)
+            outcomes[record.score_id] = score(draft, record.submitted, unit=record.unit, reference=reference)
         except InputError as error:
             outcomes[record.score_id] = error
     return outcomes
+
+
+def _draft_references(draft: LoadedRuleset, records: list[StoredScore]) -> dict[str, Reference]:
+    model = draft.model
+    if not model.relative_indicators():
+        return {}
+    found: dict[str, Reference] = {}
+    by_batch: dict[str, dict[str, Own]] = defaultdict(dict)
+    for record in records:
+        if record.batch_id is None:
+            if record.result.get("reference"):
+                found[record.score_id] = Reference.model_validate(record.result["reference"])
+            continue
+        own = own_values_of_data(model, record.submitted, record.unit.get("id"))
+        if own is not None:
+            by_batch[record.batch_id][record.score_id] = own
+    for batch_id, units in by_batch.items():
+        found.update(references(model, records_batch_name(records, batch_id), units))
+    return found
+
+
+def records_batch_name(records: list[StoredScore], batch_id: str) -> str:
+    """The name a batch's stored results give it (the batch's id when none records one)."""
+    for record in records:
+        if record.batch_id == batch_id and record.result.get("reference"):
+            return record.result["reference"]["batch"]
+    return batch_id
 
 
 def _with_quotas(draft: Ruleset, batch: list[StoredScore], outcomes: dict[str, Result | InputError]) -> None:

@@ -283,7 +283,12 @@ def _adjustment_rows(ruleset: Ruleset) -> list[list[Any]]:
 
 
 def workbook_of(ruleset: Ruleset) -> Workbook:
-    """The ruleset laid out as an indicator table."""
+    """The ruleset laid out as an indicator table. The table has no columns for relative
+    indicators (docs/relative-scoring.md): a ruleset with one is refused, not written
+    without them."""
+    relative = [indicator.id for indicator in ruleset.relative_indicators()]
+    if relative:
+        raise TableError([say("table.relative", indicators=listing(relative))])
     book = Workbook()
     about = book.active
     about.title = ABOUT

@@ -1090,6 +1090,67 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "quotas are decided by the whole batch: the offline check applies the quota move the record"
         " states and does not decide the quotas again",
     },
+    # ------------------------------------------------------------ relative indicators (engine.relative)
+    "model.relative_needs": {
+        "zh": "method: {method} 须给出 {field}",
+        "en": "method: {method} needs '{field}'",
+    },
+    "model.relative_extra": {
+        "zh": "{field} 不适用于 method: {method}",
+        "en": "'{field}' does not apply to method: {method}",
+    },
+    "model.relative_above_full": {
+        "zh": "{field} ({value}) 不能高于指标满分 {full}",
+        "en": "'{field}' ({value}) cannot be above the indicator's full points {full}",
+    },
+    "semantic.relative_test_batch": {
+        "zh": "规则集有相对评价指标 ({indicators}), 测试须用 batch 给出同批次的其他单位",
+        "en": "the ruleset has relative indicators ({indicators}): a test names the other units of its batch in 'batch'",
+    },
+    "semantic.batch_without_relative": {
+        "zh": "规则集没有相对评价指标, 测试不需要 batch",
+        "en": "the ruleset has no relative indicator: a test needs no 'batch'",
+    },
+    "relative.needs_reference": {
+        "zh": "{indicator}: 相对评价指标须与同批次单位比较, 单独评分须指定参照批次 (已存批次或本期公布的批次)",
+        "en": "{indicator}: a relative indicator is scored against a batch; scoring one unit needs a reference batch"
+        " (a stored batch or the period's published batch)",
+    },
+    "relative.test_unit_refused": {
+        "zh": "测试的 batch[{index}] 被拒绝: {problems}",
+        "en": "the test's batch[{index}] is refused: {problems}",
+    },
+    "relative.reference_empty": {
+        "zh": "参照批次 {batch} 中没有可比较的单位 (指标 {indicator})",
+        "en": "the reference batch {batch} has no unit to compare with (indicator {indicator})",
+    },
+    "relative.batch_not_found": {
+        "zh": "参照批次 {batch} 不存在, 或不是按本规则集评分的批次",
+        "en": "the reference batch {batch} does not exist or was not scored under this ruleset",
+    },
+    "table.relative": {
+        "zh": "指标表没有相对评价指标的列, 含相对评价指标 ({indicators}) 的规则集请直接编辑 YAML",
+        "en": "the indicator table has no columns for relative indicators: edit a ruleset with them"
+        " ({indicators}) as YAML",
+    },
+    "relative.reference_not_needed": {
+        "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
+        "en": "the ruleset has no relative indicator: no reference batch ('reference_batch') is needed",
+    },
+    "check.relative_best_not_positive": {
+        "zh": "按与最优值之比计分, 但 {name} 可能为负数: 最优值不为正时, 只有最优单位得满分, 其余得 0 分",
+        "en": "scored in proportion to the best, but {name} may be negative: when the best is not positive,"
+        " only the best units get full points and the others 0",
+    },
+    "check.relative_rank_flat": {
+        "zh": "按名次计分, 但 floor 等于满分: 每个名次得分相同",
+        "en": "scored by rank, but floor equals the full points: every place gets the same points",
+    },
+    "check.relative_na": {
+        "zh": "{name} 可填 NA: 填 NA 的单位本指标不适用, 也不参与同批次的排名、最优值和均值",
+        "en": "{name} may be NA: a unit answering NA has this indicator not applicable and takes no part in the"
+        " batch's ranks, best value and mean",
+    },
     # ------------------------------------------------------------ the service's settings (api.settings)
     "settings.rate_limit": {
         "zh": "KAOPING_RATE_LIMIT 应写成 次数/s、次数/min 或 次数/h（如 20/s），次数大于 0；收到的是 '{value}'",

@@ -207,6 +207,43 @@ class Count(Element):
         return self
 
 
+class Relative(Element):
+    """Extension: points from a unit's place among the units appraised with it (see
+    docs/relative-scoring.md). `rank`: `points` for the first place, `step` less for each
+    place after, never below `floor`; `best`: value ÷ best × points (lower is better:
+    best ÷ value); `mean`: `at_mean` points at the batch's mean, `per` more or less for
+    each unit above or below it."""
+
+    of: ExpressionText
+    method: Literal["rank", "best", "mean"]
+    direction: Literal["higher", "lower"] = "higher"
+    step: Annotated[Amount, Field(gt=0)] | None = None
+    floor: Points | None = None
+    ties: Literal["shared", "dense"] | None = None
+    at_mean: Points | None = None
+    per: Annotated[Amount, Field(gt=0)] | None = None
+    disqualified: Literal["exclude", "include"] = "exclude"
+
+    @model_validator(mode="after")
+    def _fields_of_method(self) -> Relative:
+        needed = RELATIVE_FIELDS[self.method]
+        for name in ("step", "at_mean", "per"):
+            if name in needed and getattr(self, name) is None:
+                raise refusal("model.relative_needs", field=name, method=self.method)
+        for name in ("step", "floor", "ties", "at_mean", "per"):
+            if name not in needed and getattr(self, name) is not None:
+                raise refusal("model.relative_extra", field=name, method=self.method)
+        return self
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+
+# the fields each relative method takes (required ones first: rank needs step, mean at_mean and per)
+RELATIVE_FIELDS = {"rank": ("step", "floor", "ties"), "best": (), "mean": ("at_mean", "per")}
+
+
 class Score(Element):
     bands: list[Band] | None = None
     check: ExpressionText | None = None
@@ -214,6 +251,7 @@ class Score(Element):
     deduct: Count | None = None
     award: Count | None = None
     formula: ExpressionText | None = None
+    relative: Relative | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Score:
@@ -236,7 +274,7 @@ class Score(Element):
         return bands
 
 
-METHODS = ("bands", "check", "linear", "deduct", "award", "formula")
+METHODS = ("bands", "check", "linear", "deduct", "award", "formula", "relative")
 
 
 class Indicator(Element):
@@ -245,6 +283,15 @@ class Indicator(Element):
     points: Points
     score: Score
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _relative_within_points(self) -> Indicator:
+        relative = self.score.relative
+        for name in ("floor", "at_mean"):
+            value = getattr(relative, name, None)
+            if value is not None and value > self.points:
+                raise refusal("model.relative_above_full", field=name, value=plain(value), full=plain(self.points))
+        return self
 
 
 class ClassWeights(Element):
@@ -451,6 +498,9 @@ class TestCase(Element):
     name: str
     input: dict[str, Any]
     expect: Expectation
+    batch: list[dict[str, Any]] | None = Field(
+        default=None, description="extension: the other units of a small batch, for relative indicators"
+    )
 
 
 # ---------------------------------------------------------------- the ruleset
@@ -489,6 +539,10 @@ class Ruleset(Element):
         for dimension in self.dimensions:
             for indicator in dimension.indicators:
                 yield dimension, indicator
+
+    def relative_indicators(self) -> list[Indicator]:
+        """The indicators scored relative to the batch, in the order written."""
+        return [indicator for _, indicator in self.indicators() if indicator.score.relative is not None]
 
     def grade_index(self, grade_id: str) -> int:
         return next(i for i, g in enumerate(self.grades) if g.id == grade_id)

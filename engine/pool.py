@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import InputError, KaopingError
 from .messages import say
-from .result import FilledInput, UnitRef
+from .result import FilledInput, Reference, UnitRef
 from .runtime import EngineFailure
 from .scored import ScoredUnit
 
@@ -36,6 +36,7 @@ class UnitRow:
     unit: UnitRef
     data: dict[str, Any]
     filled: tuple[FilledInput, ...] = ()
+    reference: Reference | None = None  # its place in the batch, for relative indicators
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for row in rows:
         try:
-            result = score(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None)
+            result = score(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None, reference=row.reference)
             outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, result)))
         except KaopingError as error:
             outcomes.append(_problems(row, error))

@@ -17,6 +17,7 @@ they can be. Inputs that cannot raise the total or fix a requirement are listed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,7 @@ from .expressions import NA, Compare, Name, Number, walk
 from .inputs import jsonable, validate_input
 from .loader import LoadedRuleset
 from .model import ClassWeights, InputSpec, Ruleset
-from .result import GradeNotReached, InputChange, ReachRoute, Result, WhatItTakes
+from .result import GradeNotReached, InputChange, ReachRoute, Reference, Result, WhatItTakes
 
 MAX_ROUTES = 5
 MAX_STEPS = 12
@@ -109,13 +110,18 @@ def _distance(spec: InputSpec, current: Any, value: Any) -> Decimal:
     return abs(Decimal(value) - Decimal(current)) / (width or Decimal(1))
 
 
+# a unit's data -> its reference among the peers it is compared with
+Placing = Callable[[dict[str, Any]], Reference]
+
+
 class _Search:
     """The scored candidates of one unit, shared by every grade it did not reach."""
 
-    def __init__(self, ruleset: LoadedRuleset, data: dict[str, Any]):
+    def __init__(self, ruleset: LoadedRuleset, data: dict[str, Any], place: Placing | None = None):
         self.ruleset, self.model, self.data = ruleset, ruleset.model, dict(data)
+        self.place = place
         self.values = validate_input(self.model, data)
-        self.base = score(ruleset, data)
+        self.base = self._scored(data)
         self.levers = levers(self.model, self.values)
         edges = _edges(self.model)
         self.tried: dict[str, list[tuple[Any, Result]]] = {}
@@ -128,9 +134,13 @@ class _Search:
                     scored.append((value, result))
             self.tried[name] = scored
 
+    def _scored(self, data: dict[str, Any]) -> Result:
+        # a relative indicator's changed value takes a new place among the same peers
+        return score(self.ruleset, data, reference=self.place(data) if self.place else None)
+
     def score(self, changes: dict[str, Any]) -> Result | None:
         try:
-            return score(self.ruleset, {**self.data, **changes})
+            return self._scored({**self.data, **changes})
         except InputError:
             return None
 
@@ -239,11 +249,13 @@ def _shown(model: Ruleset, name: str, value: Any) -> Any:
     return jsonable({name: value}, model)[name]
 
 
-def what_it_takes(ruleset: LoadedRuleset, data: dict[str, Any], result: Result) -> Result:
-    """The result with, for each higher grade not reached, what would reach it."""
-    if not result.grades_not_reached:
+def what_it_takes(ruleset: LoadedRuleset, data: dict[str, Any], result: Result, place: Placing | None = None) -> Result:
+    """The result with, for each higher grade not reached, what would reach it. Under
+    relative indicators a changed unit is placed again among its peers by `place`;
+    without it there is no telling what a change would give, and nothing is added."""
+    if not result.grades_not_reached or (ruleset.model.relative_indicators() and place is None):
         return result
-    search = _Search(ruleset, data)
+    search = _Search(ruleset, data, place)
     model = ruleset.model
     steps: list[GradeNotReached] = []
     for step in result.grades_not_reached:

@@ -222,6 +222,26 @@ class QuotaMove(Model):
     tie: bool
 
 
+class IndicatorReference(Model):
+    """Where a unit stands among its peers on one relative indicator: enough to recompute
+    its points by hand (peers are the units of the batch with a known value)."""
+
+    value: Figure = Field(description="this unit's own value of the indicator's `of`")
+    count: int = Field(description="peers, this unit among them")
+    rank: int = Field(description="this unit's place among them, ties as the ruleset says")
+    best: Figure
+    best_unit: str | None = Field(description="the first unit (in batch order) with the best value")
+    best_count: int = Field(description="how many units have the best value")
+    mean: Figure
+
+
+class Reference(Model):
+    """The batch a unit's relative indicators were scored against."""
+
+    batch: str = Field(description="which batch: a file, a stored batch, a test's batch")
+    indicators: dict[str, IndicatorReference]
+
+
 class Result(Model):
     ruleset: RulesetRef
     unit: UnitRef | None = None
@@ -242,6 +262,7 @@ class Result(Model):
     outputs: list[OutputResult]
     quota: QuotaMove | None = None
     flags: list[str] = Field(default_factory=list)
+    reference: Reference | None = Field(default=None, description="present only for relative indicators")
     engine: dict[str, Any]
     raised_flags: list[FlagResult] | None = Field(
         default=None, description="the declared flags that were raised; absent when the ruleset declares none"
@@ -252,12 +273,12 @@ class Result(Model):
 
     @model_serializer(mode="wrap")
     def _without_absent_extensions(self, handler):
-        # results of rulesets without ballots or flags keep exactly the fields (and hashes)
-        # they always had: an extension the ruleset does not use is left out, not written empty
+        # results of rulesets without ballots, flags or relative indicators keep exactly the
+        # fields (and hashes) they always had: an unused extension is left out, not written empty
         data = handler(self)
         if not self.ballots:
             data.pop("ballots", None)
-        for name in ("raised_flags", "filled_inputs"):
+        for name in ("reference", "raised_flags", "filled_inputs"):
             if getattr(self, name) is None:
                 data.pop(name, None)
         return data

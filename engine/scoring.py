@@ -24,6 +24,7 @@ from .inputs import jsonable
 from .matcher import Matcher
 from .messages import say, subject
 from .model import ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
+from .relative import relative_points
 from .result import (
     AdjustmentGroupResult,
     AdjustmentItemResult,
@@ -33,6 +34,7 @@ from .result import (
     IndicatorResult,
     MatchedRule,
     OutputResult,
+    Reference,
     Result,
     RulesetRef,
     UnitRef,
@@ -62,6 +64,7 @@ class Context:
     compiled: CompiledRuleset
     values: dict[str, Any]
     fired: frozenset[str]
+    reference: Reference | None = None  # the batch a relative indicator is scored against
 
     def __post_init__(self) -> None:
         self.shown = jsonable(self.values, self.compiled.ruleset)  # the values as JSON, once per unit
@@ -145,6 +148,8 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f" → {ctx.figure(points)}分"
         )
         return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    if score.relative is not None:
+        return _relative(ctx, indicator, common, path)
     method = ctx.compiled.methods[indicator.id]
     count: Count = getattr(score, method)
     value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
@@ -193,6 +198,39 @@ def _counted(ctx: Context, count: Count, value: Exact, units: Exact, amount: Exa
     if count.step is not None:
         described += f", 折合 {plain(units)} 个 {plain(count.step)}"
     return described
+
+
+RELATIVE_WORDS = {"higher": "越高越好", "lower": "越低越好"}
+
+
+def _relative(ctx: Context, indicator: Indicator, common: dict, path: str) -> IndicatorResult:
+    relative = indicator.score.relative
+    value = ctx.number(relative.of, indicator.id, f"{path}.relative.of")
+    found = ctx.reference.indicators.get(indicator.id) if ctx.reference is not None else None
+    if found is None:
+        message = say("relative.needs_reference", indicator=subject(indicator.title, indicator.id))
+        problem = InputProblem(code="needs_reference", field=indicator.id, title=indicator.title, message=message)
+        raise InputError([problem])
+    points = relative_points(relative, indicator.points, value, found)
+    measured = f"{ctx.wording.text(relative.of.text)} = {ctx.figure(value)} ({RELATIVE_WORDS[relative.direction]})"
+    tied = f" 等 {found.best_count} 个单位" if found.best_count > 1 else ""
+    best = f"最优值 {ctx.figure(found.best)} ({found.best_unit or '本单位'}{tied})"
+    among = f"批次 {ctx.reference.batch} 中第 {found.rank} 名 / 共 {found.count} 个单位"
+    if relative.method == "rank":
+        rule = (
+            f"第1名得 {plain(indicator.points)} 分, 每低一名少 {plain(relative.step)} 分,"
+            f" 最低 {plain(relative.floor or ZERO)} 分"
+        )
+    elif relative.method == "best":
+        ratio = "本单位值 ÷ 最优值" if relative.higher_is_better else "最优值 ÷ 本单位值"
+        rule = f"{ratio} × {plain(indicator.points)} 分 (最优值不为正时仅最优单位得满分)"
+    else:
+        rule = (
+            f"均值 {ctx.figure(found.mean)} 处得 {plain(relative.at_mean)} 分, 每偏离 1 加减 {plain(relative.per)} 分,"
+            f" 限于 0 至 {plain(indicator.points)}"
+        )
+    detail = f"相对评价: {measured}, {among}, {best}, 均值 {ctx.figure(found.mean)}; {rule} → {ctx.figure(points)}分"
+    return IndicatorResult(**common, points=points, status="scored", detail=detail)
 
 
 def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
@@ -408,13 +446,15 @@ def score_values(
     unit: UnitRef | None = None,
     version: int | str | None = None,
     content_hash: str = "",
+    reference: Reference | None = None,
 ) -> Result:
-    """Score one unit's normalized values; InputError if the data cannot be scored."""
+    """Score one unit's normalized values; InputError if the data cannot be scored.
+    A relative indicator is scored against `reference` (its place in a batch)."""
     ruleset = compiled.ruleset
     ballots, figures = count_ballots(ruleset, values)
     if figures:
         values = {**values, **figures}  # a ballot's figures are read like inputs
-    ctx = Context(compiled, values, matcher.fire(compiled, 1, values))
+    ctx = Context(compiled, values, matcher.fire(compiled, 1, values), reference)
     _check_consistency(ctx)
     indicators: list[IndicatorResult] = []
     dimensions: list[DimensionResult] = []
@@ -463,6 +503,7 @@ def score_values(
         grade_without_vetoes=_grade_ref(ruleset, natural),
         grades_not_reached=reasons,
         outputs=outputs,
+        reference=reference if ruleset.relative_indicators() else None,
         engine={"version": ENGINE_VERSION, "rules_fired": sorted(fired)},
         raised_flags=raised,
     )

@@ -356,6 +356,8 @@ class SemanticChecker:
             self._expression(score.formula, inputs, f"{base}.formula", "number")
         elif score.linear is not None:
             self._expression(score.linear.of, inputs, f"{base}.linear.of", "number")
+        elif score.relative is not None:
+            self._expression(score.relative.of, inputs, f"{base}.relative.of", "number")
         else:
             method = score.method
             count: Count = getattr(score, method)
@@ -444,8 +446,13 @@ class SemanticChecker:
             "outputs": set(rs.outputs),
             "flags": {f.id for f in rs.flags},
         }
+        relative = [indicator.id for indicator in rs.relative_indicators()]
         for t, case in enumerate(rs.tests):
             expect = case.expect
+            if relative and case.batch is None and expect.errors is None:
+                self.add(f"tests[{t}]", say("semantic.relative_test_batch", indicators=listing(relative)))
+            if not relative and case.batch is not None:
+                self.add(f"tests[{t}].batch", say("semantic.batch_without_relative"))
             path = f"tests[{t}].expect"
             if expect.grade is not None and expect.grade not in known["grade"]:
                 self.add(f"{path}.grade", self._not_a_grade(expect.grade))

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 from . import score
 from .decimals import plain, round_half_up
-from .errors import InputError
+from .errors import InputError, InputProblem
+from .inputs import validate_input
 from .loader import LoadedRuleset
+from .messages import say
 from .model import Expectation, TestCase
+from .relative import own_values, own_values_of_data, place_among
 from .result import Result
 
 
@@ -43,11 +46,42 @@ def _same(expected: Decimal, actual: Decimal | None, precision: int) -> bool:
     return actual is not None and round_half_up(actual, precision) == round_half_up(expected, precision)
 
 
+def score_case(ruleset: LoadedRuleset, case: TestCase) -> Result:
+    """A case's unit scored; with a `batch`, against the small batch it makes with the
+    case's other units (named batch[0], batch[1], ... in its reference)."""
+    return score_in_batch(ruleset, case.input, case.batch, f"tests: {case.name}")
+
+
+def score_in_batch(ruleset: LoadedRuleset, data: dict, batch: list[dict] | None, name: str) -> Result:
+    """A unit scored alone, or placed among a small batch of other units' inputs."""
+    if batch is None:
+        return score(ruleset, data)
+    model = ruleset.model
+    peers = {}
+    for index, other in enumerate(batch):
+        own = own_values_of_data(model, other, f"batch[{index}]")
+        if own is None:
+            problems = "; ".join(map(str, _refusal(ruleset, other)))
+            message = say("relative.test_unit_refused", index=index, problems=problems)
+            raise InputError([InputProblem(code="batch_refused", field=f"batch[{index}]", message=message)])
+        peers[index] = own
+    reference = place_among(model, name, peers, own_values(model, validate_input(model, data)))
+    return score(ruleset, data, reference=reference)
+
+
+def _refusal(ruleset: LoadedRuleset, data: dict) -> list[InputProblem]:
+    try:
+        validate_input(ruleset.model, data)
+    except InputError as error:
+        return error.problems
+    return []
+
+
 def run_case(ruleset: LoadedRuleset, case: TestCase) -> CaseOutcome:
     outcome = CaseOutcome(case.name)
     expect = case.expect
     try:
-        result = score(ruleset, case.input)
+        result = score_case(ruleset, case)
     except InputError as error:
         if expect.errors is None:
             outcome.mismatches.append(Mismatch("errors", "no errors", "; ".join(map(str, error.problems))))

@@ -15,6 +15,8 @@ from .conftest import ROOT, VILLAGE_TEXT
 
 runner = CliRunner()
 SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+# the table has no columns for relative indicators (export refuses them: tests/test_relative.py)
+TABLED = [path for path in SHIPPED if "relative:" not in path.read_text(encoding="utf-8")]
 
 
 def _table_bytes(book) -> bytes:
@@ -23,7 +25,7 @@ def _table_bytes(book) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", TABLED, ids=lambda p: p.stem)
 def test_each_shipped_ruleset_round_trips_exactly(path: Path):
     original = load_ruleset(path)
     text, back = read_table(_table_bytes(workbook_of(original.model)))

@@ -55,7 +55,7 @@ def list_batches(session: Session, actor: Actor, offset: int, limit: int) -> tup
     return total, list(rows)
 
 
-def _finished(batch: Batch) -> None:
+def require_finished(batch: Batch) -> None:
     if batch.status != "done":
         raise ApiProblem(409, "Batch not finished", say("detail.batch_not_finished", status=batch.status))
 
@@ -107,7 +107,7 @@ def ranking(
 ) -> tuple[int, list[RankedRow]]:
     """A page of the batch's units with their ranks, within one parent if asked, sorted by
     rank (unranked last), total, parent or unit."""
-    _finished(batch)
+    require_finished(batch)
     ranked = _ranked(model, batch.id)
     query = select(ranked)
     if parent:
@@ -149,7 +149,7 @@ def moved_units(session: Session, batch: Batch, rows: list[int]) -> dict[int, tu
 
 def results_file(session: Session, batch: Batch, format: str) -> tuple[bytes | str, str, str]:
     """A finished batch's results as Excel, CSV or JSON: (content, media type, file name)."""
-    _finished(batch)
+    require_finished(batch)
     report = report_of(session, batch)
     name = f"{batch.ruleset_id}-{batch.period}-{batch.id[:8]}.{format}"
     if format == "json":

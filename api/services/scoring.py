@@ -17,6 +17,7 @@ from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
 from .previous import fill_previous
+from .references import reference_in_batch
 from .versions import official_version, period_problem
 
 
@@ -75,8 +76,9 @@ def score_and_store(
     ruleset = store.compiled_version(session, store.version_key(session, ruleset_id, number))
     ref = unit_ref(session, unit, body.unit)
     data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], body.period, data)
+    reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, body.reference_batch, ref["id"], data)
     try:
-        result = score(ruleset, data, unit=ref, filled=filled)
+        result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
     except InputError as error:
         metrics.count_score(ruleset_id, "refused")
         raise input_problem(error) from None
