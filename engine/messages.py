@@ -419,12 +419,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "there is no member {member} in the events file",
     },
     "cli.points_header": {
-        "zh": "党员\t支部\t事项\t总积分\t积分档次",
-        "en": "member\tbranch\tevents\ttotal\tline",
+        "zh": "党员\t支部\t计分事项\t总积分\t积分档次",
+        "en": "member\tbranch\tcounted\ttotal\tline",
     },
     "cli.points_rank_header": {
-        "zh": "名次\t党员\t支部\t事项\t总积分\t积分档次",
-        "en": "rank\tmember\tbranch\tevents\ttotal\tline",
+        "zh": "名次\t党员\t支部\t计分事项\t总积分\t积分档次",
+        "en": "rank\tmember\tbranch\tcounted\ttotal\tline",
     },
     "cli.points_members": {
         "zh": "{count} 名党员, 期间 {period}",
