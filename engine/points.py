@@ -36,15 +36,13 @@ def _order(event: Event) -> tuple:
 
 def _fired(compiled: CompiledPoints, events: list[Event]) -> set[int]:
     """The numbers of the events whose kind's rule fired."""
-    kinds = compiled.ruleset.events
     fired: set[int] = set()
     for start in range(0, len(events), MAX_FACTS_PER_SESSION):
         facts = []
         for number, event in enumerate(events[start : start + MAX_FACTS_PER_SESSION], start=start):
-            kind = kinds.kind(event.kind)
+            k, kind = compiled.kinds[event.kind]
             fact, undefined = compiled.fact(number, kind, event.values)
             if undefined:
-                k = kinds.kinds.index(kind)
                 path = f"events.kinds[{k}].when"
                 raise undefined_error(path, f"{path} ({kind.when.text})", None)  # type: ignore[union-attr]
             facts.append(fact)
@@ -56,13 +54,12 @@ def _fired(compiled: CompiledPoints, events: list[Event]) -> set[int]:
 
 
 def _event_points(compiled: CompiledPoints, number: int, event: Event, counted: bool) -> EventPoints:
-    kinds = compiled.ruleset.events
-    kind = kinds.kind(event.kind)
+    index, kind = compiled.kinds[event.kind]
     values = jsonable(event.values, kind)
     points: Exact = ZERO
     rule = None
     if counted:
-        points = _points(kinds.kinds.index(kind), kind, event)
+        points = _points(index, kind, event)
         condition = kind.when.text if kind.when is not None else say("points.any_event")
         rule = MatchedRule(rule_id=compiled.plans[kind.id].rule_id, condition=condition, values=values)
         detail = say("points.counted", formula=kind.points.text)

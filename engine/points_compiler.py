@@ -57,6 +57,7 @@ class CompiledPoints:
     plans: dict[str, KindPlan]
     definition: dict
     engine_name: str
+    kinds: dict[str, tuple[int, EventKind]]  # by id: its index in `events.kinds`, and the kind
 
     def fact(self, number: int, kind: EventKind, values: dict[str, Any]) -> tuple[dict, bool]:
         """The fact of one event, and whether its `when` divided by zero (then the event
@@ -111,4 +112,5 @@ def compile_points(ruleset: PointsRuleset) -> CompiledPoints:
         if not never:
             definition[rule_id] = {"all": [{"m": test}]}
     digest = hashlib.sha256(engine_json(definition, sort_keys=True).encode()).hexdigest()
-    return CompiledPoints(ruleset, plans, definition, "kp-ev-" + digest[:24])
+    indexed = {kind.id: (k, kind) for k, kind in enumerate(kinds)}
+    return CompiledPoints(ruleset, plans, definition, "kp-ev-" + digest[:24], indexed)

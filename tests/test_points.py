@@ -388,3 +388,18 @@ def test_the_shipped_ruleset_has_at_least_ten_tests_and_no_warnings():
     from engine.points_checks import points_warnings
 
     assert points_warnings(loaded.model) == []
+
+
+def test_a_division_by_zero_refuses_the_event_naming_the_element():
+    kinds = copy.deepcopy(BASE["events"]["kinds"])
+    kinds[0]["when"] = "10 / hours > 1"
+    kinds[0]["points"] = "12 / hours"
+    loaded = points_ruleset(kinds=kinds)
+    assert points_of(loaded, event(hours=Decimal(4))).category("bonus").points == 3
+    with pytest.raises(InputError) as caught:
+        points_of(loaded, event(hours=Decimal(0)))
+    assert caught.value.problems[0].field == "events.kinds[0].when"
+    kinds[0]["when"] = "hours >= 0"
+    with pytest.raises(InputError) as caught:
+        points_of(points_ruleset(kinds=kinds), event(hours=Decimal(0)))
+    assert caught.value.problems[0].field == "events.kinds[0].points"
