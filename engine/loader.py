@@ -348,6 +348,11 @@ def check_model(data: Any, kind: type = Ruleset, checker: type = SemanticChecker
     return model
 
 
+def is_points_refusal(error: RulesetError) -> bool:
+    """Whether a scoring ruleset was refused only for being a member points ruleset."""
+    return [(p.path, p.message) for p in error.problems] == [("events", say("points.not_a_scoring_ruleset"))]
+
+
 def checked_document(text: str, check, compile_) -> tuple[Any, Any, Document]:
     """(model, compiled, document) of a ruleset text, or RulesetError listing every problem,
     each with its element path and the line and column where it is written."""
