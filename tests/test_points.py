@@ -403,3 +403,21 @@ def test_a_division_by_zero_refuses_the_event_naming_the_element():
     with pytest.raises(InputError) as caught:
         points_of(points_ruleset(kinds=kinds), event(hours=Decimal(0)))
     assert caught.value.problems[0].field == "events.kinds[0].points"
+
+
+def test_the_documented_example_loads_and_passes_its_test():
+    text = (ROOT / "docs" / "member-points.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    loaded = load_points_text(example)
+    from engine.testing import run_points_tests
+
+    assert [outcome.mismatches for outcome in run_points_tests(loaded)] == [[]]
+
+
+def test_the_explanation_is_in_english_on_request():
+    out = runner.invoke(app, ["--lang", "en", "points", str(SHIPPED), str(EXAMPLE), "--member", "DY005"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith(
+        "member DY005 (branch 向阳村党支部), all periods — 党员量化积分\n4 event(s), 4 counted:"
+    )
+    assert "line reached: 合格" in out.output
