@@ -305,6 +305,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "points.coverage.period": {"zh": "期间总分", "en": "the period's total"},
     "points.coverage.floor": {"zh": "{group}下限 {floor}", "en": "{group}: floor {floor}"},
+    "points.too_many_kinds": {
+        "zh": "规则集有 {count} 类事项, 引擎最多容纳 {limit} 类",
+        "en": "the ruleset has {count} kinds of event, the engine holds at most {limit}",
+    },
     "points.any_event": {"zh": "该类事项均计分", "en": "every event of this kind counts"},
     "points.counted": {"zh": "计分 {formula}", "en": "points {formula}"},
     "points.not_counted": {"zh": "不计分: 不满足 {when}", "en": "not counted: {when} does not hold"},

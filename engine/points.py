@@ -4,7 +4,7 @@ durable_rules says which events count (each kind's rule fired for the event's fa
 the arithmetic here is exact decimal: each counted event's points, category sums held
 between floor and cap, the base plus the categories held between the period's floor
 and cap, rounded once. Sums do not depend on order, and events are listed in one
-order (date, kind, row, values), so the same events in any order give the same result.
+order (date, kind, fields, row), so the same events in any order give the same result.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ MAX_FACTS_PER_SESSION = 1000
 
 def _order(event: Event) -> tuple:
     values = tuple(sorted((name, str(value)) for name, value in event.values.items()))
-    return (event.date, event.kind, event.row if event.row is not None else -1, values)
+    return (event.date, event.kind, values, event.row if event.row is not None else -1)
 
 
 def _fired(compiled: CompiledPoints, events: list[Event]) -> set[int]:

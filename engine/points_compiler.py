@@ -17,8 +17,8 @@ from typing import Any
 
 from .compiler import (
     KIND,
+    MAX_FACT_KINDS,
     MAX_MATCHES_PER_FACT,
-    MAX_RULES,
     MAX_SEQUENCE,
     SENTINEL,
     Constant,
@@ -86,8 +86,8 @@ def _native(kind: EventKind):
 def compile_points(ruleset: PointsRuleset) -> CompiledPoints:
     """Compile a checked member points ruleset; EngineLimitError if it cannot run safely."""
     kinds = ruleset.events.kinds
-    if len(kinds) + 1 > MAX_RULES:
-        raise EngineLimitError(say("engine.rules", count=len(kinds), limit=MAX_RULES - 1))
+    if len(kinds) > MAX_FACT_KINDS:  # each kind is one more condition under the engine's one node
+        raise EngineLimitError(say("points.too_many_kinds", count=len(kinds), limit=MAX_FACT_KINDS))
     plans: dict[str, KindPlan] = {}
     definition: dict[str, Any] = {SENTINEL: {"all": [{"m": {"$gte": {KIND: 0}}}]}}
     for k, kind in enumerate(kinds):

@@ -12,7 +12,7 @@ from .result import Figure, GradeRef, MatchedRule, Model, RulesetRef
 
 
 class EventPoints(Model):
-    number: int = Field(description="1-based, in the order events are listed: by date, kind, then row")
+    number: int = Field(description="1-based, in the order events are listed: by date, kind, fields, then row")
     date: str
     kind: str
     kind_title: str

@@ -421,3 +421,9 @@ def test_the_explanation_is_in_english_on_request():
         "member DY005 (branch 向阳村党支部), all periods — 党员量化积分\n4 event(s), 4 counted:"
     )
     assert "line reached: 合格" in out.output
+
+
+def test_more_kinds_than_the_engine_holds_under_one_node_are_refused_before_it_hangs():
+    kinds = [{"id": f"k{n}", "title": f"事项{n}", "category": "bonus", "points": 1} for n in range(501)]
+    [problem] = refused(kinds=kinds)
+    assert problem.path == "(engine limits)" and "501" in problem.message
