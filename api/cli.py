@@ -14,9 +14,10 @@ from engine import InputError, KaopingError, RulesetError, RulesetProblem, score
 from engine.checks import check_ruleset
 from engine.decimals import plain
 from engine.explain import explain_text
-from engine.loader import load_text, parse_document
+from engine.loader import is_points_refusal, load_text, parse_document
 from engine.messages import say, set_language
-from engine.testing import run_tests
+from engine.points_loader import LoadedPoints, load_points_text
+from engine.testing import run_points_tests, run_tests
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: shipped rulesets and examples
 
@@ -83,7 +84,14 @@ def _ruleset_text(path: Path) -> str:
 
 
 def _read_ruleset(path: Path):
-    return load_text(_ruleset_text(path))
+    """A scoring ruleset, or a member points ruleset (one with `events:`)."""
+    text = _ruleset_text(path)
+    try:
+        return load_text(text)
+    except RulesetError as error:
+        if not is_points_refusal(error):
+            raise
+    return load_points_text(text)
 
 
 def _load(path: Path):
@@ -171,6 +179,7 @@ def test_command(
 ) -> None:
     """Run the embedded tests of one ruleset or of every ruleset in a folder."""
     from engine.coverage import measure, report_lines
+    from engine.points_coverage import measure_points
 
     if minimum is not None and not coverage:
         _fail(say("cli.min_needs_coverage"))
@@ -185,7 +194,8 @@ def test_command(
             for problem in error.problems:
                 typer.echo(f"     {problem}")
             continue
-        for outcome in run_tests(loaded):
+        points = isinstance(loaded, LoadedPoints)
+        for outcome in run_points_tests(loaded) if points else run_tests(loaded):
             if outcome.passed:
                 passed += 1
                 typer.echo(f"{say('cli.ok')} {loaded.id}: {outcome.name}")
@@ -197,7 +207,7 @@ def test_command(
                     "     " + say("cli.mismatch", what=mismatch.what, expected=mismatch.expected, got=mismatch.actual)
                 )
         if coverage:
-            measured = measure(loaded)
+            measured = measure_points(loaded) if points else measure(loaded)
             for line in report_lines(measured):
                 typer.echo(line)
             if minimum is not None and measured.percent() < Decimal(str(minimum)):
@@ -213,6 +223,9 @@ def test_command(
 def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Refuse a bad ruleset with every problem, or warn of likely mistakes and show its range."""
     loaded = _load(ruleset)
+    if isinstance(loaded, LoadedPoints):
+        _check_points(loaded)
+        return
     report = check_ruleset(loaded.model, len(loaded.compiled.conditions))
     counts = {"indicators": report.indicators, "rules": report.conditions, "facts": len(loaded.compiled.facts)}
     typer.echo(f"{loaded.id}: {say('cli.valid', **counts)}")
@@ -223,6 +236,45 @@ def check_command(ruleset: Path = typer.Argument(..., exists=True, dir_okay=Fals
         typer.echo(say("cli.warning", warning=warning))
     if not report.warnings:
         typer.echo(say("cli.no_warnings"))
+
+
+def _check_points(loaded: LoadedPoints) -> None:
+    from engine.points_checks import points_warnings
+
+    events = loaded.model.events
+    rules = len(loaded.compiled.definition) - 1  # the sentinel left out
+    counts = {"kinds": len(events.kinds), "categories": len(events.categories), "rules": rules}
+    typer.echo(f"{loaded.id}: {say('cli.points_valid', **counts)}")
+    unbounded = say("cli.points_unbounded")
+    low = plain(events.floor) if events.floor is not None else unbounded
+    high = plain(events.cap) if events.cap is not None else unbounded
+    typer.echo(say("cli.points_range", low=low, high=high))
+    warnings = points_warnings(loaded.model)
+    for warning in warnings:
+        typer.echo(say("cli.warning", warning=warning))
+    if not warnings:
+        typer.echo(say("cli.no_warnings"))
+
+
+@app.command("points")
+def points_command(
+    ruleset: Path = typer.Argument(..., exists=True, dir_okay=False, help="a member points ruleset (with events:)"),
+    events: Path = typer.Argument(..., exists=True, dir_okay=False, help="events, one a row: .csv or .xlsx"),
+    period: str | None = typer.Option(None, "--period", help="2026, 2026-03 or a day; default: every event"),
+    member: str | None = typer.Option(None, "--member", help="explain this member's points"),
+    as_json: bool = typer.Option(False, "--json", help="print the results as JSON"),
+    rank: bool = typer.Option(False, "--rank", help="rank members (only when the ruleset opts into ranking)"),
+    branch_inputs: Path | None = typer.Option(
+        None, "--branch-inputs", help="write each branch's figures as inputs (CSV)"
+    ),
+) -> None:
+    """Members' points for a period from their events, and the figures of their branches."""
+    from api.points_command import run_points
+
+    loaded = _load(ruleset)
+    if not isinstance(loaded, LoadedPoints):
+        _fail(say("cli.not_points_ruleset", path=ruleset))
+    run_points(loaded, events, period, member, as_json, rank, branch_inputs)
 
 
 @app.command("import")

@@ -25,6 +25,7 @@ from .errors import EngineLimitError, RulesetError, RulesetProblem
 from .limits import MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, structure_problems, text_problem
 from .messages import CATALOGUE, say, suggestion
 from .model import Ruleset, field_names
+from .points_model import is_points_document
 from .semantics import SemanticChecker
 
 MAX_INTEGER_DIGITS = 100  # far above any number a ruleset may hold; Python refuses beyond 4,300
@@ -328,34 +329,44 @@ class LoadedRuleset:
         return self.model.id
 
 
-def check_model(data: Any) -> Ruleset:
-    """Validate parsed data as a ruleset, listing every structural and semantic problem."""
+def check_model(data: Any, kind: type = Ruleset, checker: type = SemanticChecker):
+    """Validate parsed data as a ruleset (or, given its model and checker, as another kind
+    of ruleset), listing every structural and semantic problem."""
     if not isinstance(data, dict):
         raise RulesetError([RulesetProblem(path="(ruleset)", message=say("ruleset.not_mapping"))])
+    if kind is Ruleset and is_points_document(data):  # its own kind: `kaoping points` reads it
+        raise RulesetError([RulesetProblem(path="events", message=say("points.not_a_scoring_ruleset"))])
     too_large = structure_problems(data)
     if too_large:
         raise RulesetError(too_large)
     try:
-        model = Ruleset.model_validate(data)
+        model = kind.model_validate(data)
     except ValidationError as error:
         raise RulesetError(_pydantic_problems(error)) from None
-    model, clashes = with_ballot_inputs(model)
-    problems = clashes + SemanticChecker(model).run()
+    clashes = []
+    if kind is Ruleset:
+        model, clashes = with_ballot_inputs(model)
+    problems = clashes + checker(model).run()
     if problems:
         raise RulesetError(problems)
     return model
 
 
-def load_text(text: str, version: int | str | None = None) -> LoadedRuleset:
-    """Load a ruleset text; RulesetError lists every problem, each with its element path
-    and the line and column where it is written."""
+def is_points_refusal(error: RulesetError) -> bool:
+    """Whether a scoring ruleset was refused only for being a member points ruleset."""
+    return [(p.path, p.message) for p in error.problems] == [("events", say("points.not_a_scoring_ruleset"))]
+
+
+def checked_document(text: str, check, compile_) -> tuple[Any, Any, Document]:
+    """(model, compiled, document) of a ruleset text, or RulesetError listing every problem,
+    each with its element path and the line and column where it is written."""
     too_long = text_problem(len(text.encode("utf-8", "surrogatepass")))
     if too_long is not None:
         raise RulesetError([too_long])
     document = read_document(text)
     try:
-        model = check_model(document.data)
-        compiled = compile_ruleset(model)
+        model = check(document.data)
+        compiled = compile_(model)
     except RulesetError as error:
         absent = {say("schema.missing", name=key) for key in document.left_out_keys}
         placed = [_placed(p, document.root) for p in error.problems if p.message not in absent]
@@ -365,6 +376,13 @@ def load_text(text: str, version: int | str | None = None) -> LoadedRuleset:
         raise RulesetError([*document.syntax, problem]) from None
     if document.syntax:
         raise RulesetError(document.syntax)
+    return model, compiled, document
+
+
+def load_text(text: str, version: int | str | None = None) -> LoadedRuleset:
+    """Load a ruleset text; RulesetError lists every problem, each with its element path
+    and the line and column where it is written."""
+    model, compiled, document = checked_document(text, check_model, compile_ruleset)
     return LoadedRuleset(model, compiled, text, content_hash(document.data), version)
 
 

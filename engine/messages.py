@@ -304,6 +304,208 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.of.boolean": {"zh": "条件", "en": "a condition"},
     "kind.of.number": {"zh": "数", "en": "a number"},
     "kind.of.text": {"zh": "文本", "en": "text"},
+    # ------------------------------------------------------------ member points (docs/member-points.md)
+    "points.not_a_scoring_ruleset": {
+        "zh": "这是党员量化积分规则集 (含 events), 不能为单位评分; 请用 kaoping points 计算党员积分",
+        "en": "this is a member points ruleset (it has events); it scores no units: use kaoping points",
+    },
+    "points.floor_above_cap": {
+        "zh": "下限 floor {floor} 高于上限 cap {cap}",
+        "en": "the floor {floor} is above the cap {cap}",
+    },
+    "points.unknown_category": {
+        "zh": "{name} 不是已声明的积分类别{hint}",
+        "en": "{name} is not a declared category{hint}",
+    },
+    "points.unknown_line": {"zh": "{name} 不是已声明的积分档次{hint}", "en": "{name} is not a declared line{hint}"},
+    "points.field_na": {
+        "zh": '事项的字段不能允许 "NA" (na_allowed), 每次事项都须填写',
+        "en": 'an event\'s field cannot allow "NA" (na_allowed): every event gives it',
+    },
+    "points.field_needs_default": {
+        "zh": "可不填的事项字段须有 default",
+        "en": "an optional field of an event needs a default",
+    },
+    "points.scope.fields": {"zh": "此处可用: 本类事项的字段", "en": "here: the fields of this kind of event"},
+    "points.line_needs_min": {
+        "zh": "除最后一档外, 每个积分档次都须有 min",
+        "en": "every line but the last needs a min",
+    },
+    "points.line_order": {
+        "zh": "积分档次须从高到低排列: min {min} 高于上一档的 {previous}",
+        "en": "lines go highest first: min {min} is above the previous line's {previous}",
+    },
+    "points.last_line": {
+        "zh": "最后一个积分档次不能有 min (每名党员都应至少达到它)",
+        "en": "the last line has no min (every member reaches at least it)",
+    },
+    "points.coverage.period": {"zh": "期间总分", "en": "the period's total"},
+    "points.coverage.floor": {"zh": "{group}下限 {floor}", "en": "{group}: floor {floor}"},
+    "points.too_many_kinds": {
+        "zh": "规则集有 {count} 类事项, 引擎最多容纳 {limit} 类",
+        "en": "the ruleset has {count} kinds of event, the engine holds at most {limit}",
+    },
+    "points.any_event": {"zh": "该类事项均计分", "en": "every event of this kind counts"},
+    "points.counted": {"zh": "计分 {formula}", "en": "points {formula}"},
+    "points.not_counted": {"zh": "不计分: 不满足 {when}", "en": "not counted: {when} does not hold"},
+    "points.explain.head": {
+        "zh": "党员 {member} (支部 {branch}) {period} 积分 — {ruleset}",
+        "en": "member {member} (branch {branch}), {period} — {ruleset}",
+    },
+    "points.explain.all_periods": {"zh": "全部期间", "en": "all periods"},
+    "points.explain.no_branch": {"zh": "未填", "en": "not given"},
+    "points.explain.yes": {"zh": "是", "en": "yes"},
+    "points.explain.no": {"zh": "否", "en": "no"},
+    "points.explain.no_fields": {"zh": "无字段", "en": "no fields"},
+    "points.explain.events": {
+        "zh": "事项 {count} 件, 计分 {counted} 件:",
+        "en": "{count} event(s), {counted} counted:",
+    },
+    "points.explain.event": {
+        "zh": "{number}. {date} {kind} [{category}]: {points} 分 (规则 {rule}: {condition}; {formula}; {values})",
+        "en": "{number}. {date} {kind} [{category}]: {points} (rule {rule}: {condition}; {formula}; {values})",
+    },
+    "points.explain.not_counted": {
+        "zh": "{number}. {date} {kind} [{category}]: 0 分, {detail} ({values})",
+        "en": "{number}. {date} {kind} [{category}]: 0, {detail} ({values})",
+    },
+    "points.explain.categories": {"zh": "分类小计:", "en": "by category:"},
+    "points.explain.category": {"zh": "{title}: {sum} = {raw}", "en": "{title}: {sum} = {raw}"},
+    "points.explain.capped": {
+        "zh": ", 超过上限 {cap}, 减去 {cut}, 计 {cap}",
+        "en": ", above the cap {cap}: {cut} cut, {cap} counted",
+    },
+    "points.explain.floored": {
+        "zh": ", 低于下限 {floor}, 补足 {cut}, 计 {floor}",
+        "en": ", below the floor {floor}: {cut} added back, {floor} counted",
+    },
+    "points.explain.sum": {
+        "zh": "基础分与各类合计: {sum} = {raw}",
+        "en": "base and categories: {sum} = {raw}",
+    },
+    "points.explain.period_capped": {
+        "zh": "超过期间总分上限 {cap}, 减去 {cut}",
+        "en": "above the period's cap {cap}: {cut} cut",
+    },
+    "points.explain.period_floored": {
+        "zh": "低于期间总分下限 {floor}, 补足 {cut}",
+        "en": "below the period's floor {floor}: {cut} added back",
+    },
+    "points.explain.total": {
+        "zh": "总积分 {total} (保留 {precision} 位小数, 四舍五入一次)",
+        "en": "total {total} (rounded half up once, to {precision} decimal places)",
+    },
+    "points.explain.line": {"zh": "积分档次: {line}", "en": "line reached: {line}"},
+    "file.events_kind": {
+        "zh": "文件 {file}: 事项文件须为 .csv 或 .xlsx",
+        "en": "the file {file}: an events file is .csv or .xlsx",
+    },
+    "file.events_column": {
+        "zh": "文件 {file}: 缺少列 {names} (任选一种写法)",
+        "en": "the file {file}: a column {names} is missing (any one of these names)",
+    },
+    "file.events_unknown_columns": {
+        "zh": "文件 {file} 中有既不是 {ruleset} 的事项字段, 也不是党员、支部、日期或事项类型的列: {names}",
+        "en": "the file {file} has columns that are neither fields of {ruleset}'s events nor member, branch,"
+        " date or kind: {names}",
+    },
+    "row.problem": {"zh": "第 {row} 行: {problem}", "en": "row {row}: {problem}"},
+    "branch.member_count": {
+        "zh": "支部 {branch} 在事项文件中的党员 {count} 名",
+        "en": "branch {branch}: {count} member(s) in the events file",
+    },
+    "branch.coverage": {
+        "zh": "支部 {branch} {period}: {count} 名党员中 {covered} 名有计分事项, {covered} / {count} × 100 = {value}",
+        "en": "branch {branch}, {period}: {covered} of {count} member(s) have counted events,"
+        " {covered} / {count} × 100 = {value}",
+    },
+    "branch.average": {
+        "zh": "支部 {branch} {period}: {count} 名党员总积分之和 {sum} / {count} = {value}",
+        "en": "branch {branch}, {period}: the {count} member(s)' totals sum to {sum}, / {count} = {value}",
+    },
+    "branch.line_share": {
+        "zh": "支部 {branch} {period}: {count} 名党员中 {reached} 名达到{line}, {reached} / {count} × 100 = {value}",
+        "en": "branch {branch}, {period}: {reached} of {count} member(s) reached {line},"
+        " {reached} / {count} × 100 = {value}",
+    },
+    "points.check.unused_category": {
+        "zh": "积分类别 {category} 没有任何事项类型计入",
+        "en": "no kind of event gives points to the category {category}",
+    },
+    "points.check.line_above_cap": {
+        "zh": "积分档次 {line} 的 min {min} 高于总分上限 {cap}, 任何党员都达不到",
+        "en": "the line {line} needs {min}, above the period's cap {cap}: no member can reach it",
+    },
+    "cli.not_points_ruleset": {
+        "zh": "{path} 不是党员量化积分规则集 (没有 events)",
+        "en": "{path} is not a member points ruleset (it has no events)",
+    },
+    "cli.points_valid": {
+        "zh": "党员积分规则集有效 ({kinds} 类事项, {categories} 个积分类别, {rules} 条引擎规则)",
+        "en": "valid member points ruleset ({kinds} kinds of event, {categories} categories, {rules} engine rules)",
+    },
+    "cli.points_range": {"zh": "总积分范围: {low} 到 {high}", "en": "total between {low} and {high}"},
+    "cli.points_unbounded": {"zh": "不限", "en": "unbounded"},
+    "cli.points_not_ranked": {
+        "zh": "规则集 {ruleset} 未启用排名 (ranking: false), 不能使用 --rank",
+        "en": "the ruleset {ruleset} does not opt into ranking (ranking: false): --rank is refused",
+    },
+    "cli.points_rows_refused": {
+        "zh": "{file}: {count} 行事项有错误, 未计算积分",
+        "en": "{file}: {count} row(s) of events have errors; no points computed",
+    },
+    "cli.points_no_member": {
+        "zh": "事项文件中没有党员 {member}",
+        "en": "there is no member {member} in the events file",
+    },
+    "cli.points_header": {
+        "zh": "党员\t支部\t计分事项\t总积分\t积分档次",
+        "en": "member\tbranch\tcounted\ttotal\tline",
+    },
+    "cli.points_rank_header": {
+        "zh": "名次\t党员\t支部\t计分事项\t总积分\t积分档次",
+        "en": "rank\tmember\tbranch\tcounted\ttotal\tline",
+    },
+    "cli.points_members": {
+        "zh": "{count} 名党员, 期间 {period}",
+        "en": "{count} member(s), period {period}",
+    },
+    "cli.branch_inputs_written": {
+        "zh": "已写出 {branches} 个支部的输入项: {path} (来源说明: {sources})",
+        "en": "inputs of {branches} branch(es) written to {path} (where each came from: {sources})",
+    },
+    "event.not_an_object": {
+        "zh": "一件事项应为一个由字段组成的对象, 实际为 {got}",
+        "en": "an event is an object of fields, got {got}",
+    },
+    "event.no_member": {"zh": "党员 (member): 必须填写", "en": "member: is required"},
+    "event.no_date": {"zh": "日期 (date): 必须填写, 如 2026-03-05", "en": "date: is required, e.g. 2026-03-05"},
+    "event.bad_date": {
+        "zh": "日期 (date): 应为 年-月-日, 如 2026-03-05, 实际为 {got}",
+        "en": "date: must be year-month-day, e.g. 2026-03-05, got {got}",
+    },
+    "event.no_kind": {"zh": "事项类型 (kind): 必须填写", "en": "kind: is required"},
+    "event.unknown_kind": {
+        "zh": "事项类型 (kind): {got} 不是本规则集的事项类型{hint}",
+        "en": "kind: {got} is not a kind of event of this ruleset{hint}",
+    },
+    "event.bad_identifier": {
+        "zh": "{field}: 应为编号文本, 实际为 {got}",
+        "en": "{field}: must be an identifier, got {got}",
+    },
+    "event.long_identifier": {
+        "zh": "编号至多 {limit} 个字符, 实际为 {got}",
+        "en": "an identifier has at most {limit} characters, got {got}",
+    },
+    "event.in_kind": {"zh": "{kind}: {problem}", "en": "{kind}: {problem}"},
+    "event.bad_period": {
+        "zh": "期间应为 年 (2026)、年-月 (2026-03) 或 年-月-日, 实际为 {got}",
+        "en": "a period is a year (2026), a month (2026-03) or a day, got {got}",
+    },
+    "event.other_member": {
+        "zh": "计算党员 {member} 的积分时不能混入党员 {other} 的事项",
+        "en": "the events of member {other} cannot count for member {member}",
+    },
     "what.inputs": {"zh": "输入项", "en": "inputs"},
     "what.dimensions": {"zh": "维度", "en": "dimensions"},
     "what.indicators": {"zh": "指标", "en": "indicators"},

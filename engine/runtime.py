@@ -29,6 +29,7 @@ import threading
 from collections import OrderedDict
 
 import durable_rules_engine as _engine
+import orjson
 
 from .compiler import SENTINEL, engine_json
 from .errors import KaopingError
@@ -71,6 +72,17 @@ def live_rulesets() -> int:
 def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
     """Assert one unit's facts in a fresh session; the ids of the rules that fired,
     in firing order, once per matching branch (the sentinel left out)."""
+    return [rule for rule, _message in _firings(name, definition, facts)]
+
+
+def match_each(name: str, definition: dict, facts: list[dict]) -> list[tuple[str, str]]:
+    """Like `match`, for facts that each stand for one thing (a member's events): the
+    (rule id, the fact's `id`) of every firing, so each firing is told apart by its fact."""
+    return [(rule, str(orjson.loads(message)[rule]["m"]["id"])) for rule, message in _firings(name, definition, facts)]
+
+
+def _firings(name: str, definition: dict, facts: list[dict]) -> list[tuple[str, str]]:
+    """(rule id, started action message) of each firing of one session, the sentinel's left out."""
     with _lock:
         handle = _register(name, definition)
         sid = f"{os.getpid()}-{next(_session_numbers)}"
@@ -86,14 +98,14 @@ def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
                 raise EngineFailure("a fact matched no rule (the sentinel rule is missing)")
             if code == OBSERVED:
                 raise EngineFailure("a fact was asserted twice in one session")
-            fired: list[str] = []
+            fired: list[tuple[str, str]] = []
             started = _engine.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:
                 fired_any = True
                 rule = _rule_of(message)
                 if rule != SENTINEL:
-                    fired.append(rule)
+                    fired.append((rule, message))
                 message = _engine.complete_and_start_action(handle, state)
             if not fired_any:
                 # every fact matches the sentinel: no firing at all means the engine did not

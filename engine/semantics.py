@@ -33,7 +33,7 @@ from .expressions import (
     String,
 )
 from .messages import listing, say, suggestion
-from .model import ClassWeights, Count, GradeCap, Ruleset
+from .model import ClassWeights, Count, GradeCap, InputSpec, Ruleset
 
 RESERVED = frozenset({"and", "or", "not", "in", "if", "else", "true", "false", "total", "grade"})
 
@@ -170,6 +170,22 @@ def _check_equality(left: Type, left_node: Node, right_node: Node, scope: Scope,
             raise _Problem(message, other.column)
 
 
+def input_scope(inputs: dict[str, InputSpec], where: str) -> Scope:
+    """The names and types of declared inputs (a ruleset's, or an event kind's fields)."""
+    names = {}
+    for name, spec in inputs.items():
+        may_be_na = spec.na_allowed or (not spec.required and spec.default is None)
+        if spec.numeric:
+            names[name] = Type("number", may_be_na=may_be_na)
+        elif spec.type == "boolean":
+            names[name] = Type("boolean", may_be_na=may_be_na)
+        elif spec.type == "choice":
+            names[name] = Type("text", frozenset(spec.choices or ()), name, may_be_na)
+        else:
+            names[name] = Type("text", may_be_na=may_be_na)
+    return Scope(names, where)
+
+
 # ---------------------------------------------------------------- the whole ruleset
 
 
@@ -246,21 +262,11 @@ class SemanticChecker:
             first.setdefault(value, index)
 
     def _input_scope(self) -> Scope:
-        names = {}
-        for name, spec in self.rs.inputs.items():
-            may_be_na = spec.na_allowed or (not spec.required and spec.default is None)
-            if spec.numeric:
-                names[name] = Type("number", may_be_na=may_be_na)
-            elif spec.type == "boolean":
-                names[name] = Type("boolean", may_be_na=may_be_na)
-            elif spec.type == "choice":
-                names[name] = Type("text", frozenset(spec.choices or ()), name, may_be_na)
-            else:
-                names[name] = Type("text", may_be_na=may_be_na)
+        scope = input_scope(self.rs.inputs, "scope.inputs")
         for ballot in self.rs.ballots:
             for figure in figure_titles(ballot):
-                names[figure] = Type("number", may_be_na=may_be_na_figure(ballot, figure))
-        return Scope(names, "scope.inputs")
+                scope.names[figure] = Type("number", may_be_na=may_be_na_figure(ballot, figure))
+        return scope
 
     def _score_names(self) -> dict[str, Type]:
         names = {"total": NUMBER}

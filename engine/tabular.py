@@ -194,10 +194,7 @@ def _opened(
     ruleset: Ruleset, path: Path, encoding: str | None
 ) -> tuple[dict[int, tuple[str, str]], Generator[list[Any] | tuple[Any, ...] | _Unreadable]]:
     """A spreadsheet's column mapping, and its rows after the header."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise BatchFileError(say("file.kind", file=path.name))
-    rows = _rows_csv(path, decide_encoding(path, encoding)) if suffix == ".csv" else sheet_rows(path)
+    rows = spreadsheet_rows(path, encoding)
     try:
         header = next(rows)
     except StopIteration:
@@ -211,6 +208,15 @@ def _opened(
     except BatchFileError:
         rows.close()
         raise
+
+
+def spreadsheet_rows(path: Path, encoding: str | None = None) -> Generator[list[Any] | tuple[Any, ...] | _Unreadable]:
+    """The rows of a .csv or .xlsx file, header first; a row that could not be split into
+    cells stands as an object with the `code` and `message` of its error."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise BatchFileError(say("file.kind", file=path.name))
+    return _rows_csv(path, decide_encoding(path, encoding)) if suffix == ".csv" else sheet_rows(path)
 
 
 def _read_jsonl(ruleset: Ruleset, path: Path, codec: str) -> tuple[list[UnitRow], list[RowError]]:

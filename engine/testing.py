@@ -8,10 +8,15 @@ from decimal import Decimal
 from . import score
 from .decimals import plain, round_half_up
 from .errors import InputError, InputProblem
+from .events import validate_event
 from .inputs import validate_input
 from .loader import LoadedRuleset
 from .messages import say
 from .model import Expectation, TestCase
+from .points import member_points
+from .points_loader import LoadedPoints
+from .points_model import PointsExpectation, PointsTestCase
+from .points_result import MemberPoints
 from .relative import own_values, own_values_of_data, place_among
 from .result import Result
 
@@ -157,3 +162,67 @@ def compare(expect: Expectation, result: Result, precision: int) -> list[Mismatc
 
 def run_tests(ruleset: LoadedRuleset) -> list[CaseOutcome]:
     return [run_case(ruleset, case) for case in ruleset.model.tests]
+
+
+# ---------------------------------------------------------------- member points rulesets
+
+
+def run_points_case(ruleset: LoadedPoints, case: PointsTestCase) -> CaseOutcome:
+    """A member points test: the case's events (all of one member) in, the totals, cuts
+    and line the case expects compared with what the events give."""
+    outcome = CaseOutcome(case.name)
+    expect = case.expect
+    try:
+        result = points_of_case(ruleset, case)
+    except InputError as error:
+        if expect.errors is None:
+            outcome.mismatches.append(Mismatch("errors", "no errors", "; ".join(map(str, error.problems))))
+            return outcome
+        reported = {(p.field, p.code) for p in error.problems}
+        for wanted in expect.errors:
+            if (wanted.field, wanted.code) not in reported:
+                got = "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none"
+                outcome.mismatches.append(Mismatch("errors", f"{wanted.field}: {wanted.code}", got))
+        return outcome
+    if expect.errors is not None:
+        wanted = ", ".join(f"{e.field}: {e.code}" for e in expect.errors)
+        outcome.mismatches.append(Mismatch("errors", wanted, f"scored {plain(result.total)}"))
+        return outcome
+    outcome.mismatches.extend(compare_points(expect, result, ruleset.model.precision))
+    return outcome
+
+
+TEST_MEMBER = "test"
+
+
+def points_of_case(ruleset: LoadedPoints, case: PointsTestCase) -> MemberPoints:
+    """The points a test case's events give its member (`test` unless the events say)."""
+    events = [
+        validate_event(ruleset.model, {"member": TEST_MEMBER, **given}, row=n)
+        for n, given in enumerate(case.events, start=1)
+    ]
+    member = events[0].member if events else TEST_MEMBER
+    return member_points(ruleset.compiled, member, events, content_hash=ruleset.content_hash)
+
+
+def compare_points(expect: PointsExpectation, result: MemberPoints, precision: int) -> list[Mismatch]:
+    found: list[Mismatch] = []
+    if expect.total is not None and not _same(expect.total, result.total, precision):
+        found.append(Mismatch("total", _number(expect.total, precision), _number(result.total, precision)))
+    if expect.line is not None and expect.line != result.line.id:
+        found.append(Mismatch("line", expect.line, result.line.id))
+    for category_id, value in (expect.categories or {}).items():
+        actual = result.category(category_id).points
+        if not _same(value, actual, precision):
+            found.append(Mismatch(f"categories.{category_id}", _number(value, precision), _number(actual, precision)))
+    for name, value in (expect.cut or {}).items():
+        actual = result.cut if name == "total" else result.category(name).cut
+        if not _same(value, actual, precision):
+            found.append(Mismatch(f"cut.{name}", _number(value, precision), _number(actual, precision)))
+    if expect.not_counted is not None and expect.not_counted != len(result.events) - result.counted:
+        found.append(Mismatch("not_counted", str(expect.not_counted), str(len(result.events) - result.counted)))
+    return found
+
+
+def run_points_tests(ruleset: LoadedPoints) -> list[CaseOutcome]:
+    return [run_points_case(ruleset, case) for case in ruleset.model.tests]

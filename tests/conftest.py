@@ -13,6 +13,9 @@ import pytest
 from engine import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
+# the shipped rulesets that score units; member points rulesets (with `events:`) are tested in test_points.py
+POINTS_RULESETS = ("party-member-points",)
+SCORING_RULESETS = sorted(p for p in (ROOT / "rulesets").glob("*.yaml") if p.stem not in POINTS_RULESETS)
 
 BASE = {
     "kaoping": 1,

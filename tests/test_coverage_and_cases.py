@@ -14,10 +14,10 @@ from engine.coverage import measure
 from engine.loader import load_text
 from engine.testing import run_tests
 
-from .conftest import ROOT, VILLAGE_TEXT
+from .conftest import ROOT, SCORING_RULESETS, VILLAGE_TEXT
 
 runner = CliRunner()
-SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+SHIPPED = SCORING_RULESETS
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

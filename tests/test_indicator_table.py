@@ -11,10 +11,10 @@ from api.cli import app
 from engine import load_ruleset
 from engine.indicator_table import TableError, read_table, workbook_of
 
-from .conftest import ROOT, VILLAGE_TEXT
+from .conftest import ROOT, SCORING_RULESETS, VILLAGE_TEXT
 
 runner = CliRunner()
-SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+SHIPPED = SCORING_RULESETS
 # the table has no columns for relative indicators (export refuses them: tests/test_relative.py)
 TABLED = [path for path in SHIPPED if "relative:" not in path.read_text(encoding="utf-8")]
 

@@ -51,6 +51,7 @@ CHINESE_DATA = {
         },
         "the column names a batch file may use, and the result file's sheets and headers (docs/batches.md)",
     ),  # fmt: skip
+    "engine/events_file.py": ({"COLUMNS"}, "the column names an events file may use (docs/member-points.md)"),
     "engine/indicator_table.py": (
         {
             "ABOUT",

@@ -8,9 +8,9 @@ from engine import load_ruleset
 from engine.checks import check_ruleset
 from engine.testing import run_case
 
-from .conftest import ROOT
+from .conftest import SCORING_RULESETS
 
-SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+SHIPPED = SCORING_RULESETS
 CASES = [(path, index) for path in SHIPPED for index in range(len(load_ruleset(path).model.tests))]
 
 

@@ -24,11 +24,11 @@ from engine.compiler import MAX_RULES
 from engine.expressions import Conditional, Expression, Membership, children, walk
 from engine.loader import parse_document
 
-from ..conftest import ROOT, ruleset_dict
+from ..conftest import SCORING_RULESETS, ruleset_dict
 from ..server import running_service
 
 runner = CliRunner()
-SHIPPED = sorted((ROOT / "rulesets").glob("*.yaml"))
+SHIPPED = SCORING_RULESETS
 
 
 def band_ruleset(when: str) -> dict:
