@@ -132,7 +132,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     inputs = load_ruleset(RULESET).model.inputs
-    names = [name for name in inputs if name != "remarks"]
+    # no remarks, and no last year's grade: the service fills that from the unit's record
+    names = [name for name in inputs if name != "remarks" and inputs[name].previous is None]
     headers = ["单位编码", "单位名称", "乡镇"] + [inputs[name].title for name in names]
     rows = [
         [uid, name, town] + [_cell(data[n]) for n in names]
