@@ -126,7 +126,8 @@ def write_units(path: Path, rows: list[list], townships: int) -> None:
 def write_county(stem: Path, villages: int, townships: int) -> tuple[Path, Path, Path]:
     """STEM.csv, STEM.xlsx and STEM-units.csv for a synthetic county."""
     inputs = load_ruleset(RULESET).model.inputs
-    names = [name for name in inputs if name != "remarks"]
+    # no remarks, and no last year's grade: the service fills that from the unit's record
+    names = [name for name in inputs if name != "remarks" and inputs[name].previous is None]
     headers = ["单位编码", "单位名称", "乡镇"] + [inputs[name].title for name in names]
     rows = [
         [uid, name, town] + [_cell(data[n]) for n in names]

@@ -370,7 +370,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{number}. {date} {kind} [{category}]: 0, {detail} ({values})",
     },
     "points.explain.categories": {"zh": "分类小计:", "en": "by category:"},
-    "points.explain.category": {"zh": "{title}: {sum} = {raw}", "en": "{title}: {sum} = {raw}"},
+    "points.explain.category": {"zh": "{title}小计: {sum} = {raw}", "en": "{title}: {sum} = {raw}"},
     "points.explain.capped": {
         "zh": ", 超过上限 {cap}, 减去 {cut}, 计 {cap}",
         "en": ", above the cap {cap}: {cut} cut, {cap} counted",
@@ -497,7 +497,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "编号至多 {limit} 个字符, 实际为 {got}",
         "en": "an identifier has at most {limit} characters, got {got}",
     },
-    "event.in_kind": {"zh": "{kind}: {problem}", "en": "{kind}: {problem}"},
+    "event.in_kind": {"zh": "事项 {kind}: {problem}", "en": "{kind}: {problem}"},
     "event.bad_period": {
         "zh": "期间应为 年 (2026)、年-月 (2026-03) 或 年-月-日, 实际为 {got}",
         "en": "a period is a year (2026), a month (2026-03) or a day, got {got}",
