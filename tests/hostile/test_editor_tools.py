@@ -58,8 +58,8 @@ def _book(sheets: dict[str, list[list]]) -> bytes:
     [
         (b"kaoping: 1\n", "不是 Excel (.xlsx) 文件"),
         (b"", "不是 Excel (.xlsx) 文件"),
-        (_zip({"hello.txt": b"hi"}), "无法作为 Excel (.xlsx) 文件打开"),
-        (b"PK\x03\x04garbage", "无法作为 Excel (.xlsx) 文件打开"),
+        (_zip({"hello.txt": b"hi"}), "upload.xlsx 不是可读取的 Excel 工作簿 (.xlsx)"),
+        (b"PK\x03\x04garbage", "upload.xlsx 不是 Excel 工作簿 (.xlsx), 无法打开"),
         (_book({"随便": [["a"]]}), "「说明」表: 缺少这张表"),
         (_book({"说明": [], "指标": [], "等次": []}), "「说明」表: 表是空的"),
         (_book({"说明": [["字段", "值"], ["规则编码", "x"]], "指标": [["一级指标", "奇怪列"]], "等次": [["编码"]]}),
