@@ -1312,8 +1312,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "stage.action.return": {"zh": "退回", "en": "sent back"},
     "cli.timeline_empty": {"zh": "{unit} 没有评议记录", "en": "{unit} has no stage records"},
     "cli.timeline_line": {
-        "zh": "{period}  {ruleset}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
-        "en": "{period}  {ruleset}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
+        "zh": "{period}  {ruleset_id}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
+        "en": "{period}  {ruleset_id}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
     },
     "cli.timeline_reason": {"zh": "    理由 ({field}): {reason}", "en": "    reason ({field}): {reason}"},
 }

@@ -89,7 +89,7 @@ CHINESE_DATA = {
     "api/app.py": ({"DESCRIPTION"}, "the OpenAPI description, naming the product"),
     "api/cli.py": ({"app"}, "the CLI's help, naming the product"),
     "api/examples.py": ("*", "OpenAPI examples: Chinese data"),
-    "api/schemas.py": ({"ScoreRequest", "UnitIn"}, "OpenAPI examples: Chinese data"),
+    "api/schemas.py": ({"ScoreRequest", "UnitIn", "StageAct", "StageReturn"}, "OpenAPI examples: Chinese data"),
     "api/routes/rulesets.py": ({"EXAMPLE_YAML"}, "an example ruleset"),
     "api/routes/governance.py": ({"import_units"}, "the route's summary names the file's Chinese columns"),
     "api/receipts.py": ({"HOW_TO_CHECK"}, "the receipt's own instructions, part of the receipt file"),

@@ -198,3 +198,35 @@ def test_timeline_across_periods_and_stages(staged):
         ("2025", "township_review"),
     ]
     assert all(s["total"] and s["title"] for s in steps)
+
+
+def test_the_cli_timeline(staged):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.settings import get_settings
+
+    assert submit(staged).status_code == 201
+    edited = take(staged, "township_review", "镇", {"reserve_cadres": 7}, {"reserve_cadres": "名单核实"})
+    assert edited.status_code == 201
+    assert send_back(staged, "county_review", "县", "台账不符").status_code == 201
+    settings = staged.app.state.settings
+    env = {"KAOPING_DATA_DIR": str(settings.data_dir)}
+    if settings.database_url:
+        env["KAOPING_DATABASE_URL"] = settings.database_url
+    get_settings.cache_clear()
+    try:
+        shown = CliRunner().invoke(app, ["timeline", "cgz-hongqi"], env=env)
+        empty = CliRunner().invoke(app, ["timeline", "cgz-dongfeng"], env=env)
+        unknown = CliRunner().invoke(app, ["timeline", "no-such-unit"], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert "村自评" in lines[0] and "提交" in lines[0]
+    assert "乡镇初评" in lines[1] and "修改后确认" in lines[1]
+    assert lines[2] == "    理由 (reserve_cadres): 名单核实"
+    assert "县复评" in lines[3] and "退回" in lines[3]
+    assert lines[4] == "    理由 (township_review): 台账不符"
+    assert empty.exit_code == 0 and "没有评议记录" in empty.output
+    assert unknown.exit_code != 0 and "no-such-unit" in unknown.output

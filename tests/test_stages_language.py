@@ -1,0 +1,63 @@
+"""The `stages:` section of a ruleset (docs/stages.md): what it accepts and every
+mistake refused with its element path."""
+
+import pytest
+
+from engine import RulesetError
+
+from .conftest import build
+
+
+def stage(id_="self_review", **extra):
+    return {"id": id_, "title": "村自评", "role": "submitter", "level": "村", **extra}
+
+
+def problems_of(*stages):
+    with pytest.raises(RulesetError) as caught:
+        build(stages=list(stages))
+    return {p.path: p.message for p in caught.value.problems}
+
+
+def test_stages_are_read_in_order_with_levels_by_either_name():
+    loaded = build(stages=[stage(), stage("township_review", role="reviewer", level="township", may_edit=False)])
+    assert [(s.id, s.level, s.may_edit) for s in loaded.model.stages] == [
+        ("self_review", "村", True),
+        ("township_review", "township", False),
+    ]
+
+
+def test_no_stages_is_a_ruleset_as_before():
+    assert build().model.stages == []
+
+
+def test_a_level_that_is_not_a_unit_kind():
+    problems = problems_of(stage(), stage("review", level="乡政府"))
+    assert set(problems) == {"stages[1].level"}
+    assert "乡政府 不是单位层级" in problems["stages[1].level"]
+
+
+def test_a_role_not_of_the_service():
+    problems = problems_of(stage(role="auditor"))
+    assert set(problems) == {"stages[0].role"}
+
+
+def test_an_id_used_twice_names_both_places():
+    problems = problems_of(stage(), stage())
+    assert "stages[0].id" in problems["stages[1].id"]
+
+
+def test_the_first_stage_must_submit():
+    problems = problems_of(stage(may_edit=False))
+    assert set(problems) == {"stages[0].may_edit"}
+    assert "第一个环节" in problems["stages[0].may_edit"]
+
+
+@pytest.mark.parametrize("missing", ["id", "title", "role", "level"])
+def test_each_field_is_required(missing):
+    given = stage()
+    del given[missing]
+    assert f"stages[0].{missing}" in problems_of(given)
+
+
+def test_an_unknown_field_is_refused():
+    assert "stages[0].acts" in problems_of(stage(acts="twice"))
