@@ -1290,6 +1290,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "修改了 {field}, 须说明理由",
         "en": "{field} was changed; give a reason",
     },
+    "stage.return_reason": {"zh": "退回须说明理由", "en": "sending back needs a reason"},
     "stage.reason_unchanged": {
         "zh": "{field} 没有修改, 不需要理由",
         "en": "{field} was not changed; it needs no reason",

@@ -91,7 +91,7 @@ def test_the_wrong_role_or_level_is_refused(staged, who):
     refused = take(staged, "township_review", who)
     assert refused.status_code in (403, 404)
     if refused.status_code == 403:
-        assert "乡镇" in refused.json()["detail"] and "reviewer" in refused.json()["detail"]
+        assert "乡镇" in refused.json()["detail"] and "审核员" in refused.json()["detail"]
 
 
 def test_the_first_stage_only_by_the_villages_submitter(staged):
@@ -141,7 +141,7 @@ def test_send_back_and_take_the_stage_again(staged):
     assert send_back(staged, "county_review", "县").status_code == 409  # not its turn
     assert send_back(staged, "township_review", "县").status_code == 403  # the county is not the township
     blank = staged.call("POST", url("township_review", tail="/return"), "镇", json={"reason": "   "})
-    assert blank.status_code == 422
+    assert blank.status_code == 422 and blank.json()["detail"] == "退回须说明理由"
     returned = send_back(staged, "township_review", "镇")
     assert returned.status_code == 201, returned.text
     assert returned.json()["to"] == "self_review" and returned.json()["reason"] == "佐证材料不全"
@@ -230,3 +230,23 @@ def test_the_cli_timeline(staged):
     assert lines[4] == "    理由 (township_review): 台账不符"
     assert empty.exit_code == 0 and "没有评议记录" in empty.output
     assert unknown.exit_code != 0 and "no-such-unit" in unknown.output
+
+
+def test_a_changed_reason_breaks_the_chain(staged):
+    """The stage, the action and the reasons are in the hashed event: editing one after
+    the fact is found by the chain's verification."""
+    from sqlalchemy import select, update
+
+    from api.tables import AuditEvent
+
+    assert submit(staged).status_code == 201
+    edited = take(staged, "township_review", "镇", {"reserve_cadres": 7}, {"reserve_cadres": "名单核实"})
+    assert edited.status_code == 201
+    assert staged.call("GET", "/audit/verify", "auditor").json()["intact"]
+    with staged.app.state.sessions() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.id == edited.json()["id"])).one()
+        data = {**event.data, "reasons": {"reserve_cadres": "另有理由"}}
+        session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=data))
+        session.commit()
+    report = staged.call("GET", "/audit/verify", "auditor").json()
+    assert not report["intact"] and report["first_broken_seq"] == edited.json()["seq"]

@@ -19,10 +19,11 @@ from engine.messages import listing, say
 from engine.model import Stage
 from engine.unit_kinds import KIND_OF
 
-from .. import scope, store
+from .. import metrics, scope, store
 from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..recordhash import canonical
+from ..schemas import UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
 from .scoring import unit_ref
 from .versions import official_version, period_problem
@@ -38,14 +39,6 @@ class Act:
     data: dict[str, Any] | None = None
     changes: dict[str, Any] | None = None
     reasons: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class _Given:
-    """A unit named by its code alone: the record takes its name and parent from the tree."""
-
-    name: None = None
-    parent: None = None
 
 
 def _subject(unit_id: str, period: str, ruleset_id: str) -> str:
@@ -101,7 +94,8 @@ def _check_grant(session: Session, actor: Actor, stage: Stage, unit: Unit) -> No
     codes = [g.unit for g in actor.grants if g.role == stage.role and g.path and unit.path.startswith(g.path)]
     kinds = set(session.scalars(select(Unit.kind).where(Unit.code.in_(codes)))) if codes else set()
     if KIND_OF[stage.level] not in kinds:
-        message = say("stage.not_yours", stage=stage.title, level=stage.level, role=stage.role, unit=unit.name)
+        role = say(f"role.{stage.role}")
+        message = say("stage.not_yours", stage=stage.title, level=stage.level, role=role, unit=unit.name)
         raise ApiProblem(403, "Not your stage", message)
 
 
@@ -169,10 +163,11 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
             )
         base = store.get_score(session, current) if current else None
         data = _input(ruleset, stage, index, base, given)
-        ref = unit_ref(session, unit, _Given())
+        ref = unit_ref(session, unit, UnitIn(id=unit.code))  # name and parent from the tree
         try:
             result = score(ruleset, data, unit=ref)
         except InputError as error:
+            metrics.count_score(ruleset_id, "refused")
             raise input_problem(error) from None
         new = store.NewScore(
             ruleset=ruleset,
@@ -196,6 +191,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
             {**facts, "record": record.id, "based_on": current, "reasons": reasons},
             actor,
         )
+    metrics.count_score(ruleset_id, record.status)
     return event
 
 
@@ -204,7 +200,7 @@ def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, p
     the unit's current score stays that stage's until the stage is taken again."""
     unit = _opening(session, actor, unit_code, period)
     if not reason.strip():
-        raise _unprocessable("reason", say("stage.reason_missing", field="reason"))
+        raise _unprocessable("reason", say("stage.return_reason"))
     with store.chain_turn(session) as chain:
         steps = steps_of(session, ruleset_id, unit.code, period)
         if not steps:
