@@ -128,6 +128,11 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "record": None,
         "difference": None,
     },
+    ("post", STAGES + "/{stage}/subtree"): {
+        "taken": [{"unit": "cgz-hongqi", "step": STEP["id"], "record": STEP["record"]}],
+        "skipped": [{"unit": "cgz-dongfeng", "detail": "现在轮到 村自评, 不能办理 乡镇初评"}],
+        "not_started": 3,
+    },
     ("get", "/units/{code}/timeline"): [{**STEP, "total": "86.33", "grade": "four"}],
     ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
     ("post", "/rulesets"): {**RULESET, "latest_version": 1, "versions": [{**VERSION, "number": 1}]},

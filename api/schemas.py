@@ -326,3 +326,21 @@ class UnitStagesOut(BaseModel):
 class TimelineStep(StepOut):
     total: str | None
     grade: str | None
+
+
+class SubtreeTaken(BaseModel):
+    unit: str
+    step: str = Field(description="the stage event's id")
+    record: str = Field(description="the unit's new score record")
+
+
+class SubtreeSkipped(BaseModel):
+    unit: str
+    detail: str = Field(description="why the stage was not taken for the unit")
+
+
+class SubtreeReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    taken: list[SubtreeTaken]
+    skipped: list[SubtreeSkipped]
+    not_started: int = Field(description="units of the subtree with no step for the period")

@@ -1290,6 +1290,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "修改了 {field}, 须说明理由",
         "en": "{field} was changed; give a reason",
     },
+    "stage.subtree_first": {
+        "zh": "{stage} 是第一个环节, 各单位须提交自己的数据 (用批量文件), 不能整片确认",
+        "en": "{stage} is the first stage: each unit submits its own data (use a batch file), it cannot be accepted for a subtree",
+    },
     "stage.return_reason": {"zh": "退回须说明理由", "en": "sending back needs a reason"},
     "stage.reason_unchanged": {
         "zh": "{field} 没有修改, 不需要理由",

@@ -250,3 +250,27 @@ def test_a_changed_reason_breaks_the_chain(staged):
         session.commit()
     report = staged.call("GET", "/audit/verify", "auditor").json()
     assert not report["intact"] and report["first_broken_seq"] == edited.json()["seq"]
+
+
+def test_a_later_stage_taken_for_a_whole_township(staged):
+    """城关镇's reviewer accepts 初评 for every village of the township whose turn it is;
+    a village past it is skipped with the reason, and a village not submitted is counted."""
+    staged.token("东风村", "submitter", "cgz-dongfeng")
+    assert submit(staged).status_code == 201
+    other = url("self_review", unit="cgz-dongfeng")
+    assert staged.call("POST", other, "东风村", json={"data": village_submission()["data"]}).status_code == 201
+    assert staged.call("POST", url("township_review", unit="cgz-dongfeng"), "镇", json={}).status_code == 201
+    subtree = url("township_review", unit="cgz", tail="/subtree")
+    report = staged.call("POST", subtree, "镇")
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert [t["unit"] for t in body["taken"]] == ["cgz-hongqi"]
+    assert body["skipped"] == [{"unit": "cgz-dongfeng", "detail": "现在轮到 县复评, 不能办理 乡镇初评"}]
+    assert body["not_started"] > 0
+    assert current(staged) == body["taken"][0]["record"]
+    assert staged.call("GET", url(), "admin").json()["due"] == "county_review"
+    assert staged.call("POST", url("self_review", unit="cgz", tail="/subtree"), "镇").status_code == 422
+    assert staged.call("POST", url("no_such", unit="cgz", tail="/subtree"), "镇").status_code == 404
+    assert staged.call("POST", subtree, "别镇").status_code == 404
+    assert staged.call("POST", url("township_review", unit="cgz", period="x", tail="/subtree"), "镇").status_code == 422
+    assert staged.call("GET", "/audit/verify", "auditor").json()["intact"]

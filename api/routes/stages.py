@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from ..auth import Actor
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..schemas import StageAct, StageReturn, StepOut, TimelineStep, UnitStagesOut
-from ..services import stage_views, stages
+from ..schemas import StageAct, StageReturn, StepOut, SubtreeReportOut, TimelineStep, UnitStagesOut
+from ..services import stage_batches, stage_views, stages
 
 router = APIRouter(tags=["stages"], route_class=StrictJsonRoute)
 
@@ -67,6 +67,22 @@ def send_back(
 ):
     event = stages.send_back(session, actor, ruleset_id, code, period, stage, body.reason)
     return stage_views.step(session, actor, ruleset_id, code, period, event["id"])
+
+
+@router.post(
+    STAGES + "/{stage}/subtree",
+    response_model=SubtreeReportOut,
+    summary="Take a later stage for every unit of the subtree whose turn it is, accepting the data as it is",
+)
+def accept_under(
+    ruleset_id: str,
+    code: str,
+    stage: str,
+    period: str = Period,
+    actor: Actor = Depends(require("submitter", "reviewer")),
+    session: Session = Depends(get_session),
+):
+    return stage_batches.accept_under(session, actor, ruleset_id, code, period, stage)
 
 
 @router.get(

@@ -72,7 +72,7 @@ def ruleset_for(session: Session, ruleset_id: str, period: str, steps: list[Audi
     return number, ruleset
 
 
-def _stage(stages: list[Stage], stage_id: str) -> int:
+def stage_index(stages: list[Stage], stage_id: str) -> int:
     for index, stage in enumerate(stages):
         if stage.id == stage_id:
             return index
@@ -138,7 +138,7 @@ def _unprocessable(field: str, message: str) -> ApiProblem:
     return ApiProblem(422, "Bad stage request", message, [{"field": field, "message": message}])
 
 
-def _opening(session: Session, actor: Actor, unit_code: str, period: str) -> Unit:
+def opening(session: Session, actor: Actor, unit_code: str, period: str) -> Unit:
     problem = period_problem(period)
     if problem:
         raise _unprocessable("period", problem)
@@ -147,12 +147,12 @@ def _opening(session: Session, actor: Actor, unit_code: str, period: str) -> Uni
 
 def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period: str, stage_id: str, given: Act):
     """Take the stage whose turn it is: the step's event, with its new score record."""
-    unit = _opening(session, actor, unit_code, period)
+    unit = opening(session, actor, unit_code, period)
     with store.chain_turn(session) as chain:
         steps = steps_of(session, ruleset_id, unit.code, period)
         number, ruleset = ruleset_for(session, ruleset_id, period, steps)
         stages = ruleset.model.stages
-        index = _stage(stages, stage_id)
+        index = stage_index(stages, stage_id)
         _check_turn(stages, steps, index, unit, period)
         stage = stages[index]
         _check_grant(session, actor, stage, unit)
@@ -198,7 +198,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
 def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period: str, stage_id: str, reason: str):
     """The stage whose turn it is returns the unit to the stage before it, with a reason;
     the unit's current score stays that stage's until the stage is taken again."""
-    unit = _opening(session, actor, unit_code, period)
+    unit = opening(session, actor, unit_code, period)
     if not reason.strip():
         raise _unprocessable("reason", say("stage.return_reason"))
     with store.chain_turn(session) as chain:
@@ -207,7 +207,7 @@ def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, p
             raise ApiProblem(409, "Nothing to send back", say("stage.nothing_to_return", unit=unit.name, period=period))
         number, ruleset = ruleset_for(session, ruleset_id, period, steps)
         stages = ruleset.model.stages
-        index = _stage(stages, stage_id)
+        index = stage_index(stages, stage_id)
         _check_turn(stages, steps, index, unit, period)
         if index == 0:
             raise ApiProblem(409, "First stage", say("stage.first_cannot_return", stage=stages[0].title))
