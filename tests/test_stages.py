@@ -58,6 +58,8 @@ def test_the_four_stages_in_order_each_a_chained_record(staged):
     accepted = take(staged, "county_review", "县")
     assert accepted.status_code == 201 and accepted.json()["action"] == "accept"
     assert accepted.json()["difference"]["fields"] == []
+    edited_total = edited.json()["difference"]["total"]["new"]
+    assert accepted.json()["difference"]["total"] == {"old": edited_total, "new": edited_total}
     approved = take(staged, "county_approval", "县委")
     assert approved.status_code == 201, approved.text
     view = staged.call("GET", url(), "auditor").json()

@@ -105,6 +105,7 @@ def _title(ruleset: LoadedRuleset, field: str) -> str:
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Inputs whose values differ as the records hash them (a request's 5.0 is the stored 5)."""
     return sorted(k for k in set(before) | set(after) if canonical(before.get(k)) != canonical(after.get(k)))
 
 
@@ -139,6 +140,7 @@ def _unprocessable(field: str, message: str) -> ApiProblem:
 
 
 def opening(session: Session, actor: Actor, unit_code: str, period: str) -> Unit:
+    """The unit, when the period is one and the unit is in the actor's subtrees (404 else)."""
     problem = period_problem(period)
     if problem:
         raise _unprocessable("period", problem)
