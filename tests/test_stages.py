@@ -276,3 +276,17 @@ def test_a_later_stage_taken_for_a_whole_township(staged):
     assert staged.call("POST", subtree, "别镇").status_code == 404
     assert staged.call("POST", url("township_review", unit="cgz", period="x", tail="/subtree"), "镇").status_code == 422
     assert staged.call("GET", "/audit/verify", "auditor").json()["intact"]
+
+
+def test_a_stage_taken_at_once_by_two_is_taken_once(staged):
+    """The turn is checked inside the chain's turn: of simultaneous takers one wins, the
+    others hear that it is no longer the stage's turn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    staged.token("镇2", "reviewer", "cgz")
+    assert submit(staged).status_code == 201
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda who: take(staged, "township_review", who).status_code, ["镇", "镇2"] * 2))
+    assert sorted(answers) == [201, 409, 409, 409]
+    view = staged.call("GET", url(), "admin").json()
+    assert [s["stage"] for s in view["steps"]] == ["self_review", "township_review"]
