@@ -37,6 +37,7 @@ from .workbooks import open_workbook, sheet_values
 
 ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "输入", "加扣分", "一票否决", "等次"
 QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
+STAGES = "评议环节"  # docs/stages.md
 
 ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
@@ -77,8 +78,10 @@ SHEET_COLUMNS = {
     QUOTAS: ["等次编码", "最高比例", "并列排序"],
     CONSISTENCY: ["名称", "条件"],
     OUTPUTS: ["编码", "名称", "公式"],
+    STAGES: ["编码", "名称", "角色", "层级", "可修改"],
     TESTS: ["名称", "输入", "预期"],
 }
+STAGE_FIELDS = {"id": "编码", "title": "名称", "role": "角色", "level": "层级", "may_edit": "可修改"}
 METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
@@ -105,6 +108,8 @@ GUIDE_TEXT = [
     ("一票否决", "后果: 取消资格、最低等次、封顶 (在「封顶等次」填等次编码)。"),
     ("等次", "从高到低, 每个等次一行; 前置条件每行一个。"),
     ("名额控制", "最高比例写小数或分数 (如 1/3); 并列排序填维度、指标或输入编码, 用顿号分隔。"),
+    (STAGES, "每个评议环节一行, 按先后次序。角色: submitter、reviewer、admin; 层级: 村、乡镇、县等单位类型。"),
+    ("", "可修改填否的环节只能确认或退回, 不能修改数据。"),
     ("测试", "输入与预期写 JSON。"),
 ]
 
@@ -284,6 +289,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
         ],
         CONSISTENCY: [[c.title, c.must.text] for c in ruleset.consistency],
         OUTPUTS: [[name, o.title, o.formula.text] for name, o in ruleset.outputs.items()],
+        STAGES: [[s.id, s.title, s.role, s.level, _yes_no(s.may_edit)] for s in ruleset.stages],
         TESTS: [
             [
                 t.name,
@@ -683,6 +689,11 @@ def _quota(row: _Row) -> dict:
     return quota
 
 
+def _stage(row: _Row) -> dict:
+    stage: dict[str, Any] = {key: row.text(column, True) for key, column in STAGE_FIELDS.items() if key != "may_edit"}
+    return {**stage, "may_edit": row.flag("可修改", True)}
+
+
 def _test(row: _Row) -> dict:
     case: dict[str, Any] = {"name": row.text("名称", True)}
     for column, key in (("输入", "input"), ("预期", "expect")):
@@ -751,6 +762,7 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
             reader.origins[f"outputs.{name_}"] = _Origin(row.sheet, row.line, {"title": "名称", "formula": "公式"})
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
         data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)
+        data["stages"] = _listed(reader, _rows(reader, book, STAGES, False), "stages", _stage, STAGE_FIELDS)
         data["tests"] = _listed(
             reader,
             _rows(reader, book, TESTS, False),

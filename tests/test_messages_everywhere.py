@@ -59,6 +59,8 @@ CHINESE_DATA = {
             "VETOES",
             "GRADES",
             "QUOTAS",
+            "STAGES",
+            "STAGE_FIELDS",
             "CONSISTENCY",
             "OUTPUTS",
             "TESTS",

@@ -4,6 +4,7 @@ mistake refused with its element path."""
 import pytest
 
 from engine import RulesetError
+from engine.loader import load_text as build_text
 
 from .conftest import build
 
@@ -61,3 +62,30 @@ def test_each_field_is_required(missing):
 
 def test_an_unknown_field_is_refused():
     assert "stages[0].acts" in problems_of(stage(acts="twice"))
+
+
+def test_the_indicator_table_keeps_the_stages_and_locates_their_mistakes():
+    """docs/editor-tools.md: the 评议环节 sheet, one stage a row."""
+    import io
+
+    from engine.indicator_table import TableError, read_table, workbook_of
+
+    from .conftest import VILLAGE_TEXT
+
+    book = workbook_of(build_text(VILLAGE_TEXT).model)
+    sheet = book["评议环节"]
+    assert [c.value for c in sheet[5]] == ["county_approval", "县委组织部审定", "admin", "县", "否"]
+    sheet["D3"], sheet["E2"] = "国", "也许"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(TableError) as caught:
+        read_table(buffer.getvalue())
+    problems = caught.value.problems
+    assert any(p.startswith("「评议环节」表第 2 行「可修改」列") for p in problems), problems
+    book["评议环节"]["E2"] = "是"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(TableError) as caught:
+        read_table(buffer.getvalue())
+    [problem] = caught.value.problems
+    assert problem.startswith("「评议环节」表第 3 行「层级」列") and "国 不是单位层级" in problem
