@@ -129,6 +129,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
         {k: v.model_dump(mode="json") for k, v in after.outputs.items()},
     )
     changes += _compare("quota", dump(before.quotas, "grade"), dump(after.quotas, "grade"))
+    changes += _compare("stage", dump(before.stages), dump(after.stages))
     changes += _compare(
         "consistency",
         {str(i): r.model_dump(mode="json") for i, r in enumerate(before.consistency)},

@@ -1178,6 +1178,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "element.veto": {"zh": "否决项", "en": "veto"},
     "element.grade": {"zh": "等级", "en": "grade"},
     "element.quota": {"zh": "名额控制", "en": "quota"},
+    "element.stage": {"zh": "评议环节", "en": "stage"},
     "element.consistency": {"zh": "一致性校验", "en": "consistency check"},
     "element.ruleset": {"zh": "规则集", "en": "ruleset"},
     "figure.total": {"zh": "总分", "en": "total"},

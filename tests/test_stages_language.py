@@ -89,3 +89,19 @@ def test_the_indicator_table_keeps_the_stages_and_locates_their_mistakes():
         read_table(buffer.getvalue())
     [problem] = caught.value.problems
     assert problem.startswith("「评议环节」表第 3 行「层级」列") and "国 不是单位层级" in problem
+
+
+def test_a_versions_difference_names_its_stages():
+    from engine.diff import diff_rulesets
+
+    from .conftest import VILLAGE_TEXT
+
+    after = build_text(VILLAGE_TEXT).model
+    before = after.model_copy(update={"stages": after.stages[:2]})
+    moved = after.stages[0].model_copy(update={"level": "乡镇"})
+    changed = after.model_copy(update={"stages": [moved, *after.stages[1:]]})
+    added = {(c.element, c.id, c.change) for c in diff_rulesets(before, after).changes}
+    assert added == {("stage", "county_review", "added"), ("stage", "county_approval", "added")}
+    [level] = diff_rulesets(after, changed).changes
+    assert (level.element, level.id, level.change) == ("stage", "self_review", "changed")
+    assert any("乡镇" in d for d in level.details)

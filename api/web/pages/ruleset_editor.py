@@ -68,6 +68,7 @@ ELEMENTS = (
     "veto",
     "grade",
     "quota",
+    "stage",
     "consistency",
     "ruleset",
 )
