@@ -67,7 +67,7 @@ def _step(step: AuditEvent, records: dict[str, ScoreRecord], titles: dict[str, s
 
 def unit_stages(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period: str) -> dict[str, Any]:
     """The ruleset's stages, whose turn it is, and every step so far with its differences."""
-    unit = scope.unit(session, actor, unit_code, field="unit")
+    unit = staging.opening(session, actor, unit_code, period)
     steps = staging.steps_of(session, ruleset_id, unit.code, period)
     _, ruleset = staging.ruleset_for(session, ruleset_id, period, steps)
     stages = ruleset.model.stages
@@ -94,12 +94,10 @@ def step(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period
 def timeline(session: Session, actor: Actor, unit_code: str) -> list[dict[str, Any]]:
     """Every step of a unit, every ruleset and period, in period order, then as taken."""
     unit = scope.unit(session, actor, unit_code, field="unit")
-    rows = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.kind == staging.STAGE_EVENT, AuditEvent.subject.startswith(f"{unit.code}/", autoescape=True))
-        .order_by(AuditEvent.seq)
+    mine = AuditEvent.subject.startswith(f"{unit.code}/", autoescape=True)  # a code holds no "/"
+    steps = list(
+        session.scalars(select(AuditEvent).where(AuditEvent.kind == staging.STAGE_EVENT, mine).order_by(AuditEvent.seq))
     )
-    steps = [r for r in rows if r.data["unit"] == unit.code]
     records = _records(session, steps)
     titles: dict[tuple[str, int], dict[str, str]] = {}
     for step in steps:

@@ -46,12 +46,12 @@ def _subject(unit_id: str, period: str, ruleset_id: str) -> str:
 
 
 def steps_of(session: Session, ruleset_id: str, unit_id: str, period: str) -> list[AuditEvent]:
-    rows = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.kind == STAGE_EVENT, AuditEvent.subject == _subject(unit_id, period, ruleset_id))
-        .order_by(AuditEvent.seq)
+    """The unit's steps for the period, as taken (unit codes, ruleset ids and periods
+    hold no "/", so a subject names one unit, period and ruleset)."""
+    query = select(AuditEvent).where(
+        AuditEvent.kind == STAGE_EVENT, AuditEvent.subject == _subject(unit_id, period, ruleset_id)
     )
-    return [r for r in rows if (r.data["ruleset"], r.data["unit"], r.data["period"]) == (ruleset_id, unit_id, period)]
+    return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
 def due_index(stages: list[Stage], steps: list[AuditEvent]) -> int:
