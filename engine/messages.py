@@ -702,6 +702,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the quotas of {count} batch(es) were decided again by the draft, each within its batch",
     },
     # ------------------------------------------------------------ the service's problem titles, by their English name
+    "problem.Bad stage request": {"zh": "评议环节请求无效", "en": "Bad stage request"},
+    "problem.Confirms only": {"zh": "该环节只能确认", "en": "Confirms only"},
+    "problem.Finished": {"zh": "评议已完成", "en": "Finished"},
+    "problem.First stage": {"zh": "第一个评议环节", "en": "First stage"},
+    "problem.No stages": {"zh": "规则集没有评议环节", "en": "No stages"},
+    "problem.Not your stage": {"zh": "不是您办理的环节", "en": "Not your stage"},
+    "problem.Nothing to send back": {"zh": "无可退回", "en": "Nothing to send back"},
+    "problem.Out of turn": {"zh": "未轮到该环节", "en": "Out of turn"},
+    "problem.Reasons": {"zh": "修改须说明理由", "en": "Reasons"},
+    "problem.Unknown stage": {"zh": "没有这个评议环节", "en": "Unknown stage"},
     "problem.Sign-in failed": {"zh": "登录失败", "en": "Sign-in failed"},
     "problem.Already scored": {"zh": "已有当前评分", "en": "Already scored"},
     "problem.Bad lifetime": {"zh": "有效期不合规定", "en": "Bad lifetime"},
@@ -1318,8 +1328,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "stage.action.return": {"zh": "退回", "en": "sent back"},
     "cli.timeline_empty": {"zh": "{unit} 没有评议记录", "en": "{unit} has no stage records"},
     "cli.timeline_line": {
-        "zh": "{period}  {ruleset_id}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
-        "en": "{period}  {ruleset_id}  {stage}  {action}  {total}  {grade}  {actor}  {at}",
+        "zh": "{period}  {ruleset_id}  {stage}  {action}  总分 {total}  等次 {grade}  {actor}  {at}",
+        "en": "{period}  {ruleset_id}  {stage}  {action}  total {total}  grade {grade}  {actor}  {at}",
     },
     "cli.timeline_reason": {"zh": "    理由 ({field}): {reason}", "en": "    reason ({field}): {reason}"},
 }
