@@ -599,6 +599,25 @@ def grant_command(
     typer.echo(f"grant {grant.id}: {user} is {role} on {unit or 'the whole tree'}")
 
 
+@app.command("timeline")
+def timeline_command(unit: str = typer.Argument(..., help="the unit's code")) -> None:
+    """A unit's appraisal stages over every period and ruleset (docs/stages.md)."""
+    from api.services.stage_views import timeline
+
+    steps = _admin_task(lambda session, actor: timeline(session, actor, unit))
+    if not steps:
+        typer.echo(say("cli.timeline_empty", unit=unit))
+    for step in steps:
+        shown = {k: step[k] or "-" for k in ("period", "ruleset_id", "total", "grade", "actor", "at")}
+        typer.echo(say("cli.timeline_line", **shown, stage=step["title"], action=step["action_title"]))
+        reasons = {"": step["reason"]} if step["reason"] else {}
+        for change in (step["difference"] or {}).get("fields", []):
+            if change["reason"]:
+                reasons[change["field"]] = change["reason"]
+        for field, reason in reasons.items():
+            typer.echo(say("cli.timeline_reason", field=field or step["to"], reason=reason))
+
+
 @units_app.command("import")
 def units_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".csv or .xlsx")) -> None:
     """Create, rename or move units (columns 编码, 名称, 类型, 上级编码); all or nothing."""

@@ -81,7 +81,59 @@ VILLAGE = {
     "path": "/513300/513321/cgz/cgz-hongqi/",
 }
 
+STEP = {
+    "id": "6f1d2c3b-8a4e-4f5a-9b6c-7d8e9f0a1b2c",
+    "seq": 57,
+    "period": "2025",
+    "ruleset_id": "village-branch-stars",
+    "version": 1,
+    "stage": "township_review",
+    "title": "乡镇初评",
+    "action": "edit",
+    "action_title": "修改后确认",
+    "to": None,
+    "reason": None,
+    "record": "0b9f4c1e-3f4c-4a63-9d1e-5f8a2b7c6d10",
+    "based_on": "4c2a9e7d-1b3f-4e5a-8c6d-2f1e0d9c8b7a",
+    "actor": "王镇 (reviewer)",
+    "at": WHEN,
+    "difference": {
+        "fields": [{"field": "collective_income", "old": "6.2", "new": "5.8", "reason": "账目核实, 应扣除一次性补助"}],
+        "indicators": [{"id": "income_level", "title": "集体经济收入水平", "old": "8", "new": "6"}],
+        "total": {"old": "88.33", "new": "86.33"},
+        "grade": {"old": "four", "new": "four"},
+    },
+}
+STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
 EXAMPLES: dict[tuple[str, str], object] = {
+    ("get", STAGES): {
+        "ruleset_id": "village-branch-stars",
+        "unit": "cgz-hongqi",
+        "period": "2025",
+        "stages": [
+            {"id": "self_review", "title": "村自评", "role": "submitter", "level": "村", "may_edit": True},
+            {"id": "township_review", "title": "乡镇初评", "role": "reviewer", "level": "乡镇", "may_edit": True},
+        ],
+        "due": None,
+        "current": STEP["record"],
+        "steps": [STEP],
+    },
+    ("post", STAGES + "/{stage}"): STEP,
+    ("post", STAGES + "/{stage}/return"): {
+        **STEP,
+        "action": "return",
+        "action_title": "退回",
+        "to": "self_review",
+        "reason": "佐证材料不全, 请补充后重新提交",
+        "record": None,
+        "difference": None,
+    },
+    ("post", STAGES + "/{stage}/subtree"): {
+        "taken": [{"unit": "cgz-hongqi", "step": STEP["id"], "record": STEP["record"]}],
+        "skipped": [{"unit": "cgz-dongfeng", "detail": "现在轮到 村自评, 不能办理 乡镇初评"}],
+        "not_started": 3,
+    },
+    ("get", "/units/{code}/timeline"): [{**STEP, "total": "86.33", "grade": "four"}],
     ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
     ("post", "/rulesets"): {**RULESET, "latest_version": 1, "versions": [{**VERSION, "number": 1}]},
     ("get", "/rulesets"): [RULESET],

@@ -262,3 +262,111 @@ class BatchOut(BaseModel):
     finished_at: datetime | None
     failure: str | None
     summary: dict | None
+
+
+class StageAct(BaseModel):
+    """A stage's step (docs/stages.md): the first stage sends `data`; a later one sends
+    the values it changes with a reason for each, or nothing to accept the data as it is."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"changes": {"collective_income": 5.8}, "reasons": {"collective_income": "账目核实, 应扣除一次性补助"}}
+            ]
+        },
+    )
+    data: dict[str, Any] | None = Field(default=None, description="the first stage: every input of the unit")
+    changes: dict[str, Any] | None = Field(default=None, description="a later stage: the inputs it changes")
+    reasons: dict[str, Annotated[str, Field(max_length=2000)]] | None = Field(
+        default=None, description="a reason for each changed input, by input id"
+    )
+
+
+class StageReturn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "佐证材料不全, 请补充后重新提交"}]}
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="why the unit goes back to the stage before")
+
+
+class StageDef(BaseModel):
+    id: str
+    title: str
+    role: str
+    level: str
+    may_edit: bool
+
+
+class Before(BaseModel):
+    old: Any
+    new: Any
+
+
+class FieldChange(Before):
+    field: str
+    reason: str | None
+
+
+class IndicatorChange(Before):
+    id: str
+    title: str
+
+
+class StageDifference(BaseModel):
+    fields: list[FieldChange] = Field(description="inputs changed from the record before, with the stage's reasons")
+    indicators: list[IndicatorChange] = Field(description="every indicator's points, before and now")
+    total: Before
+    grade: Before
+
+
+class StepOut(BaseModel):
+    id: str = Field(description="the stage event's id in the audit chain")
+    seq: int
+    period: str
+    ruleset_id: str
+    version: int
+    stage: str
+    title: str
+    action: str = Field(description="submit, accept, edit or return")
+    action_title: str
+    to: str | None = Field(description="a return: the stage the unit went back to")
+    reason: str | None = Field(description="a return: why")
+    record: str | None = Field(description="the score record of the data as this stage has it")
+    based_on: str | None = Field(description="the record this step started from")
+    actor: str
+    at: str
+    difference: StageDifference | None
+
+
+class UnitStagesOut(BaseModel):
+    ruleset_id: str
+    unit: str
+    period: str
+    stages: list[StageDef]
+    due: str | None = Field(description="the stage whose turn it is; null once the last has acted")
+    current: str | None = Field(description="the record that counts: the latest stage's")
+    steps: list[StepOut]
+
+
+class TimelineStep(StepOut):
+    total: str | None
+    grade: str | None
+
+
+class SubtreeTaken(BaseModel):
+    unit: str
+    step: str = Field(description="the stage event's id")
+    record: str = Field(description="the unit's new score record")
+
+
+class SubtreeSkipped(BaseModel):
+    unit: str
+    detail: str = Field(description="why the stage was not taken for the unit")
+
+
+class SubtreeReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    taken: list[SubtreeTaken]
+    skipped: list[SubtreeSkipped]
+    not_started: int = Field(description="units of the subtree with no step for the period")

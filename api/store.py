@@ -228,6 +228,18 @@ class Chain:
         connection.execute(_ADVANCE, {"seq": row["seq"], "hash": row["record_hash"]})
         return row
 
+    def append_score(self, new: NewScore) -> ScoreRecord:
+        """A score record at the head, in this turn (a stage writes its record and the
+        event naming it together); it becomes the one that counts, as append_scores does."""
+        row = _unchained_fields(new)
+        connection = self.session.connection()
+        seq, previous = connection.execute(_HEAD).one()
+        _chain(row, seq + 1, previous)
+        connection.execute(_INSERT, [{**row, "result": JsonText(new.result_json)}])
+        _make_current(connection, [row])
+        connection.execute(_ADVANCE, {"seq": row["seq"], "hash": row["record_hash"]})
+        return ScoreRecord(**row)
+
 
 @contextmanager
 def chain_turn(session: Session) -> Iterator[Chain]:

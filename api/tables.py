@@ -235,6 +235,7 @@ class AuditEvent(Base):
     chained with the score records: the same sequence, head and hash rule."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_kind_subject", "kind", "subject"),)  # a unit's stages (migration 0007)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     id: Mapped[str] = mapped_column(String(36), unique=True)

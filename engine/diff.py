@@ -131,6 +131,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
     changes += _compare("quota", dump(before.quotas, "grade"), dump(after.quotas, "grade"))
     changes += _compare("ballot", dump(before.ballots), dump(after.ballots))
     changes += _compare("flag", dump(before.flags), dump(after.flags))
+    changes += _compare("stage", dump(before.stages), dump(after.stages))
     changes += _compare(
         "consistency",
         {str(i): r.model_dump(mode="json") for i, r in enumerate(before.consistency)},

@@ -40,6 +40,7 @@ ABOUT, INDICATORS, INPUTS, ADJUSTMENTS, VETOES, GRADES = "说明", "指标", "�
 QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计算结果", "测试", "填写说明"
 BALLOTS = "民主测评"
 FLAGS = "提示事项"
+STAGES = "评议环节"  # docs/stages.md
 
 ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
@@ -82,9 +83,11 @@ SHEET_COLUMNS = {
     CONSISTENCY: ["名称", "条件"],
     OUTPUTS: ["编码", "名称", "公式", "类型"],
     FLAGS: ["编码", "名称", "条件", "级别", "建议"],
+    STAGES: ["编码", "名称", "角色", "层级", "可修改"],
     TESTS: ["名称", "输入", "预期"],
     BALLOTS: ["测评编码", "测评名称", "测评说明", "无票评议组", "类别", "编码", "名称", "分值或权重"],
 }
+STAGE_FIELDS = {"id": "编码", "title": "名称", "role": "角色", "level": "层级", "may_edit": "可修改"}
 METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
@@ -121,6 +124,8 @@ GUIDE_TEXT = [
         "提示事项",
         "每个提示事项一行; 级别: 提示、关注 (默认)、警示。输入列「取自上期」填 等次 时, 服务自动填入上一期的等次。",
     ),
+    (STAGES, "每个评议环节一行, 按先后次序。角色: submitter、reviewer、admin; 层级: 村、乡镇、县等单位类型。"),
+    ("", "可修改填否的环节只能确认或退回, 不能修改数据。"),
     ("测试", "输入与预期写 JSON。"),
     (
         "民主测评",
@@ -333,6 +338,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
             if ruleset.flags
             else {}
         ),
+        STAGES: [[s.id, s.title, s.role, s.level, _yes_no(s.may_edit)] for s in ruleset.stages],
         TESTS: [
             [
                 t.name,
@@ -790,6 +796,11 @@ def _quota(row: _Row) -> dict:
     return quota
 
 
+def _stage(row: _Row) -> dict:
+    stage: dict[str, Any] = {key: row.text(column, True) for key, column in STAGE_FIELDS.items() if key != "may_edit"}
+    return {**stage, "may_edit": row.flag("可修改", True)}
+
+
 def _test(row: _Row) -> dict:
     case: dict[str, Any] = {"name": row.text("名称", True)}
     for column, key in (("输入", "input"), ("预期", "expect")):
@@ -864,6 +875,7 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
         data["ballots"] = _ballots(reader, _rows(reader, book, BALLOTS, False))
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
         data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)
+        data["stages"] = _listed(reader, _rows(reader, book, STAGES, False), "stages", _stage, STAGE_FIELDS)
         data["tests"] = _listed(
             reader,
             _rows(reader, book, TESTS, False),

@@ -956,6 +956,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the quotas of {count} batch(es) were decided again by the draft, each within its batch",
     },
     # ------------------------------------------------------------ the service's problem titles, by their English name
+    "problem.Bad stage request": {"zh": "评议环节请求无效", "en": "Bad stage request"},
+    "problem.Confirms only": {"zh": "该环节只能确认", "en": "Confirms only"},
+    "problem.Finished": {"zh": "评议已完成", "en": "Finished"},
+    "problem.First stage": {"zh": "第一个评议环节", "en": "First stage"},
+    "problem.No stages": {"zh": "规则集没有评议环节", "en": "No stages"},
+    "problem.Not your stage": {"zh": "不是您办理的环节", "en": "Not your stage"},
+    "problem.Nothing to send back": {"zh": "无可退回", "en": "Nothing to send back"},
+    "problem.Out of turn": {"zh": "未轮到该环节", "en": "Out of turn"},
+    "problem.Reasons": {"zh": "修改须说明理由", "en": "Reasons"},
+    "problem.Unknown stage": {"zh": "没有这个评议环节", "en": "Unknown stage"},
     "problem.Sign-in failed": {"zh": "登录失败", "en": "Sign-in failed"},
     "problem.Already scored": {"zh": "已有当前评分", "en": "Already scored"},
     "problem.Bad lifetime": {"zh": "有效期不合规定", "en": "Bad lifetime"},
@@ -1494,6 +1504,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "element.grade": {"zh": "等级", "en": "grade"},
     "element.quota": {"zh": "名额控制", "en": "quota"},
     "element.flag": {"zh": "提示事项", "en": "flag"},
+    "element.stage": {"zh": "评议环节", "en": "stage"},
     "element.consistency": {"zh": "一致性校验", "en": "consistency check"},
     "element.ruleset": {"zh": "规则集", "en": "ruleset"},
     "figure.total": {"zh": "总分", "en": "total"},
@@ -1609,6 +1620,82 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "共 {count} 个问题, 列出前 {listed} 个",
         "en": "{count} problem(s), the first {listed} listed",
     },
+    # ------------------------------------------------------------ stages (docs/stages.md)
+    "semantic.stage_level": {
+        "zh": "{level} 不是单位层级, 应为 {kinds} 之一 (或其中文名){hint}",
+        "en": "{level} is not a unit level; use one of {kinds} (or its Chinese name){hint}",
+    },
+    "semantic.first_stage_confirms": {
+        "zh": "第一个环节 ({stage}) 提交单位的数据, 不能设 may_edit: false",
+        "en": "the first stage ({stage}) submits the unit's data and cannot have may_edit: false",
+    },
+    "stage.no_stages": {
+        "zh": "规则集 {ruleset} 没有声明评议环节 (stages)",
+        "en": "the ruleset {ruleset} declares no stages",
+    },
+    "stage.unknown": {
+        "zh": "规则集没有环节 {stage}; 环节为 {stages}",
+        "en": "the ruleset has no stage {stage}; its stages are {stages}",
+    },
+    "stage.out_of_turn": {
+        "zh": "现在轮到 {due}, 不能办理 {stage}",
+        "en": "it is the turn of {due}, not of {stage}",
+    },
+    "stage.finished": {
+        "zh": "{unit} 在 {period} 的评议已全部完成 (最后环节: {stage})",
+        "en": "the appraisal of {unit} for {period} is finished (last stage: {stage})",
+    },
+    "stage.not_yours": {
+        "zh": "{stage} 由{level}的{role}办理; 您在 {unit} 之上的{level}没有{role}授权",
+        "en": "{stage} is taken by the {role} of the {level} above; you hold no {role} grant at a {level} above {unit}",
+    },
+    "stage.data_needed": {
+        "zh": "{stage} 是第一个环节, 须提交单位的全部数据 (data)",
+        "en": "{stage} is the first stage: it submits the unit's data (data)",
+    },
+    "stage.changes_only": {
+        "zh": "{stage} 审核上一环节的数据: 只能提交修改 (changes) 及其理由 (reasons), 不能重新提交 data",
+        "en": "{stage} reviews the previous stage's data: send changes with reasons, not data",
+    },
+    "stage.confirms_only": {
+        "zh": "{stage} 只能确认或退回, 不能修改数据",
+        "en": "{stage} only confirms or sends back; it cannot change the data",
+    },
+    "stage.reason_missing": {
+        "zh": "修改了 {field}, 须说明理由",
+        "en": "{field} was changed; give a reason",
+    },
+    "stage.subtree_first": {
+        "zh": "{stage} 是第一个环节, 各单位须提交自己的数据 (用批量文件), 不能整片确认",
+        "en": "{stage} is the first stage: each unit submits its own data (use a batch file), it cannot be accepted for a subtree",
+    },
+    "stage.return_reason": {"zh": "退回须说明理由", "en": "sending back needs a reason"},
+    "stage.reason_unchanged": {
+        "zh": "{field} 没有修改, 不需要理由",
+        "en": "{field} was not changed; it needs no reason",
+    },
+    "stage.first_cannot_return": {
+        "zh": "{stage} 是第一个环节, 没有可退回的上一环节",
+        "en": "{stage} is the first stage; there is no stage before it to send back to",
+    },
+    "stage.nothing_to_return": {
+        "zh": "{unit} 在 {period} 尚未提交, 无可退回",
+        "en": "{unit} has not been submitted for {period}; there is nothing to send back",
+    },
+    "stage.already_scored": {
+        "zh": "{unit} 在 {period} 已有评分记录 {current}, 不能再从第一个环节提交",
+        "en": "{unit} already has the score {current} for {period}; it cannot start at the first stage",
+    },
+    "stage.action.submit": {"zh": "提交", "en": "submitted"},
+    "stage.action.accept": {"zh": "确认", "en": "accepted"},
+    "stage.action.edit": {"zh": "修改后确认", "en": "changed and accepted"},
+    "stage.action.return": {"zh": "退回", "en": "sent back"},
+    "cli.timeline_empty": {"zh": "{unit} 没有评议记录", "en": "{unit} has no stage records"},
+    "cli.timeline_line": {
+        "zh": "{period}  {ruleset_id}  {stage}  {action}  总分 {total}  等次 {grade}  {actor}  {at}",
+        "en": "{period}  {ruleset_id}  {stage}  {action}  total {total}  grade {grade}  {actor}  {at}",
+    },
+    "cli.timeline_reason": {"zh": "    理由 ({field}): {reason}", "en": "    reason ({field}): {reason}"},
 }
 
 

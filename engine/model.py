@@ -514,6 +514,17 @@ class Ranking(Element):
     disqualified: Literal["last", "unranked"] = "unranked"
 
 
+class Stage(Element):
+    """One step of a unit's appraisal for a period, taken by the holder of `role` at the
+    unit of kind `level` above it (docs/stages.md)."""
+
+    id: Id
+    title: str
+    role: Literal["submitter", "reviewer", "admin"]
+    level: str  # a unit kind (engine.unit_kinds), by its id or a Chinese name
+    may_edit: bool = True  # false: the stage only confirms or sends back
+
+
 class Ruleset(Element):
     kaoping: Literal[1]
     id: RulesetId
@@ -532,6 +543,7 @@ class Ruleset(Element):
     quotas: list[Quota] = Field(default_factory=list)
     ranking: Ranking = Field(default_factory=Ranking)
     ballots: list[Ballot] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list)
     tests: list[TestCase] = Field(default_factory=list)
 
     def indicators(self):

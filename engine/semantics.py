@@ -34,6 +34,7 @@ from .expressions import (
 )
 from .messages import listing, say, suggestion
 from .model import ClassWeights, Count, GradeCap, InputSpec, Ruleset
+from .unit_kinds import KIND_OF, KINDS
 
 RESERVED = frozenset({"and", "or", "not", "in", "if", "else", "true", "false", "total", "grade"})
 
@@ -214,6 +215,7 @@ class SemanticChecker:
         self._grades(scored)
         self._flags(self._outputs(scored))
         self._quotas()
+        self._stages()
         self._tests()
         return self.problems
 
@@ -251,6 +253,20 @@ class SemanticChecker:
         self._unique([g.id for g in rs.grades], "grades[{}].id")
         self._unique([f.id for f in rs.flags], "flags[{}].id")
         self._unique([t.name for t in rs.tests], "tests[{}].name")
+
+    def _stages(self) -> None:
+        """Stage ids once each, levels that are unit kinds, and a first stage that may
+        submit data (it is where a unit's data comes from)."""
+        self._unique([s.id for s in self.rs.stages], "stages[{}].id")
+        for index, stage in enumerate(self.rs.stages):
+            if stage.level not in KIND_OF:
+                hint = suggestion(stage.level, list(KIND_OF))
+                self.add(
+                    f"stages[{index}].level",
+                    say("semantic.stage_level", level=stage.level, kinds=listing(KINDS), hint=hint),
+                )
+        if self.rs.stages and not self.rs.stages[0].may_edit:
+            self.add("stages[0].may_edit", say("semantic.first_stage_confirms", stage=self.rs.stages[0].title))
 
     def _unique(self, values: list[str], pattern: str) -> None:
         first: dict[str, int] = {}

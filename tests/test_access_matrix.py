@@ -92,6 +92,21 @@ def whole_tree_admin(role: str, place: str) -> object:
     return OK if (role, place) == ("admin", "whole") else 404
 
 
+STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
+
+
+def stage_step(inside: int) -> Rule:
+    """A stage's step (docs/stages.md): submitters and reviewers get to the unit, whose
+    stage then answers `inside`; outside their subtrees it is unknown."""
+    return lambda role, place: (
+        403 if role not in ("submitter", "reviewer", "admin") else 404 if place == "outside" else inside
+    )
+
+
+def _stages(code: str, tail: str = "") -> str:
+    return f"/rulesets/village-branch-stars/units/{code}/periods/2025/stages{tail}"
+
+
 def _text(ruleset_id: str) -> str:
     return VILLAGE_TEXT.replace(VILLAGE_ID, f"id: {ruleset_id}\n", 1)
 
@@ -212,6 +227,20 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
     ("GET", "/units"): (listed(*ANYONE), lambda w: ("/units?limit=1000", {}, "cgz-hongqi")),
     ("GET", "/units/{code}"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi", {}, None)),
     ("POST", "/units/import"): (scoped(outside=422), lambda w: ("/units/import", _units_file(w), None)),
+    ("GET", STAGES): (scoped(*ANYONE), lambda w: (_stages("cgz-hongqi"), {}, None)),
+    ("POST", STAGES + "/{stage}"): (  # 自评 is the village's: no grant at a township or the whole tree takes it
+        stage_step(403),
+        lambda w: (_stages("cgz-hongqi", "/self_review"), {"json": {"data": _submission(w)["data"]}}, None),
+    ),
+    ("POST", STAGES + "/{stage}/return"): (  # nothing submitted in stages: nothing to send back
+        stage_step(409),
+        lambda w: (_stages("cgz-hongqi", "/township_review/return"), {"json": {"reason": "退回"}}, None),
+    ),
+    ("POST", STAGES + "/{stage}/subtree"): (
+        scoped("submitter", "reviewer"),
+        lambda w: (_stages("cgz", "/township_review/subtree"), {}, None),
+    ),
+    ("GET", "/units/{code}/timeline"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi/timeline", {}, None)),
 }
 
 

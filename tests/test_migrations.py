@@ -64,3 +64,44 @@ def test_an_old_database_keeps_its_tokens_records_and_published_versions(setting
             assert current == {"u1": "rec-2", "u2": "rec-3"}
     finally:
         engine.dispose()
+
+
+def test_0007_indexes_the_stage_events_of_a_database_at_0006(settings):
+    """docs/stages.md: stage events are found by kind and subject; the events already
+    stored stay, and the revision goes down and up again."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from api.db import MIGRATIONS
+
+    engine = make_engine(settings.url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(engine).get_indexes("audit_events")}
+
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0006")
+            connection.execute(
+                text(
+                    "INSERT INTO audit_events (seq, id, kind, subject, data, actor, created_at, prev_hash, "
+                    "record_hash) VALUES (1, 'e1', 'unit.created', 'cgz', '{}', 'a', 't', 'p', 'h')"
+                )
+            )
+        assert "ix_audit_kind_subject" not in indexes()
+        migrate(engine)
+        assert "ix_audit_kind_subject" in indexes()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+        assert "ix_audit_kind_subject" not in indexes()
+        migrate(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT id FROM audit_events")).scalars().all() == ["e1"]
+        assert "ix_audit_kind_subject" in indexes()
+    finally:
+        engine.dispose()

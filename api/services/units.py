@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import BatchFileError
 from engine.messages import listing, say
+from engine.unit_kinds import KIND_OF
 from engine.workbooks import open_workbook, sheet_values
 
 from .. import scope, store
@@ -25,17 +26,6 @@ from ..auth import Actor
 from ..problems import ApiProblem
 from ..tables import Unit
 
-KINDS = {
-    "province": ("省", "自治区", "直辖市"),
-    "city": ("市", "州", "市州", "地区", "盟"),
-    "county": ("县", "区", "县区", "旗", "县级市"),
-    "township": ("乡", "镇", "乡镇", "街道"),
-    "village": ("村", "社区"),
-    "department": ("部门", "单位"),
-    "team": ("工作队", "驻村工作队"),
-    "cadre": ("干部",),
-}
-_KIND_OF = {alias: kind for kind, aliases in KINDS.items() for alias in (kind, *aliases)}
 COLUMNS = {
     "code": ("code", "编码", "单位编码", "代码", "区划代码"),
     "name": ("name", "名称", "单位名称"),
@@ -88,14 +78,14 @@ def read_file(filename: str, content: bytes) -> list[UnitLine]:
         value = {k: str(cells[i]).strip() if i < len(cells) and cells[i] is not None else "" for k, i in where.items()}
         if not any(value.values()):
             continue
-        kind = _KIND_OF.get(value["kind"])
+        kind = KIND_OF.get(value["kind"])
         if not CODE.match(value["code"]):
             problems.append(_problem(number, "code", say("units.code", code=value["code"])))
         if not value["name"] or len(value["name"]) > 200:
             shown = value["name"] if len(value["name"]) <= 40 else value["name"][:40] + "…"
             problems.append(_problem(number, "name", say("units.name", name=shown, length=len(value["name"]))))
         if kind is None:
-            problems.append(_problem(number, "kind", say("units.kind", kind=value["kind"], kinds=listing(_KIND_OF))))
+            problems.append(_problem(number, "kind", say("units.kind", kind=value["kind"], kinds=listing(KIND_OF))))
         if not problems or problems[-1]["row"] != number:
             lines.append(UnitLine(number, value["code"], value["name"], kind, value.get("parent") or None))
     if problems:

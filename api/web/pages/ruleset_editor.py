@@ -69,6 +69,7 @@ ELEMENTS = (
     "grade",
     "quota",
     "flag",
+    "stage",
     "consistency",
     "ruleset",
 )
