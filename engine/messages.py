@@ -1021,6 +1021,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Ruleset too costly": {"zh": "规则集超出加载限制", "en": "Ruleset too costly"},
     "problem.Ruleset loader unavailable": {"zh": "规则集加载进程未能启动", "en": "Ruleset loader unavailable"},
     "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
+    "problem.No reference needed": {"zh": "无需参照批次", "en": "No reference needed"},
+    "problem.Not a reference batch": {"zh": "不能作为参照批次", "en": "Not a reference batch"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},

@@ -519,8 +519,8 @@ class _Sheet:
     def append(self, cells: Iterable[tuple[Any, str]]) -> None:
         """Write one row of (value, kind) cells below the last."""
         for column, (value, kind) in enumerate(cells):
-            if value is None:
-                continue
+            if value is None or value == "":
+                continue  # an empty cell, not a cell holding an empty text
             if kind == "text" or isinstance(value, str):
                 self.sheet.write_string(self.row, column, _writable(str(value)))
             else:

@@ -2,7 +2,6 @@
 and nothing stored."""
 
 import json
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -88,18 +87,16 @@ def test_a_chunked_body_over_the_limit_is_413(village_service):
     assert upload.status_code == 413
 
 
-def test_a_flood_of_unknown_keys_is_answered_quickly_and_briefly(village_service):
+def test_a_flood_of_unknown_keys_is_answered_briefly(village_service):
+    """Its speed is bench/hostile.py's to measure (it once took 8.7 s, answering 13.7 MB)."""
     body = village_submission()
     body["data"].update({f"k{n}": n for n in range(100_000)})
-    started = time.perf_counter()
     answer = village_service.call("POST", SCORES, "submitter", json=body)
-    elapsed = time.perf_counter() - started
     assert answer.status_code == 422
     problem = answer.json()
     assert len(problem["errors"]) == 100
     assert problem["count"] == 100_000
     assert len(answer.content) < 40_000
-    assert elapsed < 5, elapsed  # was 8.7 s and a 13.7 MB answer
 
 
 def test_a_record_is_corrected_only_by_a_submitter_whose_subtree_holds_its_unit(village_service):
