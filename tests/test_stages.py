@@ -290,3 +290,18 @@ def test_a_stage_taken_at_once_by_two_is_taken_once(staged):
     assert sorted(answers) == [201, 409, 409, 409]
     view = staged.call("GET", url(), "admin").json()
     assert [s["stage"] for s in view["steps"]] == ["self_review", "township_review"]
+
+
+def test_a_stage_fills_last_years_grade_like_a_single_score(staged):
+    """Stages score through the same path as single scores: last period's grade is filled
+    from the unit's record of 2024, stated in the result, and raises the flag it should."""
+    bad_year = {"data": village_submission(village_bully_cases=1)["data"]}
+    older = staged.call("POST", url("self_review", period="2024"), "村", json=bad_year)
+    assert older.status_code == 201, older.text
+    now = staged.call("POST", url("self_review"), "村", json=bad_year)
+    assert now.status_code == 201, now.text
+    record = staged.call("GET", f"/scores/{now.json()['record']}", "admin").json()
+    assert record["input"]["previous_grade"] == "one"
+    filled = record["result"]["filled_inputs"]
+    assert filled == [{"input": "previous_grade", "record": older.json()["record"], "period": "2024"}]
+    assert "adjust_team" in [f["id"] for f in record["result"]["raised_flags"]]

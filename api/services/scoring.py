@@ -9,7 +9,7 @@ import hashlib
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import InputError, score
+from engine import InputError, Result, score
 from engine.messages import say
 
 from .. import metrics, scope, store
@@ -75,13 +75,7 @@ def score_and_store(
     number = official_version(session, ruleset_id, body.period, body.version, old)
     ruleset = store.compiled_version(session, store.version_key(session, ruleset_id, number))
     ref = unit_ref(session, unit, body.unit)
-    data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], body.period, data)
-    reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, body.reference_batch, ref["id"], data)
-    try:
-        result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
-    except InputError as error:
-        metrics.count_score(ruleset_id, "refused")
-        raise input_problem(error) from None
+    data, result = score_for_record(session, actor, (ruleset_id, number, ruleset), ref, body.period, data, body)
     new = store.NewScore(
         ruleset=ruleset,
         version=number,
@@ -107,6 +101,25 @@ def score_and_store(
         raise (_stale(old, current) if old else _duplicate(ruleset_id, body.unit.id, body.period, current)) from None
     metrics.count_score(ruleset_id, record.status)
     return record, new.result_json, True
+
+
+def score_for_record(
+    session: Session, actor: Actor, version: tuple, ref: dict, period: str, data: dict, body=None
+) -> tuple[dict, Result]:
+    """The data as it is scored (with what the service fills from earlier records) and its
+    result, or the score's problems as a 422: a single score and a stage's step alike.
+    `version` is (ruleset id, number, loaded ruleset); a relative ruleset's reference batch
+    comes from `body` (a stage has none, so a relative ruleset's stages are refused)."""
+    ruleset_id, number, ruleset = version
+    data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    batch = getattr(body, "reference_batch", None)
+    reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, batch, ref["id"], data)
+    try:
+        result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
+    except InputError as error:
+        metrics.count_score(ruleset_id, "refused")
+        raise input_problem(error) from None
+    return data, result
 
 
 def _replay(existing: ScoreRecord, request_hash: str) -> tuple[ScoreRecord, None, bool]:

@@ -14,18 +14,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import InputError, LoadedRuleset, score
+from engine import LoadedRuleset
 from engine.messages import listing, say
 from engine.model import Stage
 from engine.unit_kinds import KIND_OF
 
 from .. import metrics, scope, store
 from ..auth import Actor
-from ..problems import ApiProblem, input_problem
+from ..problems import ApiProblem
 from ..recordhash import canonical
 from ..schemas import UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
-from .scoring import unit_ref
+from .scoring import score_for_record, unit_ref
 from .versions import official_version, period_problem
 
 STAGE_EVENT = "stage"
@@ -166,11 +166,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
         base = store.get_score(session, current) if current else None
         data = _input(ruleset, stage, index, base, given)
         ref = unit_ref(session, unit, UnitIn(id=unit.code))  # name and parent from the tree
-        try:
-            result = score(ruleset, data, unit=ref)
-        except InputError as error:
-            metrics.count_score(ruleset_id, "refused")
-            raise input_problem(error) from None
+        data, result = score_for_record(session, actor, (ruleset_id, number, ruleset), ref, period, data)
         new = store.NewScore(
             ruleset=ruleset,
             version=number,
