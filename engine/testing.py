@@ -83,10 +83,16 @@ def _refusal(ruleset: LoadedRuleset, data: dict) -> list[InputProblem]:
 
 
 def run_case(ruleset: LoadedRuleset, case: TestCase) -> CaseOutcome:
+    return _outcome(case, lambda: score_case(ruleset, case), lambda r: compare(case.expect, r, ruleset.model.precision))
+
+
+def _outcome(case, run, compared) -> CaseOutcome:
+    """A test's outcome: the errors it expects against those raised, or, when it scored,
+    `compared(result)`'s mismatches; one way for scoring and member points tests alike."""
     outcome = CaseOutcome(case.name)
     expect = case.expect
     try:
-        result = score_case(ruleset, case)
+        result = run()
     except InputError as error:
         if expect.errors is None:
             outcome.mismatches.append(Mismatch("errors", "no errors", "; ".join(map(str, error.problems))))
@@ -94,19 +100,14 @@ def run_case(ruleset: LoadedRuleset, case: TestCase) -> CaseOutcome:
         reported = {(p.field, p.code) for p in error.problems}
         for wanted in expect.errors:
             if (wanted.field, wanted.code) not in reported:
-                outcome.mismatches.append(
-                    Mismatch(
-                        "errors",
-                        f"{wanted.field}: {wanted.code}",
-                        "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none",
-                    )
-                )
+                got = "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none"
+                outcome.mismatches.append(Mismatch("errors", f"{wanted.field}: {wanted.code}", got))
         return outcome
     if expect.errors is not None:
         wanted = ", ".join(f"{e.field}: {e.code}" for e in expect.errors)
         outcome.mismatches.append(Mismatch("errors", wanted, f"scored {plain(result.total)}"))
         return outcome
-    outcome.mismatches.extend(compare(expect, result, ruleset.model.precision))
+    outcome.mismatches.extend(compared(result))
     return outcome
 
 
@@ -170,26 +171,8 @@ def run_tests(ruleset: LoadedRuleset) -> list[CaseOutcome]:
 def run_points_case(ruleset: LoadedPoints, case: PointsTestCase) -> CaseOutcome:
     """A member points test: the case's events (all of one member) in, the totals, cuts
     and line the case expects compared with what the events give."""
-    outcome = CaseOutcome(case.name)
-    expect = case.expect
-    try:
-        result = points_of_case(ruleset, case)
-    except InputError as error:
-        if expect.errors is None:
-            outcome.mismatches.append(Mismatch("errors", "no errors", "; ".join(map(str, error.problems))))
-            return outcome
-        reported = {(p.field, p.code) for p in error.problems}
-        for wanted in expect.errors:
-            if (wanted.field, wanted.code) not in reported:
-                got = "; ".join(f"{f}: {c}" for f, c in sorted(reported)) or "none"
-                outcome.mismatches.append(Mismatch("errors", f"{wanted.field}: {wanted.code}", got))
-        return outcome
-    if expect.errors is not None:
-        wanted = ", ".join(f"{e.field}: {e.code}" for e in expect.errors)
-        outcome.mismatches.append(Mismatch("errors", wanted, f"scored {plain(result.total)}"))
-        return outcome
-    outcome.mismatches.extend(compare_points(expect, result, ruleset.model.precision))
-    return outcome
+    precision = ruleset.model.precision
+    return _outcome(case, lambda: points_of_case(ruleset, case), lambda r: compare_points(case.expect, r, precision))
 
 
 TEST_MEMBER = "test"
