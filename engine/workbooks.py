@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,20 +28,17 @@ from .messages import say
 UNREADABLE = (CalamineError, zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError)
 SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 CHUNK = 4 * 1024 * 1024
-# a cell's place (<c r="AB12">, any namespace prefix) and a sheet's declared range
-ROOT = re.compile(rb"<[A-Za-z_]")
+ROOT = re.compile(rb"<[A-Za-z_]")  # an XML part's first element: its prolog ends there
 DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+# a cell's place (<c r="AB12">, any namespace prefix) and a sheet's declared range
 CELL_PLACE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 DECLARED = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def check_archive(source: Path | bytes, name: str) -> None:
-    """BatchFileError unless the file is a zip whose parts inflate to sane sizes."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise BatchFileError(say("file.not_xlsx", file=name)) from None
+def _check_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """BatchFileError unless the archive's parts inflate to sane sizes (read from its
+    directory: nothing is inflated)."""
+    parts = archive.infolist()
     total = sum(part.file_size for part in parts)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise BatchFileError(say("file.inflated", file=name, size=total, limit=MAX_UNCOMPRESSED_BYTES))
@@ -92,24 +90,36 @@ def _declares_a_dtd(archive: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
-def _check_parts(source: Path | bytes, name: str) -> None:
+def _check_parts(archive: zipfile.ZipFile, name: str) -> None:
     """Refuse a workbook with a part declaring a DTD (no spreadsheet program writes one; it
     is how entity attacks begin), or a sheet that declares or spans more than the limits."""
-    with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
-        for part in archive.namelist():
-            if part.endswith((".xml", ".rels")) and _declares_a_dtd(archive, part):
-                raise BatchFileError(say("file.unreadable_xlsx", file=name))
-            if SHEET_PART.fullmatch(part):
-                declared, spanned = _extent(archive, part)
-                _check_dimensions(name, *declared)
-                _check_dimensions(name, *spanned, columns_limit=None)
+    for part in archive.namelist():
+        if part.endswith((".xml", ".rels")) and _declares_a_dtd(archive, part):
+            raise BatchFileError(say("file.unreadable_xlsx", file=name))
+        if SHEET_PART.fullmatch(part):
+            declared, spanned = _extent(archive, part)
+            _check_dimensions(name, *declared)
+            _check_dimensions(name, *spanned, columns_limit=None)
+
+
+def check_workbook(source: Path | bytes, name: str) -> None:
+    """BatchFileError unless the file is a zip whose parts inflate to sane sizes, none
+    declares a DTD and no sheet is over the limits: the archive opened once for all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            _check_sizes(archive, name)
+            try:
+                _check_parts(archive, name)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):  # a damaged part
+                raise BatchFileError(say("file.unreadable_xlsx", file=name)) from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BatchFileError(say("file.not_xlsx", file=name)) from None
 
 
 def open_workbook(source: Path | bytes, name: str) -> CalamineWorkbook:
     """A workbook checked for bombs and oversized sheets, and opened; BatchFileError when
     it cannot be read."""
-    check_archive(source, name)
-    _check_parts(source, name)
+    check_workbook(source, name)
     try:
         if isinstance(source, bytes):
             return CalamineWorkbook.from_filelike(io.BytesIO(source))

@@ -405,6 +405,22 @@ def test_two_cells_a_sheet_apart_are_refused_before_the_reader_allocates_the_spa
     assert village_service.client.get("/healthz").status_code == 200  # the process lived
 
 
+def test_a_workbook_with_a_damaged_part_is_refused_naming_the_file(tmp_path, village, village_service):
+    plain = small_workbook(tmp_path / "plain.xlsx", village)
+    data = bytearray(plain.read_bytes())
+    with zipfile.ZipFile(plain) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename) + len(sheet.extra)  # its compressed bytes
+    for offset in range(start + 10, start + 30):
+        data[offset] ^= 0xFF
+    path = tmp_path / "损坏.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BatchFileError, match="损坏.xlsx"):
+        read_units(village.model, path)
+    response = upload(village_service, path)
+    assert response.status_code == 422 and "损坏.xlsx" in response.json()["detail"], response.text
+
+
 def test_whole_numbers_read_as_written_whatever_the_cell_type(tmp_path, village):
     path = small_workbook(tmp_path / "plain.xlsx", village)
     workbook = load_workbook(path)
