@@ -293,7 +293,8 @@ def import_command(
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
     _write_atomically(output, text.encode("utf-8"))
-    typer.echo(f"{loaded.id}: wrote {output} ({sum(len(d.indicators) for d in loaded.model.dimensions)} indicators)")
+    indicators = sum(len(d.indicators) for d in loaded.model.dimensions)
+    typer.echo(say("cli.wrote_table_ruleset", ruleset=loaded.id, path=output, indicators=indicators))
 
 
 @app.command("export")
@@ -315,7 +316,7 @@ def export_command(
     except TableError as error:
         _fail("; ".join(error.problems))
     _write_atomically(output, buffer.getvalue())
-    typer.echo(f"{loaded.id}: wrote {output}")
+    typer.echo(say("cli.wrote_for", ruleset=loaded.id, path=output))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -346,7 +347,7 @@ def cases_command(
         typer.echo(text, nl=False)
     else:
         _write_atomically(output, text.encode("utf-8"))
-        typer.echo(f"{loaded.id}: wrote {output}")
+        typer.echo(say("cli.wrote_for", ruleset=loaded.id, path=output))
 
 
 @app.command("batch")

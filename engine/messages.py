@@ -880,6 +880,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "cli.quota_moves": {"zh": "名额控制调整了 {count} 个单位", "en": "quotas moved {count} unit(s)"},
     "cli.wrote": {"zh": "已写出 {path}", "en": "wrote {path}"},
+    "cli.wrote_for": {"zh": "{ruleset}: 已写出 {path}", "en": "{ruleset}: wrote {path}"},
+    "cli.wrote_table_ruleset": {
+        "zh": "{ruleset}: 已写出 {path} (共 {indicators} 项指标)",
+        "en": "{ruleset}: wrote {path} ({indicators} indicators)",
+    },
     "check.ballot_value": {
         "zh": "{ballot}: 选项 {choice} 的分值 {value} 不在 0 到 1 之间, 满意度将超出 0 到 1",
         "en": "{ballot}: choice '{choice}' is worth {value}, outside 0 to 1",

@@ -75,6 +75,7 @@ def test_cli_cases_writes_a_file(tmp_path):
     out = tmp_path / "cases.yaml"
     result = runner.invoke(app, ["cases", str(ROOT / "rulesets" / "village-cadre-pay.yaml"), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert result.output == f"village-cadre-pay: 已写出 {out}\n"
     assert out.read_text(encoding="utf-8").startswith("  # kaoping cases:")
 
 

@@ -102,9 +102,11 @@ def test_cli_export_then_import_gives_a_ruleset_that_passes_its_tests(tmp_path):
     village = str(ROOT / "rulesets" / "village-branch-stars.yaml")
     result = runner.invoke(app, ["export", village, "-o", str(table)])
     assert result.exit_code == 0, result.output
+    assert result.output == f"village-branch-stars: 已写出 {table}\n"
     assert "指标" in load_workbook(table).sheetnames
     result = runner.invoke(app, ["import", str(table), "-o", str(ruleset)])
     assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"village-branch-stars: 已写出 {ruleset} (共 ") and "项指标)" in result.output
     result = runner.invoke(app, ["test", str(ruleset)])
     assert result.exit_code == 0 and "20 passed, 0 failed" in result.output
 
