@@ -8,6 +8,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 
 from bench.generate import main as generate_main
@@ -44,6 +45,7 @@ def check_report(content: bytes) -> dict:
     return counts
 
 
+@pytest.mark.slow  # 25,000 villages twice: about a minute
 def test_a_county_from_the_command_line_and_through_the_service(tmp_path, monkeypatch):
     stem = generate(tmp_path, monkeypatch)
     with stem.with_suffix(".csv").open(encoding="utf-8") as handle:
