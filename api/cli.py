@@ -567,7 +567,7 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 units_app = typer.Typer(help="Manage the tree of units.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(units_app, name="units")
-rectification_app = typer.Typer(help="Rectification items (整改事项).", no_args_is_help=True)
+rectification_app = typer.Typer(help="Rectification items: what is due and overdue.", no_args_is_help=True)
 app.add_typer(rectification_app, name="rectification")
 
 
