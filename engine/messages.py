@@ -1507,6 +1507,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "element.quota": {"zh": "名额控制", "en": "quota"},
     "element.flag": {"zh": "提示事项", "en": "flag"},
     "element.stage": {"zh": "评议环节", "en": "stage"},
+    "element.rectification": {"zh": "整改事项", "en": "rectification item"},
     "element.consistency": {"zh": "一致性校验", "en": "consistency check"},
     "element.ruleset": {"zh": "规则集", "en": "ruleset"},
     "figure.total": {"zh": "总分", "en": "total"},
