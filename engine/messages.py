@@ -1817,7 +1817,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{days} 天后到期  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
         "en": "due in {days} days  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",
     },
-    "web.rectification_title": {"zh": "整改事项", "en": "Rectification items"},
 }
 
 
