@@ -45,8 +45,8 @@ from engine.tabular import check_file, read_units
 from . import store
 from .auth import Actor
 from .catalog import loaded
-from .services import batch_units
-from .services.previous import fill_rows
+from .services import batch_units, rectification
+from .services.filled import fill_rows
 from .tables import Batch, ScoreRecord
 
 log = logging.getLogger("kaoping.batches")
@@ -358,7 +358,12 @@ class BatchRunner:
                     for u in chunk
                 ]
                 count = len(stored) + start + len(chunk)
-                store.append_scores(session, scores, guard=functools.partial(lease.check, session, stored=count))
+                store.append_scores(
+                    session,
+                    scores,
+                    guard=functools.partial(lease.check, session, stored=count),
+                    then=functools.partial(rectification.reconcile, report.ruleset, actor),  # items opened
+                )
 
 
 class _Progress:

@@ -568,6 +568,8 @@ user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 units_app = typer.Typer(help="Manage the tree of units.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(units_app, name="units")
+rectification_app = typer.Typer(help="Rectification items: what is due and overdue.", no_args_is_help=True)
+app.add_typer(rectification_app, name="rectification")
 
 
 @user_app.command("create")
@@ -617,6 +619,42 @@ def timeline_command(unit: str = typer.Argument(..., help="the unit's code")) ->
                 reasons[change["field"]] = change["reason"]
         for field, reason in reasons.items():
             typer.echo(say("cli.timeline_reason", field=field or step["to"], reason=reason))
+
+
+@rectification_app.command("due")
+def rectification_due(
+    within: int = typer.Option(14, "--within", min=0, max=3650, help="days ahead to warn of"),
+    unit: str | None = typer.Option(None, "--unit", help="only the subtree of this unit's code"),
+) -> None:
+    """Rectification items due within DAYS and those already overdue (docs/rectification.md)."""
+    from api.services import rectification
+
+    def due(session, actor):
+        day = rectification.today()
+        filters = rectification.Filters(under=unit, within=within)
+        return day, rectification.views(session, rectification.listed(session, actor, filters, day), day)
+
+    day, items = _admin_task(due)
+    if not items:
+        typer.echo(say("cli.rectification_none", within=within))
+        return
+    typer.echo(say("cli.rectification_heading", within=within, count=len(items), today=day.isoformat()))
+    for item in items:
+        overdue = item["days_left"] < 0
+        key = "cli.rectification_overdue_line" if overdue else "cli.rectification_due_line"
+        typer.echo(
+            say(
+                key,
+                days=abs(item["days_left"]),
+                due=item["due"],
+                unit=item["unit_name"],
+                title=item["title"],
+                responsible=item["responsible_name"],
+                ruleset_id=item["ruleset"],
+                period=item["period"],
+                id=item["id"],
+            )
+        )
 
 
 @units_app.command("import")

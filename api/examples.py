@@ -104,8 +104,52 @@ STEP = {
         "grade": {"old": "four", "new": "four"},
     },
 }
+RECTIFICATION = {
+    "id": "8d2f6c1e-3b7a-4e9d-a1c5-6f0b2e4d8a93",
+    "ruleset": "village-branch-stars",
+    "version": 1,
+    "item": "fix_petition",
+    "unit": "cgz-hongqi",
+    "unit_name": "红旗村",
+    "period": "2025",
+    "responsible": "cgz",
+    "responsible_name": "城关镇",
+    "title": "红旗村越级上访问题整改",
+    "because": "扣分项 越级上访 计 -2 分",
+    "opened_record": STEP["record"],
+    "opened_on": "2026-01-05",
+    "due": "2026-02-04",
+    "state": "open",
+    "state_title": "待整改",
+    "days_left": 12,
+    "done_on": None,
+    "done_by": None,
+    "evidence": None,
+    "closed_record": None,
+}
 STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
 EXAMPLES: dict[tuple[str, str], object] = {
+    ("get", "/rectification"): {"as_of": "2026-01-23", "count": 1, "items": [RECTIFICATION]},
+    ("get", "/rectification/{item_id}"): {
+        **RECTIFICATION,
+        "history": [
+            {
+                "action": "open",
+                "actor": "李四 (submitter)",
+                "at": WHEN,
+                "event": "0b6c2f1a-9e8d-4c7b-b5a4-3f2e1d0c9b8a",
+                "data": {"id": RECTIFICATION["id"], "action": "open", "due": "2026-02-04"},
+            }
+        ],
+    },
+    ("post", "/rectification/{item_id}/done"): {
+        **RECTIFICATION,
+        "state": "done",
+        "state_title": "已销号",
+        "done_on": "2026-01-23",
+        "done_by": "李四 (submitter)",
+        "evidence": "已约谈上访户并化解, 谈话记录存村部档案柜",
+    },
     ("get", STAGES): {
         "ruleset_id": "village-branch-stars",
         "unit": "cgz-hongqi",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -370,3 +370,54 @@ class SubtreeReportOut(BaseModel):
     taken: list[SubtreeTaken]
     skipped: list[SubtreeSkipped]
     not_started: int = Field(description="units of the subtree with no step for the period")
+
+
+class RectificationOut(BaseModel):
+    """A rectification item (docs/rectification.md) with its state as of the service's day."""
+
+    id: str
+    ruleset: str
+    version: int
+    item: str = Field(description="the id the ruleset declares the item by")
+    unit: str
+    unit_name: str
+    period: str
+    responsible: str = Field(description="the code of the unit that answers for it")
+    responsible_name: str
+    title: str
+    because: str = Field(description="what in the score opened it")
+    opened_record: str
+    opened_on: str
+    due: str = Field(description="the deadline, YYYY-MM-DD")
+    state: Literal["open", "overdue", "done", "closed"]
+    state_title: str
+    days_left: int = Field(description="days until the deadline; negative when overdue")
+    done_on: str | None
+    done_by: str | None
+    evidence: str | None
+    closed_record: str | None = Field(description="the record that made it no longer needed")
+
+
+class RectificationEvent(BaseModel):
+    action: Literal["open", "done", "close"]
+    actor: str
+    at: str
+    event: str
+    data: dict[str, Any]
+
+
+class RectificationDetail(RectificationOut):
+    history: list[RectificationEvent]
+
+
+class RectificationList(BaseModel):
+    as_of: str = Field(description="the day states and days left are reckoned as of")
+    count: int
+    items: list[RectificationOut]
+
+
+class RectificationDone(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"evidence": "已补开党员大会2次, 会议记录存村部档案柜"}]}
+    )
+    evidence: str = Field(max_length=4000, description="what was done and where the evidence is")

@@ -14,7 +14,7 @@ from engine.messages import say
 
 from .auth import Actor
 from .problems import ApiProblem
-from .tables import Batch, ScoreRecord, Unit
+from .tables import Batch, RectificationItem, ScoreRecord, Unit
 
 
 def under(path: ColumnElement, paths: list[str | None]) -> ColumnElement[bool]:
@@ -41,6 +41,15 @@ def records(actor: Actor, *roles: str) -> Select:
     if None in paths:
         return query
     return query.join(Unit, Unit.code == ScoreRecord.unit_id).where(under(Unit.path, paths))
+
+
+def rectification_items(actor: Actor, *roles: str) -> Select:
+    """Rectification items of the units in the actor's subtrees (as records are seen)."""
+    paths = actor.paths(*roles)
+    query = select(RectificationItem)
+    if None in paths:
+        return query
+    return query.join(Unit, Unit.code == RectificationItem.unit_id).where(under(Unit.path, paths))
 
 
 def unknown_unit(code: str, field: str = "unit.id") -> ApiProblem:

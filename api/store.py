@@ -315,12 +315,17 @@ _CURRENT_DELETE = delete(CurrentScore).where(
 
 
 def append_scores(
-    session: Session, scores: list[NewScore], guard: Callable[[], None] | None = None
+    session: Session,
+    scores: list[NewScore],
+    guard: Callable[[], None] | None = None,
+    then: Callable[[Chain, list[ScoreRecord]], None] | None = None,
 ) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none. The records returned
     are not attached to the session: they are what was written, for the response.
     `guard` runs first in the same transaction; what it raises writes nothing (a batch
-    checks there that it still holds its lease).
+    checks there that it still holds its lease). `then` runs last in it, with the chain
+    and the records: what it appends (the rectification items they open) commits with
+    them or not at all.
 
     Appenders take turns, so all that does not depend on the chain's head is prepared
     before taking a turn: a shorter turn is a shorter queue."""
@@ -344,6 +349,9 @@ def append_scores(
         connection.execute(_INSERT, stored)
         _make_current(connection, rows)
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
+        records = [ScoreRecord(**row) for row in rows]
+        if then is not None:
+            then(Chain(session), records)
         session.commit()
     except BaseException:
         session.rollback()
@@ -351,7 +359,7 @@ def append_scores(
     finally:
         if sqlite:
             _sqlite_queue(session).release()
-    return [ScoreRecord(**row) for row in rows]
+    return records
 
 
 def _make_current(connection, rows: list[dict[str, Any]]) -> None:

@@ -256,3 +256,33 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class RectificationItem(Base):
+    """A rectification item (docs/rectification.md) as it stands now, for listing and
+    filtering; each change to it (opened, done, no longer needed) is an audit event of
+    kind `rectification` in the chain, which is what `GET /audit/verify` vouches for."""
+
+    __tablename__ = "rectification_items"
+    __table_args__ = (
+        Index("ix_rectification_unit", "unit_id", "ruleset_id", "period", "state"),
+        Index("ix_rectification_due", "state", "due"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(String(100))  # the id the ruleset declares it by
+    unit_id: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(50))
+    responsible: Mapped[str] = mapped_column(String(200))  # the unit code that answers for it
+    title: Mapped[str] = mapped_column(Text)
+    because: Mapped[str] = mapped_column(Text)
+    opened_record: Mapped[str] = mapped_column(String(36))
+    opened_on: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, the service's day
+    due: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))  # open, done, closed
+    done_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_record: Mapped[str | None] = mapped_column(String(36), nullable=True)

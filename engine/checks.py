@@ -6,6 +6,7 @@
 - grades that no reachable total can earn;
 - flags (extension) that no unit can raise, or that every unit raises, where their
   condition is a constant or compares one input, `total` or `grade` with values;
+- rectification items (extension) no unit can open, or every unit opens;
 - the lowest and highest total a unit can reach, counting only reachable points:
   exact where the ruleset is separable (each input read by one scoring element, each
   indicator of a form analysed here), a safe bound otherwise, with the reasons.
@@ -580,9 +581,33 @@ def relative_warnings(ruleset: Ruleset) -> list[str]:
     return warnings
 
 
+def rectification_warnings(ruleset: Ruleset) -> list[str]:
+    """Rectification items no unit can open (an indicator that always scores above the
+    line, a bonus taken for a deduction) or that every unit opens."""
+    indicators = {indicator.id: indicator for _, indicator in ruleset.indicators()}
+    items = {item.id: item for group in ruleset.adjustments for item in group.items}
+    warnings: list[str] = []
+    for r, item in enumerate(ruleset.rectification):
+        path = f"rectification[{r}]"
+        if item.indicator in indicators:
+            indicator = indicators[item.indicator]
+            span = indicator_span(ruleset, indicator)
+            if item.below is None and span.exact and span.low > 0:
+                warnings.append(f"{path}.indicator: " + say("check.rectification_never_zero", low=plain(span.low)))
+            elif item.below is not None and span.exact and span.low >= item.below:
+                low, line = plain(span.low), plain(item.below)
+                warnings.append(f"{path}.below: " + say("check.rectification_never_below", low=low, line=line))
+            elif item.below is not None and span.exact and span.high < item.below:
+                high, line = plain(span.high), plain(item.below)
+                warnings.append(f"{path}.below: " + say("check.rectification_always_below", high=high, line=line))
+        if item.deduction in items and items[item.deduction].points >= 0:
+            warnings.append(f"{path}.deduction: " + say("check.rectification_not_deduction", item=item.deduction))
+    return warnings
+
+
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
     warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
-    warnings += flag_warnings(ruleset, found) + relative_warnings(ruleset)
+    warnings += flag_warnings(ruleset, found) + relative_warnings(ruleset) + rectification_warnings(ruleset)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

@@ -132,6 +132,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
     changes += _compare("ballot", dump(before.ballots), dump(after.ballots))
     changes += _compare("flag", dump(before.flags), dump(after.flags))
     changes += _compare("stage", dump(before.stages), dump(after.stages))
+    changes += _compare("rectification", dump(before.rectification), dump(after.rectification))
     changes += _compare(
         "consistency",
         {str(i): r.model_dump(mode="json") for i, r in enumerate(before.consistency)},

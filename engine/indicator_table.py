@@ -31,7 +31,7 @@ from .compiler import indicator_inputs
 from .errors import BatchFileError, KaopingError, RulesetError
 from .loader import LoadedRuleset, load_text
 from .messages import listing, say
-from .model import ClassWeights, GradeCap, InputSpec, Ruleset
+from .model import RECTIFICATION_TRIGGERS, ClassWeights, GradeCap, InputSpec, Rectification, Ruleset
 from .workbooks import open_workbook, sheet_values
 
 # ---------------------------------------------------------------- the layout
@@ -41,6 +41,7 @@ QUOTAS, CONSISTENCY, OUTPUTS, TESTS, GUIDE = "名额控制", "一致性", "计�
 BALLOTS = "民主测评"
 FLAGS = "提示事项"
 STAGES = "评议环节"  # docs/stages.md
+RECTIFICATION = "整改事项"  # docs/rectification.md
 
 ABOUT_COLUMNS = ["字段", "值"]
 ABOUT_FIELDS = {
@@ -84,16 +85,27 @@ SHEET_COLUMNS = {
     OUTPUTS: ["编码", "名称", "公式", "类型"],
     FLAGS: ["编码", "名称", "条件", "级别", "建议"],
     STAGES: ["编码", "名称", "角色", "层级", "可修改"],
+    RECTIFICATION: ["编码", "名称", "引起方式", "引起项编码", "低于", "责任单位", "整改期限天数"],
     TESTS: ["名称", "输入", "预期"],
     BALLOTS: ["测评编码", "测评名称", "测评说明", "无票评议组", "类别", "编码", "名称", "分值或权重"],
 }
 STAGE_FIELDS = {"id": "编码", "title": "名称", "role": "角色", "level": "层级", "may_edit": "可修改"}
+RECTIFICATION_FIELDS = {
+    "id": "编码",
+    "title": "名称",
+    "below": "低于",
+    "responsible": "责任单位",
+    "deadline_days": "整改期限天数",
+    **dict.fromkeys(RECTIFICATION_TRIGGERS, "引起项编码"),
+}
 METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
 OUTPUT_TYPES = {"number": "数值", "text": "文本", "boolean": "是否"}
 SEVERITIES = {"notice": "提示", "attention": "关注", "warning": "警示"}
 PREVIOUS = {"grade": "等次"}  # what `取自上期` may name: the unit's grade of the period before
+FILLED_FROM = {"rectification_overdue": "逾期整改数"}  # or: the count of the unit's overdue items
+CAUSES = {"indicator": "指标", "deduction": "扣分项", "veto": "否决"}  # what opens a rectification item
 TRIGGERS = {"when": "条件", "per": "按数量"}
 BALLOT_KINDS = {"choices": "选项", "groups": "评议组"}
 EMPTY_GROUPS = {"refuse": "拒绝提交", "reweight": "按权重折算"}
@@ -126,6 +138,12 @@ GUIDE_TEXT = [
     ),
     (STAGES, "每个评议环节一行, 按先后次序。角色: submitter、reviewer、admin; 层级: 村、乡镇、县等单位类型。"),
     ("", "可修改填否的环节只能确认或退回, 不能修改数据。"),
+    (
+        RECTIFICATION,
+        "每个整改事项一行。引起方式: 指标 (得 0 分, 或填「低于」时低于该分数)、扣分项、否决; 引起项编码填其编码。"
+        "名称可写 {unit} (单位名称) 与 {period} (考核期); 责任单位填 unit (本单位) 或 乡镇、县等上级层级。"
+        "输入列「取自上期」填 逾期整改数 时, 服务自动填入本单位逾期未销号的整改事项数。",
+    ),
     ("测试", "输入与预期写 JSON。"),
     (
         "民主测评",
@@ -199,8 +217,21 @@ def _input_cells(name: str, spec: InputSpec) -> list[Any]:
         default,
         _yes_no(spec.na_allowed),
         spec.description,
-        None if spec.previous is None else PREVIOUS[spec.previous],
+        _filled_word(spec),
     ]
+
+
+def _filled_word(spec: InputSpec) -> str | None:
+    """The `取自上期` cell: what the service fills the input from, if anything."""
+    if spec.previous is not None:
+        return PREVIOUS[spec.previous]
+    return None if spec.filled_from is None else FILLED_FROM[spec.filled_from]
+
+
+def _rectification_row(item: Rectification) -> list[Any]:
+    below = None if item.below is None else _cell_number(item.below)
+    cause = getattr(item, item.trigger)
+    return [item.id, item.title, CAUSES[item.trigger], cause, below, item.responsible, item.deadline_days]
 
 
 def _number_or_none(value: Decimal | None) -> float | str | None:
@@ -339,6 +370,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
             else {}
         ),
         STAGES: [[s.id, s.title, s.role, s.level, _yes_no(s.may_edit)] for s in ruleset.stages],
+        **({RECTIFICATION: [_rectification_row(r) for r in ruleset.rectification]} if ruleset.rectification else {}),
         TESTS: [
             [
                 t.name,
@@ -538,7 +570,8 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
     if row.flag("可填NA", False):
         spec["na_allowed"] = True
     if row.text("取自上期") is not None:
-        spec["previous"] = row.choice("取自上期", PREVIOUS)
+        source = row.choice("取自上期", {**PREVIOUS, **FILLED_FROM})
+        spec["from" if source in FILLED_FROM else "previous"] = source
     if row.cells.get("默认值") is not None:
         if spec["type"] in ("number", "integer"):
             spec["default"] = row.number("默认值")
@@ -801,6 +834,18 @@ def _stage(row: _Row) -> dict:
     return {**stage, "may_edit": row.flag("可修改", True)}
 
 
+def _rectification(row: _Row) -> dict:
+    cause = row.choice("引起方式", CAUSES) or "indicator"
+    item: dict[str, Any] = {"id": row.text("编码", True), "title": row.text("名称", True)}
+    item[cause] = row.text("引起项编码", True)
+    for column, key in (("低于", "below"), ("整改期限天数", "deadline_days")):
+        if row.number(column, required=key == "deadline_days") is not None:
+            item[key] = row.number(column)
+    if row.text("责任单位") is not None:
+        item["responsible"] = row.text("责任单位")
+    return item
+
+
 def _test(row: _Row) -> dict:
     case: dict[str, Any] = {"name": row.text("名称", True)}
     for column, key in (("输入", "input"), ("预期", "expect")):
@@ -876,6 +921,10 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
         quota_columns = {"grade": "等次编码", "max_share": "最高比例", "tie_break": "并列排序"}
         data["quotas"] = _listed(reader, _rows(reader, book, QUOTAS, False), "quotas", _quota, quota_columns)
         data["stages"] = _listed(reader, _rows(reader, book, STAGES, False), "stages", _stage, STAGE_FIELDS)
+        rectification_rows = _rows(reader, book, RECTIFICATION, False)
+        data["rectification"] = _listed(
+            reader, rectification_rows, "rectification", _rectification, RECTIFICATION_FIELDS
+        )
         data["tests"] = _listed(
             reader,
             _rows(reader, book, TESTS, False),

@@ -1512,6 +1512,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "element.quota": {"zh": "名额控制", "en": "quota"},
     "element.flag": {"zh": "提示事项", "en": "flag"},
     "element.stage": {"zh": "评议环节", "en": "stage"},
+    "element.rectification": {"zh": "整改事项", "en": "rectification item"},
     "element.consistency": {"zh": "一致性校验", "en": "consistency check"},
     "element.ruleset": {"zh": "规则集", "en": "ruleset"},
     "figure.total": {"zh": "总分", "en": "total"},
@@ -1703,6 +1704,124 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{period}  {ruleset_id}  {stage}  {action}  total {total}  grade {grade}  {actor}  {at}",
     },
     "cli.timeline_reason": {"zh": "    理由 ({field}): {reason}", "en": "    reason ({field}): {reason}"},
+    # ------------------------------------------------------------ rectification items (extension)
+    "model.rectification_trigger": {
+        "zh": "整改事项须由且只由 {triggers} 之一引起 (写了 {count} 个)",
+        "en": "a rectification item is opened by exactly one of {triggers} (got {count})",
+    },
+    "model.rectification_below": {
+        "zh": "below 只用于由指标 (indicator) 引起的整改事项",
+        "en": "below belongs only to an item opened by an indicator",
+    },
+    "what.rectification.indicator": {"zh": "指标", "en": "an indicator"},
+    "what.rectification.deduction": {"zh": "加减分项", "en": "an adjustment item"},
+    "what.rectification.veto": {"zh": "否决项", "en": "a veto"},
+    "semantic.rectification_unknown": {
+        "zh": "{name} 不是本规则集的{what}{hint}",
+        "en": "{name} is not {what} of this ruleset{hint}",
+    },
+    "semantic.rectification_responsible": {
+        "zh": "{level} 既不是 unit (本单位) 也不是单位层级, 应为 {kinds} 之一 (或其中文名){hint}",
+        "en": "{level} is neither unit (the unit itself) nor a unit level; use one of {kinds} (or its Chinese name){hint}",
+    },
+    "semantic.rectification_title_braces": {
+        "zh": "标题 {title} 的花括号不成对 (字面的花括号写作 {{{{ 和 }}}})",
+        "en": "the title {title} has unpaired braces (write a literal brace as {{{{ or }}}})",
+    },
+    "semantic.rectification_title_name": {
+        "zh": "标题中的 {{{name}}} 无法填写, 只能用 {names}",
+        "en": "the title cannot fill in {{{name}}}; only {names} may be used",
+    },
+    "semantic.filled_count": {
+        "zh": "from: {source} 的输入项须为 integer 且 required: false (由系统填写)",
+        "en": "an input with from: {source} must be an integer with required: false (the service fills it)",
+    },
+    "check.rectification_never_zero": {
+        "zh": "该指标最低得 {low} 分, 从不为 0 分: 此整改事项不会产生 (可用 below 设定分数线)",
+        "en": "the indicator scores at least {low}, never 0: this item is never opened (set a line with below)",
+    },
+    "check.rectification_never_below": {
+        "zh": "该指标最低得 {low} 分, 不低于 {line}: 此整改事项不会产生",
+        "en": "the indicator scores at least {low}, never below {line}: this item is never opened",
+    },
+    "check.rectification_always_below": {
+        "zh": "该指标最高得 {high} 分, 总低于 {line}: 每个单位都会产生此整改事项",
+        "en": "the indicator scores at most {high}, always below {line}: every unit opens this item",
+    },
+    "check.rectification_not_deduction": {
+        "zh": "{item} 是加分项而不是扣分项: 加分时产生整改事项, 可能写错了",
+        "en": "{item} awards points rather than deducting them: an item opened by a bonus is likely a mistake",
+    },
+    "rectification.because_no_points": {"zh": "指标 {indicator} 得 0 分", "en": "{indicator} scored 0"},
+    "rectification.because_below": {
+        "zh": "指标 {indicator} 得 {points} 分, 低于 {line} 分",
+        "en": "{indicator} scored {points}, below {line}",
+    },
+    "rectification.because_deduction": {
+        "zh": "扣分项 {item} 计 {points} 分",
+        "en": "the deduction {item} applied ({points})",
+    },
+    "rectification.because_veto": {"zh": "一票否决 {veto} 成立", "en": "the veto {veto} held"},
+    "rectification.state.open": {"zh": "待整改", "en": "open"},
+    "rectification.state.overdue": {"zh": "已逾期", "en": "overdue"},
+    "rectification.state.done": {"zh": "已销号", "en": "done"},
+    "rectification.state.closed": {"zh": "不再需要", "en": "no longer needed"},
+    "rectification.closed_reason": {
+        "zh": "记录 {record} 取代了原评分, 不再需要此项整改",
+        "en": "the record {record} superseded the score; the item is no longer needed",
+    },
+    "rectification.evidence_needed": {
+        "zh": "销号须写明整改佐证 (做了什么、材料在哪里)",
+        "en": "marking an item done needs the evidence (what was done, where the papers are)",
+    },
+    "rectification.not_open": {
+        "zh": "整改事项 {id} 状态为{state}, 不能再销号",
+        "en": "the item {id} is {state} and cannot be marked done",
+    },
+    "rectification.unknown": {
+        "zh": "没有整改事项 {id} (或不在您的管辖范围内)",
+        "en": "no rectification item {id} in your scope",
+    },
+    "rectification.bad_state": {
+        "zh": "state 应为 open、overdue 或 done 之一, 实际为 {got}",
+        "en": "state must be one of open, overdue, done, got {got}",
+    },
+    "rectification.bad_within": {
+        "zh": "within 应为 0 到 3650 之间的天数, 实际为 {got}",
+        "en": "within must be a number of days from 0 to 3650, got {got}",
+    },
+    "detail.rectification_overdue_none": {
+        "zh": "截至 {as_of}, 本单位没有逾期未销号的整改事项",
+        "en": "as of {as_of} the unit has no overdue rectification items",
+    },
+    "detail.rectification_overdue": {
+        "zh": "截至 {as_of}, 本单位逾期未销号的整改事项 {count} 项: {items}",
+        "en": "as of {as_of} the unit has {count} overdue rectification items: {items}",
+    },
+    "detail.rectification_overdue_item": {
+        "zh": "{title} ({period}期, 限 {due} 前完成, 编号 {id})",
+        "en": "{title} (period {period}, due {due}, id {id})",
+    },
+    "problem.Unknown rectification item": {"zh": "没有这个整改事项", "en": "Unknown rectification item"},
+    "problem.Rectification closed": {"zh": "整改事项已办结", "en": "Rectification closed"},
+    "problem.Evidence needed": {"zh": "缺少整改佐证", "en": "Evidence needed"},
+    "problem.Bad filter": {"zh": "筛选条件不合规定", "en": "Bad filter"},
+    "cli.rectification_none": {
+        "zh": "{within} 天内到期及已逾期的整改事项: 无",
+        "en": "rectification items due within {within} days or overdue: none",
+    },
+    "cli.rectification_heading": {
+        "zh": "{within} 天内到期及已逾期的整改事项 {count} 项 (截至 {today})",
+        "en": "{count} rectification items due within {within} days or overdue (as of {today})",
+    },
+    "cli.rectification_overdue_line": {
+        "zh": "已逾期 {days} 天  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
+        "en": "overdue by {days} days  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",
+    },
+    "cli.rectification_due_line": {
+        "zh": "{days} 天后到期  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
+        "en": "due in {days} days  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",
+    },
 }
 
 

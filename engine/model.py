@@ -124,6 +124,11 @@ class InputSpec(Element):
     previous: Literal["grade"] | None = Field(
         default=None, description="extension: the unit's grade of the previous period, filled by the service"
     )
+    filled_from: Literal["rectification_overdue"] | None = Field(
+        default=None,
+        alias="from",
+        description="extension: the count of the unit's overdue rectification items, filled by the service",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> InputSpec:
@@ -525,6 +530,37 @@ class Stage(Element):
     may_edit: bool = True  # false: the stage only confirms or sends back
 
 
+class Rectification(Element):
+    """Extension: a rectification item (整改事项) a score opens when an indicator scores
+    below a line (no points, by default), a deduction item applied or a veto held
+    (docs/rectification.md)."""
+
+    id: Id
+    title: str  # may name the unit and the period: "{unit}{period}年度党建整改"
+    indicator: Id | None = None
+    below: Points | None = None
+    deduction: Id | None = None
+    veto: Id | None = None
+    responsible: str = "unit"  # the unit itself, or the unit kind above it that answers for it
+    deadline_days: Annotated[int, Field(strict=True, ge=1, le=3650)]
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Rectification:
+        given = [name for name in RECTIFICATION_TRIGGERS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise refusal("model.rectification_trigger", triggers=listing(RECTIFICATION_TRIGGERS), count=len(given))
+        if self.below is not None and self.indicator is None:
+            raise refusal("model.rectification_below")
+        return self
+
+    @property
+    def trigger(self) -> str:
+        return next(name for name in RECTIFICATION_TRIGGERS if getattr(self, name) is not None)
+
+
+RECTIFICATION_TRIGGERS = ("indicator", "deduction", "veto")
+
+
 class Ruleset(Element):
     kaoping: Literal[1]
     id: RulesetId
@@ -544,6 +580,7 @@ class Ruleset(Element):
     ranking: Ranking = Field(default_factory=Ranking)
     ballots: list[Ballot] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
+    rectification: list[Rectification] = Field(default_factory=list)
     tests: list[TestCase] = Field(default_factory=list)
 
     def indicators(self):

@@ -181,11 +181,21 @@ class FlagResult(Model):
 
 
 class FilledInput(Model):
-    """An input the service filled, and the record it was taken from."""
+    """An input the service filled, and where from: the record of an earlier period
+    (`previous: grade`), or the unit's overdue rectification items as of a day (`from:
+    rectification_overdue`), with the sentence that says so."""
 
     input: str
-    record: str
-    period: str
+    record: str | None = None
+    period: str | None = None
+    items: list[str] | None = Field(default=None, description="the rectification items counted")
+    as_of: str | None = Field(default=None, description="the day the items were counted as of")
+    source: str | None = Field(default=None, description="where the value came from, as the explanation says")
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler):
+        # a grade filled from last period's record is written as it always was
+        return {key: value for key, value in handler(self).items() if value is not None}
 
 
 class BallotGroupResult(Model):

@@ -216,6 +216,7 @@ class SemanticChecker:
         self._flags(self._outputs(scored))
         self._quotas()
         self._stages()
+        self._rectification()
         self._tests()
         return self.problems
 
@@ -268,6 +269,38 @@ class SemanticChecker:
         if self.rs.stages and not self.rs.stages[0].may_edit:
             self.add("stages[0].may_edit", say("semantic.first_stage_confirms", stage=self.rs.stages[0].title))
 
+    def _rectification(self) -> None:
+        """Each item opened by an element the ruleset declares (a deduction by an item of
+        an adjustment group), answered for by the unit or a unit kind, titled with only
+        the names a title may use."""
+        from .rectification import title_problem
+
+        rs = self.rs
+        self._unique([r.id for r in rs.rectification], "rectification[{}].id")
+        known = {
+            "indicator": [i.id for _, i in rs.indicators()],
+            "deduction": [item.id for group in rs.adjustments for item in group.items],
+            "veto": [v.id for v in rs.vetoes],
+        }
+        for index, item in enumerate(rs.rectification):
+            path = f"rectification[{index}]"
+            name = getattr(item, item.trigger)
+            if name not in known[item.trigger]:
+                hint = suggestion(name, known[item.trigger])
+                what = say(f"what.rectification.{item.trigger}")
+                self.add(
+                    f"{path}.{item.trigger}", say("semantic.rectification_unknown", name=name, what=what, hint=hint)
+                )
+            if item.responsible != "unit" and item.responsible not in KIND_OF:
+                hint = suggestion(item.responsible, ["unit", *KIND_OF])
+                self.add(
+                    f"{path}.responsible",
+                    say("semantic.rectification_responsible", level=item.responsible, kinds=listing(KINDS), hint=hint),
+                )
+            problem = title_problem(item.title)
+            if problem is not None:
+                self.add(f"{path}.title", problem)
+
     def _unique(self, values: list[str], pattern: str) -> None:
         first: dict[str, int] = {}
         for index, value in enumerate(values):
@@ -312,6 +345,8 @@ class SemanticChecker:
             path = f"inputs.{name}"
             if spec.previous is not None:
                 self._previous_grade(spec, f"{path}.previous")
+            if spec.filled_from is not None:
+                self._filled_count(spec, f"{path}.from")
             if spec.default is None:
                 continue
             from .inputs import check_value  # the same rules a submitted value meets
@@ -327,6 +362,11 @@ class SemanticChecker:
             self.add(path, say("semantic.previous_choices", grades=listing(grade_ids)))
         if spec.required or spec.default is not None:
             self.add(path, say("semantic.previous_optional"))
+
+    def _filled_count(self, spec, path: str) -> None:
+        """An input the service fills with a count: an optional integer (empty without the service)."""
+        if spec.type != "integer" or spec.required:
+            self.add(path, say("semantic.filled_count", source=spec.filled_from))
 
     def _consistency(self, inputs: Scope) -> None:
         for index, rule in enumerate(self.rs.consistency):

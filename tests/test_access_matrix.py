@@ -20,7 +20,7 @@ from api.auth import ROLES
 from api.services import people
 from api.settings import Settings
 
-from .conftest import VILLAGE_TEXT, village_submission
+from .conftest import VILLAGE_TEXT, import_units, village_submission
 
 PLACES = {"inside": "cgz", "outside": "xzz", "whole": None}
 ANYONE = ROLES
@@ -40,6 +40,7 @@ class World:
     draft: int | None = None
     other_token: int | None = None
     grant: int | None = None
+    item: str | None = None
 
     def fresh(self) -> int:
         return next(self.counter)
@@ -57,6 +58,22 @@ class World:
             with self.service.app.state.sessions() as session:
                 self.other_token = people.token_for(session, cli_actor(), "他人", "submitter", "cgz", 30).row.id
         return self.other_token
+
+    def open_item(self) -> str:
+        """An open rectification item (its petition) of a fresh village under 城关镇: one
+        marked done stays done, so each cell that marks one done needs another."""
+        if self.item is None:
+            code = f"cgz-r{self.fresh()}"
+            units = self.service.app.state.settings.data_dir / f"{code}.csv"
+            units.write_text(f"编码,名称,类型,上级编码\n{code},整改{code},村,cgz\n", encoding="utf-8")
+            import_units(self.service.app.state.sessions, units)
+            body = village_submission()
+            body["unit"] = {"id": code}
+            scored = self.service.call("POST", "/rulesets/village-branch-stars/scores", "admin", json=body)
+            assert scored.status_code == 201, scored.text
+            [item] = self.service.call("GET", f"/rectification?under={code}", "admin").json()["items"]
+            self.item = item["id"]
+        return self.item
 
     def grant_on_the_village(self) -> int:
         if self.grant is None:
@@ -241,6 +258,12 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
         lambda w: (_stages("cgz", "/township_review/subtree"), {}, None),
     ),
     ("GET", "/units/{code}/timeline"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi/timeline", {}, None)),
+    ("GET", "/rectification"): (listed(*ANYONE), lambda w: ("/rectification", {}, "cgz-hongqi")),
+    ("GET", "/rectification/{item_id}"): (scoped(*ANYONE), lambda w: (f"/rectification/{w.open_item()}", {}, None)),
+    ("POST", "/rectification/{item_id}/done"): (
+        scoped("submitter", "reviewer"),
+        lambda w: (f"/rectification/{w.open_item()}/done", {"json": {"evidence": "已整改"}}, None),
+    ),
 }
 
 
@@ -304,6 +327,8 @@ def test_every_operation_for_every_role_and_place(world):
                 wrong.append(f"{method} {path} as {role}@{place}: {got}, expected {expected}: {response.text[:200]}")
             if got == OK and "revoke" in path:  # the next cell needs a target not yet revoked
                 world.other_token = world.grant = None
+            if got == OK and path.endswith("/done"):  # the next cell needs an item still open
+                world.item = None
             if got == OK and "publish" in path:
                 world.draft = None
     assert wrong == []

@@ -302,6 +302,6 @@ def test_a_stage_fills_last_years_grade_like_a_single_score(staged):
     assert now.status_code == 201, now.text
     record = staged.call("GET", f"/scores/{now.json()['record']}", "admin").json()
     assert record["input"]["previous_grade"] == "one"
-    filled = record["result"]["filled_inputs"]
+    filled = [f for f in record["result"]["filled_inputs"] if f["input"] == "previous_grade"]
     assert filled == [{"input": "previous_grade", "record": older.json()["record"], "period": "2024"}]
     assert "adjust_team" in [f["id"] for f in record["result"]["raised_flags"]]

@@ -4,6 +4,7 @@ corrects that record."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +17,8 @@ from .. import metrics, scope, store
 from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
-from .previous import fill_previous
+from . import rectification
+from .filled import fill_submission
 from .references import reference_in_batch
 from .versions import official_version, period_problem
 
@@ -91,7 +93,7 @@ def score_and_store(
         request_hash=request_hash,
     )
     try:
-        record = store.append_score(session, new)
+        record = _append(session, new, actor)
     except IntegrityError:
         session.rollback()  # a fresh view: what won was written by another transaction
         existing = store.find_idempotent(session, actor, key) if key else None
@@ -103,6 +105,16 @@ def score_and_store(
     return record, new.result_json, True
 
 
+def _append(session: Session, new: store.NewScore, actor: Actor) -> ScoreRecord:
+    """The record written; with the rectification items it opens (and closes, when it
+    corrects a record) in the same transaction when its ruleset declares any, else in a
+    group with the single scores of other threads."""
+    if not new.ruleset.model.rectification:
+        return store.append_score(session, new)
+    [record] = store.append_scores(session, [new], then=functools.partial(rectification.reconcile, new.ruleset, actor))
+    return record
+
+
 def score_for_record(
     session: Session, actor: Actor, version: tuple, ref: dict, period: str, data: dict, body=None
 ) -> tuple[dict, Result]:
@@ -111,7 +123,7 @@ def score_for_record(
     `version` is (ruleset id, number, loaded ruleset); a relative ruleset's reference batch
     comes from `body` (a stage has none, so a relative ruleset's stages are refused)."""
     ruleset_id, number, ruleset = version
-    data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    data, filled = fill_submission(session, ruleset.model, ruleset_id, ref["id"], period, data)
     batch = getattr(body, "reference_batch", None)
     reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, batch, ref["id"], data)
     try:

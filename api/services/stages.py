@@ -25,6 +25,7 @@ from ..problems import ApiProblem
 from ..recordhash import canonical
 from ..schemas import UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
+from . import rectification
 from .scoring import score_for_record, unit_ref
 from .versions import official_version, period_problem
 
@@ -180,6 +181,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
             supersedes=current,
         )
         record = chain.append_score(new)
+        rectification.reconcile(ruleset, actor, chain, [record])
         action = "submit" if index == 0 else ("edit" if given.reasons else "accept")
         reasons = {f: r.strip() for f, r in (given.reasons or {}).items()}
         facts = _facts(ruleset_id, number, unit.code, period, stage.id, action)

@@ -1,7 +1,7 @@
 """The page routes, one module per job; each only turns a request into service calls and
 their results into a rendered page."""
 
-from . import batches, home, ruleset_editor, ruleset_list, scores, signin, submit
+from . import batches, home, rectification, ruleset_editor, ruleset_list, scores, signin, submit
 
 ROUTERS = [
     signin.router,
@@ -11,4 +11,5 @@ ROUTERS = [
     ruleset_editor.router,
     scores.router,
     batches.router,
+    rectification.router,
 ]
