@@ -100,7 +100,12 @@ CHINESE_DATA = {
     "api/app.py": ({"DESCRIPTION"}, "the OpenAPI description, naming the product"),
     "api/cli.py": ({"app"}, "the CLI's help, naming the product"),
     "api/examples.py": ("*", "OpenAPI examples: Chinese data"),
-    "api/schemas.py": ({"ScoreRequest", "UnitIn", "StageAct", "StageReturn"}, "OpenAPI examples: Chinese data"),
+    "api/schemas.py": (
+        {"ScoreRequest", "UnitIn", "StageAct", "StageReturn", "NoticeIn", "ObjectionIn", "ResolutionIn"},
+        "OpenAPI examples: Chinese data",
+    ),
+    "api/services/notice_docx.py": ({"HEADING_FONT", "BODY_FONT", "TABLE_FONT"}, "the fonts Chinese documents name"),
+    "api/services/notice_pdf.py": ({"NO_LINE_START", "_line"}, "Chinese line breaking: punctuation, indent"),
     "api/routes/rulesets.py": ({"EXAMPLE_YAML"}, "an example ruleset"),
     "api/routes/governance.py": ({"import_units"}, "the route's summary names the file's Chinese columns"),
     "api/receipts.py": ({"HOW_TO_CHECK"}, "the receipt's own instructions, part of the receipt file"),
