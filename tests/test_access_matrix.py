@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
@@ -18,6 +19,7 @@ from api.admin import cli_actor
 from api.app import create_app
 from api.auth import ROLES
 from api.services import people
+from api.services.workdays import today
 from api.settings import Settings
 
 from .conftest import VILLAGE_TEXT, village_submission
@@ -40,6 +42,11 @@ class World:
     draft: int | None = None
     other_token: int | None = None
     grant: int | None = None
+    quarters: Iterator[str] = field(default_factory=lambda: (f"{y}Q{q}" for y in (2024, 2025) for q in range(1, 5)))
+    notice_period: str | None = None
+    notice: str | None = None
+    closable: str | None = None
+    objection: str | None = None
 
     def fresh(self) -> int:
         return next(self.counter)
@@ -57,6 +64,49 @@ class World:
             with self.service.app.state.sessions() as session:
                 self.other_token = people.token_for(session, cli_actor(), "他人", "submitter", "cgz", 30).row.id
         return self.other_token
+
+    def unnoticed_period(self) -> str:
+        """A quarter (in force under its year's binding) where 红旗村 has a result in no notice."""
+        if self.notice_period is None:
+            self.notice_period = next(self.quarters)
+            body = {**village_submission(), "period": self.notice_period}
+            scored = self.service.call("POST", "/rulesets/village-branch-stars/scores", "submitter", json=body)
+            assert scored.status_code == 201, scored.text
+        return self.notice_period
+
+    def _notice(self, opens: int, closes: int) -> str:
+        made = self.service.call("POST", "/notices", "admin", json=_notice_body(self.unnoticed_period(), opens, closes))
+        assert made.status_code == 201, made.text
+        self.notice_period = None
+        return made.json()["id"]
+
+    def open_notice(self) -> str:
+        if self.notice is None:
+            self.notice = self._notice(-1, 5)
+        return self.notice
+
+    def closable_notice(self) -> str:
+        """A notice whose period is over, with no objection."""
+        if self.closable is None:
+            self.closable = self._notice(-10, -1)
+        return self.closable
+
+    def open_objection(self) -> str:
+        if self.objection is None:
+            url = f"/notices/{self.open_notice()}/objections"
+            made = self.service.call("POST", url, "admin", json=_objection())
+            assert made.status_code == 201, made.text
+            self.objection = made.json()["objection"]
+        return self.objection
+
+    def consumed(self, path: str) -> None:
+        """What an allowed call used up: the next cell needs a new one."""
+        if path == "/notices":
+            self.notice_period = None
+        elif path.endswith("/close"):
+            self.closable = None
+        elif path.endswith("/resolve"):
+            self.objection = None
 
     def grant_on_the_village(self) -> int:
         if self.grant is None:
@@ -101,6 +151,27 @@ def stage_step(inside: int) -> Rule:
     return lambda role, place: (
         403 if role not in ("submitter", "reviewer", "admin") else 404 if place == "outside" else inside
     )
+
+
+def _day(offset: int) -> str:
+    return (today() + timedelta(days=offset)).isoformat()
+
+
+def _notice_body(period: str, opens: int, closes: int) -> dict:
+    """A notice of 城关镇's results for the period (docs/notices.md)."""
+    texts = {"title": "关于星级评定结果的公示", "issuer": "县委组织部", "contact": "电话 1234567", "text": "现予公示。"}
+    body = {
+        "unit": "cgz",
+        "ruleset": "village-branch-stars",
+        "period": period,
+        "opens": _day(opens),
+        "closes": _day(closes),
+    }
+    return {**body, **texts}
+
+
+def _objection() -> dict:
+    return {"unit": "cgz-hongqi", "contact": "13800000000", "text": "得分有误"}
 
 
 def _stages(code: str, tail: str = "") -> str:
@@ -241,6 +312,27 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
         lambda w: (_stages("cgz", "/township_review/subtree"), {}, None),
     ),
     ("GET", "/units/{code}/timeline"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi/timeline", {}, None)),
+    ("GET", "/units/{code}/finality"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi/finality", {}, None)),
+    ("POST", "/notices"): (scoped(), lambda w: ("/notices", {"json": _notice_body(w.unnoticed_period(), -1, 5)}, None)),
+    ("GET", "/notices"): (listed(*ANYONE), lambda w: ("/notices", {}, w.open_notice())),
+    ("GET", "/notices/{notice_id}"): (scoped(*ANYONE), lambda w: (f"/notices/{w.open_notice()}", {}, None)),
+    ("GET", "/notices/{notice_id}/document/{form}"): (
+        scoped(*ANYONE),
+        lambda w: (f"/notices/{w.open_notice()}/document/docx", {}, None),
+    ),
+    ("POST", "/notices/{notice_id}/close"): (scoped(), lambda w: (f"/notices/{w.closable_notice()}/close", {}, None)),
+    ("POST", "/notices/{notice_id}/objections"): (
+        scoped(),
+        lambda w: (f"/notices/{w.open_notice()}/objections", {"json": _objection()}, None),
+    ),
+    ("POST", "/notices/{notice_id}/objections/{objection_id}/resolve"): (
+        scoped(),
+        lambda w: (
+            f"/notices/{w.open_notice()}/objections/{w.open_objection()}/resolve",
+            {"json": {"outcome": "dismissed", "reason": "经核实无误"}},
+            None,
+        ),
+    ),
 }
 
 
@@ -306,4 +398,6 @@ def test_every_operation_for_every_role_and_place(world):
                 world.other_token = world.grant = None
             if got == OK and "publish" in path:
                 world.draft = None
+            if got == OK and method == "POST" and path.startswith("/notices"):
+                world.consumed(path)
     assert wrong == []
