@@ -1793,6 +1793,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{period}  {ruleset_id}  {status}  公示 {notice}",
         "en": "{period}  {ruleset_id}  {status}  notice {notice}",
     },
+    "cli.notice_line": {
+        "zh": "{id}  {ruleset}  {period}  {opens} 至 {closes}  {count} 个单位  未处理异议 {open_objections}  {state}  {title}",
+        "en": "{id}  {ruleset}  {period}  {opens} to {closes}  {count} units  open objections {open_objections}  {state}  {title}",
+    },
+    "cli.notice_open": {"zh": "公示中", "en": "open"},
+    "cli.notice_closed": {"zh": "已结束", "en": "closed"},
+    "cli.notice_closed_now": {"zh": "公示 {id} 已结束", "en": "the notice {id} is closed"},
+    "cli.notice_form": {
+        "zh": "{file}: 只能导出为 .docx (Word) 或 .pdf",
+        "en": "{file}: a notice is exported as .docx (Word) or .pdf",
+    },
     "cli.timeline_empty": {"zh": "{unit} 没有评议记录", "en": "{unit} has no stage records"},
     "cli.timeline_line": {
         "zh": "{period}  {ruleset_id}  {stage}  {action}  总分 {total}  等次 {grade}  {actor}  {at}",

@@ -292,3 +292,40 @@ def test_a_missing_font_is_a_clear_error(plain):
     with pytest.raises(ApiProblem) as refused:
         pdf_bytes(layout(notice), font=Path("/nonexistent/font.ttc"))
     assert refused.value.problem.status == 503 and "fonts-wqy-microhei" in refused.value.problem.detail
+
+
+def _cli(s, *arguments: str):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.settings import get_settings
+
+    settings = s.app.state.settings
+    env = {"KAOPING_DATA_DIR": str(settings.data_dir)}
+    if settings.database_url:
+        env["KAOPING_DATABASE_URL"] = settings.database_url
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, list(arguments), env=env)
+    finally:
+        get_settings.cache_clear()
+
+
+def test_the_cli_lists_exports_and_closes_and_the_timeline_shows_finality(plain, tmp_path):
+    nid = post(plain, notice_body()).json()["id"]
+    listed = _cli(plain, "notice", "list", "--ruleset", PLAIN)
+    assert listed.exit_code == 0 and nid in listed.output and "公示中" in listed.output and "2 个单位" in listed.output
+    for form in ("docx", "pdf"):
+        written = _cli(plain, "notice", "export", nid, "--out", str(tmp_path / f"notice.{form}"))
+        assert written.exit_code == 0, written.output
+    assert Document(str(tmp_path / "notice.docx")).paragraphs[0].text == TITLE
+    assert TITLE in PdfReader(str(tmp_path / "notice.pdf")).pages[0].extract_text().replace("\n", "")
+    wrong = _cli(plain, "notice", "export", nid, "--out", str(tmp_path / "notice.odt"))
+    assert wrong.exit_code != 0 and ".docx" in wrong.output
+    before = _cli(plain, "timeline", "cgz-hongqi")
+    assert before.exit_code == 0 and f"2025  {PLAIN}  公示中  公示 {nid}" in before.output
+    closed = _cli(plain, "notice", "close", nid)
+    assert closed.exit_code == 0 and nid in closed.output
+    assert _cli(plain, "notice", "close", nid).exit_code != 0  # closed twice
+    after = _cli(plain, "timeline", "cgz-hongqi")
+    assert f"2025  {PLAIN}  已公示, 结果确定  公示 {nid}" in after.output
