@@ -328,10 +328,10 @@ class StepOut(BaseModel):
     version: int
     stage: str
     title: str
-    action: str = Field(description="submit, accept, edit or return")
+    action: str = Field(description="submit, accept, edit, return, or reopen (an upheld objection, docs/notices.md)")
     action_title: str
-    to: str | None = Field(description="a return: the stage the unit went back to")
-    reason: str | None = Field(description="a return: why")
+    to: str | None = Field(description="a return or reopening: the stage the unit went back to")
+    reason: str | None = Field(description="a return or reopening: why")
     record: str | None = Field(description="the score record of the data as this stage has it")
     based_on: str | None = Field(description="the record this step started from")
     actor: str

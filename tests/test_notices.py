@@ -329,3 +329,37 @@ def test_the_cli_lists_exports_and_closes_and_the_timeline_shows_finality(plain,
     assert _cli(plain, "notice", "close", nid).exit_code != 0  # closed twice
     after = _cli(plain, "timeline", "cgz-hongqi")
     assert f"2025  {PLAIN}  已公示, 结果确定  公示 {nid}" in after.output
+
+
+def _batch_file() -> bytes:
+    """红旗村 and 东风村 of 城关镇 with the example's data."""
+    data = village_submission()["data"]
+    cells = ["是" if v is True else "否" if v is False else str(v) for v in data.values()]
+    rows = [",".join(["单位编码", *data]), *(",".join([code, *cells]) for code in ("cgz-dongfeng", "cgz-hongqi"))]
+    return "\n".join(rows).encode()
+
+
+def test_a_notice_of_a_batch(plain):
+    import time
+
+    upload = plain.call(
+        "POST",
+        f"/rulesets/{PLAIN}/batches?period=2024&unit=cgz",
+        "submitter",
+        files={"file": ("b.csv", _batch_file(), "text/csv")},
+    )
+    assert upload.status_code == 202, upload.text
+    batch = upload.json()["id"]
+    deadline = time.monotonic() + 120
+    while plain.call("GET", f"/batches/{batch}", "admin").json()["status"] != "done":
+        assert time.monotonic() < deadline, "the batch did not finish"
+        time.sleep(0.2)
+    texts = {k: v for k, v in notice_body().items() if k not in ("unit", "ruleset", "period")}
+    created = post(plain, {**texts, "batch": batch})
+    assert created.status_code == 201, created.text
+    notice = created.json()
+    assert (notice["batch"], notice["unit"], notice["period"], notice["ruleset"]) == (batch, "cgz", "2024", PLAIN)
+    assert [u["unit"] for u in notice["units"]] == ["cgz-dongfeng", "cgz-hongqi"]
+    assert post(plain, {**texts, "batch": batch}).status_code == 409  # listed already
+    assert post(plain, {**texts, "batch": batch}, who="别镇管理员").status_code == 404
+    assert post(plain, {**texts, "batch": "no-such-batch"}).status_code == 404
