@@ -9,6 +9,7 @@ query reads everything about a period's notices."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -42,8 +43,12 @@ class NoticeState:
     def data(self) -> dict[str, Any]:
         return self.event.data
 
+    @cached_property
+    def _rows(self) -> dict[str, dict[str, Any]]:
+        return {row["unit"]: row for row in self.data["units"]}
+
     def listed(self, unit: str) -> dict[str, Any] | None:
-        return next((row for row in self.data["units"] if row["unit"] == unit), None)
+        return self._rows.get(unit)
 
     def open_objections(self, unit: str | None = None) -> list[AuditEvent]:
         return [

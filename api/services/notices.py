@@ -105,21 +105,21 @@ def _unlistable(session: Session, ruleset_id: str, period: str, rows: list[dict[
     re-reviewed, or stages begun and not all taken (a unit scored outside the stages of
     its ruleset, by a batch or a single score, has none)."""
     notices = ledger.of_period(session, ruleset_id, period)
+    steps = staging.steps_of_period(session, ruleset_id, period)
+    stages = {}
     reasons = []
     for row in rows:
         state, _ = ledger.status(notices, row["unit"], row["record"])
         if state != "not_noticed":
             reasons.append(say("notice.unit_not_listable", unit=row["name"], status=say(f"finality.{state}")))
             continue
-        steps = staging.steps_of(session, ruleset_id, row["unit"], period)
-        stages = _stages_of(session, ruleset_id, row["version"])
-        if steps and staging.due_index(stages, steps) != len(stages):
+        if row["version"] not in stages:
+            key = store.version_key(session, ruleset_id, row["version"])
+            stages[row["version"]] = store.compiled_version(session, key).model.stages
+        taken = steps.get(row["unit"])
+        if taken and staging.due_index(stages[row["version"]], taken) != len(stages[row["version"]]):
             reasons.append(say("notice.unit_in_stages", unit=row["name"]))
     return reasons
-
-
-def _stages_of(session: Session, ruleset_id: str, version: int):
-    return store.compiled_version(session, store.version_key(session, ruleset_id, version)).model.stages
 
 
 def create(session: Session, actor: Actor, body: NoticeIn) -> str:
@@ -197,9 +197,13 @@ def view(session: Session, state: ledger.NoticeState) -> dict[str, Any]:
     """A notice as the API shows it: its fields, its objections, each unit's finality."""
     data = state.data
     notices = ledger.of_period(session, data["ruleset"], data["period"])
+    of_period = select(CurrentScore.unit_id, CurrentScore.record_id).where(
+        CurrentScore.ruleset_id == data["ruleset"], CurrentScore.period == data["period"]
+    )
+    currents = {unit: record for unit, record in session.execute(of_period)}
     units = []
     for row in data["units"]:
-        current = store.current_record(session, data["ruleset"], row["unit"], data["period"])
+        current = currents.get(row["unit"])
         finality, _ = ledger.status(notices, row["unit"], current)
         units.append({**row, "current": current, "finality": finality, "finality_title": say(f"finality.{finality}")})
     return {**_summary(state), "units": units, "objections": [_objection(state, o) for o in state.objections.values()]}

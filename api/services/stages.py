@@ -55,6 +55,17 @@ def steps_of(session: Session, ruleset_id: str, unit_id: str, period: str) -> li
     return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
+def steps_of_period(session: Session, ruleset_id: str, period: str) -> dict[str, list[AuditEvent]]:
+    """Every unit's steps for the period, by unit: one query for all the units of a notice."""
+    query = select(AuditEvent).where(
+        AuditEvent.kind == STAGE_EVENT, AuditEvent.subject.endswith(f"/{period}/{ruleset_id}", autoescape=True)
+    )
+    steps: dict[str, list[AuditEvent]] = {}
+    for step in session.scalars(query.order_by(AuditEvent.seq)):
+        steps.setdefault(step.data["unit"], []).append(step)
+    return steps
+
+
 def due_index(stages: list[Stage], steps: list[AuditEvent]) -> int:
     """The index of the stage whose turn it is; len(stages) once the last has acted.
     After a return or a reopening, the stage the unit was sent to."""
