@@ -363,3 +363,22 @@ def test_a_notice_of_a_batch(plain):
     assert post(plain, {**texts, "batch": batch}).status_code == 409  # listed already
     assert post(plain, {**texts, "batch": batch}, who="别镇管理员").status_code == 404
     assert post(plain, {**texts, "batch": "no-such-batch"}).status_code == 404
+
+
+def test_a_batch_still_running_cannot_be_noticed(plain):
+    from datetime import timedelta
+
+    from api import store
+
+    from .test_api_batches import _batch_row
+
+    running = _batch_row(plain, "another-worker", store.now() + timedelta(hours=1), b"")
+    texts = {k: v for k, v in notice_body().items() if k not in ("unit", "ruleset", "period")}
+    refused = post(plain, {**texts, "batch": running}, who="admin")
+    assert refused.status_code == 409 and "running" in refused.json()["detail"], refused.text
+
+
+def test_refusals_in_english(plain):
+    refused = plain.call("POST", "/notices", "县委", json=notice_body(closes=None), headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and "working_days" in refused.json()["detail"]
+    assert refused.json()["title"] == "Bad notice"
