@@ -20,9 +20,9 @@ TABLE_FONT = "宋体"
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
-    """Word picks a run's Chinese glyphs from its East Asian font, not its Latin one."""
+    """Word picks a run's (or a style's) Chinese glyphs from its East Asian font, not its Latin one."""
     run.font.name, run.font.size, run.font.bold = name, Pt(size), bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
 def _paragraph(document, text: str, size: float = 16, align=None, indent: bool = False, space: float = 0):
@@ -38,6 +38,7 @@ def _paragraph(document, text: str, size: float = 16, align=None, indent: bool =
 
 def docx_bytes(page: Layout) -> bytes:
     document = Document()
+    _font(document.styles["Normal"], TABLE_FONT, 12)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin = section.bottom_margin = Mm(30)
@@ -47,13 +48,13 @@ def docx_bytes(page: Layout) -> bytes:
     heading.paragraph_format.space_after = Pt(18)
     _font(heading.add_run(page.heading), HEADING_FONT, 20, bold=True)
     _paragraph(document, page.body, indent=True, space=8)
-    table = document.add_table(rows=1, cols=len(page.columns))
+    table = document.add_table(rows=1 + len(page.rows), cols=len(page.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row, texts in ((table.rows[0], page.columns), *((table.add_row(), r) for r in page.rows)):
-        for cell, text in zip(row.cells, texts, strict=True):
+    for number, row in enumerate(table.rows):  # cells take the document's font (TABLE_FONT)
+        for cell, text in zip(row.cells, page.rows[number - 1] if number else page.columns, strict=True):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(cell.paragraphs[0].add_run(text), TABLE_FONT, 12, bold=row is table.rows[0])
+            cell.paragraphs[0].add_run(text).bold = number == 0
     _paragraph(document, "", space=0)
     _paragraph(document, page.period, indent=True)
     _paragraph(document, page.contact, indent=True, space=24)
