@@ -174,6 +174,12 @@ def test_refused_objections_and_closing(plain):
     wrong = plain.call("POST", f"{url}/nosuch/resolve", "县委", json={"outcome": "dismissed", "reason": "x"})
     assert wrong.status_code == 404
     assert plain.call("GET", f"/notices/{open_now}", "别镇管理员").status_code == 404
+    oid = anonymous.json()["objection"]
+    dismiss = {"outcome": "dismissed", "reason": "经核实无误"}
+    outside = plain.call("POST", f"{url}/{oid}/resolve", "别镇管理员", json=dismiss)
+    assert outside.status_code == 404  # out of scope
+    assert plain.call("POST", f"{url}/{oid}/resolve", "reviewer", json=dismiss).status_code == 403
+    assert plain.call("POST", f"/notices/{open_now}/close", "别镇管理员").status_code == 404
     assert plain.call("GET", f"/notices/{open_now}", "auditor").json()["open_objections"] == 1
 
 
@@ -382,3 +388,29 @@ def test_refusals_in_english(plain):
     refused = plain.call("POST", "/notices", "县委", json=notice_body(closes=None), headers={"Accept-Language": "en"})
     assert refused.status_code == 422 and "working_days" in refused.json()["detail"]
     assert refused.json()["title"] == "Bad notice"
+
+
+@pytest.mark.parametrize("kind", ["notice", "objection"])
+def test_a_changed_snapshot_or_objection_breaks_the_chain(plain, kind):
+    """The listed grades and an objection's text are in hashed events: editing one after
+    the fact is found by the chain's verification."""
+    from sqlalchemy import select, update
+
+    from api.tables import AuditEvent
+
+    nid = post(plain, notice_body()).json()["id"]
+    raised = plain.call("POST", f"/notices/{nid}/objections", "县委", json=objection()).json()
+    assert plain.call("GET", "/audit/verify", "auditor").json()["intact"]
+    with plain.app.state.sessions() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.subject.endswith(f"/{nid}"))).all()
+        notice = next(e for e in events if e.kind == "notice")
+        objected = next(e for e in events if e.kind == "objection")
+        assert objected.data["objection"] == raised["objection"]
+        rows = [{**row, "grade_title": "五星"} for row in notice.data["units"]]
+        session.execute(
+            update(AuditEvent).where(AuditEvent.id == notice.id).values(data={**notice.data, "units": rows})
+        )
+        session.commit()
+        seq = notice.seq
+    report = plain.call("GET", "/audit/verify", "auditor").json()
+    assert not report["intact"] and report["first_broken_seq"] == seq
