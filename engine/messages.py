@@ -1768,7 +1768,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "finality.in_notice": {"zh": "公示中", "en": "in a notice"},
     "finality.reopened": {"zh": "异议成立, 待复核", "en": "objection upheld, awaiting re-review"},
     "finality.final": {"zh": "已公示, 结果确定", "en": "final"},
-    "objection.blank": {"zh": "{field}: 不能为空", "en": "{field}: must not be blank"},
+    "objection.blank": {"zh": "{field}不能为空", "en": "{field} must not be blank"},
+    "objection.field.contact": {"zh": "异议人联系方式 (contact)", "en": "the objector's contact"},
+    "objection.field.text": {"zh": "异议内容 (text)", "en": "the objection's text"},
     "objection.in_future": {
         "zh": "收到日期 {received} 晚于今天",
         "en": "the day received, {received}, is after today",

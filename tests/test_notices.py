@@ -165,6 +165,7 @@ def test_refused_objections_and_closing(plain):
     assert stranger.status_code == 422 and stranger.json()["errors"][0]["field"] == "unit"
     blank = plain.call("POST", url, "县委", json=objection(contact=" ", received=0))
     assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "contact"
+    assert "联系方式" in blank.json()["detail"]
     unnamed = {k: v for k, v in objection().items() if k not in ("objector", "received")}
     anonymous = plain.call("POST", url, "县委", json=unnamed)
     assert anonymous.status_code == 201 and anonymous.json()["objector"] is None
@@ -414,3 +415,13 @@ def test_a_changed_snapshot_or_objection_breaks_the_chain(plain, kind):
         seq = notice.seq
     report = plain.call("GET", "/audit/verify", "auditor").json()
     assert not report["intact"] and report["first_broken_seq"] == seq
+
+
+def test_a_notice_is_found_by_its_whole_id_only(plain):
+    from api.services import notice_ledger
+
+    nid = post(plain, notice_body()).json()["id"]
+    with plain.app.state.sessions() as session:
+        assert notice_ledger.one(session, nid).id == nid
+        assert notice_ledger.one(session, f"2025/{nid}") is None
+        assert notice_ledger.one(session, nid[1:]) is None

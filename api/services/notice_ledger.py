@@ -88,11 +88,12 @@ def of_period(session: Session, ruleset_id: str, period: str) -> list[NoticeStat
 
 def one(session: Session, notice_id: str) -> NoticeState | None:
     """The notice with this id, with all its events."""
-    found = session.scalars(
+    candidates = session.scalars(
         select(AuditEvent).where(
             AuditEvent.kind == NOTICE, AuditEvent.subject.endswith(f"/{notice_id}", autoescape=True)
         )
-    ).first()
+    )
+    found = next((event for event in candidates if event.data["id"] == notice_id), None)  # "2025/ID" is no id
     if found is None:
         return None
     query = select(AuditEvent).where(AuditEvent.kind.in_(KINDS), AuditEvent.subject == found.subject)

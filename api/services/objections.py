@@ -31,7 +31,7 @@ def record(session: Session, actor: Actor, notice_id: str, body: ObjectionIn) ->
     """Record an objection received during the notice period; its id."""
     for name in ("contact", "text"):
         if not getattr(body, name).strip():
-            raise _unprocessable(name, say("objection.blank", field=name))
+            raise _unprocessable(name, say("objection.blank", field=say(f"objection.field.{name}")))
     received = body.received or today()
     if received > today():
         raise _unprocessable("received", say("objection.in_future", received=received))
