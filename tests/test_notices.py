@@ -12,6 +12,7 @@ import pytest
 import yaml
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from api.problems import ApiProblem
@@ -267,6 +268,8 @@ def test_the_word_document_reads_back(plain):
     document = Document(io.BytesIO(got.content))
     paragraphs = [p for p in document.paragraphs if p.text]
     assert paragraphs[0].text == TITLE and paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    heading = paragraphs[0].runs[0]
+    assert heading.bold and heading.element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"  # Chinese glyphs' font
     assert paragraphs[1].text.startswith("经乡镇初评")
     [table] = document.tables
     rows = [[c.text for c in row.cells] for row in table.rows]
