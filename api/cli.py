@@ -605,9 +605,10 @@ def grant_command(
 @app.command("timeline")
 def timeline_command(unit: str = typer.Argument(..., help="the unit's code")) -> None:
     """A unit's appraisal stages over every period and ruleset (docs/stages.md)."""
+    from api.services.finality import of_unit
     from api.services.stage_views import timeline
 
-    steps = _admin_task(lambda session, actor: timeline(session, actor, unit))
+    steps, results = _admin_task(lambda session, actor: (timeline(session, actor, unit), of_unit(session, actor, unit)))
     if not steps:
         typer.echo(say("cli.timeline_empty", unit=unit))
     for step in steps:
@@ -619,6 +620,54 @@ def timeline_command(unit: str = typer.Argument(..., help="the unit's code")) ->
                 reasons[change["field"]] = change["reason"]
         for field, reason in reasons.items():
             typer.echo(say("cli.timeline_reason", field=field or step["to"], reason=reason))
+    for result in results:
+        shown = {k: result[k] or "-" for k in ("period", "ruleset_id", "notice")}
+        typer.echo(say("cli.timeline_finality", **shown, status=result["status_title"]))
+
+
+notice_app = typer.Typer(help="Public notices of results and their objections (docs/notices.md).", no_args_is_help=True)
+app.add_typer(notice_app, name="notice")
+
+
+@notice_app.command("list")
+def notice_list(
+    ruleset: str | None = typer.Option(None, help="only this ruleset's notices"),
+    period: str | None = typer.Option(None, help="only this period's notices"),
+) -> None:
+    """The notices, newest first: id, period, dates, units listed, open objections."""
+    from api.services.notices import listed
+
+    for notice in _admin_task(lambda session, actor: listed(session, actor, ruleset, period)):
+        state = say("cli.notice_closed" if notice["closed"] else "cli.notice_open")
+        typer.echo(say("cli.notice_line", **notice, state=state))
+
+
+@notice_app.command("export")
+def notice_export(
+    notice_id: str = typer.Argument(..., help="the notice's id"),
+    out: Path = typer.Option(..., "--out", help="the file to write: .docx (Word) or .pdf"),
+) -> None:
+    """Write the notice to post as a Word document or a PDF, by the file's ending."""
+    from api.services.notice_docx import docx_bytes
+    from api.services.notice_layout import layout
+    from api.services.notice_pdf import pdf_bytes
+    from api.services.notices import visible
+
+    writers = {".docx": docx_bytes, ".pdf": pdf_bytes}
+    if out.suffix.lower() not in writers:
+        _fail(say("cli.notice_form", file=out.name))
+    page = _admin_task(lambda session, actor: layout(visible(session, actor, notice_id).data))
+    out.write_bytes(_admin_task(lambda session, actor: writers[out.suffix.lower()](page)))
+    typer.echo(out)
+
+
+@notice_app.command("close")
+def notice_close(notice_id: str = typer.Argument(..., help="the notice's id")) -> None:
+    """Close a notice whose period is over and whose objections are all resolved."""
+    from api.services.notices import close
+
+    _admin_task(lambda session, actor: close(session, actor, notice_id))
+    typer.echo(say("cli.notice_closed_now", id=notice_id))
 
 
 @rectification_app.command("due")

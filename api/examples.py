@@ -127,6 +127,59 @@ RECTIFICATION = {
     "evidence": None,
     "closed_record": None,
 }
+NOTICE_SUMMARY = {
+    "id": "3f9a1c2b7d4e",
+    "ruleset": "village-branch-stars",
+    "period": "2025",
+    "unit": "513321",
+    "batch": None,
+    "title": "关于2025年度村党组织星级评定结果的公示",
+    "issuer": "中共示范县委组织部",
+    "contact": "县委组织部组织科, 电话 0836-1234567",
+    "text": "经村自评、乡镇初评、县复评和县委组织部审定, 现将评定结果予以公示。",
+    "opens": "2025-12-08",
+    "closes": "2025-12-12",
+    "working_days": 5,
+    "show_total": True,
+    "count": 1,
+    "created_by": "县委组织部 (admin)",
+    "created_at": WHEN,
+    "closed": False,
+    "closed_on": None,
+    "open_objections": 1,
+}
+OBJECTION = {
+    "objection": "8b2c4d6e1f3a",
+    "unit": "cgz-hongqi",
+    "unit_name": "红旗村",
+    "objector": None,
+    "contact": "13800000000",
+    "text": "集体经济收入含一次性补助",
+    "received": "2025-12-09",
+    "recorded_by": "县委组织部 (admin)",
+    "outcome": None,
+    "reason": None,
+    "resolved_by": None,
+    "reopened": None,
+}
+NOTICE = {
+    **NOTICE_SUMMARY,
+    "units": [
+        {
+            "unit": "cgz-hongqi",
+            "name": "红旗村",
+            "record": "0b9f4c1e-3f4c-4a63-9d1e-5f8a2b7c6d10",
+            "version": 1,
+            "grade": "four",
+            "grade_title": "四星",
+            "total": "86.33",
+            "current": "0b9f4c1e-3f4c-4a63-9d1e-5f8a2b7c6d10",
+            "finality": "in_notice",
+            "finality_title": "公示中",
+        }
+    ],
+    "objections": [OBJECTION],
+}
 STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
 EXAMPLES: dict[tuple[str, str], object] = {
     ("get", "/rectification"): {"as_of": "2026-01-23", "count": 1, "items": [RECTIFICATION]},
@@ -177,7 +230,29 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "skipped": [{"unit": "cgz-dongfeng", "detail": "现在轮到 村自评, 不能办理 乡镇初评"}],
         "not_started": 3,
     },
-    ("get", "/units/{code}/timeline"): [{**STEP, "total": "86.33", "grade": "four"}],
+    ("get", "/units/{code}/timeline"): [{**STEP, "total": "86.33", "grade": "four", "final": False}],
+    ("get", "/units/{code}/finality"): [
+        {
+            "ruleset_id": "village-branch-stars",
+            "period": "2025",
+            "record": "0b9f4c1e-3f4c-4a63-9d1e-5f8a2b7c6d10",
+            "status": "final",
+            "status_title": "已公示, 结果确定",
+            "notice": "3f9a1c2b7d4e",
+        }
+    ],
+    ("post", "/notices"): {**NOTICE, "open_objections": 0, "objections": []},
+    ("get", "/notices"): [NOTICE_SUMMARY],
+    ("get", "/notices/{notice_id}"): NOTICE,
+    ("get", "/notices/{notice_id}/document/{form}"): "(the notice as a .docx or .pdf file)",
+    ("post", "/notices/{notice_id}/close"): {**NOTICE, "closed": True, "closed_on": "2025-12-15", "objections": []},
+    ("post", "/notices/{notice_id}/objections"): OBJECTION,
+    ("post", "/notices/{notice_id}/objections/{objection_id}/resolve"): {
+        **OBJECTION,
+        "outcome": "dismissed",
+        "reason": "经核实, 收入不含补助",
+        "resolved_by": "县委组织部 (admin)",
+    },
     ("get", "/healthz"): {"status": "ok", "database": "sqlite"},
     ("post", "/rulesets"): {**RULESET, "latest_version": 1, "versions": [{**VERSION, "number": 1}]},
     ("get", "/rulesets"): [RULESET],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -328,10 +328,10 @@ class StepOut(BaseModel):
     version: int
     stage: str
     title: str
-    action: str = Field(description="submit, accept, edit or return")
+    action: str = Field(description="submit, accept, edit, return, or reopen (an upheld objection, docs/notices.md)")
     action_title: str
-    to: str | None = Field(description="a return: the stage the unit went back to")
-    reason: str | None = Field(description="a return: why")
+    to: str | None = Field(description="a return or reopening: the stage the unit went back to")
+    reason: str | None = Field(description="a return or reopening: why")
     record: str | None = Field(description="the score record of the data as this stage has it")
     based_on: str | None = Field(description="the record this step started from")
     actor: str
@@ -352,6 +352,7 @@ class UnitStagesOut(BaseModel):
 class TimelineStep(StepOut):
     total: str | None
     grade: str | None
+    final: bool = Field(description="this step's record is the unit's final result (docs/notices.md)")
 
 
 class SubtreeTaken(BaseModel):
@@ -421,3 +422,128 @@ class RectificationDone(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"evidence": "已补开党员大会2次, 会议记录存村部档案柜"}]}
     )
     evidence: str = Field(max_length=4000, description="what was done and where the evidence is")
+
+
+class NoticeIn(BaseModel):
+    """A public notice (docs/notices.md): of a finished `batch`, or of the current results
+    of a `unit`'s subtree under a `ruleset` for a `period`; closing on `closes`, or after
+    `working_days` working days counted from `opens`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "unit": "513321",
+                    "ruleset": "village-branch-stars",
+                    "period": "2025",
+                    "title": "关于2025年度村党组织星级评定结果的公示",
+                    "issuer": "中共示范县委组织部",
+                    "contact": "县委组织部组织科, 电话 0836-1234567, 地址 示范县人民路1号",
+                    "text": "经村自评、乡镇初评、县复评和县委组织部审定, 现将评定结果予以公示。",
+                    "opens": "2025-12-08",
+                    "working_days": 5,
+                }
+            ]
+        },
+    )
+    batch: str | None = Field(default=None, max_length=36, description="a finished batch whose units are listed")
+    unit: str | None = Field(default=None, max_length=64, description="the subtree whose current results are listed")
+    ruleset: str | None = Field(default=None, max_length=100)
+    period: str | None = Field(default=None, max_length=50)
+    title: str = Field(min_length=1, max_length=200, description="the heading: of what, and that it is a public notice")
+    issuer: str = Field(min_length=1, max_length=200, description="the issuing body, signed at the bottom")
+    contact: str = Field(min_length=1, max_length=500, description="where and how to send objections")
+    text: str = Field(min_length=1, max_length=4000, description="the body paragraph above the list")
+    opens: date
+    closes: date | None = Field(default=None, description="the last day of the notice period")
+    working_days: int | None = Field(default=None, ge=1, le=30, description="the period in working days")
+    show_total: bool = Field(default=True, description="list each unit's total beside its grade")
+
+
+class ObjectionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"unit": "cgz-hongqi", "objector": "匿名", "contact": "13800000000", "text": "集体经济收入含一次性补助"}
+            ]
+        },
+    )
+    unit: str = Field(min_length=1, max_length=64, description="a unit listed in the notice")
+    objector: str | None = Field(default=None, max_length=100, description="the objector's name; none: anonymous")
+    contact: str = Field(min_length=1, max_length=200, description="how to reach the objector")
+    text: str = Field(min_length=1, max_length=4000)
+    received: date | None = Field(default=None, description="the day it was received (default today, in China)")
+
+
+class ResolutionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"outcome": "dismissed", "reason": "经核实, 收入不含补助"}]}
+    )
+    outcome: Literal["upheld", "dismissed"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class NoticeUnitOut(BaseModel):
+    unit: str
+    name: str
+    record: str = Field(description="the record the notice listed")
+    version: int
+    grade: str | None
+    grade_title: str | None
+    total: str
+    current: str | None = Field(description="the unit's current record for the period")
+    finality: str = Field(description="unscored, not_noticed, in_notice, reopened or final")
+    finality_title: str
+
+
+class ObjectionOut(BaseModel):
+    objection: str
+    unit: str
+    unit_name: str
+    objector: str | None
+    contact: str
+    text: str
+    received: str
+    recorded_by: str
+    outcome: str | None = Field(description="upheld or dismissed; none while open")
+    reason: str | None
+    resolved_by: str | None
+    reopened: str | None = Field(description="upheld with stages: the stage event that sent the unit back")
+
+
+class NoticeSummaryOut(BaseModel):
+    id: str
+    ruleset: str
+    period: str
+    unit: str | None
+    batch: str | None
+    title: str
+    issuer: str
+    contact: str
+    text: str
+    opens: str
+    closes: str
+    working_days: int | None
+    show_total: bool
+    count: int
+    created_by: str
+    created_at: str
+    closed: bool
+    closed_on: str | None
+    open_objections: int
+
+
+class NoticeOut(NoticeSummaryOut):
+    units: list[NoticeUnitOut]
+    objections: list[ObjectionOut]
+
+
+class FinalityOut(BaseModel):
+    ruleset_id: str
+    period: str
+    record: str
+    status: str = Field(description="not_noticed, in_notice, reopened or final")
+    status_title: str
+    notice: str | None = Field(description="the notice the status comes from")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
@@ -18,6 +19,7 @@ from api.admin import cli_actor
 from api.app import create_app
 from api.auth import ROLES
 from api.services import people
+from api.services.workdays import today
 from api.settings import Settings
 
 from .conftest import VILLAGE_TEXT, import_units, village_submission
@@ -41,6 +43,11 @@ class World:
     other_token: int | None = None
     grant: int | None = None
     item: str | None = None
+    quarters: Iterator[str] = field(default_factory=lambda: (f"{y}Q{q}" for y in (2024, 2025) for q in range(1, 5)))
+    notice_period: str | None = None
+    notice: str | None = None
+    closable: str | None = None
+    objection: str | None = None
 
     def fresh(self) -> int:
         return next(self.counter)
@@ -74,6 +81,49 @@ class World:
             [item] = self.service.call("GET", f"/rectification?under={code}", "admin").json()["items"]
             self.item = item["id"]
         return self.item
+
+    def unnoticed_period(self) -> str:
+        """A quarter (in force under its year's binding) where 红旗村 has a result in no notice."""
+        if self.notice_period is None:
+            self.notice_period = next(self.quarters)
+            body = {**village_submission(), "period": self.notice_period}
+            scored = self.service.call("POST", "/rulesets/village-branch-stars/scores", "submitter", json=body)
+            assert scored.status_code == 201, scored.text
+        return self.notice_period
+
+    def _notice(self, opens: int, closes: int) -> str:
+        made = self.service.call("POST", "/notices", "admin", json=_notice_body(self.unnoticed_period(), opens, closes))
+        assert made.status_code == 201, made.text
+        self.notice_period = None
+        return made.json()["id"]
+
+    def open_notice(self) -> str:
+        if self.notice is None:
+            self.notice = self._notice(-1, 5)
+        return self.notice
+
+    def closable_notice(self) -> str:
+        """A notice whose period is over, with no objection."""
+        if self.closable is None:
+            self.closable = self._notice(-10, -1)
+        return self.closable
+
+    def open_objection(self) -> str:
+        if self.objection is None:
+            url = f"/notices/{self.open_notice()}/objections"
+            made = self.service.call("POST", url, "admin", json=_objection())
+            assert made.status_code == 201, made.text
+            self.objection = made.json()["objection"]
+        return self.objection
+
+    def consumed(self, path: str) -> None:
+        """What an allowed call used up: the next cell needs a new one."""
+        if path == "/notices":
+            self.notice_period = None
+        elif path.endswith("/close"):
+            self.closable = None
+        elif path.endswith("/resolve"):
+            self.objection = None
 
     def grant_on_the_village(self) -> int:
         if self.grant is None:
@@ -118,6 +168,27 @@ def stage_step(inside: int) -> Rule:
     return lambda role, place: (
         403 if role not in ("submitter", "reviewer", "admin") else 404 if place == "outside" else inside
     )
+
+
+def _day(offset: int) -> str:
+    return (today() + timedelta(days=offset)).isoformat()
+
+
+def _notice_body(period: str, opens: int, closes: int) -> dict:
+    """A notice of 城关镇's results for the period (docs/notices.md)."""
+    texts = {"title": "关于星级评定结果的公示", "issuer": "县委组织部", "contact": "电话 1234567", "text": "现予公示。"}
+    body = {
+        "unit": "cgz",
+        "ruleset": "village-branch-stars",
+        "period": period,
+        "opens": _day(opens),
+        "closes": _day(closes),
+    }
+    return {**body, **texts}
+
+
+def _objection() -> dict:
+    return {"unit": "cgz-hongqi", "contact": "13800000000", "text": "得分有误"}
 
 
 def _stages(code: str, tail: str = "") -> str:
@@ -264,6 +335,27 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
         scoped("submitter", "reviewer"),
         lambda w: (f"/rectification/{w.open_item()}/done", {"json": {"evidence": "已整改"}}, None),
     ),
+    ("GET", "/units/{code}/finality"): (scoped(*ANYONE), lambda w: ("/units/cgz-hongqi/finality", {}, None)),
+    ("POST", "/notices"): (scoped(), lambda w: ("/notices", {"json": _notice_body(w.unnoticed_period(), -1, 5)}, None)),
+    ("GET", "/notices"): (listed(*ANYONE), lambda w: ("/notices", {}, w.open_notice())),
+    ("GET", "/notices/{notice_id}"): (scoped(*ANYONE), lambda w: (f"/notices/{w.open_notice()}", {}, None)),
+    ("GET", "/notices/{notice_id}/document/{form}"): (
+        scoped(*ANYONE),
+        lambda w: (f"/notices/{w.open_notice()}/document/docx", {}, None),
+    ),
+    ("POST", "/notices/{notice_id}/close"): (scoped(), lambda w: (f"/notices/{w.closable_notice()}/close", {}, None)),
+    ("POST", "/notices/{notice_id}/objections"): (
+        scoped(),
+        lambda w: (f"/notices/{w.open_notice()}/objections", {"json": _objection()}, None),
+    ),
+    ("POST", "/notices/{notice_id}/objections/{objection_id}/resolve"): (
+        scoped(),
+        lambda w: (
+            f"/notices/{w.open_notice()}/objections/{w.open_objection()}/resolve",
+            {"json": {"outcome": "dismissed", "reason": "经核实无误"}},
+            None,
+        ),
+    ),
 }
 
 
@@ -331,4 +423,6 @@ def test_every_operation_for_every_role_and_place(world):
                 world.item = None
             if got == OK and "publish" in path:
                 world.draft = None
+            if got == OK and method == "POST" and path.startswith("/notices"):
+                world.consumed(path)
     assert wrong == []

@@ -14,6 +14,7 @@ from engine.messages import say
 from .. import scope, store
 from ..auth import Actor
 from ..tables import AuditEvent, ScoreRecord
+from . import finality
 from . import stages as staging
 
 
@@ -106,7 +107,10 @@ def timeline(session: Session, actor: Actor, unit_code: str) -> list[dict[str, A
             model = store.compiled_version(session, store.version_key(session, *key)).model
             titles[key] = {s.id: s.title for s in model.stages}
     views = [_step(s, records, titles[(s.data["ruleset"], s.data["version"])]) for s in steps]
+    results = finality.of_unit(session, actor, unit.code)
+    final = {(f["ruleset_id"], f["period"]): f["record"] for f in results if f["status"] == "final"}
     for view in views:
         record = records.get(view["record"] or "")
         view["total"], view["grade"] = (record.total, record.grade) if record else (None, None)
+        view["final"] = record is not None and final.get((view["ruleset_id"], view["period"])) == record.id
     return sorted(views, key=lambda v: (v["period"], v["seq"]))

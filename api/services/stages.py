@@ -30,6 +30,7 @@ from .scoring import score_for_record, unit_ref
 from .versions import official_version, period_problem
 
 STAGE_EVENT = "stage"
+SENDING = ("return", "reopen")  # steps that make the stage they name in "to" due
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,26 @@ def steps_of(session: Session, ruleset_id: str, unit_id: str, period: str) -> li
     return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
+def steps_of_period(session: Session, ruleset_id: str, period: str) -> dict[str, list[AuditEvent]]:
+    """Every unit's steps for the period, by unit: one query for all the units of a notice."""
+    query = select(AuditEvent).where(
+        AuditEvent.kind == STAGE_EVENT, AuditEvent.subject.endswith(f"/{period}/{ruleset_id}", autoescape=True)
+    )
+    steps: dict[str, list[AuditEvent]] = {}
+    for step in session.scalars(query.order_by(AuditEvent.seq)):
+        steps.setdefault(step.data["unit"], []).append(step)
+    return steps
+
+
 def due_index(stages: list[Stage], steps: list[AuditEvent]) -> int:
-    """The index of the stage whose turn it is; len(stages) once the last has acted."""
+    """The index of the stage whose turn it is; len(stages) once the last has acted.
+    After a return or a reopening, the stage the unit was sent to."""
     if not steps:
         return 0
     last = steps[-1].data
-    index = next(i for i, s in enumerate(stages) if s.id == last["stage"])
-    return index - 1 if last["action"] == "return" else index + 1
+    target = last["to"] if last["action"] in SENDING else last["stage"]
+    index = next(i for i, s in enumerate(stages) if s.id == target)
+    return index if last["action"] in SENDING else index + 1
 
 
 def ruleset_for(session: Session, ruleset_id: str, period: str, steps: list[AuditEvent]) -> tuple[int, LoadedRuleset]:
@@ -220,3 +234,20 @@ def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, p
 
 def _facts(ruleset_id: str, number: int, unit: str, period: str, stage: str, action: str) -> dict[str, Any]:
     return {"ruleset": ruleset_id, "version": number, "unit": unit, "period": period, "stage": stage, "action": action}
+
+
+def reopen(chain: store.Chain, actor: Actor, ruleset_id: str, unit: Unit, period: str, reason: str, cause: str):
+    """An upheld objection (docs/notices.md) sends a unit whose stages are finished (the
+    caller knows) back to its last reviewer stage (the first stage when none is a
+    reviewer's), in the caller's turn of the chain; that stage is then due and re-reviews
+    the unit as usual."""
+    session = chain.session
+    steps = steps_of(session, ruleset_id, unit.code, period)
+    number, ruleset = ruleset_for(session, ruleset_id, period, steps)
+    stages = ruleset.model.stages
+    reviewers = [s for s in stages if s.role == "reviewer"]
+    to = reviewers[-1] if reviewers else stages[0]
+    facts = _facts(ruleset_id, number, unit.code, period, stages[-1].id, "reopen")
+    current = store.current_record(session, ruleset_id, unit.code, period)
+    data = {**facts, "to": to.id, "reason": reason, "cause": cause, "record": None, "based_on": current}
+    return chain.append(STAGE_EVENT, _subject(unit.code, period, ruleset_id), data, actor)
