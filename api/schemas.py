@@ -117,8 +117,22 @@ class ScoreRequest(BaseModel):
         default=None,
         max_length=36,
         description="a stored batch of the same version that relative indicators compare the unit with"
-        " (required by a ruleset with relative indicators)",
+        " (a ruleset with relative indicators uses the period's published batch when it is left out)",
     )
+
+
+class ReferenceOut(BaseModel):
+    """The batch published as the reference of a ruleset and period, and who published it when."""
+
+    ruleset_id: str
+    period: str
+    batch: str
+    version: int
+    name: str = Field(description="how a result names it")
+    replaces: str | None = Field(description="the batch published before it, if any")
+    published_by: str
+    published_at: str
+    event: str = Field(description="the id of the chained audit event")
 
 
 class UnitOut(BaseModel):

@@ -1023,6 +1023,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
     "problem.No reference needed": {"zh": "无需参照批次", "en": "No reference needed"},
     "problem.Not a reference batch": {"zh": "不能作为参照批次", "en": "Not a reference batch"},
+    "problem.No reference published": {"zh": "没有公布参照批次", "en": "No reference published"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
@@ -1346,6 +1347,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "指标表没有相对评价指标的列, 含相对评价指标 ({indicators}) 的规则集请直接编辑 YAML",
         "en": "the indicator table has no columns for relative indicators: edit a ruleset with them"
         " ({indicators}) as YAML",
+    },
+    "relative.published_name": {
+        "zh": "{name} (本期 {period} 公布的参照批次)",
+        "en": "{name} (the reference batch published for {period})",
+    },
+    "relative.published_other_version": {
+        "zh": "本期公布的参照批次 {batch} 按第 {used} 版评分, 本次评分用第 {version} 版; 请指定同版本的参照批次 (reference_batch)",
+        "en": "the published reference batch {batch} was scored under version {used}, this score uses version"
+        " {version}: name a reference batch of that version ('reference_batch')",
+    },
+    "relative.none_published": {
+        "zh": "规则集 {ruleset} 在 {period} 没有公布参照批次",
+        "en": "no reference batch is published for ruleset {ruleset} and period {period}",
     },
     "relative.reference_not_needed": {
         "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
