@@ -105,6 +105,18 @@ STEP = {
     },
 }
 STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
+REFERENCE = {
+    "ruleset_id": "county-relative-appraisal",
+    "period": "2025",
+    "batch": "5b0c2d4e-…",
+    "version": 1,
+    "name": "townships.csv [batch 5b0c2d4e-…]",
+    "replaces": None,
+    "published_by": "王审核 (reviewer)",
+    "published_at": WHEN,
+    "event": "9f1e7a3b-…",
+}
+
 EXAMPLES: dict[tuple[str, str], object] = {
     ("get", STAGES): {
         "ruleset_id": "village-branch-stars",
@@ -290,6 +302,8 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "ruleset": {"id": "village-branch-stars", "version": 1, "content_hash": HASH, "text": "kaoping: 1\n…"},
     },
     ("post", "/rulesets/{ruleset_id}/batches"): BATCH,
+    ("post", "/batches/{batch_id}/reference"): REFERENCE,
+    ("get", "/rulesets/{ruleset_id}/reference"): REFERENCE,
     ("get", "/batches/{batch_id}"): {
         **BATCH,
         "status": "done",
