@@ -384,3 +384,87 @@ class SubtreeReportOut(BaseModel):
     taken: list[SubtreeTaken]
     skipped: list[SubtreeSkipped]
     not_started: int = Field(description="units of the subtree with no step for the period")
+
+
+class EventRequest(BaseModel):
+    """One party member's event (docs/member-points.md)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": {
+                        "member": "DY001",
+                        "branch": "cgz-hongqi",
+                        "date": "2026-04-18",
+                        "kind": "volunteer",
+                        "hours": 6,
+                    }
+                }
+            ]
+        },
+    )
+    event: dict[str, Any] = Field(description="member, branch (a unit code), date, kind, then the kind's fields")
+    corrects: str | None = Field(default=None, max_length=36, description="the id of the event this one replaces")
+
+
+class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "重复录入"}]})
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class EventOut(BaseModel):
+    """A stored event, or the withdrawal of one (its `kind` and `date` are null)."""
+
+    id: str
+    seq: int = Field(description="its place in the audit chain")
+    ruleset_id: str
+    version: int
+    member: str
+    branch: str
+    date: str | None
+    kind: str | None
+    fields: dict[str, Any]
+    posted_by: str
+    posted_at: str
+    file: str | None = Field(description="the events file it was imported from")
+    row: int | None = Field(description="its row in that file (the header is row 1)")
+    withdraws: str | None = Field(description="the event it corrects or withdraws")
+    reason: str | None = Field(default=None, description="why an event was withdrawn")
+    withdrawn_by: str | None = Field(default=None, description="the record that withdrew it; null: it counts")
+
+
+class EventList(BaseModel):
+    count: int
+    items: list[EventOut]
+
+
+class MemberPointsOut(BaseModel):
+    points: dict[str, Any] = Field(description="the engine's result: each event with its rule, each cap applied")
+    events: list[EventOut] = Field(description="the stored events of the period it was computed from")
+
+
+class MemberLine(BaseModel):
+    rank: int | None = Field(description="only when the ruleset sets ranking: true and rank was asked for")
+    member: str
+    counted: int = Field(description="events that counted")
+    total: str
+    line: str
+    line_title: str
+
+
+class BranchFigure(BaseModel):
+    name: str
+    value: str
+    source: str = Field(description="where it came from: which members, which period, which sum")
+
+
+class BranchPointsOut(BaseModel):
+    ruleset_id: str
+    version: int
+    branch: str
+    branch_name: str
+    period: str
+    members: list[MemberLine]
+    figures: list[BranchFigure] = Field(description="the inputs a branch's submission can take (none without members)")

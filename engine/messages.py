@@ -479,6 +479,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "an event is an object of fields, got {got}",
     },
     "event.no_member": {"zh": "党员 (member): 必须填写", "en": "member: is required"},
+    "points.no_branch": {
+        "zh": "所属支部 (branch): 必须填写, 应为单位编码",
+        "en": "branch: is required (a unit code)",
+    },
+    "points.other_branch": {
+        "zh": "党员 {member} 属于支部 {branch}, 事项须记在该支部",
+        "en": "member {member} belongs to branch {branch}: their events are posted there",
+    },
+    "points.unknown_event": {"zh": "没有这个事项记录: {id}", "en": "no such event: {id}"},
+    "points.withdrawn_already": {
+        "zh": "事项记录 {id} 已被撤回或更正",
+        "en": "event {id} was withdrawn or corrected already",
+    },
+    "points.withdraw_reason": {"zh": "撤回须说明理由", "en": "a withdrawal needs a reason"},
+    "points.outside_year": {
+        "zh": "日期 (date): {date} 不在 {year} 年内",
+        "en": "date: {date} is not in {year}",
+    },
+    "points.bad_year": {
+        "zh": "年度 (year): 应为四位年份, 如 2026, 实际为 {year}",
+        "en": "year: must be a year such as 2026, got {year}",
+    },
+    "points.rows_refused": {
+        "zh": "事项文件 {file} 有 {rows} 行被拒绝, 整个文件都没有导入",
+        "en": "{rows} rows of the events file {file} were refused: nothing was imported",
+    },
+    "points.stored_refused": {
+        "zh": "已存的事项 {id} 不符合第 {version} 版规则集: {problem}",
+        "en": "the stored event {id} does not meet version {version}: {problem}",
+    },
+    "points.unknown_member": {"zh": "没有这名党员的事项: {member}", "en": "no events of member {member}"},
     "event.no_date": {"zh": "日期 (date): 必须填写, 如 2026-03-05", "en": "date: is required, e.g. 2026-03-05"},
     "event.bad_date": {
         "zh": "日期 (date): 应为 年-月-日, 如 2026-03-05, 实际为 {got}",
@@ -1023,6 +1054,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
     "problem.No reference needed": {"zh": "无需参照批次", "en": "No reference needed"},
     "problem.Not a reference batch": {"zh": "不能作为参照批次", "en": "Not a reference batch"},
+    "problem.Not a scoring ruleset": {"zh": "不是评分规则集", "en": "Not a scoring ruleset"},
+    "problem.Not a points ruleset": {"zh": "不是党员积分规则集", "en": "Not a points ruleset"},
+    "problem.Event refused": {"zh": "事项被拒绝", "en": "Event refused"},
+    "problem.Unknown event": {"zh": "没有这个事项记录", "en": "Unknown event"},
+    "problem.Withdrawn already": {"zh": "事项已撤回", "en": "Withdrawn already"},
+    "problem.Events file refused": {"zh": "事项文件被拒绝", "en": "Events file refused"},
+    "problem.Stored event refused": {"zh": "已存事项不符合规则集", "en": "Stored event refused"},
+    "problem.Unknown member": {"zh": "没有这名党员", "en": "Unknown member"},
+    "problem.Ranking not allowed": {"zh": "规则集不允许排名", "en": "Ranking not allowed"},
+    "detail.points_not_scored": {
+        "zh": "规则集 {ruleset} 是党员积分规则集, 不能给单位评分; 请提交事项 (/rulesets/{ruleset}/events)",
+        "en": "ruleset {ruleset} is a member points ruleset and scores no unit: post events to it",
+    },
+    "detail.not_points_ruleset": {
+        "zh": "规则集 {ruleset} 不是党员积分规则集 (没有 events:)",
+        "en": "ruleset {ruleset} is not a member points ruleset (it has no events:)",
+    },
     "problem.No reference published": {"zh": "没有公布参照批次", "en": "No reference published"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
