@@ -410,7 +410,7 @@ class EventRequest(BaseModel):
 
 
 class WithdrawRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "重复录入"}]})
+    model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=2000)
 
 
