@@ -46,6 +46,7 @@ from . import store
 from .auth import Actor
 from .catalog import loaded
 from .services import batch_units
+from .services.points_inputs import fill_points_rows
 from .services.previous import fill_rows
 from .tables import Batch, ScoreRecord
 
@@ -306,6 +307,7 @@ class BatchRunner:
                 with self.sessions() as session:
                     rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
                     rows = fill_rows(session, ruleset.model, batch.ruleset_id, batch.period, rows)
+                    rows = fill_points_rows(session, ruleset.model, batch.period, rows)
                     session.commit()
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)

@@ -509,6 +509,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "已存的事项 {id} 不符合第 {version} 版规则集: {problem}",
         "en": "the stored event {id} does not meet version {version}: {problem}",
     },
+    "points.source_unknown": {
+        "zh": "输入 {input} 取自党员积分规则集 {ruleset}, 但服务中没有这个规则集",
+        "en": "input {input} is taken from the member points ruleset {ruleset}, which the service does not hold",
+    },
+    "points.figure_unknown": {
+        "zh": "输入 {input} 取自党员积分汇总值 {figure}, 但规则集 {ruleset} 只给出 {names}",
+        "en": "input {input} is taken from the figure {figure}, but ruleset {ruleset} gives only {names}",
+    },
     "points.unknown_member": {"zh": "没有这名党员的事项: {member}", "en": "no events of member {member}"},
     "event.no_date": {"zh": "日期 (date): 必须填写, 如 2026-03-05", "en": "date: is required, e.g. 2026-03-05"},
     "event.bad_date": {
@@ -1061,6 +1069,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Withdrawn already": {"zh": "事项已撤回", "en": "Withdrawn already"},
     "problem.Events file refused": {"zh": "事项文件被拒绝", "en": "Events file refused"},
     "problem.Stored event refused": {"zh": "已存事项不符合规则集", "en": "Stored event refused"},
+    "problem.No member points": {"zh": "无法取得党员积分", "en": "No member points"},
     "problem.Unknown member": {"zh": "没有这名党员", "en": "Unknown member"},
     "problem.Ranking not allowed": {"zh": "规则集不允许排名", "en": "Ranking not allowed"},
     "detail.points_not_scored": {
@@ -1373,6 +1382,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "semantic.batch_without_relative": {
         "zh": "规则集没有相对评价指标, 测试不需要 batch",
         "en": "the ruleset has no relative indicator: a test needs no 'batch'",
+    },
+    "semantic.from_points_figure": {
+        "zh": "党员积分汇总值 {figure} 不存在, 应为 {names} 之一",
+        "en": "there is no member points figure {figure}: one of {names}",
+    },
+    "semantic.from_points_type": {
+        "zh": "取自党员积分的输入须为 number (党员人数也可为 integer), 而 {figure} 的输入类型为 {type}",
+        "en": "an input taken from member points is a number (a count may be an integer); {figure} is read into a {type}",
+    },
+    "semantic.from_points_and_previous": {
+        "zh": "一个输入不能既取自上期等次 (previous) 又取自党员积分 (from_points)",
+        "en": "an input is taken from last period's grade (previous) or from member points (from_points), not both",
+    },
+    "points.from_points_field": {
+        "zh": "事项的字段不能取自党员积分 (from_points 只用于评分规则集的输入)",
+        "en": "an event's field is not taken from member points (from_points is for a scoring ruleset's inputs)",
     },
     "relative.needs_reference": {
         "zh": "{indicator}: 相对评价指标须与同批次单位比较, 单独评分须指定参照批次 (已存批次或本期公布的批次)",

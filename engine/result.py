@@ -181,11 +181,19 @@ class FlagResult(Model):
 
 
 class FilledInput(Model):
-    """An input the service filled, and the record it was taken from."""
+    """An input the service filled, and where it came from: the record of last period's
+    grade, or a figure of the branch's members' points (its source sentence)."""
 
     input: str
-    record: str
+    record: str | None = None
     period: str
+    source: str | None = Field(default=None, description="how a figure of members' points was computed")
+    ruleset: str | None = Field(default=None, description="the member points ruleset and version it came from")
+
+    @model_serializer(mode="wrap")
+    def _without_absent(self, handler):
+        # a filled grade keeps exactly the fields (and hashes) it always had
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class BallotGroupResult(Model):

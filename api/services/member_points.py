@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import InputError
-from engine.branch_figures import BranchValue, branch_values
+from engine.branch_figures import BranchValue, branch_values, by_branch
 from engine.events import BRANCH, DATE, KIND, MEMBER, Event, check_period, in_period, validate_event
 from engine.messages import say
 from engine.points import member_points
@@ -129,7 +129,13 @@ def branch(session: Session, actor: Actor, ruleset_id: str, unit_code: str, peri
     return BranchPoints(unit, number, ordered, ranks(ordered), figures)
 
 
-def figures(session: Session, ruleset: LoadedPoints, branch_code: str, period: str) -> dict[str, BranchValue]:
-    """A branch's named figures for the period, by name (empty without members)."""
-    members = branch_members(session, ruleset, branch_code, period)
-    return {v.name: v for v in branch_values(ruleset.model, branch_code, members, period)} if members else {}
+def figures_by_branch(
+    session: Session, ruleset: LoadedPoints, period: str, branches: list[str] | None
+) -> dict[str, dict[str, BranchValue]]:
+    """The named figures of each branch (of those listed; None: all) with members, for the period."""
+    where = [] if branches is None else [MemberEvent.branch.in_(branches)]
+    members = members_points(ruleset, rebuilt(ruleset, stored_events(session, ruleset.id, *where)), period)
+    return {
+        branch: {v.name: v for v in branch_values(ruleset.model, branch, group, period)}
+        for branch, group in by_branch(members).items()
+    }

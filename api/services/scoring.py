@@ -16,6 +16,7 @@ from .. import metrics, scope, store
 from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
+from .points_inputs import fill_points
 from .previous import fill_previous
 from .references import reference_in_batch
 from .versions import official_version, period_problem
@@ -112,6 +113,8 @@ def score_for_record(
     is the one `body` names, else the one published for the period (a stage names none)."""
     ruleset_id, number, ruleset = version
     data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    data, from_points = fill_points(session, ruleset.model, ref["id"], period, data)
+    filled = [*filled, *from_points]
     batch = getattr(body, "reference_batch", None)
     reference = reference_in_batch(session, actor, version, period, batch, ref["id"], data)
     try:
