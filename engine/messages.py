@@ -1438,6 +1438,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
         "en": "the ruleset has no relative indicator: no reference batch ('reference_batch') is needed",
     },
+    "check.from_points_range": {
+        "zh": "{figure} 是 0 至 100 的百分比, 但该输入的 min/max 不包括其全部取值: 有的支部取到的值会被拒绝",
+        "en": "{figure} is a share from 0 to 100 %, but the input's min/max leave part of it out:"
+        " some branches' values would be refused",
+    },
     "check.relative_best_not_positive": {
         "zh": "按与最优值之比计分, 但 {name} 可能为负数: 最优值不为正时, 只有最优单位得满分, 其余得 0 分",
         "en": "scored in proportion to the best, but {name} may be negative: when the best is not positive,"

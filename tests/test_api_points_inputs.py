@@ -18,6 +18,7 @@ DERIVED = VILLAGE_TEXT.replace(
     DECLARED[:-1] + ", from_points: {ruleset: party-member-points, figure: member_points_coverage_pct}}",
 )
 SCORES = "/rulesets/village-branch-stars/scores"
+BATCHES = "/rulesets/village-branch-stars/batches?period=2026"
 
 
 def _without_rate(unit: str = "cgz-hongqi") -> dict:

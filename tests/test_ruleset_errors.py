@@ -195,3 +195,13 @@ def test_an_events_field_cannot_be_taken_from_member_points():
         load_points_text(text)
     [problem] = caught.value.problems
     assert problem.path == "events.kinds[2].fields.hours.from_points"
+
+
+def test_check_warns_when_a_share_of_members_does_not_fit_the_input():
+    from engine.checks import check_ruleset
+
+    narrow = build(inputs=_from_points(min=50, max=100))
+    [warning] = [w for w in check_ruleset(narrow.model, 1).warnings if "from_points" in w]
+    assert warning.startswith("inputs.x.from_points: member_points_coverage_pct 是 0 至 100 的百分比")
+    wide = build(inputs=_from_points(min=0, max=100))
+    assert not [w for w in check_ruleset(wide.model, 1).warnings if "from_points" in w]
