@@ -1416,10 +1416,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "参照批次 {batch} 不存在, 或不是按本规则集评分的批次",
         "en": "the reference batch {batch} does not exist or was not scored under this ruleset",
     },
-    "table.relative": {
-        "zh": "指标表没有相对评价指标的列, 含相对评价指标 ({indicators}) 的规则集请直接编辑 YAML",
-        "en": "the indicator table has no columns for relative indicators: edit a ruleset with them"
-        " ({indicators}) as YAML",
+    "table.from_points": {
+        "zh": "应写作 '规则集编码: 汇总值', 如 'party-member-points: member_points_coverage_pct', 实际为 '{text}'",
+        "en": "write 'ruleset id: figure', e.g. 'party-member-points: member_points_coverage_pct', got '{text}'",
     },
     "relative.published_name": {
         "zh": "{name} (本期 {period} 公布的参照批次)",
