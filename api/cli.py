@@ -17,7 +17,7 @@ from engine.explain import explain_text
 from engine.loader import parse_document
 from engine.messages import say, set_language
 from engine.points_loader import LoadedPoints, load_either
-from engine.testing import run_points_tests, run_tests
+from engine.testing import run_any_tests
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: shipped rulesets and examples
 
@@ -189,7 +189,7 @@ def test_command(
                 typer.echo(f"     {problem}")
             continue
         points = isinstance(loaded, LoadedPoints)
-        for outcome in run_points_tests(loaded) if points else run_tests(loaded):
+        for outcome in run_any_tests(loaded):
             if outcome.passed:
                 passed += 1
                 typer.echo(f"{say('cli.ok')} {loaded.id}: {outcome.name}")

@@ -185,3 +185,10 @@ def test_access_follows_the_unit_tree(service):
     assert service.call("GET", url, "和平乡审核").status_code == 404
     service.token("城关镇审核", "reviewer", "cgz")
     assert _points(service, role="城关镇审核").status_code == 200
+
+
+def test_a_points_versions_embedded_tests_run_through_the_service(service):
+    _with_points(service)
+    report = service.call("POST", "/rulesets/party-member-points/versions/1/test", "auditor")
+    assert report.status_code == 200, report.text
+    assert report.json()["failed"] == 0 and report.json()["passed"] == 12

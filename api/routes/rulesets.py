@@ -192,7 +192,7 @@ def test_version(
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> TestReport:
-    return ruleset_trials.test_report(ruleset_id, loaded(store.get_version(session, ruleset_id, number)), number)
+    return ruleset_trials.test_report(ruleset_id, any_loaded(store.get_version(session, ruleset_id, number)), number)
 
 
 @router.post(

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
 from engine.messages import say
-from engine.points_loader import LoadedPoints
-from engine.testing import run_points_tests, run_tests
+from engine.testing import run_any_tests
 
 from .. import scope, store
 from ..auth import Actor
@@ -220,7 +219,7 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
             say("detail.four_eyes", number=number, author=version.created_by),
         )
     ruleset = any_loaded(version)
-    outcomes = run_points_tests(ruleset) if isinstance(ruleset, LoadedPoints) else run_tests(ruleset)
+    outcomes = run_any_tests(ruleset)
     failed = [o for o in outcomes if not o.passed]
     if failed:
         raise ApiProblem(
