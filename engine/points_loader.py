@@ -41,10 +41,7 @@ def load_points_text(text: str, version: int | str | None = None) -> LoadedPoint
 
 
 def load_points_file(path: str | Path, version: int | str | None = None) -> LoadedPoints:
-    too_long = text_problem(Path(path).stat().st_size)
-    if too_long is not None:
-        raise RulesetError([too_long])
-    return load_points_text(Path(path).read_text(encoding="utf-8"), version)
+    return load_points_text(_file_text(path), version)
 
 
 def load_either(text: str, version: int | str | None = None) -> LoadedRuleset | LoadedPoints:
@@ -56,3 +53,14 @@ def load_either(text: str, version: int | str | None = None) -> LoadedRuleset | 
         if not is_points_refusal(error):
             raise
     return load_points_text(text, version)
+
+
+def load_either_file(path: str | Path, version: int | str | None = None) -> LoadedRuleset | LoadedPoints:
+    return load_either(_file_text(path), version)
+
+
+def _file_text(path: str | Path) -> str:
+    too_long = text_problem(Path(path).stat().st_size)
+    if too_long is not None:
+        raise RulesetError([too_long])
+    return Path(path).read_text(encoding="utf-8")
