@@ -192,3 +192,33 @@ def test_a_points_versions_embedded_tests_run_through_the_service(service):
     report = service.call("POST", "/rulesets/party-member-points/versions/1/test", "auditor")
     assert report.status_code == 200, report.text
     assert report.json()["failed"] == 0 and report.json()["passed"] == 12
+
+
+def test_a_ruleset_that_allows_ranking_ranks_the_branchs_members(service):
+    ranked_text = POINTS_TEXT.replace("  ranking: false", "  ranking: true", 1)
+    assert ranked_text != POINTS_TEXT
+    assert service.add_ruleset(ranked_text, periods=("2026",)).status_code == 201
+    for member, hours in (("DY001", 2), ("DY002", 8), ("DY003", 2)):
+        assert service.call("POST", EVENTS, "submitter", json=_event(member=member, hours=hours)).status_code == 201
+    url = "/rulesets/party-member-points/branches/cgz-hongqi/points?period=2026&rank=true"
+    members = service.call("GET", url, "auditor").json()["members"]
+    assert [(m["rank"], m["member"], m["total"]) for m in members] == [
+        (1, "DY002", "64"),
+        (2, "DY001", "61"),
+        (2, "DY003", "61"),
+    ]
+
+
+def test_the_editors_live_check_reads_a_points_ruleset(service):
+    _with_points(service)
+    headers = {"Content-Type": "application/yaml"}
+    found = service.call(
+        "POST", "/ui/rulesets/party-member-points/check", "editor", content=POINTS_TEXT.encode(), headers=headers
+    )
+    assert found.status_code == 200, found.text
+    assert found.json()["errors"] == [] and found.json()["lowest_total"] is None
+    broken = POINTS_TEXT.replace("category: service", "category: servic", 1)
+    refused = service.call(
+        "POST", "/ui/rulesets/party-member-points/check", "editor", content=broken.encode(), headers=headers
+    ).json()
+    assert [e["path"] for e in refused["errors"]] == ["events.kinds[2].category"]

@@ -133,3 +133,13 @@ def test_a_stage_step_fills_it_too(service):
     record = service.call("GET", f"/scores/{step.json()['record']}").json()
     assert record["result"]["filled_inputs"][0]["input"] == "member_points_rate"
     assert json.dumps(record["result"]["input"]["member_points_rate"]) == '"66.67"'
+
+
+def test_the_receipt_of_a_filled_record_verifies_offline(service, tmp_path):
+    from .test_receipts import receipt_of, verify_file
+
+    _derived_service(service)
+    _members(service)
+    scored = service.call("POST", SCORES, "submitter", json=_without_rate()).json()
+    code, output = verify_file(tmp_path, receipt_of(service, scored["id"]))
+    assert code == 0, output
