@@ -78,9 +78,9 @@ RELATIVE_COLUMNS = ["比较方式", "方向", "最低分", "并列", "均值分"
 FROM_POINTS_COLUMN = "取自党员积分"  # docs/member-points.md: "规则集编码: 汇总值"
 BATCH_COLUMN = "同批次单位"  # a relative ruleset's test: the other units of its batch, as JSON
 OPTIONAL_COLUMNS = {
-    "指标": [*RELATIVE_COLUMNS, FROM_POINTS_COLUMN],
-    "输入": [FROM_POINTS_COLUMN],
-    "测试": [BATCH_COLUMN],
+    INDICATORS: [*RELATIVE_COLUMNS, FROM_POINTS_COLUMN],
+    INPUTS: [FROM_POINTS_COLUMN],
+    TESTS: [BATCH_COLUMN],
 }
 SHEET_COLUMNS = {
     INDICATORS: INDICATOR_COLUMNS,
@@ -123,6 +123,7 @@ ARROW = "→"
 YES, NO = "是", "否"
 SEPARATOR = "、"  # between the values of a cell (choices, tie-break names)
 FULLWIDTH_SEMICOLON = "；"  # as a Chinese keyboard types it between class weights: read as ";"
+FULLWIDTH_COLON = "："  # as a Chinese keyboard types it in 取自党员积分: read as ":"
 GUIDE_COLUMNS = ["表", "填写方法"]
 
 GUIDE_TEXT = [
@@ -625,7 +626,7 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
         spec["previous"] = row.choice("取自上期", PREVIOUS)
     source = row.text(FROM_POINTS_COLUMN)
     if source is not None:
-        ruleset_id, colon, figure = source.replace("：", ":").partition(":")
+        ruleset_id, colon, figure = source.replace(FULLWIDTH_COLON, ":").partition(":")
         if not colon or not ruleset_id.strip() or not figure.strip():
             row.fail(FROM_POINTS_COLUMN, say("table.from_points", text=source))
         spec["from_points"] = {"ruleset": ruleset_id.strip(), "figure": figure.strip()}
