@@ -222,3 +222,30 @@ def test_the_editors_live_check_reads_a_points_ruleset(service):
         "POST", "/ui/rulesets/party-member-points/check", "editor", content=broken.encode(), headers=headers
     ).json()
     assert [e["path"] for e in refused["errors"]] == ["events.kinds[2].category"]
+
+
+def test_an_excel_events_file_is_imported_with_its_date_cells(service):
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    _with_points(service)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["党员编号", "支部", "日期", "事项", "服务时长"])
+    sheet.append([1001, "cgz-hongqi", dt.date(2026, 4, 18), "志愿服务", 6])
+    sheet.append([1001, "cgz-hongqi", dt.date(2026, 5, 18), "志愿服务", 30])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files = {"file": ("事项.xlsx", buffer.getvalue())}
+    refused = service.call("POST", f"{EVENTS}/file?year=2026", "submitter", files=files)
+    assert refused.status_code == 422 and [(e["row"], e["field"]) for e in refused.json()["errors"]] == [(3, "hours")]
+    sheet.delete_rows(3)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files = {"file": ("事项.xlsx", buffer.getvalue())}
+    imported = service.call("POST", f"{EVENTS}/file?year=2026", "submitter", files=files)
+    assert imported.status_code == 201, imported.text
+    [event] = imported.json()["items"]
+    assert (event["member"], event["date"], event["file"], event["row"]) == ("1001", "2026-04-18", "事项.xlsx", 2)
