@@ -249,3 +249,14 @@ def test_an_excel_events_file_is_imported_with_its_date_cells(service):
     assert imported.status_code == 201, imported.text
     [event] = imported.json()["items"]
     assert (event["member"], event["date"], event["file"], event["row"]) == ("1001", "2026-04-18", "事项.xlsx", 2)
+
+
+def test_the_pages_offer_only_scoring_rulesets_for_scores(village_service):
+    _with_points(village_service)
+    home = village_service.call("GET", "/ui/", "submitter")
+    assert home.status_code == 200 and "/ui/rulesets/village-branch-stars/submit" in home.text
+    assert "/ui/rulesets/party-member-points/submit" not in home.text
+    scores = village_service.call("GET", "/ui/scores", "auditor")
+    assert scores.status_code == 200, scores.text[:300]
+    batches = village_service.call("GET", "/ui/batches", "submitter")
+    assert batches.status_code == 200 and "党员量化积分" not in batches.text
