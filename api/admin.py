@@ -11,8 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from engine import RulesetError, load_ruleset
-from engine.loader import is_points_refusal
+from engine.points_loader import load_either_file
 
 from . import store
 from .auth import Actor, system_actor
@@ -29,13 +28,7 @@ def import_rulesets(session: Session, paths: list[Path], periods: list[str] | No
     actor, report, periods = cli_actor(), [], periods or [versions.ANY_PERIOD]
     in_force = "all periods" if periods == [versions.ANY_PERIOD] else ", ".join(periods)
     for path in paths:
-        try:
-            loaded = load_ruleset(path)
-        except RulesetError as error:
-            if not is_points_refusal(error):
-                raise
-            report.append(f"{path.name}: skipped (a member points ruleset, read by kaoping points)")
-            continue
+        loaded = load_either_file(path)  # a member points ruleset is stored like any
         existing = session.get(store.RulesetRow, loaded.id)
         if existing is None:
             versions.create_ruleset(session, loaded, actor, note=f"imported from {path.name}")

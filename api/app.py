@@ -12,7 +12,7 @@ from . import examples, problems, ratelimit, ruleset_loader, scrape, web
 from .batches import BatchRunner
 from .db import make_engine, make_sessions, migrate
 from .middleware import RequestContext, configure_logging
-from .routes import audit, batches, governance, health, notices, rectification, rulesets, scores, stages
+from .routes import audit, batches, governance, health, notices, points, rectification, rulesets, scores, stages
 from .services.throttle import FailureThrottle
 from .settings import Settings, get_settings
 
@@ -80,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth_failures = FailureThrottle(settings.auth_failures, settings.auth_failure_window)
     problems.install(app)
     limited = ratelimit.RESPONSES if settings.rate_per_second else {}
-    for module in (health, rulesets, scores, stages, notices, batches, audit, governance, rectification):
+    modules = (health, rulesets, scores, stages, notices, batches, points, audit, governance, rectification)
+    for module in modules:
         app.include_router(module.router, responses={**(problems.PROBLEMS if module is not health else {}), **limited})
     app.include_router(scrape.router)
     app.openapi = lambda: _openapi(app)

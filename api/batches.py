@@ -305,7 +305,9 @@ class BatchRunner:
                 rows, read_errors = parse_file(version, batch.filename, content, batch.encoding)
                 with self.sessions() as session:
                     rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
-                    rows = fill_rows(session, ruleset.model, batch.ruleset_id, batch.period, rows)
+                    rows, read_errors = fill_rows(
+                        session, ruleset.model, batch.ruleset_id, batch.period, rows, read_errors
+                    )
                     session.commit()
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)

@@ -14,10 +14,10 @@ from engine import InputError, KaopingError, RulesetError, RulesetProblem, score
 from engine.checks import check_ruleset
 from engine.decimals import plain
 from engine.explain import explain_text
-from engine.loader import is_points_refusal, load_text, parse_document
+from engine.loader import parse_document
 from engine.messages import say, set_language
-from engine.points_loader import LoadedPoints, load_points_text
-from engine.testing import run_points_tests, run_tests
+from engine.points_loader import LoadedPoints, load_either
+from engine.testing import run_any_tests
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: shipped rulesets and examples
 
@@ -85,13 +85,7 @@ def _ruleset_text(path: Path) -> str:
 
 def _read_ruleset(path: Path):
     """A scoring ruleset, or a member points ruleset (one with `events:`)."""
-    text = _ruleset_text(path)
-    try:
-        return load_text(text)
-    except RulesetError as error:
-        if not is_points_refusal(error):
-            raise
-    return load_points_text(text)
+    return load_either(_ruleset_text(path))
 
 
 def _load(path: Path):
@@ -195,7 +189,7 @@ def test_command(
                 typer.echo(f"     {problem}")
             continue
         points = isinstance(loaded, LoadedPoints)
-        for outcome in run_points_tests(loaded) if points else run_tests(loaded):
+        for outcome in run_any_tests(loaded):
             if outcome.passed:
                 passed += 1
                 typer.echo(f"{say('cli.ok')} {loaded.id}: {outcome.name}")

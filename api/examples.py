@@ -181,6 +181,74 @@ NOTICE = {
     "objections": [OBJECTION],
 }
 STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
+REFERENCE = {
+    "ruleset_id": "county-relative-appraisal",
+    "period": "2025",
+    "batch": "5b0c2d4e-…",
+    "version": 1,
+    "name": "townships.csv [batch 5b0c2d4e-…]",
+    "replaces": None,
+    "published_by": "王审核 (reviewer)",
+    "published_at": WHEN,
+    "event": "9f1e7a3b-…",
+}
+
+EVENT = {
+    "id": "3c2b…",
+    "seq": 120,
+    "ruleset_id": "party-member-points",
+    "version": 1,
+    "member": "DY001",
+    "branch": "cgz-hongqi",
+    "date": "2026-04-18",
+    "kind": "volunteer",
+    "fields": {"hours": 6},
+    "posted_by": "李四 (submitter)",
+    "posted_at": WHEN,
+    "file": None,
+    "row": None,
+    "withdraws": None,
+    "reason": None,
+    "withdrawn_by": None,
+}
+WITHDRAWAL = {
+    **EVENT,
+    "id": "7d1a…",
+    "date": None,
+    "kind": None,
+    "fields": {},
+    "withdraws": "3c2b…",
+    "reason": "重复录入",
+}
+MEMBER_POINTS = {
+    "points": {
+        "member": "DY001",
+        "period": "2026",
+        "events": ["…each event with its rule, points and detail…"],
+        "categories": ["…each category with raw, points and what its cap cut…"],
+        "total": "70",
+        "line": {"id": "qualified", "title": "合格"},
+    },
+    "events": [EVENT],
+}
+BRANCH_POINTS = {
+    "ruleset_id": "party-member-points",
+    "version": 1,
+    "branch": "cgz-hongqi",
+    "branch_name": "红旗村",
+    "period": "2026",
+    "members": [
+        {"rank": None, "member": "DY001", "counted": 7, "total": "79", "line": "qualified", "line_title": "合格"}
+    ],
+    "figures": [
+        {
+            "name": "member_points_coverage_pct",
+            "value": "66.67",
+            "source": "支部 cgz-hongqi 2026: 3 名党员中 2 名有计分事项, 2 / 3 × 100 = 66.67",
+        }
+    ],
+}
+
 EXAMPLES: dict[tuple[str, str], object] = {
     ("get", "/rectification"): {"as_of": "2026-01-23", "count": 1, "items": [RECTIFICATION]},
     ("get", "/rectification/{item_id}"): {
@@ -203,6 +271,12 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "done_by": "李四 (submitter)",
         "evidence": "已约谈上访户并化解, 谈话记录存村部档案柜",
     },
+    ("post", "/rulesets/{ruleset_id}/events"): EVENT,
+    ("post", "/rulesets/{ruleset_id}/events/file"): {"count": 1, "items": [{**EVENT, "file": "events.csv", "row": 2}]},
+    ("post", "/rulesets/{ruleset_id}/events/{event_id}/withdraw"): WITHDRAWAL,
+    ("get", "/rulesets/{ruleset_id}/events"): {"count": 1, "items": [{**EVENT, "withdrawn_by": "7d1a…"}]},
+    ("get", "/rulesets/{ruleset_id}/members/{member}/points"): MEMBER_POINTS,
+    ("get", "/rulesets/{ruleset_id}/branches/{unit}/points"): BRANCH_POINTS,
     ("get", STAGES): {
         "ruleset_id": "village-branch-stars",
         "unit": "cgz-hongqi",
@@ -409,6 +483,8 @@ EXAMPLES: dict[tuple[str, str], object] = {
         "ruleset": {"id": "village-branch-stars", "version": 1, "content_hash": HASH, "text": "kaoping: 1\n…"},
     },
     ("post", "/rulesets/{ruleset_id}/batches"): BATCH,
+    ("post", "/batches/{batch_id}/reference"): REFERENCE,
+    ("get", "/rulesets/{ruleset_id}/reference"): REFERENCE,
     ("get", "/batches/{batch_id}"): {
         **BATCH,
         "status": "done",

@@ -13,37 +13,15 @@ from engine.decimals import plain
 from engine.events import check_period
 from engine.events_file import read_events
 from engine.messages import say
-from engine.points import member_points
 from engine.points_explain import explain_points
 from engine.points_loader import LoadedPoints
+from engine.points_members import members_points, ranks
 from engine.points_result import MemberPoints
 
 
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(1)
-
-
-def members_points(loaded: LoadedPoints, events, period: str | None) -> list[MemberPoints]:
-    """Every member of the file (in order of their ids) with their points for the period."""
-    grouped: dict[str, list] = {}
-    for event in events:
-        grouped.setdefault(event.member, []).append(event)
-    results = []
-    for member in sorted(grouped):
-        result = member_points(loaded.compiled, member, grouped[member], period, content_hash=loaded.content_hash)
-        branch = next((e.branch for e in grouped[member] if e.branch), None)
-        results.append(result.model_copy(update={"branch": branch}))
-    return results
-
-
-def ranks(results: list[MemberPoints]) -> list[int]:
-    """1, 2, 2, 4 …: members with equal totals share a rank (results sorted by total, highest first)."""
-    found: list[int] = []
-    for index, result in enumerate(results):
-        same = index and result.total == results[index - 1].total
-        found.append(found[-1] if same else index + 1)
-    return found
 
 
 def write_branch_inputs(loaded: LoadedPoints, results: list[MemberPoints], period: str | None, path: Path) -> Path:

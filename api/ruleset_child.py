@@ -7,12 +7,14 @@ from __future__ import annotations
 import resource
 from multiprocessing.connection import Connection
 
-from engine import RulesetError, load_ruleset
+from engine import RulesetError
 from engine.messages import speaking
+from engine.points_loader import load_either
 
 
 def serve_loads(connection: Connection, memory_bytes: int) -> None:
-    """The child: load each text it is sent, answer with the ruleset or its problems."""
+    """The child: load each text it is sent (a scoring or a member points ruleset),
+    answer with the ruleset or its problems."""
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     connection.send("ready")
@@ -23,6 +25,6 @@ def serve_loads(connection: Connection, memory_bytes: int) -> None:
             return
         try:
             with speaking(lang):
-                connection.send(("loaded", load_ruleset(text, version=version)))
+                connection.send(("loaded", load_either(text, version=version)))
         except RulesetError as error:
             connection.send(("refused", error.problems))

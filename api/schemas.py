@@ -117,8 +117,22 @@ class ScoreRequest(BaseModel):
         default=None,
         max_length=36,
         description="a stored batch of the same version that relative indicators compare the unit with"
-        " (required by a ruleset with relative indicators)",
+        " (a ruleset with relative indicators uses the period's published batch when it is left out)",
     )
+
+
+class ReferenceOut(BaseModel):
+    """The batch published as the reference of a ruleset and period, and who published it when."""
+
+    ruleset_id: str
+    period: str
+    batch: str
+    version: int
+    name: str = Field(description="how a result names it")
+    replaces: str | None = Field(description="the batch published before it, if any")
+    published_by: str
+    published_at: str
+    event: str = Field(description="the id of the chained audit event")
 
 
 class UnitOut(BaseModel):
@@ -429,6 +443,10 @@ class NoticeIn(BaseModel):
     of a `unit`'s subtree under a `ruleset` for a `period`; closing on `closes`, or after
     `working_days` working days counted from `opens`."""
 
+
+class EventRequest(BaseModel):
+    """One party member's event (docs/member-points.md)."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -443,6 +461,13 @@ class NoticeIn(BaseModel):
                     "text": "经村自评、乡镇初评、县复评和县委组织部审定, 现将评定结果予以公示。",
                     "opens": "2025-12-08",
                     "working_days": 5,
+                    "event": {
+                        "member": "DY001",
+                        "branch": "cgz-hongqi",
+                        "date": "2026-04-18",
+                        "kind": "volunteer",
+                        "hours": 6,
+                    },
                 }
             ]
         },
@@ -547,3 +572,66 @@ class FinalityOut(BaseModel):
     status: str = Field(description="not_noticed, in_notice, reopened or final")
     status_title: str
     notice: str | None = Field(description="the notice the status comes from")
+    event: dict[str, Any] = Field(description="member, branch (a unit code), date, kind, then the kind's fields")
+    corrects: str | None = Field(default=None, max_length=36, description="the id of the event this one replaces")
+
+
+class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class EventOut(BaseModel):
+    """A stored event, or the withdrawal of one (its `kind` and `date` are null)."""
+
+    id: str
+    seq: int = Field(description="its place in the audit chain")
+    ruleset_id: str
+    version: int
+    member: str
+    branch: str
+    date: str | None
+    kind: str | None
+    fields: dict[str, Any]
+    posted_by: str
+    posted_at: str
+    file: str | None = Field(description="the events file it was imported from")
+    row: int | None = Field(description="its row in that file (the header is row 1)")
+    withdraws: str | None = Field(description="the event it corrects or withdraws")
+    reason: str | None = Field(default=None, description="why an event was withdrawn")
+    withdrawn_by: str | None = Field(default=None, description="the record that withdrew it; null: it counts")
+
+
+class EventList(BaseModel):
+    count: int
+    items: list[EventOut]
+
+
+class MemberPointsOut(BaseModel):
+    points: dict[str, Any] = Field(description="the engine's result: each event with its rule, each cap applied")
+    events: list[EventOut] = Field(description="the stored events of the period it was computed from")
+
+
+class MemberLine(BaseModel):
+    rank: int | None = Field(description="only when the ruleset sets ranking: true and rank was asked for")
+    member: str
+    counted: int = Field(description="events that counted")
+    total: str
+    line: str
+    line_title: str
+
+
+class BranchFigure(BaseModel):
+    name: str
+    value: str
+    source: str = Field(description="where it came from: which members, which period, which sum")
+
+
+class BranchPointsOut(BaseModel):
+    ruleset_id: str
+    version: int
+    branch: str
+    branch_name: str
+    period: str
+    members: list[MemberLine]
+    figures: list[BranchFigure] = Field(description="the inputs a branch's submission can take (none without members)")

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
 from engine.messages import say
+from engine.points_loader import LoadedPoints
 
 from .auth import Actor
-from .catalog import compiled
+from .catalog import any_compiled, compiled
 from .db import WRITE_AT_ONCE, JsonText
 from .problems import ApiProblem
 from .recordhash import EVENT_FIELDS, GENESIS, HASHED_FIELDS, canonical, hash_fields
@@ -184,13 +185,25 @@ def version_key(session: Session, ruleset_id: str, number: int) -> VersionKey:
 def compiled_version(session: Session, key: VersionKey) -> LoadedRuleset:
     """The compiled ruleset of a version; its text is read only when this process has
     not compiled it yet."""
-    return compiled(
-        key, lambda: session.connection().execute(_TEXT, {"ruleset": key[0], "number": key[1]}).scalar_one()
-    )
+    return compiled(key, _text_of(session, key))
+
+
+def _text_of(session: Session, key: VersionKey) -> Callable[[], str]:
+    return lambda: session.connection().execute(_TEXT, {"ruleset": key[0], "number": key[1]}).scalar_one()
 
 
 def list_rulesets(session: Session) -> list[RulesetRow]:
     return list(session.scalars(select(RulesetRow).order_by(RulesetRow.id)))
+
+
+def scoring_rulesets(session: Session) -> list[RulesetRow]:
+    """The rulesets that score units: member points rulesets (docs/member-points.md) left out."""
+    rows = []
+    for row in list_rulesets(session):
+        key = version_key(session, row.id, row.latest_version)
+        if not isinstance(any_compiled(key, _text_of(session, key)), LoadedPoints):
+            rows.append(row)
+    return rows
 
 
 def list_versions(session: Session, ruleset_id: str) -> list[RulesetVersionRow]:

@@ -286,3 +286,29 @@ class RectificationItem(Base):
     done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
     closed_record: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class MemberEvent(Base):
+    """A party member's event (docs/member-points.md), or the withdrawal of one: the index
+    of a chained audit event (`seq`), whose data is what points are computed from. A
+    correction is an event that withdraws the one it corrects; nothing here is updated."""
+
+    __tablename__ = "member_events"
+    __table_args__ = (
+        Index("ix_member_events_member", "ruleset_id", "member"),
+        Index("ix_member_events_branch", "ruleset_id", "branch", "date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    ruleset_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    member: Mapped[str] = mapped_column(String(100))
+    branch: Mapped[str] = mapped_column(String(64))
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # None: a withdrawal
+    kind: Mapped[str | None] = mapped_column(String(100), nullable=True)  # None: a withdrawal
+    withdraws: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
+    posted_by: Mapped[str] = mapped_column(String(200))
+    posted_at: Mapped[str] = mapped_column(String(40))
+    source_file: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)

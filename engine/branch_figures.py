@@ -11,6 +11,7 @@ came from (which members, which period, which sum).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,9 @@ from .points_model import PointsRuleset
 from .points_result import MemberPoints
 
 HUNDRED = Decimal(100)
+FIGURE = re.compile(r"member_count|member_points_coverage_pct|member_points_average|member_points_[a-z][a-z0-9_]*_pct")
+FIGURE_NAMES = ("member_count", "member_points_coverage_pct", "member_points_average", "member_points_<line>_pct")
+INTEGER_FIGURES = ("member_count",)
 PLACES = 2  # the figures are written rounded half up to 2 places, their exact value in the source
 
 

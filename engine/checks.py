@@ -605,9 +605,23 @@ def rectification_warnings(ruleset: Ruleset) -> list[str]:
     return warnings
 
 
+def from_points_warnings(ruleset: Ruleset) -> list[str]:
+    """A share of members (0 to 100 %) filled into an input whose range leaves part of it
+    out: the service's value would then be refused for some branches."""
+    warnings = []
+    for name, spec in ruleset.inputs.items():
+        source = spec.from_points
+        if source is None or not source.figure.endswith("_pct"):
+            continue
+        if (spec.min is not None and spec.min > 0) or (spec.max is not None and spec.max < 100):
+            warnings.append(f"inputs.{name}.from_points: {say('check.from_points_range', figure=source.figure)}")
+    return warnings
+
+
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
     warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
     warnings += flag_warnings(ruleset, found) + relative_warnings(ruleset) + rectification_warnings(ruleset)
+    warnings += from_points_warnings(ruleset)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

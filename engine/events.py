@@ -115,7 +115,10 @@ def validate_event(ruleset: PointsRuleset, data: Any, row: int | None = None) ->
 
 
 def in_period(date: str, period: str | None) -> bool:
-    """Whether an event's date falls in a period ("2026", "2026-03" or a day; None: any)."""
+    """Whether an event's date falls in a period ("2026", "2026Q1", "2026-03" or a day;
+    None: any). A quarter is the one a branch's appraisal period names."""
+    if period is not None and len(period) == 6 and period[4] == "Q":
+        return date[:4] == period[:4] and (int(date[5:7]) - 1) // 3 + 1 == int(period[5])
     return period is None or date == period or date.startswith(period + "-")
 
 

@@ -68,12 +68,21 @@ INPUT_COLUMNS = [
 ]
 INPUT_FIELDS = dict(zip(INPUT_COLUMNS, ["id", "title", "unit", "type", "min", "max", "choices", "required",
                                         "default", "na_allowed", "description", "previous"], strict=True))  # fmt: skip
-INDICATOR_COLUMNS = [
+SCORE_COLUMNS = [
     "一级指标", "维度编码", "权重依据", "维度权重", "维度说明",
     "二级指标", "指标编码", "分值", "评分方法", "评分依据",
     "零分值", "满分值", "低于", "高于", "步长", "每单位分值", "分档", "评分标准",
-    *INPUT_COLUMNS,
 ]  # fmt: skip
+INDICATOR_COLUMNS = [*SCORE_COLUMNS, *INPUT_COLUMNS]
+# columns written only where a ruleset uses the extension, so that other tables keep their shape
+RELATIVE_COLUMNS = ["比较方式", "方向", "最低分", "并列", "均值分", "取消资格单位"]  # docs/relative-scoring.md
+FROM_POINTS_COLUMN = "取自党员积分"  # docs/member-points.md: "规则集编码: 汇总值"
+BATCH_COLUMN = "同批次单位"  # a relative ruleset's test: the other units of its batch, as JSON
+OPTIONAL_COLUMNS = {
+    INDICATORS: [*RELATIVE_COLUMNS, FROM_POINTS_COLUMN],
+    INPUTS: [FROM_POINTS_COLUMN],
+    TESTS: [BATCH_COLUMN],
+}
 SHEET_COLUMNS = {
     INDICATORS: INDICATOR_COLUMNS,
     INPUTS: INPUT_COLUMNS,
@@ -98,7 +107,19 @@ RECTIFICATION_FIELDS = {
     "deadline_days": "整改期限天数",
     **dict.fromkeys(RECTIFICATION_TRIGGERS, "引起项编码"),
 }
-METHODS = {"bands": "分档", "check": "条件", "linear": "线性", "deduct": "扣分", "award": "加分", "formula": "公式"}
+METHODS = {
+    "bands": "分档",
+    "check": "条件",
+    "linear": "线性",
+    "deduct": "扣分",
+    "award": "加分",
+    "formula": "公式",
+    "relative": "相对评价",
+}
+RELATIVE_METHODS = {"rank": "名次", "best": "与最优值之比", "mean": "与均值比较"}
+DIRECTIONS = {"higher": "越高越好", "lower": "越低越好"}
+TIES = {"shared": "并列占位", "dense": "并列不占位"}
+DISQUALIFIED = {"exclude": "不参与比较", "include": "参与比较"}
 TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice": "选项", "text": "文本"}
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
 OUTPUT_TYPES = {"number": "数值", "text": "文本", "boolean": "是否"}
@@ -114,6 +135,7 @@ ARROW = "→"
 YES, NO = "是", "否"
 SEPARATOR = "、"  # between the values of a cell (choices, tie-break names)
 FULLWIDTH_SEMICOLON = "；"  # as a Chinese keyboard types it between class weights: read as ";"
+FULLWIDTH_COLON = "："  # as a Chinese keyboard types it in 取自党员积分: read as ":"
 GUIDE_COLUMNS = ["表", "填写方法"]
 
 GUIDE_TEXT = [
@@ -122,7 +144,18 @@ GUIDE_TEXT = [
     ("", "评分方法: 分档、条件、线性、扣分、加分、公式。评分依据: 条件、公式, 或线性/扣分/加分所读的输入或算式。"),
     ("", "分档: 每行一档 '条件 → 分值', 最后可有 '其余 → 分值'。权重依据填选项输入时, 维度权重写 '一类=30; 二类=25'。"),
     ("", "每行可同时定义该指标读取的一个输入 (输入编码、名称、单位、类型、范围等); 其余输入写在「输入」表。"),
+    (
+        "",
+        "相对评价: 评分依据填比较的输入或算式; 比较方式: 名次 (填步长, 可填最低分与并列: 并列占位或并列不占位)、"
+        "与最优值之比、与均值比较 (填均值分与每单位分值); 方向: 越高越好 (默认) 或越低越好; "
+        "取消资格单位: 不参与比较 (默认) 或参与比较。这些列只在有相对评价指标时出现。",
+    ),
     ("输入", "其他填报项, 列与「指标」表的输入列相同。类型: 数值、整数、是否、选项、文本。选项用顿号或换行分隔。"),
+    (
+        "",
+        "取自党员积分: 写 '规则集编码: 汇总值' (如 party-member-points: member_points_coverage_pct),"
+        " 服务按支部党员积分自动填入。",
+    ),
     (
         "加扣分",
         "每个加分或扣分项目一行; 分组的编码、名称、封顶只在第一行填写。"
@@ -144,7 +177,7 @@ GUIDE_TEXT = [
         "名称可写 {unit} (单位名称) 与 {period} (考核期); 责任单位填 unit (本单位) 或 乡镇、县等上级层级。"
         "输入列「取自上期」填 逾期整改数 时, 服务自动填入本单位逾期未销号的整改事项数。",
     ),
-    ("测试", "输入与预期写 JSON。"),
+    ("测试", "输入与预期写 JSON; 有相对评价指标时, 同批次单位写其他单位输入的 JSON 列表。"),
     (
         "民主测评",
         "每个测评的每个选项、每个评议组一行; 测评的编码、名称、说明和无票评议组 (拒绝提交或按权重折算) 只在第一行填写。"
@@ -195,7 +228,34 @@ def _yes_no(value: bool) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def _input_cells(name: str, spec: InputSpec) -> list[Any]:
+@dataclass(frozen=True)
+class _Layout:
+    """Which optional columns a ruleset's table has."""
+
+    relative: bool
+    from_points: bool
+    batch: bool
+
+    @classmethod
+    def of(cls, ruleset: Ruleset) -> _Layout:
+        return cls(
+            bool(ruleset.relative_indicators()),
+            any(spec.from_points is not None for spec in ruleset.inputs.values()),
+            any(test.batch is not None for test in ruleset.tests),
+        )
+
+    def columns(self, title: str) -> list[str]:
+        if title == INDICATORS:
+            relative = RELATIVE_COLUMNS if self.relative else []
+            return [*SCORE_COLUMNS, *relative, *self.columns(INPUTS)]
+        if title == INPUTS:
+            return [*INPUT_COLUMNS, *([FROM_POINTS_COLUMN] if self.from_points else [])]
+        if title == TESTS:
+            return [*SHEET_COLUMNS[TESTS], *([BATCH_COLUMN] if self.batch else [])]
+        return SHEET_COLUMNS[title]
+
+
+def _input_cells(name: str, spec: InputSpec, layout: _Layout) -> list[Any]:
     default = spec.default
     if isinstance(default, bool):
         default = _yes_no(default)
@@ -218,6 +278,27 @@ def _input_cells(name: str, spec: InputSpec) -> list[Any]:
         _yes_no(spec.na_allowed),
         spec.description,
         _filled_word(spec),
+        *([_from_points_text(spec)] if layout.from_points else []),
+    ]
+
+
+def _from_points_text(spec: InputSpec) -> str | None:
+    source = spec.from_points
+    return None if source is None else f"{source.ruleset}: {source.figure}"
+
+
+def _relative_cells(score) -> list[Any]:
+    """比较方式, 方向, 最低分, 并列, 均值分, 取消资格单位 of a relative score (else empty)."""
+    relative = score.relative
+    if relative is None:
+        return [None] * len(RELATIVE_COLUMNS)
+    return [
+        RELATIVE_METHODS[relative.method],
+        DIRECTIONS[relative.direction],
+        _number_or_none(relative.floor),
+        None if relative.ties is None else TIES[relative.ties],
+        _number_or_none(relative.at_mean),
+        DISQUALIFIED[relative.disqualified],
     ]
 
 
@@ -238,7 +319,7 @@ def _number_or_none(value: Decimal | None) -> float | str | None:
     return None if value is None else _cell_number(value)
 
 
-def _indicator_rows(ruleset: Ruleset, generated: set[str]) -> tuple[list[list[Any]], set[str]]:
+def _indicator_rows(ruleset: Ruleset, generated: set[str], layout: _Layout) -> tuple[list[list[Any]], set[str]]:
     rows, placed = [], set(generated)
     for dimension in ruleset.dimensions:
         for position, indicator in enumerate(dimension.indicators):
@@ -263,15 +344,18 @@ def _indicator_rows(ruleset: Ruleset, generated: set[str]) -> tuple[list[list[An
             elif method == "linear":
                 basis = score.linear.of.text
                 zero_at, full_at = _cell_number(score.linear.zero_at), _cell_number(score.linear.full_at)
+            elif method == "relative":
+                basis = score.relative.of.text
+                step, per = _number_or_none(score.relative.step), _number_or_none(score.relative.per)
             else:
                 count = getattr(score, method)
                 basis, per = count.of.text, _cell_number(count.points)
                 below, above, step = map(_number_or_none, (count.below, count.above, count.step))
             reads = [n for n in sorted(indicator_inputs(indicator)) if n in ruleset.inputs and n not in placed]
-            input_cells: list[Any] = [None] * len(INPUT_COLUMNS)
+            input_cells: list[Any] = [None] * len(layout.columns(INPUTS))
             if reads:
                 placed.add(reads[0])
-                input_cells = _input_cells(reads[0], ruleset.inputs[reads[0]])
+                input_cells = _input_cells(reads[0], ruleset.inputs[reads[0]], layout)
             rows.append(
                 [
                     *dim_cells,
@@ -288,6 +372,7 @@ def _indicator_rows(ruleset: Ruleset, generated: set[str]) -> tuple[list[list[An
                     per,
                     bands,
                     indicator.description,
+                    *(_relative_cells(score) if layout.relative else []),
                     *input_cells,
                 ]
             )
@@ -319,12 +404,9 @@ def _adjustment_rows(ruleset: Ruleset) -> list[list[Any]]:
 
 
 def workbook_of(ruleset: Ruleset) -> Workbook:
-    """The ruleset laid out as an indicator table. The table has no columns for relative
-    indicators (docs/relative-scoring.md): a ruleset with one is refused, not written
-    without them."""
-    relative = [indicator.id for indicator in ruleset.relative_indicators()]
-    if relative:
-        raise TableError([say("table.relative", indicators=listing(relative))])
+    """The ruleset laid out as an indicator table; the columns of relative indicators,
+    of inputs taken from member points and of a test's batch only where it has them."""
+    layout = _Layout.of(ruleset)
     book = Workbook()
     about = book.active
     about.title = ABOUT
@@ -332,10 +414,12 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
     for label, name in ABOUT_FIELDS.items():
         about.append([label, getattr(ruleset, name)])
     generated = {name for ballot in ruleset.ballots for name in generated_inputs(ballot)}  # the ballots' own
-    indicator_rows, placed = _indicator_rows(ruleset, generated)
+    indicator_rows, placed = _indicator_rows(ruleset, generated, layout)
     sheets: dict[str, list[list[Any]]] = {
         INDICATORS: indicator_rows,
-        INPUTS: [_input_cells(n, s) for n, s in ruleset.inputs.items() if n not in placed and n not in generated],
+        INPUTS: [
+            _input_cells(n, s, layout) for n, s in ruleset.inputs.items() if n not in placed and n not in generated
+        ],
         ADJUSTMENTS: _adjustment_rows(ruleset),
         VETOES: [
             [
@@ -376,6 +460,7 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
                 t.name,
                 _json_text(t.input),
                 _json_text(t.expect.model_dump(mode="python", exclude_unset=True, by_alias=True)),
+                *([None if t.batch is None else _json_text(t.batch)] if layout.batch else []),
             ]
             for t in ruleset.tests
         ],
@@ -384,12 +469,12 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
         sheets[BALLOTS] = _ballot_rows(ruleset)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
-        sheet.append(SHEET_COLUMNS[title])
+        sheet.append(layout.columns(title))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
-        for index, header in enumerate(SHEET_COLUMNS[title], start=1):
+        for index, header in enumerate(layout.columns(title), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(60, 2 * len(header) + 4))
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -524,7 +609,7 @@ def _rows(reader: _Reader, book, title: str, required: bool) -> list[_Row]:
         reader.problem(title, None, None, say("table.empty_sheet"))
         return []
     names = [None if h is None else str(h).strip() for h in header]
-    known = set(SHEET_COLUMNS.get(title, ABOUT_COLUMNS))
+    known = {*SHEET_COLUMNS.get(title, ABOUT_COLUMNS), *OPTIONAL_COLUMNS.get(title, [])}
     for index, name in enumerate(names, start=1):
         if name is not None and name not in known:
             message = say("table.unknown_column", name=name, names=listing(known))
@@ -572,6 +657,12 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
     if row.text("取自上期") is not None:
         source = row.choice("取自上期", {**PREVIOUS, **FILLED_FROM})
         spec["from" if source in FILLED_FROM else "previous"] = source
+    source = row.text(FROM_POINTS_COLUMN)
+    if source is not None:
+        ruleset_id, colon, figure = source.replace(FULLWIDTH_COLON, ":").partition(":")
+        if not colon or not ruleset_id.strip() or not figure.strip():
+            row.fail(FROM_POINTS_COLUMN, say("table.from_points", text=source))
+        spec["from_points"] = {"ruleset": ruleset_id.strip(), "figure": figure.strip()}
     if row.cells.get("默认值") is not None:
         if spec["type"] in ("number", "integer"):
             spec["default"] = row.number("默认值")
@@ -580,7 +671,8 @@ def _input(row: _Row, reader: _Reader, inputs: dict[str, dict]) -> None:
         else:
             spec["default"] = row.text("默认值")
     inputs[name] = spec
-    reader.origins[f"inputs.{name}"] = _Origin(row.sheet, row.line, {v: k for k, v in INPUT_FIELDS.items()})
+    columns = {**{v: k for k, v in INPUT_FIELDS.items()}, "from_points": FROM_POINTS_COLUMN}
+    reader.origins[f"inputs.{name}"] = _Origin(row.sheet, row.line, columns)
 
 
 def _bands(row: _Row) -> list[dict]:
@@ -616,12 +708,28 @@ def _score(row: _Row) -> dict | None:
         return {method: basis}
     if method == "linear":
         return {"linear": {"of": basis, "zero_at": row.number("零分值", True), "full_at": row.number("满分值", True)}}
+    if method == "relative":
+        return {"relative": _relative(row, basis)}
     count: dict[str, Any] = {"of": basis, "points": row.number("每单位分值", True)}
     for column, key in (("低于", "below"), ("高于", "above"), ("步长", "step")):
         value = row.number(column)
         if value is not None:
             count[key] = value
     return {method: count}
+
+
+def _relative(row: _Row, basis: str | None) -> dict:
+    relative: dict[str, Any] = {"of": basis, "method": row.choice("比较方式", RELATIVE_METHODS)}
+    for column, key, words in (("方向", "direction", DIRECTIONS), ("并列", "ties", TIES)):
+        if row.text(column) is not None:
+            relative[key] = row.choice(column, words)
+    if row.text("取消资格单位") is not None:
+        relative["disqualified"] = row.choice("取消资格单位", DISQUALIFIED)
+    for column, key in (("步长", "step"), ("最低分", "floor"), ("均值分", "at_mean"), ("每单位分值", "per")):
+        value = row.number(column)
+        if value is not None:
+            relative[key] = value
+    return relative
 
 
 INDICATOR_FIELDS = {
@@ -640,6 +748,15 @@ INDICATOR_FIELDS = {
     "score.award.above": "高于",
     "score.deduct.step": "步长",
     "score.award.step": "步长",
+    "score.relative.of": "评分依据",
+    "score.relative.method": "比较方式",
+    "score.relative.direction": "方向",
+    "score.relative.step": "步长",
+    "score.relative.floor": "最低分",
+    "score.relative.ties": "并列",
+    "score.relative.at_mean": "均值分",
+    "score.relative.per": "每单位分值",
+    "score.relative.disqualified": "取消资格单位",
     "score": "评分依据",
 }
 DIMENSION_FIELDS = {"title": "一级指标", "id": "维度编码", "weight": "维度权重", "description": "维度说明"}
@@ -848,8 +965,8 @@ def _rectification(row: _Row) -> dict:
 
 def _test(row: _Row) -> dict:
     case: dict[str, Any] = {"name": row.text("名称", True)}
-    for column, key in (("输入", "input"), ("预期", "expect")):
-        text = row.text(column, required=True)
+    for column, key in (("输入", "input"), ("预期", "expect"), (BATCH_COLUMN, "batch")):
+        text = row.text(column, required=key != "batch")
         if text is None:
             continue
         try:
@@ -930,7 +1047,7 @@ def table_data(content: bytes, name: str | None = None) -> tuple[dict, dict[str,
             _rows(reader, book, TESTS, False),
             "tests",
             _test,
-            {"name": "名称", "input": "输入", "expect": "预期"},
+            {"name": "名称", "input": "输入", "expect": "预期", "batch": BATCH_COLUMN},
         )
     finally:
         book.close()

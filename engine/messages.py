@@ -479,6 +479,45 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "an event is an object of fields, got {got}",
     },
     "event.no_member": {"zh": "党员 (member): 必须填写", "en": "member: is required"},
+    "points.no_branch": {
+        "zh": "所属支部 (branch): 必须填写, 应为单位编码",
+        "en": "branch: is required (a unit code)",
+    },
+    "points.other_branch": {
+        "zh": "党员 {member} 属于支部 {branch}, 事项须记在该支部",
+        "en": "member {member} belongs to branch {branch}: their events are posted there",
+    },
+    "points.unknown_event": {"zh": "没有这个事项记录: {id}", "en": "no such event: {id}"},
+    "points.withdrawn_already": {
+        "zh": "事项记录 {id} 已被撤回或更正",
+        "en": "event {id} was withdrawn or corrected already",
+    },
+    "points.withdraw_reason": {"zh": "撤回须说明理由", "en": "a withdrawal needs a reason"},
+    "points.outside_year": {
+        "zh": "日期 (date): {date} 不在 {year} 年内",
+        "en": "date: {date} is not in {year}",
+    },
+    "points.bad_year": {
+        "zh": "年度 (year): 应为四位年份, 如 2026, 实际为 {year}",
+        "en": "year: must be a year such as 2026, got {year}",
+    },
+    "points.rows_refused": {
+        "zh": "事项文件 {file} 有 {rows} 行被拒绝, 整个文件都没有导入",
+        "en": "{rows} rows of the events file {file} were refused: nothing was imported",
+    },
+    "points.stored_refused": {
+        "zh": "已存的事项 {id} 不符合第 {version} 版规则集: {problem}",
+        "en": "the stored event {id} does not meet version {version}: {problem}",
+    },
+    "points.source_unknown": {
+        "zh": "输入 {input} 取自党员积分规则集 {ruleset}, 但服务中没有这个规则集",
+        "en": "input {input} is taken from the member points ruleset {ruleset}, which the service does not hold",
+    },
+    "points.figure_unknown": {
+        "zh": "输入 {input} 取自党员积分汇总值 {figure}, 但规则集 {ruleset} 只给出 {names}",
+        "en": "input {input} is taken from the figure {figure}, but ruleset {ruleset} gives only {names}",
+    },
+    "points.unknown_member": {"zh": "没有这名党员的事项: {member}", "en": "no events of member {member}"},
     "event.no_date": {"zh": "日期 (date): 必须填写, 如 2026-03-05", "en": "date: is required, e.g. 2026-03-05"},
     "event.bad_date": {
         "zh": "日期 (date): 应为 年-月-日, 如 2026-03-05, 实际为 {got}",
@@ -1040,6 +1079,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Invalid indicator table": {"zh": "指标表有误", "en": "Invalid indicator table"},
     "problem.No reference needed": {"zh": "无需参照批次", "en": "No reference needed"},
     "problem.Not a reference batch": {"zh": "不能作为参照批次", "en": "Not a reference batch"},
+    "problem.Not a scoring ruleset": {"zh": "不是评分规则集", "en": "Not a scoring ruleset"},
+    "problem.Not a points ruleset": {"zh": "不是党员积分规则集", "en": "Not a points ruleset"},
+    "problem.Event refused": {"zh": "事项被拒绝", "en": "Event refused"},
+    "problem.Unknown event": {"zh": "没有这个事项记录", "en": "Unknown event"},
+    "problem.Withdrawn already": {"zh": "事项已撤回", "en": "Withdrawn already"},
+    "problem.Events file refused": {"zh": "事项文件被拒绝", "en": "Events file refused"},
+    "problem.Stored event refused": {"zh": "已存事项不符合规则集", "en": "Stored event refused"},
+    "problem.No member points": {"zh": "无法取得党员积分", "en": "No member points"},
+    "problem.Unknown member": {"zh": "没有这名党员", "en": "Unknown member"},
+    "problem.Ranking not allowed": {"zh": "规则集不允许排名", "en": "Ranking not allowed"},
+    "detail.points_not_scored": {
+        "zh": "规则集 {ruleset} 是党员积分规则集, 不能给单位评分; 请提交事项 (/rulesets/{ruleset}/events)",
+        "en": "ruleset {ruleset} is a member points ruleset and scores no unit: post events to it",
+    },
+    "detail.not_points_ruleset": {
+        "zh": "规则集 {ruleset} 不是党员积分规则集 (没有 events:)",
+        "en": "ruleset {ruleset} is not a member points ruleset (it has no events:)",
+    },
+    "problem.No reference published": {"zh": "没有公布参照批次", "en": "No reference published"},
     "detail.busy": {"zh": "数据库繁忙, 什么也没有写入; 请稍后重试", "en": "nothing was written; try again"},
     "detail.internal": {"zh": "服务内部出错, 已记入日志; 什么也没有写入", "en": "the error was logged"},
     "title.submission": {"zh": "提交的数据被拒绝", "en": "Submission refused"},
@@ -1342,6 +1400,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "规则集没有相对评价指标, 测试不需要 batch",
         "en": "the ruleset has no relative indicator: a test needs no 'batch'",
     },
+    "semantic.from_points_figure": {
+        "zh": "党员积分汇总值 {figure} 不存在, 应为 {names} 之一",
+        "en": "there is no member points figure {figure}: one of {names}",
+    },
+    "semantic.from_points_type": {
+        "zh": "取自党员积分的输入须为 number (党员人数也可为 integer), 而 {figure} 的输入类型为 {type}",
+        "en": "an input taken from member points is a number (a count may be an integer); {figure} is read into a {type}",
+    },
+    "semantic.from_points_and_previous": {
+        "zh": "一个输入不能既取自上期等次 (previous) 又取自党员积分 (from_points)",
+        "en": "an input is taken from last period's grade (previous) or from member points (from_points), not both",
+    },
+    "points.from_points_field": {
+        "zh": "事项的字段不能取自党员积分 (from_points 只用于评分规则集的输入)",
+        "en": "an event's field is not taken from member points (from_points is for a scoring ruleset's inputs)",
+    },
     "relative.needs_reference": {
         "zh": "{indicator}: 相对评价指标须与同批次单位比较, 单独评分须指定参照批次 (已存批次或本期公布的批次)",
         "en": "{indicator}: a relative indicator is scored against a batch; scoring one unit needs a reference batch"
@@ -1359,14 +1433,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "参照批次 {batch} 不存在, 或不是按本规则集评分的批次",
         "en": "the reference batch {batch} does not exist or was not scored under this ruleset",
     },
-    "table.relative": {
-        "zh": "指标表没有相对评价指标的列, 含相对评价指标 ({indicators}) 的规则集请直接编辑 YAML",
-        "en": "the indicator table has no columns for relative indicators: edit a ruleset with them"
-        " ({indicators}) as YAML",
+    "table.from_points": {
+        "zh": "应写作 '规则集编码: 汇总值', 如 'party-member-points: member_points_coverage_pct', 实际为 '{text}'",
+        "en": "write 'ruleset id: figure', e.g. 'party-member-points: member_points_coverage_pct', got '{text}'",
+    },
+    "relative.published_name": {
+        "zh": "{name} (本期 {period} 公布的参照批次)",
+        "en": "{name} (the reference batch published for {period})",
+    },
+    "relative.published_other_version": {
+        "zh": "本期公布的参照批次 {batch} 按第 {used} 版评分, 本次评分用第 {version} 版; 请指定同版本的参照批次 (reference_batch)",
+        "en": "the published reference batch {batch} was scored under version {used}, this score uses version"
+        " {version}: name a reference batch of that version ('reference_batch')",
+    },
+    "relative.none_published": {
+        "zh": "规则集 {ruleset} 在 {period} 没有公布参照批次",
+        "en": "no reference batch is published for ruleset {ruleset} and period {period}",
     },
     "relative.reference_not_needed": {
         "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",
         "en": "the ruleset has no relative indicator: no reference batch ('reference_batch') is needed",
+    },
+    "check.from_points_range": {
+        "zh": "{figure} 是 0 至 100 的百分比, 但该输入的 min/max 不包括其全部取值: 有的支部取到的值会被拒绝",
+        "en": "{figure} is a share from 0 to 100 %, but the input's min/max leave part of it out:"
+        " some branches' values would be refused",
     },
     "check.relative_best_not_positive": {
         "zh": "按与最优值之比计分, 但 {name} 可能为负数: 最优值不为正时, 只有最优单位得满分, 其余得 0 分",

@@ -110,6 +110,14 @@ class Element(BaseModel):
 # ---------------------------------------------------------------- inputs
 
 
+class FromPoints(Element):
+    """Where the service takes an empty input from: a figure of the branch's members'
+    points for the period (docs/member-points.md, engine.branch_figures)."""
+
+    ruleset: RulesetId
+    figure: str
+
+
 class InputSpec(Element):
     type: Literal["number", "integer", "boolean", "choice", "text"]
     title: str
@@ -128,6 +136,9 @@ class InputSpec(Element):
         default=None,
         alias="from",
         description="extension: the count of the unit's overdue rectification items, filled by the service",
+    )
+    from_points: FromPoints | None = Field(
+        default=None, description="extension: a figure of the branch's members' points, filled by the service"
     )
 
     @model_validator(mode="after")

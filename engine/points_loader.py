@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import RulesetError
 from .limits import text_problem
-from .loader import check_model, checked_document, content_hash
+from .loader import LoadedRuleset, check_model, checked_document, content_hash, is_points_refusal, load_text
 from .points_compiler import CompiledPoints, compile_points
 from .points_model import PointsRuleset
 from .points_semantics import PointsChecker
@@ -41,7 +41,26 @@ def load_points_text(text: str, version: int | str | None = None) -> LoadedPoint
 
 
 def load_points_file(path: str | Path, version: int | str | None = None) -> LoadedPoints:
+    return load_points_text(_file_text(path), version)
+
+
+def load_either(text: str, version: int | str | None = None) -> LoadedRuleset | LoadedPoints:
+    """A scoring ruleset, or a member points ruleset (one with `events:`): the CLI and
+    the service store and version both kinds alike."""
+    try:
+        return load_text(text, version=version)
+    except RulesetError as error:
+        if not is_points_refusal(error):
+            raise
+    return load_points_text(text, version)
+
+
+def load_either_file(path: str | Path, version: int | str | None = None) -> LoadedRuleset | LoadedPoints:
+    return load_either(_file_text(path), version)
+
+
+def _file_text(path: str | Path) -> str:
     too_long = text_problem(Path(path).stat().st_size)
     if too_long is not None:
         raise RulesetError([too_long])
-    return load_points_text(Path(path).read_text(encoding="utf-8"), version)
+    return Path(path).read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from .decimals import plain
 from .model import Amount, Element, ExpectedError, ExpressionText, Id, InputSpec, RulesetId, refusal
 
-PERIOD_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+PERIOD_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?|Q[1-4])?"  # a year, a month, a day or a quarter
 
 
 class EventKind(Element):

@@ -42,6 +42,8 @@ class PointsChecker(SemanticChecker):
                 hint = suggestion(kind.category, categories)
                 self.add(f"{path}.category", say("points.unknown_category", name=kind.category, hint=hint))
             for name, spec in kind.fields.items():
+                if spec.from_points is not None:
+                    self.add(f"{path}.fields.{name}.from_points", say("points.from_points_field"))
                 if spec.na_allowed:
                     self.add(f"{path}.fields.{name}", say("points.field_na"))
                 elif not spec.required and spec.default is None:

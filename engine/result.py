@@ -182,8 +182,9 @@ class FlagResult(Model):
 
 class FilledInput(Model):
     """An input the service filled, and where from: the record of an earlier period
-    (`previous: grade`), or the unit's overdue rectification items as of a day (`from:
-    rectification_overdue`), with the sentence that says so."""
+    (`previous: grade`), a figure of the branch's members' points (`from_points`), or the
+    unit's overdue rectification items as of a day (`from: rectification_overdue`), with
+    the sentence that says so. What a kind of source does not have is left out."""
 
     input: str
     record: str | None = None
@@ -191,6 +192,7 @@ class FilledInput(Model):
     items: list[str] | None = Field(default=None, description="the rectification items counted")
     as_of: str | None = Field(default=None, description="the day the items were counted as of")
     source: str | None = Field(default=None, description="where the value came from, as the explanation says")
+    ruleset: str | None = Field(default=None, description="the member points ruleset and version it came from")
 
     @model_serializer(mode="wrap")
     def _only_given(self, handler):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from .ballots import figure_titles
 from .ballots import may_be_na as may_be_na_figure
+from .branch_figures import FIGURE, FIGURE_NAMES, INTEGER_FIGURES
 from .decimals import plain
 from .errors import RulesetProblem
 from .expressions import (
@@ -347,6 +348,8 @@ class SemanticChecker:
                 self._previous_grade(spec, f"{path}.previous")
             if spec.filled_from is not None:
                 self._filled_count(spec, f"{path}.from")
+            if spec.from_points is not None:
+                self._from_points(spec, f"{path}.from_points")
             if spec.default is None:
                 continue
             from .inputs import check_value  # the same rules a submitted value meets
@@ -367,6 +370,17 @@ class SemanticChecker:
         """An input the service fills with a count: an optional integer (empty without the service)."""
         if spec.type != "integer" or spec.required:
             self.add(path, say("semantic.filled_count", source=spec.filled_from))
+
+    def _from_points(self, spec, path: str) -> None:
+        """An input the service fills with a branch figure: a number (an integer only for a
+        count), one of the figures a points ruleset gives, and not also last period's grade."""
+        figure = spec.from_points.figure
+        if not FIGURE.fullmatch(figure):
+            self.add(f"{path}.figure", say("semantic.from_points_figure", figure=figure, names=listing(FIGURE_NAMES)))
+        elif spec.type != "number" and not (spec.type == "integer" and figure in INTEGER_FIGURES):
+            self.add(path, say("semantic.from_points_type", figure=figure, type=spec.type))
+        if spec.previous is not None:
+            self.add(path, say("semantic.from_points_and_previous"))
 
     def _consistency(self, inputs: Scope) -> None:
         for index, rule in enumerate(self.rs.consistency):

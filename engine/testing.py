@@ -209,3 +209,8 @@ def compare_points(expect: PointsExpectation, result: MemberPoints, precision: i
 
 def run_points_tests(ruleset: LoadedPoints) -> list[CaseOutcome]:
     return [run_points_case(ruleset, case) for case in ruleset.model.tests]
+
+
+def run_any_tests(ruleset: LoadedRuleset | LoadedPoints) -> list[CaseOutcome]:
+    """The embedded tests of a scoring or a member points ruleset."""
+    return run_points_tests(ruleset) if isinstance(ruleset, LoadedPoints) else run_tests(ruleset)

@@ -22,7 +22,7 @@ from api.services import people
 from api.services.workdays import today
 from api.settings import Settings
 
-from .conftest import VILLAGE_TEXT, import_units, village_submission
+from .conftest import ROOT, VILLAGE_TEXT, import_units, village_submission
 
 PLACES = {"inside": "cgz", "outside": "xzz", "whole": None}
 ANYONE = ROLES
@@ -48,6 +48,7 @@ class World:
     notice: str | None = None
     closable: str | None = None
     objection: str | None = None
+    points: str | None = None
 
     def fresh(self) -> int:
         return next(self.counter)
@@ -125,6 +126,15 @@ class World:
         elif path.endswith("/resolve"):
             self.objection = None
 
+    def member_event(self) -> str:
+        """A fresh event of member DY001 of 红旗村 under the member points ruleset (stored once)."""
+        if self.points is None:
+            assert self.service.add_ruleset(POINTS_TEXT, periods=("2025",)).status_code == 201
+            self.points = "party-member-points"
+        posted = self.service.call("POST", f"{POINTS}/events", "admin", json={"event": MEMBER_EVENT})
+        assert posted.status_code == 201, posted.text
+        return posted.json()["id"]
+
     def grant_on_the_village(self) -> int:
         if self.grant is None:
             with self.service.app.state.sessions() as session:
@@ -160,6 +170,21 @@ def whole_tree_admin(role: str, place: str) -> object:
 
 
 STAGES = "/rulesets/{ruleset_id}/units/{code}/periods/{period}/stages"
+POINTS = "/rulesets/party-member-points"
+POINTS_TEXT = (ROOT / "rulesets" / "party-member-points.yaml").read_text(encoding="utf-8")
+MEMBER_EVENT = {"member": "DY001", "branch": "cgz-hongqi", "date": "2025-04-18", "kind": "volunteer", "hours": 6}
+
+
+def reviewer_of_a_plain_batch(role: str, place: str) -> object:
+    """Publishing a batch as the reference: reviewers over it reach it, and are told its
+    ruleset has no relative indicator (422)."""
+    return 403 if role not in ("reviewer", "admin") else 404 if place == "outside" else 422
+
+
+def _events_file(world: World) -> dict:
+    world.member_event()
+    line = "党员编号,支部,日期,事项,服务时长\nDY001,cgz-hongqi,2025-05-01,志愿服务,2\n"
+    return {"files": {"file": ("events.csv", line.encode(), "text/csv")}}
 
 
 def stage_step(inside: int) -> Rule:
@@ -355,6 +380,38 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
             {"json": {"outcome": "dismissed", "reason": "经核实无误"}},
             None,
         ),
+    ),
+    ("POST", "/batches/{batch_id}/reference"): (
+        reviewer_of_a_plain_batch,
+        lambda w: (f"/batches/{w.batch}/reference", {}, None),
+    ),
+    ("GET", "/rulesets/{ruleset_id}/reference"): (  # none published: the same answer for all
+        lambda role, place: 404,
+        lambda w: ("/rulesets/village-branch-stars/reference?period=2024", {}, None),
+    ),
+    ("POST", "/rulesets/{ruleset_id}/events"): (
+        scoped("submitter"),
+        lambda w: (w.member_event() and f"{POINTS}/events", {"json": {"event": MEMBER_EVENT}}, None),
+    ),
+    ("POST", "/rulesets/{ruleset_id}/events/file"): (
+        scoped("submitter", outside=422),  # a row of a branch outside the subtree refuses the file
+        lambda w: (f"{POINTS}/events/file?year=2025", _events_file(w), None),
+    ),
+    ("POST", "/rulesets/{ruleset_id}/events/{event_id}/withdraw"): (
+        scoped("submitter"),
+        lambda w: (f"{POINTS}/events/{w.member_event()}/withdraw", {"json": {"reason": "重复录入"}}, None),
+    ),
+    ("GET", "/rulesets/{ruleset_id}/events"): (
+        listed(*ANYONE),
+        lambda w: (w.member_event() and f"{POINTS}/events", {}, "DY001"),
+    ),
+    ("GET", "/rulesets/{ruleset_id}/members/{member}/points"): (
+        scoped(*ANYONE),
+        lambda w: (w.member_event() and f"{POINTS}/members/DY001/points?period=2025", {}, None),
+    ),
+    ("GET", "/rulesets/{ruleset_id}/branches/{unit}/points"): (
+        scoped(*ANYONE),
+        lambda w: (w.member_event() and f"{POINTS}/branches/cgz-hongqi/points?period=2025", {}, None),
     ),
 }
 

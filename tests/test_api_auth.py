@@ -77,7 +77,7 @@ def test_cli_creates_a_token_printed_alone_on_the_last_line(tmp_path, monkeypatc
         assert bad.exit_code == 1
         imported = CliRunner().invoke(cli, ["rulesets", "import", str(ROOT / "rulesets")])
         assert "village-branch-stars: created, version 1 published" in imported.output
-        assert "party-member-points.yaml: skipped (a member points ruleset" in imported.output
+        assert "party-member-points: created, version 1 published" in imported.output
         again = CliRunner().invoke(cli, ["rulesets", "import", str(ROOT / "rulesets")])
         assert "village-branch-stars: unchanged (version 1)" in again.output
     finally:

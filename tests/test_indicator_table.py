@@ -15,8 +15,7 @@ from .conftest import ROOT, SCORING_RULESETS, VILLAGE_TEXT
 
 runner = CliRunner()
 SHIPPED = SCORING_RULESETS
-# the table has no columns for relative indicators (export refuses them: tests/test_relative.py)
-TABLED = [path for path in SHIPPED if "relative:" not in path.read_text(encoding="utf-8")]
+TABLED = SHIPPED
 
 
 def _table_bytes(book) -> bytes:
@@ -81,7 +80,7 @@ def test_problems_are_reported_by_sheet_row_and_column_in_chinese():
         read_table(content)
     assert caught.value.problems == [
         "「指标」表第 3 行「分值」列: 应填一个数, 填的是 '三分'",
-        "「指标」表第 4 行「评分方法」列: 应为 分档、条件、线性、扣分、加分、公式 之一, 填的是 '打分'",
+        "「指标」表第 4 行「评分方法」列: 应为 分档、条件、线性、扣分、加分、公式、相对评价 之一, 填的是 '打分'",
         "「等次」表第 2 行「最低分」列: 应填一个数, 填的是 '很高'",
     ]
 
@@ -145,3 +144,82 @@ def test_a_bad_table_upload_is_a_problem_listing_each_cell(village_service):
     body = response.json()
     assert body["errors"][0]["message"] == "「等次」表第 2 行「最低分」列: 应填一个数, 填的是 '很高'"
     assert village_service.call("GET", "/rulesets/village-branch-stars").json()["versions"][-1]["number"] == 1
+
+
+COUNTY = ROOT / "rulesets" / "county-relative-appraisal.yaml"
+
+
+def test_relative_indicators_have_their_columns_and_round_trip():
+    original = load_ruleset(COUNTY)
+    assert original.model.relative_indicators()
+    book = workbook_of(original.model)
+    header = [c.value for c in book["指标"][1]]
+    assert header[18:24] == ["比较方式", "方向", "最低分", "并列", "均值分", "取消资格单位"]
+    assert "同批次单位" in [c.value for c in book["测试"][1]]
+    rows = {r[6]: r for r in book["指标"].iter_rows(min_row=2, values_only=True)}
+    relative = original.model.relative_indicators()[0]
+    assert rows[relative.id][8] == "相对评价" and rows[relative.id][9] == relative.score.relative.of.text
+    text, back = read_table(_table_bytes(book))
+    assert back.model == original.model
+    assert [t.batch for t in back.model.tests] == [t.batch for t in original.model.tests]
+
+
+def test_every_relative_method_and_option_round_trips():
+    from engine.loader import load_text
+
+    text = COUNTY.read_text(encoding="utf-8")
+    original = load_ruleset(COUNTY)
+    assert {i.score.relative.method for i in original.model.relative_indicators()} == {"rank", "best", "mean"}
+    varied = load_text(text.replace("ties: shared", "ties: dense, disqualified: include, direction: lower", 1))
+    _, back = read_table(_table_bytes(workbook_of(varied.model)))
+    assert back.model == varied.model
+    [rank] = [i.score.relative for i in back.model.relative_indicators() if i.score.relative.method == "rank"]
+    assert (rank.ties, rank.disqualified, rank.direction, rank.step, rank.floor) == (
+        "dense",
+        "include",
+        "lower",
+        0.5,
+        5,
+    )
+
+
+def test_a_relative_cell_mistake_is_located():
+    book = workbook_of(load_ruleset(COUNTY).model)
+    sheet = book["指标"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if row[8].value == "相对评价":
+            row[header.index("比较方式")].value = "排名"
+            break
+    with pytest.raises(TableError) as caught:
+        read_table(_table_bytes(book))
+    assert any("比较方式" in p and "排名" in p for p in caught.value.problems), caught.value.problems
+
+
+def test_an_input_taken_from_member_points_round_trips_and_a_bad_cell_is_located():
+    from engine.loader import load_text
+
+    declared = 'member_points_rate:       {type: number, title: 党员量化积分管理覆盖率, unit: "%", min: 0, max: 100}'
+    derived = VILLAGE_TEXT.replace(
+        declared, declared[:-1] + ", from_points: {ruleset: party-member-points, figure: member_points_coverage_pct}}"
+    )
+    original = load_text(derived)
+    book = workbook_of(original.model)
+    header = [c.value for c in book["指标"][1]]
+    assert header[-1] == "取自党员积分" and "比较方式" not in header
+    _, back = read_table(_table_bytes(book))
+    assert back.model == original.model
+    column = header.index("取自党员积分")
+    for row in book["指标"].iter_rows(min_row=2):
+        if row[column].value:
+            row[column].value = "party-member-points"
+    with pytest.raises(TableError) as caught:
+        read_table(_table_bytes(book))
+    assert any("取自党员积分" in p and "规则集编码: 汇总值" in p for p in caught.value.problems)
+
+
+def test_a_table_without_extensions_keeps_its_columns():
+    book = workbook_of(load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model)
+    header = [c.value for c in book["指标"][1]]
+    assert "比较方式" not in header and "取自党员积分" not in header
+    assert [c.value for c in book["测试"][1]] == ["名称", "输入", "预期"]

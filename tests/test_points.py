@@ -431,3 +431,25 @@ def test_more_kinds_than_the_engine_holds_under_one_node_are_refused_before_it_h
     kinds = [{"id": f"k{n}", "title": f"事项{n}", "category": "bonus", "points": 1} for n in range(501)]
     [problem] = refused(kinds=kinds)
     assert problem.path == "(engine limits)" and "501" in problem.message
+
+
+def test_a_quarter_is_a_period_of_events():
+    from engine.events import check_period, in_period
+
+    check_period("2026Q2")
+    assert in_period("2026-04-01", "2026Q2") and in_period("2026-06-30", "2026Q2")
+    assert not in_period("2026-07-01", "2026Q2") and not in_period("2025-05-01", "2026Q2")
+    with pytest.raises(InputError):
+        check_period("2026Q5")
+
+
+def test_the_documented_branch_input_loads():
+    import yaml
+
+    from .conftest import build
+
+    text = (ROOT / "docs" / "member-points.md").read_text(encoding="utf-8")
+    section = text.split("## Branch inputs in the service", 1)[1]
+    declared = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])["inputs"]
+    loaded = build(inputs={"x": {"type": "number", "title": "X"}, **declared})
+    assert loaded.model.inputs["member_points_rate"].from_points.figure == "member_points_coverage_pct"

@@ -141,3 +141,67 @@ def test_type_errors_in_conditions_and_formulas():
         build_from(data)
     paths = {p.path for p in caught.value.problems}
     assert {"dimensions[0].indicators[0].score.formula", "vetoes[0].when"} <= paths
+
+
+def _from_points(**spec):
+    source = spec.pop("from_points", {"ruleset": "party-member-points", "figure": "member_points_coverage_pct"})
+    return {"x": {"type": "number", "title": "X", **spec, "from_points": source}}
+
+
+def test_an_input_taken_from_member_points_loads():
+    loaded = build(inputs=_from_points())
+    assert loaded.model.inputs["x"].from_points.figure == "member_points_coverage_pct"
+    counted = build(inputs=_from_points(type="integer", from_points={"ruleset": "p", "figure": "member_count"}))
+    assert counted.model.inputs["x"].from_points.ruleset == "p"
+    line = build(inputs=_from_points(from_points={"ruleset": "p", "figure": "member_points_qualified_pct"}))
+    assert line.model.inputs["x"].from_points.figure == "member_points_qualified_pct"
+
+
+def test_mistakes_in_from_points_are_refused_with_their_paths():
+    [figure] = problems_of(inputs=_from_points(from_points={"ruleset": "p", "figure": "coverage"}))
+    assert figure.path == "inputs.x.from_points.figure" and "member_points_coverage_pct" in figure.message
+    [kind] = problems_of(inputs=_from_points(type="integer"))
+    assert kind.path == "inputs.x.from_points" and "number" in kind.message
+    [extra] = problems_of(inputs=_from_points(from_points={"ruleset": "p", "figure": "member_count", "sum": 1}))
+    assert extra.path == "inputs.x.from_points.sum"
+    [missing] = problems_of(inputs=_from_points(from_points={"figure": "member_count"}))
+    assert missing.path == "inputs.x.from_points.ruleset"
+    both = {
+        "x": {"type": "number", "title": "X"},
+        "g": {
+            "type": "choice",
+            "title": "上期",
+            "choices": ["good", "fair"],
+            "required": False,
+            "previous": "grade",
+            "from_points": {"ruleset": "p", "figure": "member_count"},
+        },
+    }
+    paths = {p.path for p in problems_of(inputs=both)}
+    assert "inputs.g.from_points" in paths
+
+
+def test_an_events_field_cannot_be_taken_from_member_points():
+    from engine.points_loader import load_points_text
+
+    from .conftest import ROOT
+
+    text = (ROOT / "rulesets" / "party-member-points.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "hours: {type: number, title: 服务时长, unit: 小时, min: 0, max: 24}",
+        "hours: {type: number, title: 服务时长, min: 0, max: 24, from_points: {ruleset: p, figure: member_count}}",
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_points_text(text)
+    [problem] = caught.value.problems
+    assert problem.path == "events.kinds[2].fields.hours.from_points"
+
+
+def test_check_warns_when_a_share_of_members_does_not_fit_the_input():
+    from engine.checks import check_ruleset
+
+    narrow = build(inputs=_from_points(min=50, max=100))
+    [warning] = [w for w in check_ruleset(narrow.model, 1).warnings if "from_points" in w]
+    assert warning.startswith("inputs.x.from_points: member_points_coverage_pct 是 0 至 100 的百分比")
+    wide = build(inputs=_from_points(min=0, max=100))
+    assert not [w for w in check_ruleset(wide.model, 1).warnings if "from_points" in w]

@@ -7,12 +7,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from engine.messages import say
+
 from .. import scope
 from ..auth import Actor
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..schemas import BatchOut
-from ..services import batch_intake, batch_results
+from ..problems import ApiProblem
+from ..schemas import BatchOut, ReferenceOut
+from ..services import batch_intake, batch_results, references
 from ..services.batch_results import out
 
 router = APIRouter(tags=["batches"], route_class=StrictJsonRoute)
@@ -81,3 +84,43 @@ def results(
     content, media, name = batch_results.results_file(session, batch, format)
     headers = {} if format == "json" else {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=media, headers=headers)
+
+
+def reference_out(event) -> ReferenceOut:
+    ruleset_id = event.subject.rsplit("/", 1)[0]
+    return ReferenceOut(
+        ruleset_id=ruleset_id,
+        **{k: event.data[k] for k in ("period", "batch", "version", "name", "replaces")},
+        published_by=event.actor,
+        published_at=event.created_at,
+        event=event.id,
+    )
+
+
+@router.post(
+    "/batches/{batch_id}/reference",
+    response_model=ReferenceOut,
+    summary="Publish a finished batch of a relative ruleset as the reference of its ruleset and period",
+)
+def publish_reference(
+    batch_id: str, actor: Actor = Depends(require("reviewer")), session: Session = Depends(get_session)
+):
+    return reference_out(references.publish_reference(session, actor, batch_id))
+
+
+@router.get(
+    "/rulesets/{ruleset_id}/reference",
+    response_model=ReferenceOut,
+    summary="The batch published as the reference of the ruleset and period",
+)
+def published_reference(
+    ruleset_id: str,
+    period: str = Query(..., min_length=1, max_length=50),
+    _: Actor = Depends(require(*ANYONE)),
+    session: Session = Depends(get_session),
+):
+    event = references.published_event(session, ruleset_id, period)
+    if event is None:
+        message = say("relative.none_published", ruleset=ruleset_id, period=period)
+        raise ApiProblem(404, "No reference published", message, [{"field": "period", "message": message}])
+    return reference_out(event)

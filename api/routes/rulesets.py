@@ -12,7 +12,7 @@ from engine.messages import say
 
 from .. import store
 from ..auth import Actor
-from ..catalog import loaded, remember
+from ..catalog import any_loaded, loaded, remember
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
 from ..problems import ApiProblem
@@ -128,7 +128,7 @@ async def add_version(
 def _version_detail(session: Session, version) -> VersionDetail:
     row = store.get_ruleset(session, version.ruleset_id)
     status, in_force = versions.standing(version.number, version.published_at, versions.periods_of(session, row.id))
-    parsed = loaded(version).model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    parsed = any_loaded(version).model.model_dump(mode="json", by_alias=True, exclude_none=True)
     return VersionDetail.model_validate(
         {
             **VersionSummary.model_validate(version).model_dump(),
@@ -192,7 +192,7 @@ def test_version(
     _: Actor = Depends(require("editor", "auditor")),
     session: Session = Depends(get_session),
 ) -> TestReport:
-    return ruleset_trials.test_report(ruleset_id, loaded(store.get_version(session, ruleset_id, number)), number)
+    return ruleset_trials.test_report(ruleset_id, any_loaded(store.get_version(session, ruleset_id, number)), number)
 
 
 @router.post(

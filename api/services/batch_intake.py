@@ -12,9 +12,11 @@ from engine.textfiles import codec_for
 from .. import scope, store
 from ..auth import Actor
 from ..batches import check_upload, new_batch
+from ..catalog import loaded
 from ..problems import ApiProblem
 from ..tables import Batch
 from . import versions
+from .points_inputs import check_sources
 
 
 def accept(
@@ -38,6 +40,7 @@ def accept(
     unit_code = subtree(session, actor, unit)
     number = versions.official_version(session, ruleset_id, period, version)
     version_row = store.get_version(session, ruleset_id, number)
+    check_sources(session, loaded(version_row).model, period)
     try:
         codec_for(encoding)
         check_upload(version_row, filename, content, encoding)

@@ -5,8 +5,6 @@ the result (`filled_inputs`), so its explanation says so and verifying it keeps 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,10 +12,8 @@ from engine.model import Ruleset
 from engine.result import FilledInput
 
 from ..tables import CurrentScore, ScoreRecord
+from .filling import Found
 from .versions import PERIOD
-
-if TYPE_CHECKING:
-    from .filled import Found
 
 
 def previous_period(period: str) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,9 +28,7 @@ from .. import scope, store
 from ..auth import Actor
 from ..problems import ApiProblem
 from ..tables import AuditEvent, RectificationItem, ScoreRecord, Unit
-
-if TYPE_CHECKING:
-    from .filled import Found
+from .filling import Found
 
 EVENT = "rectification"
 BEIJING = timezone(timedelta(hours=8))  # the day a county works by

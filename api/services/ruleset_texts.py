@@ -16,6 +16,8 @@ from engine.errors import RulesetProblem
 from engine.limits import text_problem
 from engine.loader import locate, read_document
 from engine.messages import say
+from engine.points_checks import points_warnings
+from engine.points_loader import LoadedPoints
 
 from .. import store
 from ..auth import Actor
@@ -103,14 +105,17 @@ async def check_text(body: bytes, ruleset_id: str | None = None) -> TextCheck:
     return await asyncio.to_thread(_checked, ruleset, text, ruleset_id)
 
 
-def _checked(ruleset: LoadedRuleset, text: str, ruleset_id: str | None) -> TextCheck:
+def _checked(ruleset: LoadedRuleset | LoadedPoints, text: str, ruleset_id: str | None) -> TextCheck:
     root = read_document(text).root
-    report = check_ruleset(ruleset.model, len(ruleset.compiled.conditions))
-    found = TextCheck(
-        warnings=[_placed_warning(w, root) for w in report.warnings],
-        lowest_total=str(report.lowest_total),
-        highest_total=str(report.highest_total),
-    )
+    if isinstance(ruleset, LoadedPoints):
+        found = TextCheck(warnings=[_placed_warning(w, root) for w in points_warnings(ruleset.model)])
+    else:
+        report = check_ruleset(ruleset.model, len(ruleset.compiled.conditions))
+        found = TextCheck(
+            warnings=[_placed_warning(w, root) for w in report.warnings],
+            lowest_total=str(report.lowest_total),
+            highest_total=str(report.highest_total),
+        )
     if ruleset_id is not None and ruleset.id != ruleset_id:
         line, column = locate(root, "id") or (None, None)
         found.errors.append(Placed("id", say("detail.id_in_text", given=ruleset.id, expected=ruleset_id), line, column))

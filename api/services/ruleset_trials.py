@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine import LoadedRuleset
 from engine.diff import diff_rulesets
 from engine.impact import StoredScore, replay
-from engine.testing import run_tests
+from engine.points_loader import LoadedPoints
+from engine.testing import run_any_tests
 
 from .. import scope, store
 from ..auth import Actor
@@ -19,7 +20,7 @@ from ..catalog import loaded
 from ..schemas import DiffOut, SimulatedUnit, SimulationReport, TestCaseOut, TestReport
 
 
-def test_report(ruleset_id: str, ruleset: LoadedRuleset, version: int | None) -> TestReport:
+def test_report(ruleset_id: str, ruleset: LoadedRuleset | LoadedPoints, version: int | None) -> TestReport:
     """Every embedded test case, passed or with what was expected and what came out."""
     cases = [
         TestCaseOut(
@@ -27,7 +28,7 @@ def test_report(ruleset_id: str, ruleset: LoadedRuleset, version: int | None) ->
             passed=o.passed,
             mismatches=[{"what": m.what, "expected": m.expected, "actual": m.actual} for m in o.mismatches],
         )
-        for o in run_tests(ruleset)
+        for o in run_any_tests(ruleset)
     ]
     passed = sum(c.passed for c in cases)
     return TestReport(ruleset_id=ruleset_id, version=version, passed=passed, failed=len(cases) - passed, cases=cases)

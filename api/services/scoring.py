@@ -121,11 +121,11 @@ def score_for_record(
     """The data as it is scored (with what the service fills from earlier records) and its
     result, or the score's problems as a 422: a single score and a stage's step alike.
     `version` is (ruleset id, number, loaded ruleset); a relative ruleset's reference batch
-    comes from `body` (a stage has none, so a relative ruleset's stages are refused)."""
+    is the one `body` names, else the one published for the period (a stage names none)."""
     ruleset_id, number, ruleset = version
     data, filled = fill_submission(session, ruleset.model, ruleset_id, ref["id"], period, data)
     batch = getattr(body, "reference_batch", None)
-    reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, batch, ref["id"], data)
+    reference = reference_in_batch(session, actor, version, period, batch, ref["id"], data)
     try:
         result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
     except InputError as error:

@@ -37,7 +37,7 @@ UPLOAD_FIELDS = {"ruleset", "period", "unit", "file"}
 def _upload_choices(session: Session, found: Visitor) -> dict:
     if not found.actor.holds("submitter"):
         return {"rulesets": [], "units": []}
-    published = [r for r in store.list_rulesets(session) if r.published_version is not None]
+    published = [r for r in store.scoring_rulesets(session) if r.published_version is not None]
     _, offered = units.list_units(session, found.actor, None, 0, 2000, roles=("submitter",))
     return {"rulesets": published, "units": offered}
 

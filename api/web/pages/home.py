@@ -15,5 +15,5 @@ router = APIRouter(prefix="/ui")
 
 @router.get("/")
 def home(request: Request, found: Visitor = Depends(visitor), session: Session = Depends(get_session)):
-    published = [r for r in store.list_rulesets(session) if r.published_version is not None]
+    published = [r for r in store.scoring_rulesets(session) if r.published_version is not None]
     return render(request, "home.html", {"published": published})

@@ -59,7 +59,7 @@ def score_list(
         if refused.problem.status != 404:
             raise
         problem = refused.problem.detail
-    rulesets = store.list_rulesets(session)
+    rulesets = store.scoring_rulesets(session)
     models = records.models(session, result.records)
     query = {k: v for k, v in asked.items() if v} | ({"superseded": "true"} if superseded else {})
     context = {
