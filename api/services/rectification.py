@@ -9,6 +9,7 @@ The table holds each item as it stands; every change is an audit event of kind
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
@@ -72,64 +73,67 @@ def _facts(item: RectificationItem, action: str) -> dict[str, Any]:
     return {"id": item.id, "action": action, "ruleset": item.ruleset_id, "unit": item.unit_id, "period": item.period}
 
 
-def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, records: list[ScoreRecord]) -> None:
-    """The items each new record warrants, in the chain's turn that writes the records:
-    open the new ones, keep those already open or done, close the open ones the record no
-    longer warrants. A ruleset without rectification items opens nothing and reads nothing."""
+def opener(ruleset: LoadedRuleset, actor: Actor):
+    """What a new score record of the ruleset runs in its transaction (store.NewScore's
+    `after`): None for a ruleset without rectification items, which reads nothing."""
     if not ruleset.model.rectification:
-        return
+        return None
+    return functools.partial(reconcile, ruleset, actor)
+
+
+def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, record: ScoreRecord) -> None:
+    """The items the new record warrants, in the chain's turn that writes it: open the new
+    ones, keep those already open or done, close the open ones it no longer warrants."""
     session = chain.session
     declared = {item.id: item for item in ruleset.model.rectification}
     day = today()
-    for record in records:
-        warranted = {o.item.id: o for o in openings(ruleset.model, record.result, record.period)}
-        standing = session.scalars(
-            select(RectificationItem).where(
-                RectificationItem.ruleset_id == record.ruleset_id,
-                RectificationItem.unit_id == record.unit_id,
-                RectificationItem.period == record.period,
-                RectificationItem.state.in_(("open", "done")),
-            )
-        ).all()
-        kept = {item.item for item in standing}
-        for item in standing:
-            if item.state == "open" and item.item not in warranted:
-                item.state, item.closed_record = "closed", record.id
-                reason = say("rectification.closed_reason", record=record.id)
-                chain.append(
-                    EVENT, _subject(item), {**_facts(item, "close"), "record": record.id, "reason": reason}, actor
-                )
-        for key, opening in warranted.items():
-            if key in kept:
-                continue
-            item = RectificationItem(
-                id=str(uuid.uuid4()),
-                ruleset_id=record.ruleset_id,
-                version=record.version,
-                item=key,
-                unit_id=record.unit_id,
-                period=record.period,
-                responsible=_responsible(session, record.unit_id, declared[key]),
-                title=opening.title,
-                because=opening.because,
-                opened_record=record.id,
-                opened_on=day.isoformat(),
-                due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
-                state="open",
-            )
-            session.add(item)
-            facts = {
-                **_facts(item, "open"),
-                "item": key,
-                "version": item.version,
-                "title": item.title,
-                "because": item.because,
-                "responsible": item.responsible,
-                "record": record.id,
-                "opened_on": item.opened_on,
-                "due": item.due,
-            }
+    warranted = {o.item.id: o for o in openings(ruleset.model, record.result, record.period)}
+    standing = session.scalars(
+        select(RectificationItem).where(
+            RectificationItem.ruleset_id == record.ruleset_id,
+            RectificationItem.unit_id == record.unit_id,
+            RectificationItem.period == record.period,
+            RectificationItem.state.in_(("open", "done")),
+        )
+    ).all()
+    kept = {item.item for item in standing}
+    for item in standing:
+        if item.state == "open" and item.item not in warranted:
+            item.state, item.closed_record = "closed", record.id
+            reason = say("rectification.closed_reason", record=record.id)
+            facts = {**_facts(item, "close"), "record": record.id, "reason": reason}
             chain.append(EVENT, _subject(item), facts, actor)
+    for key, opening in warranted.items():
+        if key in kept:
+            continue
+        item = RectificationItem(
+            id=str(uuid.uuid4()),
+            ruleset_id=record.ruleset_id,
+            version=record.version,
+            item=key,
+            unit_id=record.unit_id,
+            period=record.period,
+            responsible=_responsible(session, record.unit_id, declared[key]),
+            title=opening.title,
+            because=opening.because,
+            opened_record=record.id,
+            opened_on=day.isoformat(),
+            due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
+            state="open",
+        )
+        session.add(item)
+        facts = {
+            **_facts(item, "open"),
+            "item": key,
+            "version": item.version,
+            "title": item.title,
+            "because": item.because,
+            "responsible": item.responsible,
+            "record": record.id,
+            "opened_on": item.opened_on,
+            "due": item.due,
+        }
+        chain.append(EVENT, _subject(item), facts, actor)
     session.flush()
 
 
