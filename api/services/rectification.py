@@ -214,6 +214,12 @@ def listed(session: Session, actor: Actor, filters: Filters, day: date | None = 
     return list(session.scalars(query.order_by(*order)))
 
 
+def opened_by(session: Session, record_id: str) -> list[RectificationItem]:
+    """The items a score record opened (whatever they have become since), soonest due first."""
+    query = select(RectificationItem).where(RectificationItem.opened_record == record_id)
+    return list(session.scalars(query.order_by(RectificationItem.due, RectificationItem.item)))
+
+
 def days_left(item: RectificationItem, day: date) -> int:
     """Days until the deadline (negative: overdue by that many)."""
     return (date.fromisoformat(item.due) - day).days
