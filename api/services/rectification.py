@@ -73,10 +73,12 @@ def _facts(item: RectificationItem, action: str) -> dict[str, Any]:
     return {"id": item.id, "action": action, "ruleset": item.ruleset_id, "unit": item.unit_id, "period": item.period}
 
 
-def opener(ruleset: LoadedRuleset, actor: Actor):
+def opener(ruleset: LoadedRuleset, actor: Actor, corrects: str | None = None):
     """What a new score record of the ruleset runs in its transaction (store.NewScore's
-    `after`): None for a ruleset without rectification items, which reads nothing."""
-    if not ruleset.model.rectification:
+    `after`): None for a first record under a version without rectification items, which
+    reads nothing; a record that supersedes another is reconciled even so (the record it
+    replaces, under another version, may have opened some)."""
+    if not ruleset.model.rectification and corrects is None:
         return None
     return functools.partial(reconcile, ruleset, actor)
 

@@ -90,7 +90,7 @@ def score_and_store(
         supersedes=body.supersedes,
         idempotency_key=key,
         request_hash=request_hash,
-        after=rectification.opener(ruleset, actor),
+        after=rectification.opener(ruleset, actor, body.supersedes),
     )
     try:
         record = store.append_score(session, new)

@@ -179,7 +179,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
             result_json=result.model_dump_json(),
             actor=actor,
             supersedes=current,
-            after=rectification.opener(ruleset, actor),
+            after=rectification.opener(ruleset, actor, current),
         )
         record = chain.append_score(new)
         action = "submit" if index == 0 else ("edit" if given.reasons else "accept")
