@@ -96,6 +96,25 @@ def test_a_correction_closes_what_is_no_longer_warranted_keeps_the_rest_and_open
     assert village_service.call("GET", "/audit/verify", "auditor").json()["intact"]
 
 
+def test_a_score_whose_items_cannot_be_written_is_not_written_either(village_service, clock, monkeypatch):
+    real = rectification.reconcile
+
+    def half_way(ruleset, actor, chain, record):
+        real(ruleset, actor, chain, record)  # the items and their events are appended, then it fails
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(rectification, "reconcile", half_way)
+    body = village_submission(**TROUBLED)
+    body.update(period="2025", unit={"id": "cgz-hongqi"})
+    assert village_service.call("POST", SCORES, "submitter", json=body).status_code == 500
+    monkeypatch.setattr(rectification, "reconcile", real)
+    assert village_service.call("GET", "/scores?unit=cgz-hongqi", "auditor").json()["items"] == []
+    assert _items(village_service)["count"] == 0
+    assert village_service.call("GET", "/audit/verify", "auditor").json()["intact"]
+    assert _score(village_service, **TROUBLED)["unit"]["id"] == "cgz-hongqi"  # and the next one is written whole
+    assert _items(village_service)["count"] == 3
+
+
 def test_a_correction_under_a_version_without_items_closes_the_open_ones(village_service, clock):
     first = _score(village_service, **TROUBLED)
     start = VILLAGE_TEXT.index("rectification:\n")
