@@ -251,7 +251,9 @@ class Chain:
         connection.execute(_INSERT, [{**row, "result": JsonText(new.result_json)}])
         _make_current(connection, [row])
         connection.execute(_ADVANCE, {"seq": row["seq"], "hash": row["record_hash"]})
-        return ScoreRecord(**row)
+        record = ScoreRecord(**row)
+        _after(self, [new], [record])
+        return record
 
 
 @contextmanager
@@ -300,6 +302,15 @@ class NewScore:
     batch_row: int | None = None
     idempotency_key: str | None = None
     request_hash: str | None = None
+    # run in the transaction that writes the record, after it: what it appends to the
+    # chain (the rectification items the record opens) is written with it or not at all
+    after: Callable[[Chain, ScoreRecord], None] | None = None
+
+
+def _after(chain: Chain, scores: list[NewScore], records: list[ScoreRecord]) -> None:
+    for new, record in zip(scores, records, strict=True):
+        if new.after is not None:
+            new.after(chain, record)
 
 
 def find_idempotent(session: Session, actor: Actor, key: str) -> ScoreRecord | None:
@@ -328,17 +339,12 @@ _CURRENT_DELETE = delete(CurrentScore).where(
 
 
 def append_scores(
-    session: Session,
-    scores: list[NewScore],
-    guard: Callable[[], None] | None = None,
-    then: Callable[[Chain, list[ScoreRecord]], None] | None = None,
+    session: Session, scores: list[NewScore], guard: Callable[[], None] | None = None
 ) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none. The records returned
     are not attached to the session: they are what was written, for the response.
     `guard` runs first in the same transaction; what it raises writes nothing (a batch
-    checks there that it still holds its lease). `then` runs last in it, with the chain
-    and the records: what it appends (the rectification items they open) commits with
-    them or not at all.
+    checks there that it still holds its lease). Each score's `after` runs last in it.
 
     Appenders take turns, so all that does not depend on the chain's head is prepared
     before taking a turn: a shorter turn is a shorter queue."""
@@ -363,8 +369,7 @@ def append_scores(
         _make_current(connection, rows)
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         records = [ScoreRecord(**row) for row in rows]
-        if then is not None:
-            then(Chain(session), records)
+        _after(Chain(session), scores, records)
         session.commit()
     except BaseException:
         session.rollback()

@@ -27,6 +27,7 @@ def submissions(count: int) -> list[dict]:
             assistance_rating=rng.choice(["好", "较好", "一般", "差"]),
             petition_cases=rng.randint(0, 4),
             migrant_members_contact_pct=rng.choice(["NA", 60, 85.5, 100]),
+            overdue_rectifications=0,  # given: the service fills nothing, so results are the engine's
         )
         body["unit"] = {"id": f"v{n:04d}", "name": f"村{n}", "parent": f"镇{n % 7}"}
         bodies.append(body)
@@ -48,11 +49,14 @@ def hammer(base: str, tokens: dict, bodies: list[dict], threads: int) -> None:
     for record in records:
         result = dict(record["result"])
         assert result == {**expected[record["unit"]["id"]], "ruleset": result["ruleset"]}
-    seqs = sorted(r["seq"] for r in records)
-    assert seqs == list(range(seqs[0], seqs[0] + len(bodies)))  # no gap, none twice
+    seqs = [r["seq"] for r in records]
+    assert len(set(seqs)) == len(seqs)  # none twice; between them the events of the items they opened
     auditor = {"Authorization": f"Bearer {tokens['auditor']}"}
     chain = httpx.get(base + "/audit/verify", headers=auditor, timeout=60).json()
     assert chain["records"] == len(bodies) and chain["intact"] is True and chain["first_broken_seq"] is None
+    items = httpx.get(base + "/rectification", headers=auditor, timeout=60).json()["items"]
+    petitions = sorted(i["unit"] for i in items if i["item"] == "fix_petition")  # each once, with its record
+    assert petitions == sorted(b["unit"]["id"] for b in bodies if b["data"]["petition_cases"] > 0)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

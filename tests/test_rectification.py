@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from api.services import rectification
+from api.tables import RectificationItem
 
-from .conftest import village_submission
+from .conftest import VILLAGE_TEXT, village_submission
 
 SCORES = "/rulesets/village-branch-stars/scores"
 # 红旗村 with one theme day short (1 point < 2), a vacant secretary (0 points) and one petition
@@ -93,6 +94,48 @@ def test_a_correction_closes_what_is_no_longer_warranted_keeps_the_rest_and_open
     assert closed["closed_record"] == second["id"]
     assert [h["action"] for h in closed["history"]] == ["open", "close"]
     assert village_service.call("GET", "/audit/verify", "auditor").json()["intact"]
+
+
+def test_a_score_whose_items_cannot_be_written_is_not_written_either(village_service, clock, monkeypatch):
+    real = rectification.reconcile
+
+    def half_way(ruleset, actor, chain, record):
+        real(ruleset, actor, chain, record)  # the items and their events are appended, then it fails
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(rectification, "reconcile", half_way)
+    body = village_submission(**TROUBLED)
+    body.update(period="2025", unit={"id": "cgz-hongqi"})
+    assert village_service.call("POST", SCORES, "submitter", json=body).status_code == 500
+    monkeypatch.setattr(rectification, "reconcile", real)
+    assert village_service.call("GET", "/scores?unit=cgz-hongqi", "auditor").json()["items"] == []
+    assert _items(village_service)["count"] == 0
+    assert village_service.call("GET", "/audit/verify", "auditor").json()["intact"]
+    assert _score(village_service, **TROUBLED)["unit"]["id"] == "cgz-hongqi"  # and the next one is written whole
+    assert _items(village_service)["count"] == 3
+
+
+def test_a_correction_under_a_version_without_items_closes_the_open_ones(village_service, clock):
+    first = _score(village_service, **TROUBLED)
+    start = VILLAGE_TEXT.index("rectification:\n")
+    plain = VILLAGE_TEXT[:start] + VILLAGE_TEXT[VILLAGE_TEXT.index("\ntests:\n") + 1 :]
+    added = village_service.call(
+        "POST",
+        "/rulesets/village-branch-stars/versions",
+        "editor",
+        content=plain.encode(),
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert added.status_code == 201, added.text
+    village_service.publish("village-branch-stars", added.json()["number"], ["2025"])
+    body = village_submission(**TROUBLED)
+    body.update(period="2025", unit={"id": "cgz-hongqi"}, supersedes=first["id"], version=added.json()["number"])
+    second = village_service.call("POST", SCORES, "submitter", json=body)
+    assert second.status_code == 201, second.text
+    assert _items(village_service)["count"] == 0  # each closed as no longer needed, naming the correction
+    with village_service.app.state.sessions() as session:
+        states = {(i.state, i.closed_record) for i in session.query(RectificationItem)}
+    assert states == {("closed", second.json()["id"])}
 
 
 def test_marking_done_needs_evidence_happens_once_and_only_in_scope(village_service, clock):

@@ -194,3 +194,20 @@ def test_a_versions_difference_names_its_items():
     before = after.model_copy(update={"rectification": after.rectification[:-1]})
     changes = {(c.element, c.id, c.change) for c in diff_rulesets(before, after).changes}
     assert changes == {("rectification", "fix_weak_lax", "added")}
+
+
+def test_kaoping_check_prints_the_warnings(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    from .conftest import ruleset_dict
+
+    data = ruleset_dict(rectification=[item("fix_line", indicator="level", below=0)])
+    path = tmp_path / "line.yaml"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shown = CliRunner().invoke(app, ["check", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "rectification[0].below: 该指标最低得 0 分, 不低于 0: 此整改事项不会产生" in shown.output

@@ -66,3 +66,14 @@ def test_a_township_sees_its_own_and_a_bad_filter_is_said_beside_the_form(items)
     assert outside.status_code == 422 and 'id="filter-error"' in outside.text and rows(outside) == []
     bad = items.call("GET", "/ui/rectification?state=late", "auditor")
     assert bad.status_code == 422 and "state 应为 open、overdue 或 done 之一" in bad.text
+
+
+def test_a_score_page_names_the_items_it_opened_and_the_count_it_was_filled_with(items):
+    listing = items.call("GET", "/rectification?under=cgz-hongqi", "auditor").json()["items"]
+    record = listing[0]["opened_record"]
+    shown = items.call("GET", f"/ui/scores/{record}", "auditor")
+    assert shown.status_code == 200
+    opened = re.findall(r'<li data-id="([^"]+)"><strong>([^<]+)</strong>', shown.text)
+    assert [title for _, title in opened] == [i["title"] for i in listing] and len(opened) == 3
+    assert "责任单位 城关镇，限 2025-03-31 前完成（待整改）" in shown.text
+    assert "自动填入：整改事项逾期未销号数 = 0，截至 2025-03-01, 本单位没有逾期未销号的整改事项" in shown.text

@@ -9,6 +9,7 @@ The table holds each item as it stands; every change is an audit event of kind
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
@@ -70,64 +71,69 @@ def _facts(item: RectificationItem, action: str) -> dict[str, Any]:
     return {"id": item.id, "action": action, "ruleset": item.ruleset_id, "unit": item.unit_id, "period": item.period}
 
 
-def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, records: list[ScoreRecord]) -> None:
-    """The items each new record warrants, in the chain's turn that writes the records:
-    open the new ones, keep those already open or done, close the open ones the record no
-    longer warrants. A ruleset without rectification items opens nothing and reads nothing."""
-    if not ruleset.model.rectification:
-        return
+def opener(ruleset: LoadedRuleset, actor: Actor, corrects: str | None = None):
+    """What a new score record of the ruleset runs in its transaction (store.NewScore's
+    `after`): None for a first record under a version without rectification items, which
+    reads nothing; a record that supersedes another is reconciled even so (the record it
+    replaces, under another version, may have opened some)."""
+    if not ruleset.model.rectification and corrects is None:
+        return None
+    return functools.partial(reconcile, ruleset, actor)
+
+
+def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, record: ScoreRecord) -> None:
+    """The items the new record warrants, in the chain's turn that writes it: open the new
+    ones, keep those already open or done, close the open ones it no longer warrants."""
     session = chain.session
     declared = {item.id: item for item in ruleset.model.rectification}
     day = today()
-    for record in records:
-        warranted = {o.item.id: o for o in openings(ruleset.model, record.result, record.period)}
-        standing = session.scalars(
-            select(RectificationItem).where(
-                RectificationItem.ruleset_id == record.ruleset_id,
-                RectificationItem.unit_id == record.unit_id,
-                RectificationItem.period == record.period,
-                RectificationItem.state.in_(("open", "done")),
-            )
-        ).all()
-        kept = {item.item for item in standing}
-        for item in standing:
-            if item.state == "open" and item.item not in warranted:
-                item.state, item.closed_record = "closed", record.id
-                reason = say("rectification.closed_reason", record=record.id)
-                chain.append(
-                    EVENT, _subject(item), {**_facts(item, "close"), "record": record.id, "reason": reason}, actor
-                )
-        for key, opening in warranted.items():
-            if key in kept:
-                continue
-            item = RectificationItem(
-                id=str(uuid.uuid4()),
-                ruleset_id=record.ruleset_id,
-                version=record.version,
-                item=key,
-                unit_id=record.unit_id,
-                period=record.period,
-                responsible=_responsible(session, record.unit_id, declared[key]),
-                title=opening.title,
-                because=opening.because,
-                opened_record=record.id,
-                opened_on=day.isoformat(),
-                due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
-                state="open",
-            )
-            session.add(item)
-            facts = {
-                **_facts(item, "open"),
-                "item": key,
-                "version": item.version,
-                "title": item.title,
-                "because": item.because,
-                "responsible": item.responsible,
-                "record": record.id,
-                "opened_on": item.opened_on,
-                "due": item.due,
-            }
+    warranted = {o.item.id: o for o in openings(ruleset.model, record.result, record.period)}
+    standing = session.scalars(
+        select(RectificationItem).where(
+            RectificationItem.ruleset_id == record.ruleset_id,
+            RectificationItem.unit_id == record.unit_id,
+            RectificationItem.period == record.period,
+            RectificationItem.state.in_(("open", "done")),
+        )
+    ).all()
+    kept = {item.item for item in standing}
+    for item in standing:
+        if item.state == "open" and item.item not in warranted:
+            item.state, item.closed_record = "closed", record.id
+            reason = say("rectification.closed_reason", record=record.id)
+            facts = {**_facts(item, "close"), "record": record.id, "reason": reason}
             chain.append(EVENT, _subject(item), facts, actor)
+    for key, opening in warranted.items():
+        if key in kept:
+            continue
+        item = RectificationItem(
+            id=str(uuid.uuid4()),
+            ruleset_id=record.ruleset_id,
+            version=record.version,
+            item=key,
+            unit_id=record.unit_id,
+            period=record.period,
+            responsible=_responsible(session, record.unit_id, declared[key]),
+            title=opening.title,
+            because=opening.because,
+            opened_record=record.id,
+            opened_on=day.isoformat(),
+            due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
+            state="open",
+        )
+        session.add(item)
+        facts = {
+            **_facts(item, "open"),
+            "item": key,
+            "version": item.version,
+            "title": item.title,
+            "because": item.because,
+            "responsible": item.responsible,
+            "record": record.id,
+            "opened_on": item.opened_on,
+            "due": item.due,
+        }
+        chain.append(EVENT, _subject(item), facts, actor)
     session.flush()
 
 
@@ -206,6 +212,12 @@ def listed(session: Session, actor: Actor, filters: Filters, day: date | None = 
         query = query.where(RectificationItem.state == "open", RectificationItem.due <= last)
     order = (RectificationItem.due, RectificationItem.unit_id, RectificationItem.item)
     return list(session.scalars(query.order_by(*order)))
+
+
+def opened_by(session: Session, record_id: str) -> list[RectificationItem]:
+    """The items a score record opened (whatever they have become since), soonest due first."""
+    query = select(RectificationItem).where(RectificationItem.opened_record == record_id)
+    return list(session.scalars(query.order_by(RectificationItem.due, RectificationItem.item)))
 
 
 def days_left(item: RectificationItem, day: date) -> int:

@@ -4,7 +4,6 @@ corrects that record."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 
 from sqlalchemy.exc import IntegrityError
@@ -91,9 +90,10 @@ def score_and_store(
         supersedes=body.supersedes,
         idempotency_key=key,
         request_hash=request_hash,
+        after=rectification.opener(ruleset, actor, body.supersedes),
     )
     try:
-        record = _append(session, new, actor)
+        record = store.append_score(session, new)
     except IntegrityError:
         session.rollback()  # a fresh view: what won was written by another transaction
         existing = store.find_idempotent(session, actor, key) if key else None
@@ -103,16 +103,6 @@ def score_and_store(
         raise (_stale(old, current) if old else _duplicate(ruleset_id, body.unit.id, body.period, current)) from None
     metrics.count_score(ruleset_id, record.status)
     return record, new.result_json, True
-
-
-def _append(session: Session, new: store.NewScore, actor: Actor) -> ScoreRecord:
-    """The record written; with the rectification items it opens (and closes, when it
-    corrects a record) in the same transaction when its ruleset declares any, else in a
-    group with the single scores of other threads."""
-    if not new.ruleset.model.rectification:
-        return store.append_score(session, new)
-    [record] = store.append_scores(session, [new], then=functools.partial(rectification.reconcile, new.ruleset, actor))
-    return record
 
 
 def score_for_record(

@@ -193,9 +193,9 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
             result_json=result.model_dump_json(),
             actor=actor,
             supersedes=current,
+            after=rectification.opener(ruleset, actor, current),
         )
         record = chain.append_score(new)
-        rectification.reconcile(ruleset, actor, chain, [record])
         action = "submit" if index == 0 else ("edit" if given.reasons else "accept")
         reasons = {f: r.strip() for f, r in (given.reasons or {}).items()}
         facts = _facts(ruleset_id, number, unit.code, period, stage.id, action)

@@ -16,7 +16,7 @@ from ... import scope, store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
 from ...routes.scores import receipt_response
-from ...services import records
+from ...services import records, rectification
 from ...services.records import Criteria
 from ..scorecard import field_title, grade_title, indicator_table, stored_text, total_text, value_text, waterfall
 from ..session import Visitor, role
@@ -112,6 +112,12 @@ def _record_page(request: Request, session: Session, found: Visitor, score_id: s
             for r in history
         ],
         "can_verify": found.actor.holds("auditor"),
+        "rectification": rectification.views(session, rectification.opened_by(session, record.id)),
+        "filled": [
+            (wording.title(f.input), record.input.get(f.input), f.source)
+            for f in result.filled_inputs or ()
+            if f.source
+        ],
     }
 
 
