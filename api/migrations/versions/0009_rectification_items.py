@@ -1,15 +1,15 @@
 """Rectification items (docs/rectification.md): each item as it stands now, for listing
 by unit, state and due day; its changes are audit events in the chain.
 
-Revision ID: 0010
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
