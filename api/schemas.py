@@ -443,10 +443,6 @@ class NoticeIn(BaseModel):
     of a `unit`'s subtree under a `ruleset` for a `period`; closing on `closes`, or after
     `working_days` working days counted from `opens`."""
 
-
-class EventRequest(BaseModel):
-    """One party member's event (docs/member-points.md)."""
-
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -461,13 +457,6 @@ class EventRequest(BaseModel):
                     "text": "经村自评、乡镇初评、县复评和县委组织部审定, 现将评定结果予以公示。",
                     "opens": "2025-12-08",
                     "working_days": 5,
-                    "event": {
-                        "member": "DY001",
-                        "branch": "cgz-hongqi",
-                        "date": "2026-04-18",
-                        "kind": "volunteer",
-                        "hours": 6,
-                    },
                 }
             ]
         },
@@ -484,6 +473,29 @@ class EventRequest(BaseModel):
     closes: date | None = Field(default=None, description="the last day of the notice period")
     working_days: int | None = Field(default=None, ge=1, le=30, description="the period in working days")
     show_total: bool = Field(default=True, description="list each unit's total beside its grade")
+
+
+class EventRequest(BaseModel):
+    """One party member's event (docs/member-points.md)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "event": {
+                        "member": "DY001",
+                        "branch": "cgz-hongqi",
+                        "date": "2026-04-18",
+                        "kind": "volunteer",
+                        "hours": 6,
+                    }
+                }
+            ]
+        },
+    )
+    event: dict[str, Any] = Field(description="member, branch (a unit code), date, kind, then the kind's fields")
+    corrects: str | None = Field(default=None, max_length=36, description="the id of the event this one replaces")
 
 
 class ObjectionIn(BaseModel):
@@ -572,8 +584,6 @@ class FinalityOut(BaseModel):
     status: str = Field(description="not_noticed, in_notice, reopened or final")
     status_title: str
     notice: str | None = Field(description="the notice the status comes from")
-    event: dict[str, Any] = Field(description="member, branch (a unit code), date, kind, then the kind's fields")
-    corrects: str | None = Field(default=None, max_length=36, description="the id of the event this one replaces")
 
 
 class WithdrawRequest(BaseModel):
