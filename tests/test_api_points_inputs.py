@@ -54,8 +54,10 @@ def test_a_single_score_takes_the_empty_input_from_the_branchs_members_points(se
     assert scored.status_code == 201, scored.text
     result = scored.json()["result"]
     assert result["input"]["member_points_rate"] == "66.67"
-    [filled] = result["filled_inputs"]
-    assert filled["input"] == "member_points_rate" and filled["ruleset"] == "party-member-points/1"
+    # the village ruleset also fills its overdue rectification count (docs/rectification.md)
+    assert [f["input"] for f in result["filled_inputs"]] == ["member_points_rate", "overdue_rectifications"]
+    filled = result["filled_inputs"][0]
+    assert filled["ruleset"] == "party-member-points/1"
     assert filled["period"] == "2026" and "record" not in filled
     assert "3 名党员中 2 名有计分事项" in filled["source"]
     text = service.call("GET", f"/scores/{scored.json()['id']}/explanation?format=text").text
@@ -65,7 +67,8 @@ def test_a_single_score_takes_the_empty_input_from_the_branchs_members_points(se
 
     given = {**_without_rate("cgz-dongfeng"), "data": {**_without_rate()["data"], "member_points_rate": 90}}
     kept = service.call("POST", SCORES, "submitter", json=given).json()["result"]
-    assert kept["input"]["member_points_rate"] == "90" and "filled_inputs" not in kept
+    assert kept["input"]["member_points_rate"] == "90"
+    assert [f["input"] for f in kept["filled_inputs"]] == ["overdue_rectifications"]
 
 
 def test_a_branch_without_members_keeps_the_input_empty_and_is_refused_as_usual(service):
