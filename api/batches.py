@@ -47,6 +47,7 @@ from .auth import Actor
 from .catalog import loaded
 from .services import batch_units
 from .services.previous import fill_rows
+from .services.quarters import fill_quarter_rows
 from .tables import Batch, ScoreRecord
 
 log = logging.getLogger("kaoping.batches")
@@ -306,6 +307,7 @@ class BatchRunner:
                 with self.sessions() as session:
                     rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
                     rows = fill_rows(session, ruleset.model, batch.ruleset_id, batch.period, rows)
+                    rows, read_errors = fill_quarter_rows(session, ruleset.model, batch.period, rows, read_errors)
                     session.commit()
                 lease.write(status="running", rows=rows_read(rows, read_errors))
                 progress = _Progress(lease)

@@ -184,7 +184,8 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
     for filled in result.filled_inputs or ():
         name = wording.title(filled.input) if wording is not None else filled.input
         value = result.input.get(filled.input)
-        add(f"自动填入: {name} = {value}, {say('detail.previous_grade', period=filled.period, record=filled.record)}")
+        source = filled.source or say("detail.previous_grade", period=filled.period, record=filled.record)
+        add(f"自动填入: {name} = {value}, {source}")
     if result.reference is not None:
         add(f"参照批次: {result.reference.batch} (相对评价指标与同批次单位比较, 名次、最优值与均值见各指标)")
     grade = result.grade.title if result.grade else "无 (取消评定资格)"

@@ -29,6 +29,7 @@ from .errors import ExpressionError
 from .expressions import Expression, check_engine_number, parse
 from .limits import MAX_ID_LENGTH
 from .messages import listing, say
+from .periods import PeriodKind
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RULESET_ID_PATTERN = r"[a-z0-9-]+"
@@ -110,6 +111,16 @@ class Element(BaseModel):
 # ---------------------------------------------------------------- inputs
 
 
+class FromQuarters(Element):
+    """Extension: a yearly input the service derives from the unit's quarterly records of
+    the year, when a submission leaves it empty (docs/periods.md)."""
+
+    ruleset: RulesetId  # the quarterly ruleset whose records are read
+    input: Id | None = None  # its input; by default the one of the same name
+    combine: Literal["sum", "mean", "last"]
+    missing: Literal["refuse", "partial"] = "refuse"  # partial: use the quarters there are, and say so
+
+
 class InputSpec(Element):
     type: Literal["number", "integer", "boolean", "choice", "text"]
     title: str
@@ -123,6 +134,9 @@ class InputSpec(Element):
     na_allowed: bool = False
     previous: Literal["grade"] | None = Field(
         default=None, description="extension: the unit's grade of the previous period, filled by the service"
+    )
+    from_quarters: FromQuarters | None = Field(
+        default=None, description="extension: derived from the unit's quarterly records of the year"
     )
 
     @model_validator(mode="after")
@@ -532,6 +546,9 @@ class Ruleset(Element):
     description: str | None = None
     subject: str | None = None
     precision: Annotated[int, Field(ge=0, le=8)] = 2
+    period: PeriodKind | None = Field(
+        default=None, description="extension: the kind of period scored (docs/periods.md); any when left out"
+    )
     inputs: dict[Id, InputSpec] = Field(min_length=1)
     consistency: list[ConsistencyRule] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)

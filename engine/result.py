@@ -181,11 +181,23 @@ class FlagResult(Model):
 
 
 class FilledInput(Model):
-    """An input the service filled, and the record it was taken from."""
+    """An input the service filled, and the record it was taken from. A value combined
+    from several records (a yearly input from its quarters) lists them all in `records`
+    and says how in `source`; both are left out when absent, as results always were."""
 
     input: str
     record: str
     period: str
+    records: list[str] | None = None
+    source: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_sources(self, handler):
+        data = handler(self)
+        for name in ("records", "source"):
+            if getattr(self, name) is None:
+                data.pop(name, None)
+        return data
 
 
 class BallotGroupResult(Model):

@@ -71,6 +71,7 @@ CHINESE_DATA = {
             "OUTPUT_TYPES",
             "SEVERITIES",
             "PREVIOUS",
+            "PERIODS",
             "ABOUT_COLUMNS",
             "ABOUT_FIELDS",
             "INPUT_COLUMNS",

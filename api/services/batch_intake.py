@@ -38,6 +38,10 @@ def accept(
     unit_code = subtree(session, actor, unit)
     number = versions.official_version(session, ruleset_id, period, version)
     version_row = store.get_version(session, ruleset_id, number)
+    model = store.compiled_version(session, store.version_key(session, ruleset_id, number)).model
+    wrong = versions.kind_problem(model, period)
+    if wrong:
+        raise ApiProblem(422, "Bad period", wrong, [{"field": "period", "message": wrong}])
     try:
         codec_for(encoding)
         check_upload(version_row, filename, content, encoding)

@@ -17,8 +17,9 @@ from ..auth import Actor
 from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
 from .previous import fill_previous
+from .quarters import MissingQuarters, fill_quarters
 from .references import reference_in_batch
-from .versions import official_version, period_problem
+from .versions import kind_problem, official_version, period_problem
 
 
 def unit_ref(session: Session, unit: Unit, given) -> dict:
@@ -111,11 +112,20 @@ def score_for_record(
     `version` is (ruleset id, number, loaded ruleset); a relative ruleset's reference batch
     comes from `body` (a stage has none, so a relative ruleset's stages are refused)."""
     ruleset_id, number, ruleset = version
+    wrong = kind_problem(ruleset.model, period)
+    if wrong:
+        raise ApiProblem(422, "Bad period", wrong, [{"field": "period", "message": wrong}])
     data, filled = fill_previous(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    try:
+        data, derived = fill_quarters(session, ruleset.model, ref["id"], period, data)
+    except MissingQuarters as missing:
+        problem = {"field": f"data.{missing.name}", "message": missing.message}
+        raise ApiProblem(422, "Quarters missing", missing.message, [problem]) from None
+    filled = [*filled, *derived]
     batch = getattr(body, "reference_batch", None)
     reference = reference_in_batch(session, actor, ruleset_id, number, ruleset, batch, ref["id"], data)
     try:
-        result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
+        result = score(ruleset, data, unit=ref, filled=filled or None, reference=reference)
     except InputError as error:
         metrics.count_score(ruleset_id, "refused")
         raise input_problem(error) from None

@@ -1,20 +1,21 @@
 """Rulesets' versions: drafted by an editor, published by another after their tests
 pass (four eyes), in force for named appraisal periods; which version a score uses.
 
-A period is a year (`2025`) or one of its quarters (`2025Q1`); a version in force for a
-year is in force for its quarters unless a quarter has its own, and `*` (what operator
-imports use by default) stands for every period not named otherwise.
+A period is a year (`2025`), a quarter (`2025Q1`) or a month (`2025-03`, see
+docs/periods.md); a version in force for a year is in force for its quarters and months,
+one in force for a quarter for its months, unless a shorter period has its own; `*` (what
+operator imports use by default) stands for every period not named otherwise.
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
 from engine.messages import say
+from engine.model import Ruleset
+from engine.periods import enclosing, parse
 from engine.testing import run_tests
 
 from .. import scope, store
@@ -23,24 +24,36 @@ from ..catalog import loaded as compiled_of
 from ..problems import ApiProblem
 from ..tables import RulesetPeriod, RulesetRow, RulesetVersionRow, ScoreRecord, Unit
 
-PERIOD = re.compile(r"^(\d{4})(Q[1-4])?$")
 ANY_PERIOD = "*"
 
 
 def period_problem(period: str) -> str | None:
     """Why a period cannot be used, in the reader's language; None when it can."""
-    if PERIOD.match(period):
+    if parse(period) is not None:
         return None
     return say("detail.bad_period", period=period)
 
 
+def kind_problem(model: Ruleset, period: str) -> str | None:
+    """Why a ruleset that declares its kind of period cannot score this period; None when
+    it can (a ruleset that declares none takes every kind, as it always did)."""
+    found = parse(period)
+    if model.period is None or found is None or found.kind == model.period:
+        return None
+    examples = {"year": "2025", "quarter": "2025Q1", "month": "2025-03"}
+    return say(
+        "detail.wrong_period_kind",
+        ruleset=model.id,
+        kind=say(f"period.{model.period}"),
+        period=period,
+        given=say(f"period.{found.kind}"),
+        example=examples[model.period],
+    )
+
+
 def _candidates(period: str) -> list[str]:
     """The bindings that may decide a period, the most specific first."""
-    found = PERIOD.match(period)
-    names = [period]
-    if found and found[2]:
-        names.append(found[1])
-    return [*names, ANY_PERIOD]
+    return [period, *enclosing(period), ANY_PERIOD]
 
 
 def in_force(session: Session, ruleset_id: str, period: str) -> int | None:

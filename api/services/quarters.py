@@ -1,0 +1,172 @@
+"""Yearly inputs derived from quarterly records (`from_quarters`, docs/periods.md): when a
+yearly submission leaves such an input empty, the unit's current records of the named
+quarterly ruleset for the year's four quarters are read and their values combined by sum,
+mean or last. Which quarters and records gave the value is part of the result
+(`filled_inputs`), so the explanation and the record's provenance say so."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.decimals import plain
+from engine.messages import listing, say
+from engine.model import FromQuarters, InputSpec, Ruleset
+from engine.periods import parse, quarters
+from engine.pool import RowError, UnitRow
+from engine.result import FilledInput
+
+from ..tables import CurrentScore, ScoreRecord
+
+MEAN_PLACES = Decimal("0.000001")  # a mean that does not end within six places is rounded there
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """One quarter's value of the quarterly input, and the record it is in."""
+
+    period: str
+    record: str
+    value: Any
+
+
+class MissingQuarters(Exception):
+    """A `missing: refuse` input whose year lacks some of its quarters."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def _derived(ruleset: Ruleset) -> dict[str, FromQuarters]:
+    return {name: spec.from_quarters for name, spec in ruleset.inputs.items() if spec.from_quarters is not None}
+
+
+def _found(session: Session, derived: FromQuarters, name: str, year: int, units: list[str] | None):
+    """Each unit's quarters with a value of the quarterly input, in quarter order."""
+    query = (
+        select(ScoreRecord.unit_id, ScoreRecord.period, ScoreRecord.id, ScoreRecord.input)
+        .join(CurrentScore, CurrentScore.record_id == ScoreRecord.id)
+        .where(CurrentScore.ruleset_id == derived.ruleset, CurrentScore.period.in_(quarters(year)))
+    )
+    if units is not None:
+        query = query.where(CurrentScore.unit_id.in_(units))
+    found: dict[str, list[Quarter]] = {}
+    for unit, period, record, data in session.execute(query.order_by(ScoreRecord.period)):
+        value = (data or {}).get(derived.input or name)
+        if value is not None and value != "NA":
+            found.setdefault(unit, []).append(Quarter(period, record, value))
+    return found
+
+
+def _combine(spec: InputSpec, combine: str, values: list[Any]) -> tuple[Any, bool]:
+    """The combined value, and whether it was rounded (a mean that does not end)."""
+    if combine == "last":
+        return values[-1], False
+    numbers = [Decimal(str(v)) for v in values]
+    total = sum(numbers, Decimal(0))
+    if combine == "sum":
+        value, rounded = total, False
+    else:
+        exact = Fraction(total) / len(numbers)
+        value = (Decimal(exact.numerator) / exact.denominator).quantize(MEAN_PLACES, ROUND_HALF_UP).normalize()
+        rounded = Fraction(value) != exact
+    if spec.type == "integer" or value == value.to_integral_value():
+        return int(value), rounded
+    return value, rounded
+
+
+def _fill_one(name: str, spec: InputSpec, year: int, have: list[Quarter]) -> tuple[Any, FilledInput] | None:
+    """The value and its statement, None when nothing is filled; MissingQuarters when the
+    input refuses a year without all its quarters."""
+    derived = spec.from_quarters
+    assert derived is not None
+    wanted = quarters(year)
+    missing = [q for q in wanted if q not in {h.period for h in have}]
+    if missing and derived.missing == "refuse":
+        message = say("detail.quarters_missing", input=f"{spec.title} ({name})", missing=listing(missing))
+        raise MissingQuarters(name, message)
+    if not have:
+        return None
+    value, rounded = _combine(spec, derived.combine, [h.value for h in have])
+    parts = listing(f"{h.period} {plain(Decimal(str(h.value))) if not isinstance(h.value, str | bool) else h.value}"
+                    for h in have)  # fmt: skip
+    source = say(
+        f"detail.quarters_{derived.combine}",
+        ruleset=derived.ruleset,
+        input=derived.input or name,
+        parts=parts,
+        approx="≈" if rounded else "",
+    )
+    if missing:
+        source += say("detail.quarters_partial", missing=listing(missing))
+    filled = FilledInput(
+        input=name,
+        record=have[-1].record,
+        period=str(year),
+        records=[h.record for h in have],
+        source=source,
+    )
+    return value, filled
+
+
+def _year(period: str) -> int | None:
+    found = parse(period)
+    return found.year if found is not None and found.kind == "year" else None
+
+
+def _fill(ruleset: Ruleset, data: dict[str, Any], year: int, found: dict[str, list[Quarter]]):
+    filled, sources = dict(data), []
+    for name in _derived(ruleset):
+        if data.get(name) is not None:
+            continue
+        done = _fill_one(name, ruleset.inputs[name], year, found.get(name, []))
+        if done is not None:
+            filled[name] = done[0]
+            sources.append(done[1])
+    return (filled, sources) if sources else (data, [])
+
+
+def _by_input(session: Session, ruleset: Ruleset, year: int, units: list[str] | None):
+    """unit -> input -> its quarters, for every derived input of the ruleset."""
+    out: dict[str, dict[str, list[Quarter]]] = {}
+    for name, derived in _derived(ruleset).items():
+        for unit, have in _found(session, derived, name, year, units).items():
+            out.setdefault(unit, {})[name] = have
+    return out
+
+
+def fill_quarters(
+    session: Session, ruleset: Ruleset, unit_id: str, period: str, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[FilledInput]]:
+    """One yearly submission with its empty `from_quarters` inputs filled, and what was
+    filled; MissingQuarters when a `missing: refuse` input's year lacks a quarter."""
+    year = _year(period)
+    if year is None or not _derived(ruleset):
+        return data, []
+    return _fill(ruleset, data, year, _by_input(session, ruleset, year, [unit_id]).get(unit_id, {}))
+
+
+def fill_quarter_rows(
+    session: Session, ruleset: Ruleset, period: str, rows: list[UnitRow], errors: list[RowError]
+) -> tuple[list[UnitRow], list[RowError]]:
+    """A batch's rows with their empty `from_quarters` inputs filled; a row whose year
+    lacks a quarter its input refuses to go without becomes an error row naming it."""
+    year = _year(period)
+    if year is None or not _derived(ruleset):
+        return rows, errors
+    found = _by_input(session, ruleset, year, None)
+    kept = []
+    for row in rows:
+        try:
+            data, filled = _fill(ruleset, row.data, year, found.get(row.unit.id or "", {}))
+        except MissingQuarters as missing:
+            errors.append(RowError(row.row, row.unit.id, missing.name, "quarters_missing", missing.message))
+            continue
+        kept.append(replace(row, data=data, filled=(*row.filled, *filled)) if filled else row)
+    return kept, errors
