@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -193,6 +193,28 @@ class VerifyReport(BaseModel):
     record_hash_matches: bool
     differences: list[Difference]
     notes: list[str] = Field(default_factory=list, description="what the check could not decide again, and why")
+
+
+class InputSource(BaseModel):
+    """One input value of a stored record and where it came from (docs/provenance.md)."""
+
+    input: str
+    title: str
+    value: Any = None
+    kind: Literal["typed", "imported", "changed", "filled", "default", "empty"]
+    text: str = Field(description="where the value came from, in the reader's language")
+    actor: str | None = None
+    at: str | None = None
+    stage: str | None = Field(default=None, description="the stage's id, for a value typed or changed at a stage")
+    reason: str | None = Field(default=None, description="the reviewer's reason for a changed value")
+    record: str | None = Field(default=None, description="the record the value was typed in or filled from")
+
+
+class InputSources(BaseModel):
+    record: str
+    ruleset_id: str
+    period: str
+    inputs: list[InputSource]
 
 
 class ChainVerifyReport(BaseModel):

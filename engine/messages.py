@@ -1204,6 +1204,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "; 缺 {missing}, 只用已有季度",
         "en": "; {missing} missing, only the quarters there are used",
     },
+    "provenance.imported": {
+        "zh": "导入: 批量文件 {file} 第 {row} 行 (批次 {batch}, 上传人 {actor})",
+        "en": "imported: row {row} of the batch file {file} (batch {batch}, uploaded by {actor})",
+    },
+    "provenance.typed_api": {
+        "zh": "填报: {actor} 通过接口提交 (POST /rulesets/{ruleset}/scores), {at}",
+        "en": "typed: submitted by {actor} through the API (POST /rulesets/{ruleset}/scores), {at}",
+    },
+    "provenance.typed_web": {
+        "zh": "填报: {actor} 在网页填报表单提交 ({ruleset}), {at}",
+        "en": "typed: submitted by {actor} on the web form ({ruleset}), {at}",
+    },
+    "provenance.typed_stage": {
+        "zh": "填报: {actor} 在 {stage} 填报, {at}",
+        "en": "typed: by {actor} at {stage}, {at}",
+    },
+    "provenance.changed": {
+        "zh": "修改: {actor} 在 {stage} 修改, {at}; 理由: {reason}",
+        "en": "changed: by {actor} at {stage}, {at}; reason: {reason}",
+    },
+    "provenance.filled": {"zh": "自动填入: {source}", "en": "filled: {source}"},
+    "provenance.default": {"zh": "未填, 取规则集的默认值", "en": "not given: the ruleset's default"},
+    "provenance.empty": {"zh": "未填", "en": "not given"},
+    "provenance.unknown": {"zh": "随记录提交", "en": "submitted with the record"},
+    "provenance.line": {
+        "zh": "  {title} ({input}) = {value}, 来源: {text}",
+        "en": "  {title} ({input}) = {value}, source: {text}",
+    },
     "period.year": {"zh": "年度", "en": "year"},
     "period.quarter": {"zh": "季度", "en": "quarter"},
     "period.month": {"zh": "月度", "en": "month"},

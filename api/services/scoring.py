@@ -21,6 +21,8 @@ from .quarters import MissingQuarters, fill_quarters
 from .references import reference_in_batch
 from .versions import kind_problem, official_version, period_problem
 
+SUBMITTED_EVENT = "score.submitted"  # how a single score came in, when not through the API
+
 
 def unit_ref(session: Session, unit: Unit, given) -> dict:
     """The unit as a record names it: its code of the tree, and the name and parent as
@@ -51,9 +53,18 @@ def _stale(old: ScoreRecord, current: str | None) -> ApiProblem:
 
 
 def score_and_store(
-    session: Session, ruleset_id: str, body, data: dict, actor: Actor, key: str | None, request_hash: str
+    session: Session,
+    ruleset_id: str,
+    body,
+    data: dict,
+    actor: Actor,
+    key: str | None,
+    request_hash: str,
+    via: str | None = None,
 ) -> tuple[ScoreRecord, str, bool]:
-    """The record, its JSON result, and whether it is new (not an idempotent replay)."""
+    """The record, its JSON result, and whether it is new (not an idempotent replay).
+    `via` names a way in other than the API ("web"): the record is then written with
+    the event that says so (docs/provenance.md), in one turn of the chain."""
     if key:
         existing = store.find_idempotent(session, actor, key)
         if existing is not None:
@@ -92,7 +103,7 @@ def score_and_store(
         request_hash=request_hash,
     )
     try:
-        record = store.append_score(session, new)
+        record = store.append_score(session, new) if via is None else _append_via(session, new, via)
     except IntegrityError:
         session.rollback()  # a fresh view: what won was written by another transaction
         existing = store.find_idempotent(session, actor, key) if key else None
@@ -102,6 +113,14 @@ def score_and_store(
         raise (_stale(old, current) if old else _duplicate(ruleset_id, body.unit.id, body.period, current)) from None
     metrics.count_score(ruleset_id, record.status)
     return record, new.result_json, True
+
+
+def _append_via(session: Session, new: store.NewScore, via: str) -> ScoreRecord:
+    """The record with the event that says how it came in (api.services.provenance reads it)."""
+    with store.chain_turn(session) as chain:
+        record = chain.append_score(new)
+        chain.append(SUBMITTED_EVENT, record.id, {"record": record.id, "via": via}, new.actor)
+    return record
 
 
 def score_for_record(

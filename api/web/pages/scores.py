@@ -16,9 +16,9 @@ from ... import scope, store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
 from ...routes.scores import receipt_response
-from ...services import records
+from ...services import provenance, records
 from ...services.records import Criteria
-from ..scorecard import field_title, grade_title, indicator_table, stored_text, total_text, value_text, waterfall
+from ..scorecard import field_title, grade_title, indicator_table, stored_text, total_text, waterfall
 from ..session import Visitor, role
 from ..templating import render
 
@@ -112,6 +112,7 @@ def _record_page(request: Request, session: Session, found: Visitor, score_id: s
             for r in history
         ],
         "can_verify": found.actor.holds("auditor"),
+        "inputs": provenance.sources(session, found.actor, record.id)["inputs"],
     }
 
 
@@ -139,7 +140,9 @@ def reach(
     record = scope.record(session, found.actor, score_id)
     result = Result.model_validate(record.result)
     advised = what_it_takes(records.version_of(session, record), record.input, result)
-    return render(request, "fragments/reach.html", {"steps": advised.grades_not_reached, "value": value_text})
+    return render(
+        request, "fragments/reach.html", {"steps": advised.grades_not_reached, "value": provenance.value_text}
+    )
 
 
 @router.get("/scores/{score_id}/receipt")
