@@ -120,3 +120,42 @@ def test_a_quarter_submitted_to_the_yearly_ruleset_is_refused(periods_service):
     data = {"secretary_rating": "好", "meetings": 3, "visits": 1}
     refused = _post(periods_service, "village-yearly-work", "2025Q1", data)
     assert refused.status_code == 422 and "按年度考核" in refused.json()["errors"][0]["message"]
+
+
+def _upload(service, ruleset, period, lines: list[str]):
+    content = ("\n".join(lines) + "\n").encode("utf-8")
+    return service.call(
+        "POST",
+        f"/rulesets/{ruleset}/batches?period={period}",
+        "submitter",
+        files={"file": ("yearly.csv", content, "text/csv")},
+    )
+
+
+def test_a_yearly_batch_fills_each_row_from_its_quarters_and_refuses_a_row_without_them(periods_service):
+    from .test_api_batches import wait_done
+
+    _quarters(periods_service, {"Q1": (6, 80), "Q2": (7, 90), "Q3": (5, 70), "Q4": (6, 85)})
+    _quarters(periods_service, {"Q1": (6, 80)}, unit="cgz-dongfeng")
+    lines = ["unit_id,unit_name,secretary_rating", "cgz-hongqi,红旗村,好", "cgz-dongfeng,东风村,好"]
+    accepted = _upload(periods_service, "village-yearly-work", "2025", lines)
+    assert accepted.status_code == 202, accepted.text
+    batch = wait_done(periods_service, accepted.json()["id"])
+    assert (batch["status"], batch["stored"], batch["error_rows"]) == ("done", 1, 1)
+    results = periods_service.call("GET", f"/batches/{batch['id']}/results?format=json", "auditor").json()
+    [error] = results["errors"]
+    assert error["unit_id"] == "cgz-dongfeng" and "缺少 2025Q2、2025Q3、2025Q4 的记录" in error["message"]
+    [record] = periods_service.call("GET", "/scores?ruleset=village-yearly-work", "auditor").json()["items"]
+    stored = periods_service.call("GET", f"/scores/{record['id']}", "auditor").json()
+    assert stored["input"]["meetings"] == 24 and [f["input"] for f in stored["result"]["filled_inputs"]] == [
+        "meetings",
+        "visits",
+    ]
+    verified = periods_service.call("POST", f"/scores/{record['id']}/verify", "auditor").json()
+    assert verified["identical"] is True
+
+
+def test_a_batch_for_a_period_of_the_wrong_kind_is_refused_at_upload(periods_service):
+    refused = _upload(periods_service, "village-quarterly-work", "2025", ["unit_id,meetings,visits", "cgz-hongqi,3,4"])
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "period" and "按季度考核" in refused.json()["errors"][0]["message"]

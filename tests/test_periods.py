@@ -112,3 +112,10 @@ def test_the_indicator_table_keeps_the_kind_of_period_and_refuses_inputs_from_qu
     with pytest.raises(TableError) as caught:
         workbook_of(_with({"type": "integer", "title": "会议", "from_quarters": QUARTERLY}, period="year").model)
     assert "total_meetings" in str(caught.value) and "from_quarters" in str(caught.value)
+
+
+def test_a_new_kind_of_period_is_among_a_versions_differences():
+    from engine.diff import diff_rulesets
+
+    changes = diff_rulesets(build().model, build(period="quarter").model).changes
+    assert [(c.element, c.id, c.details) for c in changes] == [("ruleset", "period", ["period: — → quarter"])]
