@@ -143,6 +143,7 @@ EXAMPLES: dict[tuple[str, str], object] = {
                 "input": "collective_income",
                 "title": "村集体经济年收入",
                 "value": 5.8,
+                "shown": "5.8",
                 "kind": "changed",
                 "text": "修改: 李四 (reviewer) 在 乡镇初评 修改, 2025-12-02T09:30:00.000000Z; "
                 "理由: 账目核实, 应扣除一次性补助",
@@ -156,6 +157,7 @@ EXAMPLES: dict[tuple[str, str], object] = {
                 "input": "previous_grade",
                 "title": "上年度评定等次",
                 "value": "four",
+                "shown": "four",
                 "kind": "filled",
                 "text": "自动填入: 取自本单位 2024 期的记录 6f1c0d3e-1b7a-4c55-9a0e-2f5b8c1d7e90",
                 "actor": None,
