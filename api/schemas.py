@@ -201,7 +201,7 @@ class InputSource(BaseModel):
     input: str
     title: str
     value: Any = None
-    shown: str = Field(description="the value as a clerk reads it (是/否, 不适用, — when not given)")
+    shown: str = Field(description="the value as a clerk reads it (yes or no, not applicable, a dash when not given)")
     kind: Literal["typed", "imported", "changed", "filled", "default", "empty"]
     text: str = Field(description="where the value came from, in the reader's language")
     actor: str | None = None
