@@ -159,3 +159,17 @@ def test_a_batch_for_a_period_of_the_wrong_kind_is_refused_at_upload(periods_ser
     refused = _upload(periods_service, "village-quarterly-work", "2025", ["unit_id,meetings,visits", "cgz-hongqi,3,4"])
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "period" and "按季度考核" in refused.json()["errors"][0]["message"]
+
+
+def test_the_web_form_takes_a_month_and_says_a_wrong_kind_beside_the_period(service):
+    _add(service, ruleset_dict(id="monthly", period="month"))
+    headers = service.headers("submitter")
+    form = {"unit": "cgz-hongqi", "period": "2025-03", "x": "90", "flag": "否"}
+    good = service.client.post("/ui/rulesets/monthly/submit", data=form, headers=headers, follow_redirects=False)
+    assert good.status_code == 303, good.text
+    stored = service.call("GET", good.headers["location"].replace("/ui", ""), "auditor").json()
+    assert stored["period"] == "2025-03"
+    wrong = service.client.post("/ui/rulesets/monthly/submit", data={**form, "period": "2025Q1"}, headers=headers)
+    from .test_web_submit import field_errors
+
+    assert wrong.status_code == 422 and "按月度考核" in field_errors(wrong.text, "period")[0]

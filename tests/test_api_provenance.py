@@ -162,3 +162,23 @@ def test_a_record_outside_the_subtree_has_no_sources(village_service):
     record = _scored(village_service)
     village_service.token("别镇", "auditor", "hpx")
     assert village_service.call("GET", f"/scores/{record['id']}/provenance", "别镇").status_code == 404
+
+
+def test_a_change_stays_its_stages_through_a_send_back_and_a_resubmission_starts_over(staged):
+    from .test_stages import send_back
+
+    assert submit(staged).status_code == 201
+    edited = take(staged, "township_review", "镇", {"reserve_cadres": 7}, {"reserve_cadres": "名单核实"})
+    assert edited.status_code == 201
+    assert send_back(staged, "county_review", "县", "台账不符").status_code == 201
+    again = take(staged, "township_review", "镇")
+    assert again.status_code == 201 and again.json()["action"] == "accept"
+    cadres = _sources(staged, again.json()["record"])["reserve_cadres"]
+    assert (cadres["kind"], cadres["value"], cadres["reason"]) == ("changed", 7, "名单核实")
+    assert send_back(staged, "county_review", "县", "重新填报").status_code == 201
+    assert send_back(staged, "township_review", "镇", "请村里重报").status_code == 201
+    redone = submit(staged, reserve_cadres=3)
+    assert redone.status_code == 201, redone.text
+    cadres = _sources(staged, redone.json()["record"])["reserve_cadres"]
+    assert (cadres["kind"], cadres["value"], cadres["stage"]) == ("typed", 3, "self_review")
+    assert cadres["record"] == redone.json()["record"] and cadres["at"] == redone.json()["at"]
