@@ -1227,7 +1227,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "provenance.filled": {"zh": "自动填入: {source}", "en": "filled: {source}"},
     "provenance.default": {"zh": "未填, 取规则集的默认值", "en": "not given: the ruleset's default"},
     "provenance.empty": {"zh": "未填", "en": "not given"},
-    "provenance.unknown": {"zh": "随记录提交", "en": "submitted with the record"},
     "provenance.line": {
         "zh": "  {title} ({input}) = {value}, 来源: {text}",
         "en": "  {title} ({input}) = {value}, source: {text}",

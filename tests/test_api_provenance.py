@@ -182,3 +182,18 @@ def test_a_change_stays_its_stages_through_a_send_back_and_a_resubmission_starts
     cadres = _sources(staged, redone.json()["record"])["reserve_cadres"]
     assert (cadres["kind"], cadres["value"], cadres["stage"]) == ("typed", 3, "self_review")
     assert cadres["record"] == redone.json()["record"] and cadres["at"] == redone.json()["at"]
+
+
+def test_a_value_filled_at_the_first_stage_stays_filled_through_the_next(staged):
+    from .test_stages import url
+
+    bad_year = {"data": village_submission(village_bully_cases=1)["data"]}
+    older = staged.call("POST", url("self_review", period="2024"), "村", json=bad_year)
+    assert older.status_code == 201, older.text
+    assert staged.call("POST", url("self_review"), "村", json=bad_year).status_code == 201
+    accepted = take(staged, "township_review", "镇")
+    assert accepted.status_code == 201, accepted.text
+    record = staged.call("GET", f"/scores/{accepted.json()['record']}", "admin").json()
+    assert "filled_inputs" not in record["result"]  # the township accepted the value as it stood
+    grade = _sources(staged, record["id"])["previous_grade"]
+    assert (grade["kind"], grade["value"], grade["record"]) == ("filled", "one", older.json()["record"])

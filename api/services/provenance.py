@@ -72,29 +72,34 @@ def _staged(session: Session, record: ScoreRecord, model: Ruleset) -> dict[str, 
         return None
     titles = {s.id: s.title for s in model.stages}
     ids = {i for s in steps[: upto + 1] for i in (s.data["record"], s.data["based_on"]) if i}
-    inputs = dict(session.execute(select(ScoreRecord.id, ScoreRecord.input).where(ScoreRecord.id.in_(ids))).all())
+    query = select(ScoreRecord.id, ScoreRecord.input, ScoreRecord.result).where(ScoreRecord.id.in_(ids))
+    stored = {i: (data, result) for i, data, result in session.execute(query)}
     origins: dict[str, Origin] = {}
     for step in steps[: upto + 1]:
         data = step.data
         if data["action"] == "return":
             continue
-        title, at, after = titles.get(data["stage"], data["stage"]), _when(step.created_at), inputs[data["record"]]
+        title, at = titles.get(data["stage"], data["stage"]), _when(step.created_at)
+        after, result = stored[data["record"]]
+        filled = _filled(result)  # a value the service filled at this step is not the actor's
         if data["action"] == "submit":
             text = say("provenance.typed_stage", actor=step.actor, stage=title, at=at)
-            origins = {f: Origin("typed", text, step.actor, at, data["stage"], record=data["record"]) for f in after}
+            typed = Origin("typed", text, step.actor, at, data["stage"], record=data["record"])
+            origins = {f: filled.get(f, typed) for f in after}
             continue
-        for field in staging.changed_fields(inputs.get(data["based_on"]) or {}, after):
+        for field in staging.changed_fields(stored[data["based_on"]][0], after):
             reason = data["reasons"].get(field)
             text = say("provenance.changed", actor=step.actor, stage=title, at=at, reason=reason or "—")
-            origins[field] = Origin("changed", text, step.actor, at, data["stage"], reason, data["record"])
+            changed = Origin("changed", text, step.actor, at, data["stage"], reason, data["record"])
+            origins[field] = filled.get(field, changed)
     return origins
 
 
-def _filled(record: ScoreRecord) -> dict[str, Origin]:
+def _filled(result: dict[str, Any]) -> dict[str, Origin]:
     """The values the service filled, each with the source its kind states (last period's
     grade states only its period and record)."""
     out = {}
-    for filled in record.result.get("filled_inputs") or ():
+    for filled in result.get("filled_inputs") or ():
         text = filled.get("source") or say("detail.previous_grade", period=filled["period"], record=filled["record"])
         out[filled["input"]] = Origin("filled", say("provenance.filled", source=text), record=filled["record"])
     return out
@@ -107,7 +112,7 @@ def sources(session: Session, actor: Actor, score_id: str) -> dict[str, Any]:
     model = version_of(session, record).model
     staged = _staged(session, record, model)
     entered = _entered(session, record) if staged is None else None
-    filled = _filled(record)
+    filled = _filled(record.result)
     normalized = record.normalized or {}
     rows = []
     for name in [*model.inputs, *(n for n in record.input if n not in model.inputs)]:
@@ -116,7 +121,7 @@ def sources(session: Session, actor: Actor, score_id: str) -> dict[str, Any]:
         if name in filled:
             origin = filled[name]
         elif name in record.input:
-            origin = (staged or {}).get(name) or entered or Origin("typed", say("provenance.unknown"))
+            origin = staged[name] if staged is not None else entered
         elif spec is not None and spec.default is not None:
             origin = Origin("default", say("provenance.default"))
             value = normalized.get(name, spec.default)

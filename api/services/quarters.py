@@ -81,6 +81,17 @@ def _combine(spec: InputSpec, combine: str, values: list[Any]) -> tuple[Any, boo
     return value, rounded
 
 
+def _shown(value: Any) -> str:
+    """A quarter's value as the source states it: a number as written, exactly."""
+    return (
+        value
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else plain(Decimal(str(value)))
+    )
+
+
 def _fill_one(name: str, spec: InputSpec, year: int, have: list[Quarter]) -> tuple[Any, FilledInput] | None:
     """The value and its statement, None when nothing is filled; MissingQuarters when the
     input refuses a year without all its quarters."""
@@ -94,8 +105,7 @@ def _fill_one(name: str, spec: InputSpec, year: int, have: list[Quarter]) -> tup
     if not have:
         return None
     value, rounded = _combine(spec, derived.combine, [h.value for h in have])
-    parts = listing(f"{h.period} {plain(Decimal(str(h.value))) if not isinstance(h.value, str | bool) else h.value}"
-                    for h in have)  # fmt: skip
+    parts = listing(f"{h.period} {_shown(h.value)}" for h in have)
     source = say(
         f"detail.quarters_{derived.combine}",
         ruleset=derived.ruleset,
