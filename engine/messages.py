@@ -971,6 +971,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Bad lifetime": {"zh": "有效期不合规定", "en": "Bad lifetime"},
     "problem.Bad period": {"zh": "考核期不合规定", "en": "Bad period"},
     "problem.Quarters missing": {"zh": "缺少季度记录", "en": "Quarters missing"},
+    "problem.Quarters unknown": {"zh": "季度数据来源不明", "en": "Quarters unknown"},
     "problem.Bad periods": {"zh": "考核期不合规定", "en": "Bad periods"},
     "problem.Batch not finished": {"zh": "批次尚未完成", "en": "Batch not finished"},
     "problem.Cannot supersede": {"zh": "不能更正这条记录", "en": "Cannot supersede"},
@@ -1187,6 +1188,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "detail.quarters_missing": {
         "zh": "{input} 取自本年各季度记录, 缺少 {missing} 的记录 (规则集要求四个季度齐全)",
         "en": "{input} is derived from the year's quarterly records; {missing} have none (the ruleset needs all four)",
+    },
+    "detail.quarters_unknown": {
+        "zh": "from_quarters 指向的规则集 {ruleset} 不存在; 请先建立并发布该季度规则集",
+        "en": "from_quarters names the ruleset {ruleset}, which does not exist; create and publish it first",
+    },
+    "detail.quarters_not_quarterly": {
+        "zh": "from_quarters 指向的规则集 {ruleset} 按{kind}考核, 不是季度规则集",
+        "en": "from_quarters names the ruleset {ruleset}, which is scored by {kind}, not by quarter",
     },
     "detail.quarters_sum": {
         "zh": "取自 {ruleset} 各季度记录的 {input} 合计: {parts}",

@@ -173,3 +173,21 @@ def test_the_web_form_takes_a_month_and_says_a_wrong_kind_beside_the_period(serv
     from .test_web_submit import field_errors
 
     assert wrong.status_code == 422 and "按月度考核" in field_errors(wrong.text, "period")[0]
+
+
+def test_publishing_refuses_a_from_quarters_naming_no_quarterly_ruleset(service):
+    created = service.add_ruleset(YEARLY, periods=())  # its quarterly ruleset is not there yet
+    assert created.status_code == 201, created.text
+    refused = service.call(
+        "POST", "/rulesets/village-yearly-work/versions/1/publish", "publisher", json={"periods": ["2025"]}
+    )
+    assert refused.status_code == 422
+    fields = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    assert set(fields) == {"inputs.meetings.from_quarters.ruleset", "inputs.visits.from_quarters.ruleset"}
+    assert "village-quarterly-work 不存在" in fields["inputs.meetings.from_quarters.ruleset"]
+    monthly = QUARTERLY.replace("period: quarter", "period: month")
+    assert service.add_ruleset(monthly).status_code == 201
+    refused = service.call(
+        "POST", "/rulesets/village-yearly-work/versions/1/publish", "publisher", json={"periods": ["2025"]}
+    )
+    assert refused.status_code == 422 and "按月度考核, 不是季度规则集" in refused.json()["detail"]

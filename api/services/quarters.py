@@ -21,7 +21,8 @@ from engine.periods import parse, quarters
 from engine.pool import RowError, UnitRow
 from engine.result import FilledInput
 
-from ..tables import CurrentScore, ScoreRecord
+from .. import store
+from ..tables import CurrentScore, RulesetRow, ScoreRecord
 
 MEAN_PLACES = Decimal("0.000001")  # a mean that does not end within six places is rounded there
 
@@ -41,6 +42,23 @@ class MissingQuarters(Exception):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name, self.message = name, message
+
+
+def source_problems(session: Session, ruleset: Ruleset) -> list[dict[str, str]]:
+    """Each `from_quarters` naming a ruleset the service does not hold, or one whose
+    latest version scores another kind of period than quarters (checked at publishing)."""
+    problems = []
+    for name, derived in _derived(ruleset).items():
+        field = f"inputs.{name}.from_quarters.ruleset"
+        row = session.get(RulesetRow, derived.ruleset)
+        if row is None:
+            problems.append({"field": field, "message": say("detail.quarters_unknown", ruleset=derived.ruleset)})
+            continue
+        kind = store.compiled_version(session, store.version_key(session, row.id, row.latest_version)).model.period
+        if kind not in (None, "quarter"):
+            message = say("detail.quarters_not_quarterly", ruleset=derived.ruleset, kind=say(f"period.{kind}"))
+            problems.append({"field": field, "message": message})
+    return problems
 
 
 def _derived(ruleset: Ruleset) -> dict[str, FromQuarters]:

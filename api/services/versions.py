@@ -23,6 +23,7 @@ from ..auth import Actor
 from ..catalog import loaded as compiled_of
 from ..problems import ApiProblem
 from ..tables import RulesetPeriod, RulesetRow, RulesetVersionRow, ScoreRecord, Unit
+from .quarters import source_problems
 
 ANY_PERIOD = "*"
 
@@ -225,6 +226,9 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
         raise ApiProblem(422, "Bad periods", problems[0]["message"], problems)
     version = store.get_version(session, ruleset_id, number)
     _check_editor(session, actor, store.get_ruleset(session, ruleset_id))
+    sources = source_problems(session, compiled_of(version).model)
+    if sources:
+        raise ApiProblem(422, "Quarters unknown", sources[0]["message"], sources)
     if version.author_user_id is not None and version.author_user_id == actor.user_id:
         raise ApiProblem(
             403,
