@@ -119,3 +119,14 @@ def test_a_new_kind_of_period_is_among_a_versions_differences():
 
     changes = diff_rulesets(build().model, build(period="quarter").model).changes
     assert [(c.element, c.id, c.details) for c in changes] == [("ruleset", "period", ["period: — → quarter"])]
+
+
+def test_the_example_pair_passes_its_embedded_tests():
+    from engine import load_ruleset
+    from engine.testing import run_tests
+
+    from .conftest import ROOT
+
+    for name in ("village-quarterly-work", "village-yearly-work"):
+        outcomes = run_tests(load_ruleset(ROOT / "examples" / "periods" / f"{name}.yaml"))
+        assert outcomes and all(o.passed for o in outcomes), name
