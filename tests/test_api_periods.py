@@ -27,6 +27,13 @@ def test_the_period_before_a_month_is_the_month_before(period, before):
     assert previous_period(period) == before
 
 
+def test_a_month_is_decided_by_its_own_version_then_its_quarters_then_its_years():
+    from api.services.versions import _candidates
+
+    assert _candidates("2025-03") == ["2025-03", "2025Q1", "2025", "*"]
+    assert _candidates("2025Q4") == ["2025Q4", "2025", "*"] and _candidates("2025") == ["2025", "*"]
+
+
 def test_a_monthly_ruleset_scores_months_under_the_years_version_and_refuses_a_year(service):
     _add(service, ruleset_dict(id="monthly", period="month"))
     scored = _post(service, "monthly", "2025-03", {"x": 90, "flag": False})
