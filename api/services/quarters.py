@@ -101,13 +101,11 @@ def _combine(spec: InputSpec, combine: str, values: list[Any]) -> tuple[Any, boo
 
 def _shown(value: Any) -> str:
     """A quarter's value as the source states it: a number as written, exactly."""
-    return (
-        value
-        if isinstance(value, str)
-        else str(value).lower()
-        if isinstance(value, bool)
-        else plain(Decimal(str(value)))
-    )
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    return plain(Decimal(str(value)))
 
 
 def _fill_one(name: str, spec: InputSpec, year: int, have: list[Quarter]) -> tuple[Any, FilledInput] | None:
