@@ -700,6 +700,14 @@ def rectification_due(
         )
 
 
+@app.command("explain")
+def explain_command(record: str = typer.Argument(..., help="the score record's id")) -> None:
+    """A stored score record's explanation, with where each input value came from (docs/provenance.md)."""
+    from api.services.provenance import explained
+
+    typer.echo(_admin_task(lambda session, actor: explained(session, actor, record)), nl=False)
+
+
 @units_app.command("import")
 def units_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".csv or .xlsx")) -> None:
     """Create, rename or move units (columns 编码, 名称, 类型, 上级编码); all or nothing."""

@@ -209,6 +209,29 @@ class VerifyReport(BaseModel):
     notes: list[str] = Field(default_factory=list, description="what the check could not decide again, and why")
 
 
+class InputSource(BaseModel):
+    """One input value of a stored record and where it came from (docs/provenance.md)."""
+
+    input: str
+    title: str
+    value: Any = None
+    shown: str = Field(description="the value as a clerk reads it (yes or no, not applicable, a dash when not given)")
+    kind: Literal["typed", "imported", "changed", "filled", "default", "empty"]
+    text: str = Field(description="where the value came from, in the reader's language")
+    actor: str | None = None
+    at: str | None = None
+    stage: str | None = Field(default=None, description="the stage's id, for a value typed or changed at a stage")
+    reason: str | None = Field(default=None, description="the reviewer's reason for a changed value")
+    record: str | None = Field(default=None, description="the record the value was typed in or filled from")
+
+
+class InputSources(BaseModel):
+    record: str
+    ruleset_id: str
+    period: str
+    inputs: list[InputSource]
+
+
 class ChainVerifyReport(BaseModel):
     records: int = Field(description="score records in the chain")
     events: int = Field(description="administrative events in the chain")

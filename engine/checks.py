@@ -618,10 +618,26 @@ def from_points_warnings(ruleset: Ruleset) -> list[str]:
     return warnings
 
 
+def period_warnings(ruleset: Ruleset) -> list[str]:
+    """Yearly inputs from quarters likely to mislead: a sum over the quarters there are
+    (a missing quarter lowers it), and a ruleset that does not say it is yearly."""
+    warnings: list[str] = []
+    for name, spec in ruleset.inputs.items():
+        derived = spec.from_quarters
+        if derived is None:
+            continue
+        path = f"inputs.{name}.from_quarters"
+        if derived.combine == "sum" and derived.missing == "partial":
+            warnings.append(f"{path}: " + say("check.quarters_partial_sum", name=spec.title))
+        if ruleset.period is None:
+            warnings.append(f"{path}: " + say("check.quarters_period_undeclared"))
+    return warnings
+
+
 def check_ruleset(ruleset: Ruleset, conditions: int) -> CheckReport:
     found = reachable_total(ruleset)
     warnings = band_warnings(ruleset) + grade_warnings(ruleset, found.high) + ballot_warnings(ruleset)
     warnings += flag_warnings(ruleset, found) + relative_warnings(ruleset) + rectification_warnings(ruleset)
-    warnings += from_points_warnings(ruleset)
+    warnings += from_points_warnings(ruleset) + period_warnings(ruleset)
     indicators = sum(len(d.indicators) for d in ruleset.dimensions)
     return CheckReport(indicators, conditions, found.low, found.high, warnings, found.exact, found.reasons)

@@ -149,7 +149,7 @@ def diff_rulesets(before: Ruleset, after: Ruleset) -> RulesetDiff:
                 details=[f"{' > '.join(order_before)} → {' > '.join(order_after)}"],
             )
         )
-    for field in ("precision", "title", "description", "subject"):
+    for field in ("precision", "title", "description", "subject", "period"):
         if getattr(before, field) != getattr(after, field):
             changes.append(
                 Change(

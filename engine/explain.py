@@ -28,6 +28,7 @@ class Provenance:
     period: str | None
     actor: str | None
     created_at: str | None
+    sources: tuple[str, ...] = ()  # where each input value came from, one line each
 
 
 SHOWN_CANNOT_HELP = 8
@@ -186,6 +187,10 @@ def explain_text(result: Result, provenance: Provenance | None = None, wording: 
         value = result.input.get(filled.input)
         source = filled.source or say("detail.previous_grade", period=filled.period, record=filled.record)
         add(f"自动填入: {name} = {value}, {source}")
+    if provenance is not None and provenance.sources:
+        add("输入来源:")
+        for line in provenance.sources:
+            add(line)
     if result.reference is not None:
         add(f"参照批次: {result.reference.batch} (相对评价指标与同批次单位比较, 名次、最优值与均值见各指标)")
     grade = result.grade.title if result.grade else "无 (取消评定资格)"

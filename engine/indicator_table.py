@@ -51,6 +51,7 @@ ABOUT_FIELDS = {
     "说明": "description",
     "考评对象": "subject",
     "小数位数": "precision",
+    "考核周期": "period",  # docs/periods.md
 }
 INPUT_COLUMNS = [
     "输入编码",
@@ -124,6 +125,7 @@ TYPES = {"number": "数值", "integer": "整数", "boolean": "是否", "choice":
 EFFECTS = {"disqualify": "取消资格", "lowest": "最低等次", "cap": "封顶"}
 OUTPUT_TYPES = {"number": "数值", "text": "文本", "boolean": "是否"}
 SEVERITIES = {"notice": "提示", "attention": "关注", "warning": "警示"}
+PERIODS = {"year": "年度", "quarter": "季度", "month": "月度"}
 PREVIOUS = {"grade": "等次"}  # what `取自上期` may name: the unit's grade of the period before
 FILLED_FROM = {"rectification_overdue": "逾期整改数"}  # or: the count of the unit's overdue items
 CAUSES = {"indicator": "指标", "deduction": "扣分项", "veto": "否决"}  # what opens a rectification item
@@ -139,7 +141,7 @@ FULLWIDTH_COLON = "："  # as a Chinese keyboard types it in 取自党员积分:
 GUIDE_COLUMNS = ["表", "填写方法"]
 
 GUIDE_TEXT = [
-    ("说明", "规则的编码、名称和小数位数, 每行一个字段。"),
+    ("说明", "规则的编码、名称、小数位数和考核周期 (年度、季度或月度, 不填则各种期间都收), 每行一个字段。"),
     ("指标", "每个二级指标一行。一级指标(维度)的编码、名称、权重只在它的第一行填写, 之后各行留空即属于同一维度。"),
     ("", "评分方法: 分档、条件、线性、扣分、加分、公式。评分依据: 条件、公式, 或线性/扣分/加分所读的输入或算式。"),
     ("", "分档: 每行一档 '条件 → 分值', 最后可有 '其余 → 分值'。权重依据填选项输入时, 维度权重写 '一类=30; 二类=25'。"),
@@ -407,12 +409,16 @@ def workbook_of(ruleset: Ruleset) -> Workbook:
     """The ruleset laid out as an indicator table; the columns of relative indicators,
     of inputs taken from member points and of a test's batch only where it has them."""
     layout = _Layout.of(ruleset)
+    derived = [name for name, spec in ruleset.inputs.items() if spec.from_quarters is not None]
+    if derived:
+        raise TableError([say("table.from_quarters", inputs=listing(derived))])
     book = Workbook()
     about = book.active
     about.title = ABOUT
     about.append(ABOUT_COLUMNS)
     for label, name in ABOUT_FIELDS.items():
-        about.append([label, getattr(ruleset, name)])
+        value = getattr(ruleset, name)
+        about.append([label, PERIODS[value] if name == "period" and value is not None else value])
     generated = {name for ballot in ruleset.ballots for name in generated_inputs(ballot)}  # the ballots' own
     indicator_rows, placed = _indicator_rows(ruleset, generated, layout)
     sheets: dict[str, list[list[Any]]] = {
@@ -984,7 +990,10 @@ def _about(reader: _Reader, rows: list[_Row]) -> dict:
             row.fail("字段", say("table.unknown_field", label=label, labels=listing(ABOUT_FIELDS)))
             continue
         key = ABOUT_FIELDS[label]
-        data[key] = row.number("值") if key in ("kaoping", "precision") else row.text("值")
+        if key == "period":
+            data[key] = row.choice("值", PERIODS, required=False)
+        else:
+            data[key] = row.number("值") if key in ("kaoping", "precision") else row.text("值")
         reader.origins[key] = _Origin(row.sheet, row.line, {"": "值"})
     return data
 

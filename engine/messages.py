@@ -1026,6 +1026,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Already scored": {"zh": "已有当前评分", "en": "Already scored"},
     "problem.Bad lifetime": {"zh": "有效期不合规定", "en": "Bad lifetime"},
     "problem.Bad period": {"zh": "考核期不合规定", "en": "Bad period"},
+    "problem.Quarters missing": {"zh": "缺少季度记录", "en": "Quarters missing"},
+    "problem.Quarters unknown": {"zh": "季度数据来源不明", "en": "Quarters unknown"},
     "problem.Bad periods": {"zh": "考核期不合规定", "en": "Bad periods"},
     "problem.Batch not finished": {"zh": "批次尚未完成", "en": "Batch not finished"},
     "problem.Cannot supersede": {"zh": "不能更正这条记录", "en": "Cannot supersede"},
@@ -1251,8 +1253,98 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "this Idempotency-Key was used for a different request",
     },
     "detail.bad_period": {
-        "zh": "考核期间 '{period}' 应写成年份 (如 2025) 或季度 (如 2025Q1)",
-        "en": "the period '{period}' is a year (such as 2025) or a quarter (such as 2025Q1)",
+        "zh": "考核期间 '{period}' 应写成年份 (如 2025)、季度 (如 2025Q1) 或月份 (如 2025-03)",
+        "en": "the period '{period}' is a year (such as 2025), a quarter (such as 2025Q1) or a month (such as 2025-03)",
+    },
+    "detail.wrong_period_kind": {
+        "zh": "规则集 {ruleset} 按{kind}考核, 考核期间 '{period}' 是{given}, 应写成如 {example}",
+        "en": "the ruleset {ruleset} is scored by {kind}, the period '{period}' is a {given}; write it as {example}",
+    },
+    "detail.quarters_missing": {
+        "zh": "{input} 取自本年各季度记录, 缺少 {missing} 的记录 (规则集要求四个季度齐全)",
+        "en": "{input} is derived from the year's quarterly records; {missing} have none (the ruleset needs all four)",
+    },
+    "detail.quarters_unknown": {
+        "zh": "from_quarters 指向的规则集 {ruleset} 不存在; 请先建立并发布该季度规则集",
+        "en": "from_quarters names the ruleset {ruleset}, which does not exist; create and publish it first",
+    },
+    "detail.quarters_not_quarterly": {
+        "zh": "from_quarters 指向的规则集 {ruleset} 按{kind}考核, 不是季度规则集",
+        "en": "from_quarters names the ruleset {ruleset}, which is scored by {kind}, not by quarter",
+    },
+    "detail.quarters_sum": {
+        "zh": "取自 {ruleset} 各季度记录的 {input} 合计: {parts}",
+        "en": "the sum of {input} in the quarterly records of {ruleset}: {parts}",
+    },
+    "detail.quarters_mean": {
+        "zh": "取自 {ruleset} 各季度记录的 {input} 平均{approx}: {parts}",
+        "en": "the mean{approx} of {input} in the quarterly records of {ruleset}: {parts}",
+    },
+    "detail.quarters_last": {
+        "zh": "取自 {ruleset} 最近一个季度记录的 {input}{approx}: {parts}",
+        "en": "{input}{approx} of the latest quarterly record of {ruleset}: {parts}",
+    },
+    "detail.quarters_partial": {
+        "zh": "; 缺 {missing}, 只用已有季度",
+        "en": "; {missing} missing, only the quarters there are used",
+    },
+    "provenance.imported": {
+        "zh": "导入: 批量文件 {file} 第 {row} 行 (批次 {batch}, 上传人 {actor})",
+        "en": "imported: row {row} of the batch file {file} (batch {batch}, uploaded by {actor})",
+    },
+    "provenance.typed_api": {
+        "zh": "填报: {actor} 通过接口提交 (POST /rulesets/{ruleset}/scores), {at}",
+        "en": "typed: submitted by {actor} through the API (POST /rulesets/{ruleset}/scores), {at}",
+    },
+    "provenance.typed_web": {
+        "zh": "填报: {actor} 在网页填报表单提交 ({ruleset}), {at}",
+        "en": "typed: submitted by {actor} on the web form ({ruleset}), {at}",
+    },
+    "provenance.typed_stage": {
+        "zh": "填报: {actor} 在 {stage} 填报, {at}",
+        "en": "typed: by {actor} at {stage}, {at}",
+    },
+    "provenance.changed": {
+        "zh": "修改: {actor} 在 {stage} 修改, {at}; 理由: {reason}",
+        "en": "changed: by {actor} at {stage}, {at}; reason: {reason}",
+    },
+    "provenance.filled": {"zh": "自动填入: {source}", "en": "filled: {source}"},
+    "provenance.default": {"zh": "未填, 取规则集的默认值", "en": "not given: the ruleset's default"},
+    "provenance.empty": {"zh": "未填", "en": "not given"},
+    "provenance.line": {
+        "zh": "  {title} ({input}) = {value}, 来源: {text}",
+        "en": "  {title} ({input}) = {value}, source: {text}",
+    },
+    "period.year": {"zh": "年度", "en": "year"},
+    "period.quarter": {"zh": "季度", "en": "quarter"},
+    "period.month": {"zh": "月度", "en": "month"},
+    "check.quarters_partial_sum": {
+        "zh": "{name} 取各季度合计, 缺季度时只合计已有季度 (missing: partial), 合计会偏低; 考虑 missing: refuse",
+        "en": "{name} sums the quarters there are (missing: partial), so a missing quarter lowers it; consider missing: refuse",
+    },
+    "check.quarters_period_undeclared": {
+        "zh": "规则集取季度数据却未声明 period: year; 不声明时也接受季度、月度的提交",
+        "en": "the ruleset derives from quarters but does not declare period: year; undeclared, it also takes quarters and months",
+    },
+    "semantic.from_quarters_yearly": {
+        "zh": "from_quarters 只用于年度规则集, 本规则集按{period}考核",
+        "en": "from_quarters is for yearly rulesets; this one is scored by {period}",
+    },
+    "semantic.from_quarters_itself": {
+        "zh": "from_quarters 须取自另一个按季度考核的规则集, 不能是本规则集 {ruleset}",
+        "en": "from_quarters reads another, quarterly ruleset, not this one ({ruleset})",
+    },
+    "semantic.from_quarters_numbers": {
+        "zh": "combine: {combine} 只用于 number 或 integer 输入项; 其他类型只能用 last",
+        "en": "combine: {combine} is for number or integer inputs; other types can only take last",
+    },
+    "semantic.from_quarters_mean_integer": {
+        "zh": "integer 输入项不能取季度平均 (mean), 平均值未必是整数; 请改为 number 或用 sum、last",
+        "en": "an integer input cannot take the quarters' mean, which need not be whole; use number, or sum or last",
+    },
+    "semantic.from_quarters_and_previous": {
+        "zh": "一个输入项不能既取自上期等次 (previous) 又取自各季度 (from_quarters)",
+        "en": "an input cannot be both last period's grade (previous) and derived from quarters (from_quarters)",
     },
     "detail.draft_version": {
         "zh": "版本 {number} 是草稿，不能用于正式评分；请用 POST /rulesets/{ruleset}/versions/{number}/simulate 试算",
@@ -1449,6 +1541,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "relative.none_published": {
         "zh": "规则集 {ruleset} 在 {period} 没有公布参照批次",
         "en": "no reference batch is published for ruleset {ruleset} and period {period}",
+    },
+    "semantic.fill_sources": {
+        "zh": "一个输入项只能有一个自动填入来源, 这里同时写了 {sources}",
+        "en": "an input is filled from one source at most, this one names {sources}",
+    },
+    "table.from_quarters": {
+        "zh": '指标表没有"取自各季度"的列, 含 from_quarters 输入项 ({inputs}) 的规则集请直接编辑 YAML',
+        "en": "the indicator table has no columns for inputs derived from quarters: edit a ruleset with them"
+        " ({inputs}) as YAML",
     },
     "relative.reference_not_needed": {
         "zh": "规则集没有相对评价指标, 不需要参照批次 (reference_batch)",

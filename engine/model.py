@@ -29,6 +29,7 @@ from .errors import ExpressionError
 from .expressions import Expression, check_engine_number, parse
 from .limits import MAX_ID_LENGTH
 from .messages import listing, say
+from .periods import PeriodKind
 
 ID_PATTERN = r"[a-z][a-z0-9_]*"
 RULESET_ID_PATTERN = r"[a-z0-9-]+"
@@ -118,6 +119,16 @@ class FromPoints(Element):
     figure: str
 
 
+class FromQuarters(Element):
+    """Extension: a yearly input the service derives from the unit's quarterly records of
+    the year, when a submission leaves it empty (docs/periods.md)."""
+
+    ruleset: RulesetId  # the quarterly ruleset whose records are read
+    input: Id | None = None  # its input; by default the one of the same name
+    combine: Literal["sum", "mean", "last"]
+    missing: Literal["refuse", "partial"] = "refuse"  # partial: use the quarters there are, and say so
+
+
 class InputSpec(Element):
     type: Literal["number", "integer", "boolean", "choice", "text"]
     title: str
@@ -139,6 +150,9 @@ class InputSpec(Element):
     )
     from_points: FromPoints | None = Field(
         default=None, description="extension: a figure of the branch's members' points, filled by the service"
+    )
+    from_quarters: FromQuarters | None = Field(
+        default=None, description="extension: derived from the unit's quarterly records of the year"
     )
 
     @model_validator(mode="after")
@@ -579,6 +593,9 @@ class Ruleset(Element):
     description: str | None = None
     subject: str | None = None
     precision: Annotated[int, Field(ge=0, le=8)] = 2
+    period: PeriodKind | None = Field(
+        default=None, description="extension: the kind of period scored (docs/periods.md); any when left out"
+    )
     inputs: dict[Id, InputSpec] = Field(min_length=1)
     consistency: list[ConsistencyRule] = Field(default_factory=list)
     dimensions: list[Dimension] = Field(min_length=1)

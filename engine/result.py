@@ -182,13 +182,15 @@ class FlagResult(Model):
 
 class FilledInput(Model):
     """An input the service filled, and where from: the record of an earlier period
-    (`previous: grade`), a figure of the branch's members' points (`from_points`), or the
-    unit's overdue rectification items as of a day (`from: rectification_overdue`), with
-    the sentence that says so. What a kind of source does not have is left out."""
+    (`previous: grade`), the records of the year's quarters (`from_quarters`), a figure of
+    the branch's members' points (`from_points`), or the unit's overdue rectification items
+    as of a day (`from: rectification_overdue`), with the sentence that says so. What a
+    kind of source does not have is left out."""
 
     input: str
     record: str | None = None
     period: str | None = None
+    records: list[str] | None = Field(default=None, description="the quarterly records combined into the value")
     items: list[str] | None = Field(default=None, description="the rectification items counted")
     as_of: str | None = Field(default=None, description="the day the items were counted as of")
     source: str | None = Field(default=None, description="where the value came from, as the explanation says")

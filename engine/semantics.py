@@ -350,6 +350,12 @@ class SemanticChecker:
                 self._filled_count(spec, f"{path}.from")
             if spec.from_points is not None:
                 self._from_points(spec, f"{path}.from_points")
+            if spec.from_quarters is not None:
+                self._from_quarters(spec, path)
+            given = {"from": spec.filled_from, "from_points": spec.from_points, "from_quarters": spec.from_quarters}
+            sources = [key for key, value in given.items() if value is not None]
+            if len(sources) > 1:
+                self.add(path, say("semantic.fill_sources", sources=listing(sources)))
             if spec.default is None:
                 continue
             from .inputs import check_value  # the same rules a submitted value meets
@@ -381,6 +387,22 @@ class SemanticChecker:
             self.add(path, say("semantic.from_points_type", figure=figure, type=spec.type))
         if spec.previous is not None:
             self.add(path, say("semantic.from_points_and_previous"))
+
+    def _from_quarters(self, spec, path: str) -> None:
+        """A yearly input derived from quarterly records: in a yearly ruleset, from another
+        ruleset, combined in a way its type can hold, and not also last period's grade."""
+        derived = spec.from_quarters
+        if self.rs.period not in (None, "year"):
+            kind = say(f"period.{self.rs.period}")
+            self.add(f"{path}.from_quarters", say("semantic.from_quarters_yearly", period=kind))
+        if derived.ruleset == self.rs.id:
+            self.add(f"{path}.from_quarters.ruleset", say("semantic.from_quarters_itself", ruleset=self.rs.id))
+        if derived.combine != "last" and spec.type not in ("number", "integer"):
+            self.add(f"{path}.from_quarters.combine", say("semantic.from_quarters_numbers", combine=derived.combine))
+        if derived.combine == "mean" and spec.type == "integer":
+            self.add(f"{path}.from_quarters.combine", say("semantic.from_quarters_mean_integer"))
+        if spec.previous is not None:
+            self.add(f"{path}.from_quarters", say("semantic.from_quarters_and_previous"))
 
     def _consistency(self, inputs: Scope) -> None:
         for index, rule in enumerate(self.rs.consistency):

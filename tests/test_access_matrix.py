@@ -308,6 +308,10 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
         scoped(*ANYONE),
         lambda w: (f"/scores/{w.record}/explanation", {}, None),
     ),
+    ("GET", "/scores/{score_id}/provenance"): (
+        scoped(*ANYONE),
+        lambda w: (f"/scores/{w.record}/provenance", {}, None),
+    ),
     ("POST", "/scores/{score_id}/verify"): (scoped("auditor"), lambda w: (f"/scores/{w.record}/verify", {}, None)),
     ("GET", "/scores/{score_id}/receipt"): (scoped(*ANYONE), lambda w: (f"/scores/{w.record}/receipt", {}, None)),
     ("POST", "/rulesets/{ruleset_id}/batches"): (

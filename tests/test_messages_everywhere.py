@@ -74,6 +74,7 @@ CHINESE_DATA = {
             "OUTPUT_TYPES",
             "SEVERITIES",
             "PREVIOUS",
+            "PERIODS",
             "ABOUT_COLUMNS",
             "ABOUT_FIELDS",
             "INPUT_COLUMNS",

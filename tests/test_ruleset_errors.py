@@ -181,6 +181,18 @@ def test_mistakes_in_from_points_are_refused_with_their_paths():
     assert "inputs.g.from_points" in paths
 
 
+def test_an_input_is_filled_from_one_source_at_most():
+    spec = {
+        "type": "integer",
+        "title": "X",
+        "required": False,
+        "from": "rectification_overdue",
+        "from_points": {"ruleset": "p", "figure": "member_count"},
+    }
+    problems = [p for p in problems_of(inputs={"x": spec}) if p.path == "inputs.x"]
+    assert [p.message for p in problems] == ["一个输入项只能有一个自动填入来源, 这里同时写了 from、from_points"]
+
+
 def test_an_events_field_cannot_be_taken_from_member_points():
     from engine.points_loader import load_points_text
 

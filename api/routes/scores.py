@@ -10,16 +10,23 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from engine import Result
-from engine.explain import Provenance, explain_text
-
 from .. import scope, store
 from ..auth import Actor
-from ..catalog import loaded
 from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
-from ..schemas import Difference, FlagList, ScoreOut, ScorePage, ScoreRequest, ScoreSummary, UnitFlags, VerifyReport
+from ..schemas import (
+    Difference,
+    FlagList,
+    InputSources,
+    ScoreOut,
+    ScorePage,
+    ScoreRequest,
+    ScoreSummary,
+    UnitFlags,
+    VerifyReport,
+)
 from ..services import flags, records, scoring
+from ..services import provenance as provenance_of
 from ..tables import ScoreRecord
 
 router = APIRouter(tags=["scores"], route_class=StrictJsonRoute)
@@ -153,13 +160,18 @@ def explanation(
     actor: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ):
-    record = scope.record(session, actor, score_id)
     if format == "text":
-        version = store.get_version(session, record.ruleset_id, record.version)
-        provenance = Provenance(record.id, record.period, record.actor, record.created_at)
-        result = Result.model_validate(record.result)
-        return PlainTextResponse(explain_text(result, provenance, loaded(version).compiled.wording))
-    return record.result
+        return PlainTextResponse(provenance_of.explained(session, actor, score_id))
+    return scope.record(session, actor, score_id).result
+
+
+@router.get(
+    "/scores/{score_id}/provenance",
+    response_model=InputSources,
+    summary="Where each input value of the record came from: typed, imported, changed at a stage, or filled",
+)
+def provenance(score_id: str, actor: Actor = Depends(require(*ANYONE)), session: Session = Depends(get_session)):
+    return provenance_of.sources(session, actor, score_id)
 
 
 @router.post(

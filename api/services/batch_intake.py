@@ -40,7 +40,11 @@ def accept(
     unit_code = subtree(session, actor, unit)
     number = versions.official_version(session, ruleset_id, period, version)
     version_row = store.get_version(session, ruleset_id, number)
-    check_sources(session, loaded(version_row).model, period)
+    model = loaded(version_row).model
+    check_sources(session, model, period)
+    wrong = versions.kind_problem(model, period)
+    if wrong:
+        raise ApiProblem(422, "Bad period", wrong, [{"field": "period", "message": wrong}])
     try:
         codec_for(encoding)
         check_upload(version_row, filename, content, encoding)

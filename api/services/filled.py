@@ -1,5 +1,6 @@
 """Inputs the service fills when a submission leaves them empty: the unit's grade of
-the period before (`previous: grade`, api.services.previous), a figure of a branch's
+the period before (`previous: grade`, api.services.previous), a yearly value from its
+quarters (`from_quarters`, api.services.quarters), a figure of a branch's
 members' points (`from_points`, api.services.points_inputs) and the count of its overdue
 rectification items (`from: rectification_overdue`, api.services.rectification).
 Each filler finds values per unit; filling them is one rule for a single score, a stage's
@@ -22,12 +23,14 @@ from engine.result import FilledInput
 from .filling import FillRefused, Found, Refusal
 from .points_inputs import points_figures
 from .previous import previous_grades
+from .quarters import quarter_values
 from .rectification import overdue_counts
 
 Finder = Callable[[Session, Ruleset, str, str, list[str]], Found]
 # which inputs each filler fills, and the filler
 FILLERS: tuple[tuple[Callable[[InputSpec], bool], Finder], ...] = (
     (lambda spec: spec.previous == "grade", previous_grades),
+    (lambda spec: spec.from_quarters is not None, quarter_values),
     (lambda spec: spec.from_points is not None, points_figures),
     (lambda spec: spec.filled_from == "rectification_overdue", overdue_counts),
 )

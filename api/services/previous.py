@@ -9,23 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.model import Ruleset
+from engine.periods import parse
 from engine.result import FilledInput
 
 from ..tables import CurrentScore, ScoreRecord
 from .filling import Found
-from .versions import PERIOD
 
 
 def previous_period(period: str) -> str | None:
-    """The period before: the year before a year, the quarter before a quarter."""
-    found = PERIOD.match(period)
-    if not found:
-        return None
-    year, quarter = int(found[1]), found[2]
-    if not quarter:
-        return f"{year - 1:04d}"
-    number = int(quarter[1])
-    return f"{year:04d}Q{number - 1}" if number > 1 else f"{year - 1:04d}Q4"
+    """The period before: the year before a year, the quarter before a quarter, the
+    month before a month."""
+    found = parse(period)
+    return str(found.previous) if found is not None else None
 
 
 def _previous_grades(session: Session, ruleset_id: str, period: str, unit_id: str | None = None):

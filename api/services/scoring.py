@@ -18,8 +18,11 @@ from ..problems import ApiProblem, input_problem
 from ..tables import ScoreRecord, Unit
 from . import rectification
 from .filled import fill_submission
+from .filling import FillRefused
 from .references import reference_in_batch
-from .versions import official_version, period_problem
+from .versions import kind_problem, official_version, period_problem
+
+SUBMITTED_EVENT = "score.submitted"  # how a single score came in, when not through the API
 
 
 def unit_ref(session: Session, unit: Unit, given) -> dict:
@@ -51,9 +54,18 @@ def _stale(old: ScoreRecord, current: str | None) -> ApiProblem:
 
 
 def score_and_store(
-    session: Session, ruleset_id: str, body, data: dict, actor: Actor, key: str | None, request_hash: str
+    session: Session,
+    ruleset_id: str,
+    body,
+    data: dict,
+    actor: Actor,
+    key: str | None,
+    request_hash: str,
+    via: str | None = None,
 ) -> tuple[ScoreRecord, str, bool]:
-    """The record, its JSON result, and whether it is new (not an idempotent replay)."""
+    """The record, its JSON result, and whether it is new (not an idempotent replay).
+    `via` names a way in other than the API ("web"): the record is then written with
+    the event that says so (docs/provenance.md), in one turn of the chain."""
     if key:
         existing = store.find_idempotent(session, actor, key)
         if existing is not None:
@@ -93,7 +105,7 @@ def score_and_store(
         after=rectification.opener(ruleset, actor, body.supersedes),
     )
     try:
-        record = store.append_score(session, new)
+        record = store.append_score(session, new) if via is None else _append_via(session, new, via)
     except IntegrityError:
         session.rollback()  # a fresh view: what won was written by another transaction
         existing = store.find_idempotent(session, actor, key) if key else None
@@ -105,6 +117,14 @@ def score_and_store(
     return record, new.result_json, True
 
 
+def _append_via(session: Session, new: store.NewScore, via: str) -> ScoreRecord:
+    """The record with the event that says how it came in (api.services.provenance reads it)."""
+    with store.chain_turn(session) as chain:
+        record = chain.append_score(new)
+        chain.append(SUBMITTED_EVENT, record.id, {"record": record.id, "via": via}, new.actor)
+    return record
+
+
 def score_for_record(
     session: Session, actor: Actor, version: tuple, ref: dict, period: str, data: dict, body=None
 ) -> tuple[dict, Result]:
@@ -113,11 +133,18 @@ def score_for_record(
     `version` is (ruleset id, number, loaded ruleset); a relative ruleset's reference batch
     is the one `body` names, else the one published for the period (a stage names none)."""
     ruleset_id, number, ruleset = version
-    data, filled = fill_submission(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    wrong = kind_problem(ruleset.model, period)
+    if wrong:
+        raise ApiProblem(422, "Bad period", wrong, [{"field": "period", "message": wrong}])
+    try:
+        data, filled = fill_submission(session, ruleset.model, ruleset_id, ref["id"], period, data)
+    except FillRefused as refused:
+        problem = {"field": f"data.{refused.name}", "message": refused.refusal.message}
+        raise ApiProblem(422, "Quarters missing", refused.refusal.message, [problem]) from None
     batch = getattr(body, "reference_batch", None)
     reference = reference_in_batch(session, actor, version, period, batch, ref["id"], data)
     try:
-        result = score(ruleset, data, unit=ref, filled=filled, reference=reference)
+        result = score(ruleset, data, unit=ref, filled=filled or None, reference=reference)
     except InputError as error:
         metrics.count_score(ruleset_id, "refused")
         raise input_problem(error) from None

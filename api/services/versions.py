@@ -1,20 +1,22 @@
 """Rulesets' versions: drafted by an editor, published by another after their tests
 pass (four eyes), in force for named appraisal periods; which version a score uses.
 
-A period is a year (`2025`) or one of its quarters (`2025Q1`); a version in force for a
-year is in force for its quarters unless a quarter has its own, and `*` (what operator
-imports use by default) stands for every period not named otherwise.
+A period is a year (`2025`), a quarter (`2025Q1`) or a month (`2025-03`, see
+docs/periods.md); a version in force for a year is in force for its quarters and months,
+one in force for a quarter for its months, unless a shorter period has its own; `*` (what
+operator imports use by default) stands for every period not named otherwise.
 """
 
 from __future__ import annotations
-
-import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import LoadedRuleset
 from engine.messages import say
+from engine.model import Ruleset
+from engine.periods import enclosing, parse
+from engine.points_loader import LoadedPoints
 from engine.testing import run_any_tests
 
 from .. import scope, store
@@ -22,25 +24,38 @@ from ..auth import Actor
 from ..catalog import any_loaded
 from ..problems import ApiProblem
 from ..tables import RulesetPeriod, RulesetRow, RulesetVersionRow, ScoreRecord, Unit
+from .quarters import source_problems
 
-PERIOD = re.compile(r"^(\d{4})(Q[1-4])?$")
 ANY_PERIOD = "*"
 
 
 def period_problem(period: str) -> str | None:
     """Why a period cannot be used, in the reader's language; None when it can."""
-    if PERIOD.match(period):
+    if parse(period) is not None:
         return None
     return say("detail.bad_period", period=period)
 
 
+def kind_problem(model: Ruleset, period: str) -> str | None:
+    """Why a ruleset that declares its kind of period cannot score this period; None when
+    it can (a ruleset that declares none takes every kind, as it always did)."""
+    found = parse(period)
+    if model.period is None or found is None or found.kind == model.period:
+        return None
+    examples = {"year": "2025", "quarter": "2025Q1", "month": "2025-03"}
+    return say(
+        "detail.wrong_period_kind",
+        ruleset=model.id,
+        kind=say(f"period.{model.period}"),
+        period=period,
+        given=say(f"period.{found.kind}"),
+        example=examples[model.period],
+    )
+
+
 def _candidates(period: str) -> list[str]:
     """The bindings that may decide a period, the most specific first."""
-    found = PERIOD.match(period)
-    names = [period]
-    if found and found[2]:
-        names.append(found[1])
-    return [*names, ANY_PERIOD]
+    return [period, *enclosing(period), ANY_PERIOD]
 
 
 def in_force(session: Session, ruleset_id: str, period: str) -> int | None:
@@ -212,13 +227,16 @@ def publish(session: Session, ruleset_id: str, number: int, actor: Actor, period
         raise ApiProblem(422, "Bad periods", problems[0]["message"], problems)
     version = store.get_version(session, ruleset_id, number)
     _check_editor(session, actor, store.get_ruleset(session, ruleset_id))
+    ruleset = any_loaded(version)
+    sources = [] if isinstance(ruleset, LoadedPoints) else source_problems(session, ruleset.model)
+    if sources:
+        raise ApiProblem(422, "Quarters unknown", sources[0]["message"], sources)
     if version.author_user_id is not None and version.author_user_id == actor.user_id:
         raise ApiProblem(
             403,
             "Four eyes",
             say("detail.four_eyes", number=number, author=version.created_by),
         )
-    ruleset = any_loaded(version)
     outcomes = run_any_tests(ruleset)
     failed = [o for o in outcomes if not o.passed]
     if failed:

@@ -15,6 +15,8 @@ from engine.explain import base_sum, dimension_sum, group_sum, rounded_total, to
 from engine.messages import say
 from engine.wording import Wording
 
+from ..services.provenance import value_text
+
 
 @dataclass(frozen=True)
 class Line:
@@ -33,15 +35,6 @@ def read_values(values: dict[str, Any], wording: Wording, detail: str) -> tuple[
     its reason already states."""
     said = (f"{wording.title(name)} = {value_text(value)}" for name, value in values.items())
     return tuple(text for text in said if text not in detail)
-
-
-def value_text(value: Any) -> str:
-    """An input value as a clerk reads it (是/否 for a yes-or-no)."""
-    if value is True:
-        return say("page.score.yes")
-    if value is False:
-        return say("page.score.no")
-    return say("page.score.na_value") if value == "NA" else str(value)
 
 
 def indicator_table(result: Result, wording: Wording) -> list[tuple[str, list[Line]]]:

@@ -16,9 +16,9 @@ from ... import scope, store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
 from ...routes.scores import receipt_response
-from ...services import records, rectification
+from ...services import provenance, records, rectification
 from ...services.records import Criteria
-from ..scorecard import field_title, grade_title, indicator_table, stored_text, total_text, value_text, waterfall
+from ..scorecard import field_title, grade_title, indicator_table, stored_text, total_text, waterfall
 from ..session import Visitor, role
 from ..templating import render
 
@@ -118,6 +118,7 @@ def _record_page(request: Request, session: Session, found: Visitor, score_id: s
             for f in result.filled_inputs or ()
             if f.source
         ],
+        "inputs": provenance.sources(session, found.actor, record.id)["inputs"],
     }
 
 
@@ -145,7 +146,9 @@ def reach(
     record = scope.record(session, found.actor, score_id)
     result = Result.model_validate(record.result)
     advised = what_it_takes(records.version_of(session, record), record.input, result)
-    return render(request, "fragments/reach.html", {"steps": advised.grades_not_reached, "value": value_text})
+    return render(
+        request, "fragments/reach.html", {"steps": advised.grades_not_reached, "value": provenance.value_text}
+    )
 
 
 @router.get("/scores/{score_id}/receipt")

@@ -158,7 +158,7 @@ def _score(session: Session, ruleset_id: str, period: str, unit: str, form, foun
     document = {"unit": {"id": unit}, "period": period, "data": data}
     try:
         record, _, _ = scoring.score_and_store(
-            session, ruleset_id, body, data, found.actor, None, scoring.request_hash(ruleset_id, document)
+            session, ruleset_id, body, data, found.actor, None, scoring.request_hash(ruleset_id, document), via="web"
         )
     except ApiProblem as problem:
         if problem.problem.status not in (404, 409, 422):
