@@ -46,6 +46,9 @@ def test_values_posted_to_the_api_are_typed_by_the_submitter_through_it(village_
     assert income["actor"] == record["actor"] and income["record"] == record["id"]
     assert income["text"].startswith(f"填报: {record['actor']} 通过接口提交 (POST {SCORES})")
     assert found["previous_grade"]["kind"] == "empty" and found["previous_grade"]["text"] == "未填"
+    overdue = found["overdue_rectifications"]  # filled with a count, from no record
+    assert (overdue["kind"], overdue["value"], overdue["record"]) == ("filled", 0, None)
+    assert overdue["text"].startswith("自动填入: 截至 ") and overdue["text"].endswith("本单位没有逾期未销号的整改事项")
 
 
 def test_a_value_filled_from_last_years_record_says_so(village_service):

@@ -101,7 +101,7 @@ def _filled(result: dict[str, Any]) -> dict[str, Origin]:
     out = {}
     for filled in result.get("filled_inputs") or ():
         text = filled.get("source") or say("detail.previous_grade", period=filled["period"], record=filled["record"])
-        out[filled["input"]] = Origin("filled", say("provenance.filled", source=text), record=filled["record"])
+        out[filled["input"]] = Origin("filled", say("provenance.filled", source=text), record=filled.get("record"))
     return out
 
 
