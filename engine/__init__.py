@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import InputError, InputProblem, KaopingError, RulesetError, RulesetProblem
 from .inputs import validate_input
+from .lean import Lean
 from .loader import LoadedRuleset, load_file, load_text
 from .matcher import DurableMatcher, Matcher
 from .result import FilledInput, Reference, Result, UnitRef
@@ -21,6 +22,7 @@ __all__ = [
     "InputError",
     "InputProblem",
     "KaopingError",
+    "Lean",
     "LoadedRuleset",
     "Result",
     "RulesetError",
@@ -28,6 +30,7 @@ __all__ = [
     "UnitRef",
     "load_ruleset",
     "score",
+    "score_lean",
 ]
 
 _DURABLE = DurableMatcher()
@@ -60,10 +63,27 @@ def score(
     """Score one unit's submission; InputError lists every problem with it. `filled`
     names the inputs the service filled from earlier records, for the explanation; a
     ruleset with relative indicators needs the unit's `reference` in a batch (engine.relative)."""
+    return Result.model_validate(_scored(ruleset, data, unit, matcher, filled, reference))
+
+
+def score_lean(
+    ruleset: LoadedRuleset,
+    data: dict[str, Any],
+    unit: UnitRef | dict | None = None,
+    matcher: Matcher | None = None,
+    filled: list[FilledInput] | None = None,
+    reference: Reference | None = None,
+) -> Lean:
+    """`score` without building the pydantic result: its JSON (the same bytes) and
+    headline figures, for scoring and keeping many units (engine.lean)."""
+    return Lean(_scored(ruleset, data, unit, matcher, filled, reference))
+
+
+def _scored(ruleset, data, unit, matcher, filled, reference) -> dict[str, Any]:
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
-    result = score_values(
+    return score_values(
         ruleset.compiled,
         values,
         matcher or _DURABLE,
@@ -71,5 +91,5 @@ def score(
         version=ruleset.version,
         content_hash=ruleset.content_hash,
         reference=reference,
+        filled=filled,
     )
-    return result.model_copy(update={"filled_inputs": filled}) if filled else result
