@@ -122,17 +122,20 @@ def with_context(rng: random.Random, ruleset: LoadedRuleset, units: list[dict], 
     return units
 
 
-def score_json(ruleset: LoadedRuleset, unit: dict) -> str:
-    """A golden unit's result as the JSON every store and download writes."""
+def scoring_args(unit: dict) -> dict:
+    """The keyword arguments of `score` / `score_lean` for a golden unit."""
     reference = unit.get("reference")
     filled = unit.get("filled")
-    return score(
-        ruleset,
-        unit["data"],
-        unit=unit["unit"],
-        filled=[FilledInput(**f) for f in filled] if filled else None,
-        reference=Reference.model_validate(reference) if reference else None,
-    ).model_dump_json()
+    return {
+        "unit": unit["unit"],
+        "filled": [FilledInput(**f) for f in filled] if filled else None,
+        "reference": Reference.model_validate(reference) if reference else None,
+    }
+
+
+def score_json(ruleset: LoadedRuleset, unit: dict) -> str:
+    """A golden unit's result as the JSON every store and download writes."""
+    return score(ruleset, unit["data"], **scoring_args(unit)).model_dump_json()
 
 
 def golden_units(seed: int = 11) -> dict[str, list[dict]]:
