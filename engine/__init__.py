@@ -31,6 +31,7 @@ __all__ = [
     "load_ruleset",
     "score",
     "score_lean",
+    "score_part",
 ]
 
 _DURABLE = DurableMatcher()
@@ -63,7 +64,7 @@ def score(
     """Score one unit's submission; InputError lists every problem with it. `filled`
     names the inputs the service filled from earlier records, for the explanation; a
     ruleset with relative indicators needs the unit's `reference` in a batch (engine.relative)."""
-    return Result.model_validate(_scored(ruleset, data, unit, matcher, filled, reference))
+    return Result.model_validate(score_part(ruleset, data, unit, matcher, filled, reference))
 
 
 def score_lean(
@@ -76,10 +77,19 @@ def score_lean(
 ) -> Lean:
     """`score` without building the pydantic result: its JSON (the same bytes) and
     headline figures, for scoring and keeping many units (engine.lean)."""
-    return Lean(_scored(ruleset, data, unit, matcher, filled, reference))
+    return Lean(score_part(ruleset, data, unit, matcher, filled, reference))
 
 
-def _scored(ruleset, data, unit, matcher, filled, reference) -> dict[str, Any]:
+def score_part(
+    ruleset: LoadedRuleset,
+    data: dict[str, Any],
+    unit: UnitRef | dict | None = None,
+    matcher: Matcher | None = None,
+    filled: list[FilledInput] | None = None,
+    reference: Reference | None = None,
+) -> dict[str, Any]:
+    """`score`'s result as the plain dict its model dumps (python mode): what the batch
+    pool reads its figures from and writes as JSON (engine.lean.result_json)."""
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
