@@ -19,7 +19,6 @@ kept against dropped in the same run).
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 import orjson
@@ -28,15 +27,10 @@ from .decimals import exact_text
 from .result import Result
 
 
-def _figure(value: Any) -> str:
-    if type(value) is Decimal or type(value) is Fraction:
-        return exact_text(value)
-    raise TypeError(f"not a figure: {type(value).__name__}")
-
-
 def result_json(part: dict[str, Any]) -> str:
     """A result's dict (engine.scoring.score_values) as the JSON its model would write."""
-    return orjson.dumps(part, default=_figure).decode()
+    # any other type than a figure fails in exact_text, and orjson raises a TypeError
+    return orjson.dumps(part, default=exact_text).decode()
 
 
 class Lean:
