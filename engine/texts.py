@@ -21,11 +21,11 @@ class BandPlan(NamedTuple):
     the band gives the points, all but the unit's values."""
 
     rule_id: str | None
-    condition: Condition | None
+    condition: RuleText | None
     part: dict[str, Any]
 
 
-class Condition(NamedTuple):
+class RuleText(NamedTuple):
     """An engine rule as a result names it: the condition as written and the names it reads."""
 
     text: str
@@ -39,7 +39,7 @@ class RulesetTexts:
     heads: dict[str, dict[str, Any]]  # an indicator's fields before its points, by indicator id
     bands: dict[str, tuple[BandPlan, ...]]
     held: dict[str, tuple[str, str]]  # a check's or a conditional item's reason (holds, does not), by rule id
-    conditions: dict[str, Condition]
+    conditions: dict[str, RuleText]
     full_points: dict[str, Exact]  # the sum of a dimension's indicators' points, by dimension id
 
 
@@ -53,7 +53,7 @@ def band_rule(indicator_id: str, index: int) -> str:
     return f"band.{indicator_id}.{index}"
 
 
-def band_plan(wording: Wording, head: dict[str, Any], named: dict[str, Condition], rule_id, index, points, when):
+def band_plan(wording: Wording, head: dict[str, Any], named: dict[str, RuleText], rule_id, index, points, when):
     """A band's plan (its rule as `named` holds it)."""
     if rule_id is None:
         detail = f"第{index + 1}档(其余情况) → {plain(points)}分"
@@ -75,7 +75,7 @@ def band_plan(wording: Wording, head: dict[str, Any], named: dict[str, Condition
 def ruleset_texts(ruleset: Ruleset, wording: Wording, conditions) -> RulesetTexts:
     """The texts of a compiled ruleset; `conditions` are its engine rules by id."""
     named = {
-        rule_id: Condition(condition.expression.text, condition.expression.sorted_names)
+        rule_id: RuleText(condition.expression.text, condition.expression.sorted_names)
         for rule_id, condition in conditions.items()
     }
     heads, bands, held = {}, {}, {}

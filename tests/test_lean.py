@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from engine import InputError, Result, score, score_lean
 from engine.lean import result_json
-from tests.golden_units import random_units, scoring_args, shipped_rulesets, with_context
+from tests.golden_units import random_units, read_golden, scoring_args, shipped_rulesets, with_context
 
 RULESETS = shipped_rulesets()
 
@@ -64,3 +64,16 @@ def test_a_figure_is_written_in_its_one_text_form_and_nothing_else_is_accepted()
 def test_the_golden_generator_is_seeded():
     ruleset = RULESETS["village-cadre-pay"]
     assert random_units(random.Random(3), ruleset, 4) == random_units(random.Random(3), ruleset, 4)
+
+
+def test_a_bands_reason_and_title_are_the_strings_made_when_the_ruleset_was_compiled():
+    from engine import score_part
+
+    ruleset = RULESETS["synthetic-50"]
+    units = [read_golden("synthetic-50")[n]["data"] for n in range(2)]
+    plans = ruleset.compiled.texts.bands["i0"]
+    for data in units:
+        part = score_part(ruleset, data)["indicators"][0]
+        fixed = plans[part["band"]].part
+        assert part["detail"] is fixed["detail"] and part["title"] is fixed["title"]
+        assert part["values"] == {"x0": data["x0"]}
