@@ -12,6 +12,8 @@ Figures, each the median of ROUNDS interleaved rounds, wall and CPU units/s:
 - lean figures: matching and arithmetic into the result's dict, no JSON written;
 - plain decimal loop: the same band tables in a bare loop (the lower bound).
 
+"collector" is the share of wall time the cyclic collector ran (gc.callbacks).
+
     python bench/engine.py [--units 4000] [--rounds 5] [--baseline 3721e88]
 """
 
@@ -100,12 +102,11 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, run in runs.items():
                 figures[name].append(run())
-    medians = {
-        name: {k: statistics.median(f[k] for f in found) for k in ("wall", "cpu")} for name, found in figures.items()
-    }
-    print(f"\nunits/s, median of {args.rounds} rounds:            wall        cpu")
-    for name, median in medians.items():
-        print(f"  {name:44s} {median['wall']:9.0f}  {median['cpu']:9.0f}")
+    keys = ("wall", "cpu", "gc")
+    medians = {name: {k: statistics.median(f[k] for f in found) for k in keys} for name, found in figures.items()}
+    print(f"\nmedian of {args.rounds} rounds:           units/s wall  units/s cpu  µs cpu a unit  collector")
+    for name, m in medians.items():
+        print(f"  {name:44s} {m['wall']:9.0f}  {m['cpu']:11.0f}  {1e6 / m['cpu']:13.1f}  {m['gc']:8.1%}")
     full, lean_kept = medians["full explanation (result JSON + figures)"], medians["full explanation, all results kept"]
     base, base_json = medians[f"today ({args.baseline}): score()"], medians[f"today ({args.baseline}): score() + JSON"]
     base_kept = medians[f"today ({args.baseline}): score(), results kept"]
@@ -117,10 +118,11 @@ def main() -> None:
             f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
             f" / score() + JSON = {full[what] / base_json[what]:.2f}"
         )
-    print(
-        f"  kept/dropped (wall): new {lean_kept['wall'] / full['wall']:.2f} ({len(kept)} results alive at the end),"
-        f" today {base_kept['wall'] / base['wall']:.2f} ({args.units} alive)"
-    )
+    for what in ("wall", "cpu"):
+        print(
+            f"  kept/dropped ({what}): new {lean_kept[what] / full[what]:.2f} ({len(kept)} results alive at the end),"
+            f" today {base_kept[what] / base[what]:.2f} ({args.units} alive)"
+        )
     print(f"  RSS now {rss_mb():.1f} MB with {len(kept)} lean results kept")
 
 
