@@ -8,6 +8,9 @@ allows it, a relative reference (its place among the other units of its file) an
 the service filled from an earlier record.
 
     python -m tests.golden_units      # rewrite tests/golden/ (only when bytes may change)
+
+They were written by the old code itself: `git archive 3721e88 | tar -x -C TREE`, this file
+copied to TREE/tests/, `python -m tests.golden_units 3721e88e...` run in TREE.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import gzip
 import json
 import random
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -67,8 +71,8 @@ def random_data(rng: random.Random, ruleset: LoadedRuleset) -> dict:
     """One random submission every input of which is valid on its own."""
     data: dict = {}
     for name, spec in ruleset.model.inputs.items():
-        if spec.previous is not None or (not spec.required and rng.random() < 0.2):
-            continue
+        if not spec.required and rng.random() < (0.5 if spec.previous else 0.2):
+            continue  # a `previous` input left for the service, which fills half of them
         if spec.na_allowed and rng.random() < 0.15:
             data[name] = "NA"
         elif spec.type == "boolean":
@@ -114,11 +118,14 @@ def with_context(rng: random.Random, ruleset: LoadedRuleset, units: list[dict], 
         for index, reference in references(ruleset.model, batch, owns).items():
             units[index]["reference"] = reference.model_dump(mode="json")
     names = list(ruleset.model.inputs)
+    previous = [name for name, spec in ruleset.model.inputs.items() if spec.previous]
     for unit in units:
+        picked = [name for name in previous if name in unit["data"]]  # as the service fills them
         if rng.random() < 0.33:
-            picked = rng.sample(names, k=min(2, len(names)))
+            picked += rng.sample(names, k=min(2, len(names)))
+        if picked:
             record = f"rec-{rng.randint(1, 999)}"
-            unit["filled"] = [{"input": name, "record": record, "period": "2024"} for name in picked]
+            unit["filled"] = [{"input": name, "record": record, "period": "2024"} for name in dict.fromkeys(picked)]
     return units
 
 
@@ -163,16 +170,20 @@ def read_golden(name: str) -> list[dict]:
         return [json.loads(line) for line in file]
 
 
-def write_golden() -> None:
+def write_golden(commit: str | None = None) -> None:
+    """Write tests/golden/ from this tree's code; `commit` names it when the tree is an
+    extracted archive (git archive COMMIT), not a checkout."""
     GOLDEN.mkdir(exist_ok=True)
     for name, units in golden_units().items():
         with gzip.GzipFile(GOLDEN / f"{name}.jsonl.gz", "wb", mtime=0) as file:
             for unit in units:
                 file.write(json.dumps(unit, ensure_ascii=False).encode() + b"\n")
         print(f"{name}: {len(units)} units")
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True)
-    (GOLDEN / "COMMIT").write_text(commit.stdout.strip() + "\n", encoding="utf-8")
+    if commit is None:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True)
+        commit = done.stdout.strip()
+    (GOLDEN / "COMMIT").write_text(commit + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    write_golden()
+    write_golden(sys.argv[1] if len(sys.argv) > 1 else None)
