@@ -1,8 +1,20 @@
-"""Engine throughput and memory: units/s with full explanations through durable_rules,
-against the same pipeline with conditions evaluated directly in Python, and a bare
-Python loop over the same band tables (the lower bound), all in one run.
+"""Engine throughput: units/s of today's path (commit 3721e88, run in a subprocess over
+its own tree) against the new one, interleaved in the same run, with results kept and
+dropped, and RSS.
 
-    python bench/engine.py [--units 20000]
+Figures, each the median of ROUNDS interleaved rounds, wall and CPU units/s:
+
+- today: `score()` as commit 3721e88 builds it (pydantic models validated per unit), its
+  JSON too, and its results kept in a list;
+- full explanation: `score_lean`, the result's JSON (byte-identical) and headline figures;
+  kept: the same while every result of every round so far (up to 20,000) stays alive;
+- pydantic Result: `score()` now (the dict validated into the model once);
+- lean figures: matching and arithmetic into the result's dict, no JSON written;
+- plain decimal loop: the same band tables in a bare loop (the lower bound).
+
+"collector" is the share of wall time the cyclic collector ran (gc.callbacks).
+
+    python bench/engine.py [--units 4000] [--rounds 5] [--baseline 3721e88]
 """
 
 from __future__ import annotations
@@ -11,8 +23,9 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -23,77 +36,94 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import plain_python_total, ruleset_dict, submissions  # noqa: E402
-from engine import load_ruleset, score  # noqa: E402
+from bench.synthetic import plain_decimal_total, ruleset_dict, submissions  # noqa: E402
+from bench.timing import measure  # noqa: E402
+from engine import load_ruleset, score, score_lean  # noqa: E402
+from engine.inputs import validate_input  # noqa: E402
 from engine.matcher import DirectMatcher, DurableMatcher  # noqa: E402
+from engine.scoring import score_values  # noqa: E402
+
+TARGET = 2.5
 
 
 def rss_mb() -> float:
     return psutil.Process(os.getpid()).memory_info().rss / 2**20
 
 
-def timed_chunks(units, run, chunk: int) -> tuple[list[float], dict[int, float]]:
-    """Units/s of each chunk, and RSS after given unit counts."""
-    rates, rss = [], {}
-    for start in range(0, len(units), chunk):
-        began = time.perf_counter()
-        for unit in units[start : start + chunk]:
-            run(unit)
-        rates.append(chunk / (time.perf_counter() - began))
-        done = start + chunk
-        if done in (1000, len(units)) or done % 5000 == 0:
-            rss[done] = rss_mb()
-    return rates, rss
+def baseline_tree(commit: str, into: Path) -> Path:
+    """The repository as it was at `commit`, extracted with git archive."""
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def today(tree: Path, mode: str, units: int) -> dict[str, float]:
+    """One measurement of today's code, in its own process."""
+    command = [sys.executable, str(ROOT / "bench" / "timing.py"), "--root", str(tree), "--mode", mode]
+    done = subprocess.run([*command, "--units", str(units)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--units", type=int, default=20000)
+    parser.add_argument("--units", type=int, default=4000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", default="3721e88")
     args = parser.parse_args()
-    start_rss = rss_mb()
     ruleset = load_ruleset(json.dumps(ruleset_dict(), ensure_ascii=False))
     units = submissions(args.units)
-    print(
-        f"synthetic ruleset: 50 indicators x 4 bands, 5 vetoes, 5 grades "
-        f"({len(ruleset.compiled.conditions)} engine rules, {len(ruleset.compiled.facts)} facts per unit)"
-    )
-    print(f"units: {len(units)}; RSS at start {start_rss:.1f} MB")
-
     durable, direct = DurableMatcher(), DirectMatcher()
-    check = score(ruleset, units[0], matcher=durable)
-    assert check.model_dump() == score(ruleset, units[0], matcher=direct).model_dump()
-
-    engine_rates, engine_rss = timed_chunks(units, lambda u: score(ruleset, u, matcher=durable), 1000)
-    direct_rates, _ = timed_chunks(units[:5000], lambda u: score(ruleset, u, matcher=direct), 1000)
-    began = time.perf_counter()
-    for _ in range(5):
-        for unit in units:
-            plain_python_total(unit)
-    plain_rate = 5 * len(units) / (time.perf_counter() - began)
-
-    engine_rate = statistics.median(engine_rates)
-    direct_rate = statistics.median(direct_rates)
+    assert score(ruleset, units[0], matcher=durable) == score(ruleset, units[0], matcher=direct)
+    assert score_lean(ruleset, units[0]).json == score(ruleset, units[0]).model_dump_json()
+    compiled, model = ruleset.compiled, ruleset.model
+    print(
+        f"synthetic ruleset: 50 indicators x 4 bands, 5 vetoes, 5 grades ({len(compiled.conditions)} engine rules);"
+        f" {args.units} units a round, {args.rounds} interleaved rounds; baseline {args.baseline}"
+    )
+    kept: list = []
+    new = {
+        "full explanation (result JSON + figures)": lambda: measure(lambda u: score_lean(ruleset, u), units),
+        "full explanation, all results kept": lambda: measure(lambda u: score_lean(ruleset, u), units, kept),
+        "pydantic Result (score)": lambda: measure(lambda u: score(ruleset, u), units),
+        "lean figures (no JSON written)": lambda: measure(
+            lambda u: score_values(compiled, validate_input(model, u), durable), units
+        ),
+        "plain decimal loop": lambda: measure(plain_decimal_total, units),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        tree = baseline_tree(args.baseline, Path(folder))
+        old = {
+            f"today ({args.baseline}): score()": lambda: today(tree, "full", args.units),
+            f"today ({args.baseline}): score() + JSON": lambda: today(tree, "json", args.units),
+            f"today ({args.baseline}): score(), results kept": lambda: today(tree, "kept", args.units),
+        }
+        runs = {**old, **new}
+        figures: dict[str, list[dict[str, float]]] = {name: [] for name in runs}
+        for _ in range(args.rounds):
+            for name, run in runs.items():
+                figures[name].append(run())
+    keys = ("wall", "cpu", "gc")
+    medians = {name: {k: statistics.median(f[k] for f in found) for k in keys} for name, found in figures.items()}
+    print(f"\nmedian of {args.rounds} rounds:           units/s wall  units/s cpu  µs cpu a unit  collector")
+    for name, m in medians.items():
+        print(f"  {name:44s} {m['wall']:9.0f}  {m['cpu']:11.0f}  {1e6 / m['cpu']:13.1f}  {m['gc']:8.1%}")
+    full, lean_kept = medians["full explanation (result JSON + figures)"], medians["full explanation, all results kept"]
+    base, base_json = medians[f"today ({args.baseline}): score()"], medians[f"today ({args.baseline}): score() + JSON"]
+    base_kept = medians[f"today ({args.baseline}): score(), results kept"]
     print()
-    print("units/s (median of 1,000-unit chunks), one process:")
-    print(f"  durable_rules engine, full explanation : {engine_rate:9.0f}")
-    print(
-        f"  direct Python matcher, full explanation: {direct_rate:9.0f}"
-        f"   engine/direct = {engine_rate / direct_rate:.2f}"
-    )
-    print(
-        f"  bare Python loop, total and grade only : {plain_rate:9.0f}   engine/bare   = {engine_rate / plain_rate:.3f}"
-    )
-    print(
-        "  target: >= 550 units/s through the engine with full explanations:",
-        "met" if engine_rate >= 550 else "NOT met",
-    )
-    print()
-    print("RSS (MB) after n units through the engine: " + ", ".join(f"{n}: {mb:.1f}" for n, mb in engine_rss.items()))
-    growth = engine_rss[max(engine_rss)] / engine_rss[1000]
-    print(
-        f"RSS at {max(engine_rss)} / RSS at 1000 = {growth:.3f}"
-        f" (target <= 1.10: {'met' if growth <= 1.10 else 'NOT met'})"
-    )
+    for what in ("wall", "cpu"):
+        ratio = full[what] / base[what]
+        print(
+            f"  new/today ({what}): full explanation / score() = {ratio:.2f}"
+            f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
+            f" / score() + JSON = {full[what] / base_json[what]:.2f}"
+        )
+    for what in ("wall", "cpu"):
+        print(
+            f"  kept/dropped ({what}): new {lean_kept[what] / full[what]:.2f} ({len(kept)} results alive at the end),"
+            f" today {base_kept[what] / base[what]:.2f} ({args.units} alive)"
+        )
+    print(f"  RSS now {rss_mb():.1f} MB with {len(kept)} lean results kept")
 
 
 if __name__ == "__main__":

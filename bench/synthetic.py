@@ -4,6 +4,7 @@ each (5 dimensions of 10), 5 vetoes and 5 grades, and random submissions for it.
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 INDICATORS = 50
 VETOES = 5
@@ -52,6 +53,29 @@ def plain_python_total(unit: dict) -> tuple[float, str | None]:
     for i in range(INDICATORS):
         value = unit[f"x{i}"]
         for threshold, points in THRESHOLDS:
+            if value >= threshold:
+                total += points
+                break
+    grade = next((f"g{g}" for g in range(4) if total >= 90 - 10 * g), "g4")
+    if unit["y3"]:
+        return total, None
+    if unit["y0"]:
+        return total, "g4"
+    caps = [c for v, c in ((1, 3), (2, 2), (4, 4)) if unit[f"y{v}"]]
+    if caps:
+        grade = f"g{max(max(caps), int(grade[1:]))}"
+    return total, grade
+
+
+DECIMAL_THRESHOLDS = tuple((threshold, Decimal(str(points))) for threshold, points in THRESHOLDS)
+
+
+def plain_decimal_total(unit: dict) -> tuple[Decimal, str | None]:
+    """The same lower bound in exact decimals, as the engine computes."""
+    total = Decimal(0)
+    for i in range(INDICATORS):
+        value = unit[f"x{i}"]
+        for threshold, points in DECIMAL_THRESHOLDS:
             if value >= threshold:
                 total += points
                 break

@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import InputError, InputProblem, KaopingError, RulesetError, RulesetProblem
 from .inputs import validate_input
+from .lean import Lean
 from .loader import LoadedRuleset, load_file, load_text
 from .matcher import DurableMatcher, Matcher
 from .result import FilledInput, Reference, Result, UnitRef
@@ -21,6 +22,7 @@ __all__ = [
     "InputError",
     "InputProblem",
     "KaopingError",
+    "Lean",
     "LoadedRuleset",
     "Result",
     "RulesetError",
@@ -28,6 +30,8 @@ __all__ = [
     "UnitRef",
     "load_ruleset",
     "score",
+    "score_lean",
+    "score_part",
 ]
 
 _DURABLE = DurableMatcher()
@@ -60,10 +64,36 @@ def score(
     """Score one unit's submission; InputError lists every problem with it. `filled`
     names the inputs the service filled from earlier records, for the explanation; a
     ruleset with relative indicators needs the unit's `reference` in a batch (engine.relative)."""
+    return Result.model_validate(score_part(ruleset, data, unit, matcher, filled, reference))
+
+
+def score_lean(
+    ruleset: LoadedRuleset,
+    data: dict[str, Any],
+    unit: UnitRef | dict | None = None,
+    matcher: Matcher | None = None,
+    filled: list[FilledInput] | None = None,
+    reference: Reference | None = None,
+) -> Lean:
+    """`score` without building the pydantic result: its JSON (the same bytes) and
+    headline figures, for scoring and keeping many units (engine.lean)."""
+    return Lean(score_part(ruleset, data, unit, matcher, filled, reference))
+
+
+def score_part(
+    ruleset: LoadedRuleset,
+    data: dict[str, Any],
+    unit: UnitRef | dict | None = None,
+    matcher: Matcher | None = None,
+    filled: list[FilledInput] | None = None,
+    reference: Reference | None = None,
+) -> dict[str, Any]:
+    """`score`'s result as the plain dict its model dumps (python mode): what the batch
+    pool reads its figures from and writes as JSON (engine.lean.result_json)."""
     values = validate_input(ruleset.model, data)
     if isinstance(unit, dict):
         unit = UnitRef(**unit)
-    result = score_values(
+    return score_values(
         ruleset.compiled,
         values,
         matcher or _DURABLE,
@@ -71,5 +101,5 @@ def score(
         version=ruleset.version,
         content_hash=ruleset.content_hash,
         reference=reference,
+        filled=filled,
     )
-    return result.model_copy(update={"filled_inputs": filled}) if filled else result

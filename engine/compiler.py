@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
@@ -48,6 +48,7 @@ from .expressions import (
 )
 from .messages import say
 from .model import Indicator, Ruleset
+from .texts import RulesetTexts, band_rule, ruleset_texts
 from .wording import Wording
 
 # Measured limits of durable_rules 2.0.28 (see tests/test_runtime_hazards.py), with margin.
@@ -326,9 +327,9 @@ class CompiledRuleset:
     definition: dict
     engine_name: str
     indicator_inputs: dict[str, tuple[str, ...]]  # sorted
-    band_plans: dict[str, tuple[BandPlan, ...]]
     methods: dict[str, str]
     wording: Wording  # reasons' texts in the ruleset's titles
+    texts: RulesetTexts  # every ruleset-only string of a result, made once
 
     def build_facts(self, phase: int, env: dict[str, Any]) -> BuiltFacts:
         """The facts of one unit for a phase, from its normalized values (and scores)."""
@@ -453,29 +454,19 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     definition = _definition(conditions, facts)
     digest = hashlib.sha256(engine_json(definition, sort_keys=True).encode()).hexdigest()
     reads = {indicator.id: tuple(sorted(indicator_inputs(indicator))) for _, indicator in ruleset.indicators()}
-    plans = {
-        indicator.id: tuple(
-            BandPlan(
-                None if band.is_else else band_rule(indicator.id, b),
-                band.value,
-                None if band.when is None else band.when.text,
-            )
-            for b, band in enumerate(indicator.score.bands or ())
-        )
-        for _, indicator in ruleset.indicators()
-    }
     methods = {indicator.id: indicator.score.method for _, indicator in ruleset.indicators()}
+    wording = Wording(ruleset)
     return CompiledRuleset(
-        ruleset, conditions, facts, definition, "kp-" + digest[:24], reads, plans, methods, Wording(ruleset)
+        ruleset,
+        conditions,
+        facts,
+        definition,
+        "kp-" + digest[:24],
+        reads,
+        methods,
+        wording,
+        ruleset_texts(ruleset, wording, conditions),
     )
-
-
-class BandPlan(NamedTuple):
-    """A band as scoring walks it: its rule (None for else), its points, its condition text."""
-
-    rule_id: str | None
-    points: Decimal
-    when: str | None
 
 
 def exclusive_band(band: Expression, earlier: list[Expression], native) -> Expression:
@@ -489,10 +480,6 @@ def exclusive_band(band: Expression, earlier: list[Expression], native) -> Expre
     if branches(to_nnf(root, native)) > branches(to_nnf(band.root, native)):
         return band
     return Expression(band.text, root)
-
-
-def band_rule(indicator_id: str, index: int) -> str:
-    return f"band.{indicator_id}.{index}"
 
 
 def indicator_inputs(indicator: Indicator) -> frozenset[str]:

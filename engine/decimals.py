@@ -134,7 +134,16 @@ def product(left: Exact, right: Exact) -> Exact:
 
 def total(values) -> Exact:
     """The exact sum of figures (decimals stay decimals while they can)."""
-    result: Exact = ZERO
+    values = list(values)
+    try:  # the common case, decimals whose sum needs no rounding, in one loop
+        add = EXACT.add
+        result: Exact = ZERO
+        for value in values:
+            result = add(result, value)
+        return result
+    except (Inexact, TypeError):
+        pass
+    result = ZERO
     for value in values:
         if type(result) is Decimal and type(value) is Decimal:
             try:

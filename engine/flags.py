@@ -17,17 +17,18 @@ from .errors import UndefinedValue, undefined_error
 from .expressions import truth
 from .inputs import jsonable
 from .model import Ruleset
-from .result import FlagResult, VetoResult
 
 
-def flag_env(ruleset: Ruleset, env: dict[str, Any], vetoes: list[VetoResult]) -> dict[str, Any]:
-    """The names a flag reads: the outputs' environment and the vetoes as truth values."""
-    held = {v.id for v in vetoes}
+def flag_env(ruleset: Ruleset, env: dict[str, Any], vetoes: list[str]) -> dict[str, Any]:
+    """The names a flag reads: the outputs' environment and the vetoes (the ids of those
+    that hold) as truth values."""
+    held = set(vetoes)
     return {"vetoed": bool(held), **{v.id: v.id in held for v in ruleset.vetoes}, **env}
 
 
-def raise_flags(ruleset: Ruleset, env: dict[str, Any], vetoes: list[VetoResult]) -> list[FlagResult]:
-    """The declared flags whose conditions hold (unknown does not hold), in the order written."""
+def raise_flags(ruleset: Ruleset, env: dict[str, Any], vetoes: list[str]) -> list[dict[str, Any]]:
+    """The declared flags whose conditions hold (unknown does not hold), in the order
+    written, each the dict engine.result.FlagResult dumps."""
     names = flag_env(ruleset, env, vetoes)
     raised = []
     for index, flag in enumerate(ruleset.flags):
@@ -38,14 +39,14 @@ def raise_flags(ruleset: Ruleset, env: dict[str, Any], vetoes: list[VetoResult])
         if held:
             read = {name: names[name] for name in flag.when.sorted_names}
             raised.append(
-                FlagResult(
-                    id=flag.id,
-                    title=flag.title,
-                    severity=flag.severity,
-                    advice=flag.advice,
-                    condition=flag.when.text,
-                    values=_shown(read, ruleset),
-                )
+                {
+                    "id": flag.id,
+                    "title": flag.title,
+                    "severity": flag.severity,
+                    "advice": flag.advice,
+                    "condition": flag.when.text,
+                    "values": _shown(read, ruleset),
+                }
             )
     return raised
 

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .errors import InputError, KaopingError
+from .lean import result_json
 from .messages import say
 from .result import FilledInput, Reference, UnitRef
 from .runtime import EngineFailure
@@ -66,13 +67,14 @@ def _problems(row: UnitRow, error: Exception) -> list[RowError]:
 
 def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     """Score rows in this process (the worker's loop, and the single-process path)."""
-    from . import score
+    from . import score_part
 
     outcomes: list[Outcome] = []
     for row in rows:
         try:
-            result = score(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None, reference=row.reference)
-            outcomes.append(Scored(row.row, ScoredUnit.of(ruleset.model, result)))
+            filled = list(row.filled) or None
+            part = score_part(ruleset, row.data, unit=row.unit, filled=filled, reference=row.reference)
+            outcomes.append(Scored(row.row, ScoredUnit.of_part(ruleset.model, part, result_json(part))))
         except KaopingError as error:
             outcomes.append(_problems(row, error))
     return outcomes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import orjson
 
@@ -32,29 +33,39 @@ class Standing:
 
 
 def standing_of(ruleset: Ruleset, result: Result) -> Standing:
-    fired = set(result.engine["rules_fired"])
+    return standing_of_part(ruleset, result.model_dump())
+
+
+def _figure(value: Exact | str) -> Exact:
+    """A figure of a result's dict: `Result.model_dump()` writes a fraction as its text."""
+    return parse_exact(value) if isinstance(value, str) else value
+
+
+def standing_of_part(ruleset: Ruleset, part: dict[str, Any]) -> Standing:
+    """A unit's standing from its result as a dict (engine.scoring.score_values)."""
+    fired = set(part["engine"]["rules_fired"])
     reaches = []
     for grade in ruleset.grades:
-        reached, failed = grade_check(grade, result.total, fired)
+        reached, failed = grade_check(grade, part["total"], fired)
         reaches.append(reached and not failed)
     names = {name for quota in ruleset.quotas for name in quota.tie_break}
     return Standing(
-        result.grade.id if result.grade else None,
-        result.total,
+        part["grade"]["id"] if part["grade"] else None,
+        part["total"],
         tuple(reaches),
-        {name: _tie_value(result, name) for name in names},
+        {name: _tie_value(part, name) for name in names},
     )
 
 
-def _tie_value(result: Result, name: str) -> tuple[int, Decimal]:
+def _tie_value(part: dict[str, Any], name: str) -> tuple[int, Decimal]:
     """Sort key of one tie-break value: present values first, larger first."""
-    for dimension in result.dimensions:
-        if dimension.id == name:
-            return (1, dimension.contribution)
-    for indicator in result.indicators:
-        if indicator.id == name:
-            return (0, Decimal(0)) if indicator.points is None else (1, indicator.points)
-    value = result.input.get(name)
+    for dimension in part["dimensions"]:
+        if dimension["id"] == name:
+            return (1, _figure(dimension["contribution"]))
+    for indicator in part["indicators"]:
+        if indicator["id"] == name:
+            return (0, Decimal(0)) if indicator["points"] is None else (1, _figure(indicator["points"]))
+    value = part["input"].get(name)
     if value is None or value == "NA":
         return (0, Decimal(0))
     return (1, Decimal(str(value)))
@@ -110,20 +121,30 @@ class ScoredUnit:
 
     @classmethod
     def of(cls, ruleset: Ruleset, result: Result) -> ScoredUnit:
-        by_id = {d.id: d.contribution for d in result.dimensions}
+        return cls.of_part(ruleset, result.model_dump(), result.model_dump_json())
+
+    @classmethod
+    def of_part(cls, ruleset: Ruleset, part: dict[str, Any], json: str) -> ScoredUnit:
+        """A unit as scoring left it: its result as a dict and as JSON (no model is built)."""
+        by_id = {d["id"]: _figure(d["contribution"]) for d in part["dimensions"]}
+        quota = part["quota"]
         return cls(
-            result.model_dump_json(),
-            result.unit,
-            result.status,
-            result.total,
-            result.grade.id if result.grade else None,
+            json,
+            UnitRef(**part["unit"]) if part["unit"] else None,
+            part["status"],
+            part["total"],
+            part["grade"]["id"] if part["grade"] else None,
             tuple(by_id[d.id] for d in ruleset.dimensions),
-            tuple(v.id for v in result.vetoes),
-            tuple(result.flags),
-            tuple(f.id for f in result.raised_flags or ()),
-            result.quota,
-            standing_of(ruleset, result),
-            (result.base, tuple(g.applied for g in result.adjustments), result.total_exact),
+            tuple(v["id"] for v in part["vetoes"]),
+            tuple(part["flags"]),
+            tuple(f["id"] for f in part.get("raised_flags") or ()),
+            QuotaMove(**quota) if quota else None,
+            standing_of_part(ruleset, part),
+            (
+                _figure(part["base"]),
+                tuple(_figure(g["applied"]) for g in part["adjustments"]),
+                _figure(part["total_exact"]),
+            ),
         )
 
     @classmethod

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .ballots import count_ballots
 from .compiler import CompiledRuleset
@@ -25,21 +25,12 @@ from .matcher import Matcher
 from .messages import say, subject
 from .model import ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
 from .relative import relative_points
-from .result import (
-    AdjustmentGroupResult,
-    AdjustmentItemResult,
-    DimensionResult,
-    GradeNotReached,
-    GradeRef,
-    IndicatorResult,
-    MatchedRule,
-    OutputResult,
-    Reference,
-    Result,
-    RulesetRef,
-    UnitRef,
-    VetoResult,
-)
+from .result import FilledInput, GradeNotReached, Reference, UnitRef
+
+# Each part of a result is built as the plain dict its pydantic model (engine.result) would
+# dump, keys in the model's order and absent extensions left out: no model is validated per
+# unit. `engine.lean` writes the dict as JSON; `engine.score` validates it into a Result.
+Part = dict[str, Any]
 
 ENGINE_VERSION = "kaoping-0.1.0/durable-rules-2.0.28"
 VETO_STRENGTH = {"disqualify": 3, "lowest": 2, "cap": 1}
@@ -69,6 +60,8 @@ class Context:
     def __post_init__(self) -> None:
         self.shown = jsonable(self.values, self.compiled.ruleset)  # the values as JSON, once per unit
         self.wording = self.compiled.wording
+        self.texts = self.compiled.texts
+        self.any_na = any(value is NA for value in self.values.values())
         self.precision = self.compiled.ruleset.precision
 
     def figure(self, value: Exact) -> str:
@@ -84,9 +77,10 @@ class Context:
     def ruleset(self) -> Ruleset:
         return self.compiled.ruleset
 
-    def matched(self, rule_id: str) -> MatchedRule:
-        expression = self.compiled.conditions[rule_id].expression
-        return MatchedRule(rule_id=rule_id, condition=expression.text, values=self.shown_of(expression.sorted_names))
+    def matched(self, rule_id: str) -> Part:
+        """A fired rule as engine.result.MatchedRule dumps it."""
+        condition = self.texts.conditions[rule_id]
+        return {"rule_id": rule_id, "condition": condition.text, "values": self.shown_of(condition.names)}
 
     def number(self, expression: Expression, field: str, path: str) -> Decimal:
         try:
@@ -98,37 +92,49 @@ class Context:
 # ---------------------------------------------------------------- indicators
 
 
-def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, path: str) -> IndicatorResult:
+class Scored(NamedTuple):
+    """An indicator's points and how they were found (the rest of its part is fixed)."""
+
+    points: Exact | None
+    detail: str
+    band: int | None = None
+    rule: Part | None = None
+
+
+def score_indicator(ctx: Context, indicator: Indicator, path: str) -> Part:
+    """An indicator's part, as engine.result.IndicatorResult dumps it."""
     reads = ctx.compiled.indicator_inputs[indicator.id]
     values = ctx.shown_of(reads)
-    common = {
-        "id": indicator.id,
-        "title": indicator.title,
-        "dimension": dimension.id,
-        "full_points": indicator.points,
+    values_of = ctx.values
+    na = ctx.any_na and [name for name in reads if values_of.get(name) is NA]  # reads are sorted
+    if na:
+        scored = Scored(None, f"不适用: {'、'.join(map(ctx.wording.title, na))} 为 NA, 不计入本维度 (按缺项折算)")
+    elif indicator.score.bands is not None:
+        return _bands(ctx, indicator, values)
+    else:
+        scored = _indicator_points(ctx, indicator, path)
+    return {
+        **ctx.texts.heads[indicator.id],
+        "points": scored.points,
+        "status": "na" if scored.points is None else "scored",
         "method": ctx.compiled.methods[indicator.id],
+        "band": scored.band,
+        "rule": scored.rule,
+        "detail": scored.detail,
         "values": values,
     }
-    values_of = ctx.values
-    na = [name for name in reads if values_of.get(name) is NA]  # reads are sorted
-    if na:
-        return IndicatorResult(
-            **common,
-            points=None,
-            status="na",
-            detail=f"不适用: {'、'.join(map(ctx.wording.title, na))} 为 NA, 不计入本维度 (按缺项折算)",
-        )
+
+
+def _indicator_points(ctx: Context, indicator: Indicator, path: str) -> Scored:
+    """The points of an indicator scored by anything but bands, none of its inputs NA."""
     score = indicator.score
     full = indicator.points
-    if score.bands is not None:
-        return _bands(ctx, indicator, common)
     if score.check is not None:
         rule_id = f"check.{indicator.id}"
-        held = rule_id in ctx.fired
-        points = full if held else ZERO
-        rule = ctx.matched(rule_id) if held else None
-        detail = f"条件 {ctx.wording.text(score.check.text)} {'成立' if held else '不成立'} → {plain(points)}分"
-        return IndicatorResult(**common, points=points, status="scored", rule=rule, detail=detail)
+        held, not_held = ctx.texts.held[rule_id]
+        if rule_id in ctx.fired:
+            return Scored(full, held, rule=ctx.matched(rule_id))
+        return Scored(ZERO, not_held)
     if score.linear is not None:
         linear = score.linear
         value = ctx.number(linear.of, indicator.id, f"{path}.linear.of")
@@ -139,7 +145,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"线性: {ctx.wording.text(linear.of.text)} = {ctx.figure(value)}, {plain(linear.zero_at)} 得0分, "
             f"{plain(linear.full_at)} 得满分 → {ctx.figure(points)}分"
         )
-        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+        return Scored(points, detail)
     if score.formula is not None:
         value = ctx.number(score.formula, indicator.id, f"{path}.formula")
         points = _clamp(value, ZERO, full)
@@ -147,9 +153,9 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"公式: {ctx.wording.text(score.formula.text)} = {ctx.figure(value)}, 限于 0 至 {plain(full)}"
             f" → {ctx.figure(points)}分"
         )
-        return IndicatorResult(**common, points=points, status="scored", detail=detail)
+        return Scored(points, detail)
     if score.relative is not None:
-        return _relative(ctx, indicator, common, path)
+        return _relative(ctx, indicator, path)
     method = ctx.compiled.methods[indicator.id]
     count: Count = getattr(score, method)
     value = ctx.number(count.of, indicator.id, f"{path}.{method}.of")
@@ -168,7 +174,7 @@ def score_indicator(ctx: Context, dimension: Dimension, indicator: Indicator, pa
             f"加分: {described}, 每{_per(count)}得{plain(count.points)}分"
             f" → {ctx.figure(change)}, 至多 {plain(full)} → {ctx.figure(points)}分"
         )
-    return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    return Scored(points, detail)
 
 
 def _per(count: Count) -> str:
@@ -203,7 +209,7 @@ def _counted(ctx: Context, count: Count, value: Exact, units: Exact, amount: Exa
 RELATIVE_WORDS = {"higher": "越高越好", "lower": "越低越好"}
 
 
-def _relative(ctx: Context, indicator: Indicator, common: dict, path: str) -> IndicatorResult:
+def _relative(ctx: Context, indicator: Indicator, path: str) -> Scored:
     relative = indicator.score.relative
     value = ctx.number(relative.of, indicator.id, f"{path}.relative.of")
     found = ctx.reference.indicators.get(indicator.id) if ctx.reference is not None else None
@@ -230,21 +236,32 @@ def _relative(ctx: Context, indicator: Indicator, common: dict, path: str) -> In
             f" 限于 0 至 {plain(indicator.points)}"
         )
     detail = f"相对评价: {measured}, {among}, {best}, 均值 {ctx.figure(found.mean)}; {rule} → {ctx.figure(points)}分"
-    return IndicatorResult(**common, points=points, status="scored", detail=detail)
+    return Scored(points, detail)
 
 
-def _bands(ctx: Context, indicator: Indicator, common: dict) -> IndicatorResult:
+def _bands(ctx: Context, indicator: Indicator, values: dict[str, Any]) -> Part:
+    """The part of the first band that holds: its fixed fields made at compile time, the
+    unit's values added (one dict for both when the rule reads just the indicator's inputs)."""
     fired = ctx.fired
-    for index, (rule_id, value, when) in enumerate(ctx.compiled.band_plans[indicator.id]):
-        if rule_id is None:
-            detail = f"第{index + 1}档(其余情况) → {plain(value)}分"
-            return IndicatorResult(**common, points=value, status="scored", band=index, detail=detail)
-        if rule_id in fired:
-            detail = f"第{index + 1}档: {ctx.wording.text(when)} 成立 → {plain(value)}分"
-            return IndicatorResult(
-                **common, points=value, status="scored", band=index, rule=ctx.matched(rule_id), detail=detail
-            )
-    return IndicatorResult(**common, points=ZERO, status="scored", detail="没有一档成立, 也无 else → 0分")
+    reads = ctx.compiled.indicator_inputs[indicator.id]
+    for rule_id, condition, fixed in ctx.texts.bands[indicator.id]:
+        if rule_id is None or rule_id in fired:
+            part = fixed.copy()
+            part["values"] = values
+            if condition is not None:
+                read = values if condition.names == reads else ctx.shown_of(condition.names)
+                part["rule"] = {"rule_id": rule_id, "condition": condition.text, "values": read}
+            return part
+    return {
+        **ctx.texts.heads[indicator.id],
+        "points": ZERO,
+        "status": "scored",
+        "method": "bands",
+        "band": None,
+        "rule": None,
+        "detail": "没有一档成立, 也无 else → 0分",
+        "values": values,
+    }
 
 
 # ---------------------------------------------------------------- dimensions and adjustments
@@ -256,9 +273,12 @@ def _weight(ctx: Context, dimension: Dimension) -> Decimal | None:
     return dimension.weight
 
 
-def score_dimension(ctx: Context, dimension: Dimension, indicators: list[IndicatorResult]) -> DimensionResult:
+def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Part]) -> Part:
+    """A dimension's part, as engine.result.DimensionResult dumps it."""
     applicable = [
-        (ind, res) for ind, res in zip(dimension.indicators, indicators, strict=True) if res.points is not None
+        (ind, res["points"])
+        for ind, res in zip(dimension.indicators, indicators, strict=True)
+        if res["points"] is not None
     ]
     if not applicable:
         raise InputError(
@@ -271,8 +291,11 @@ def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Indicat
                 )
             ]
         )
-    points = total(res.points for _, res in applicable)
-    applicable_full = total(ind.points for ind, _ in applicable)
+    points = total(res for _, res in applicable)
+    if len(applicable) == len(indicators):
+        applicable_full = ctx.texts.full_points[dimension.id]
+    else:
+        applicable_full = total(ind.points for ind, _ in applicable)
     full = dimension.full_points
     if applicable_full == full:
         rescaled = points
@@ -282,20 +305,21 @@ def score_dimension(ctx: Context, dimension: Dimension, indicators: list[Indicat
         rescaled = quotient(product(points, full), applicable_full)
     weight = _weight(ctx, dimension)
     contribution = rescaled if weight is None else quotient(product(weight, rescaled), full)
-    return DimensionResult(
-        id=dimension.id,
-        title=dimension.title,
-        full_points=full,
-        weight=weight,
-        points=points,
-        applicable_full_points=applicable_full,
-        rescaled=rescaled,
-        contribution=contribution,
-        na_indicators=[res.id for res in indicators if res.points is None],
-    )
+    return {
+        "id": dimension.id,
+        "title": dimension.title,
+        "full_points": full,
+        "weight": weight,
+        "points": points,
+        "applicable_full_points": applicable_full,
+        "rescaled": rescaled,
+        "contribution": contribution,
+        "na_indicators": [res["id"] for res in indicators if res["points"] is None],
+    }
 
 
-def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
+def score_adjustments(ctx: Context) -> list[Part]:
+    """Each adjustment group's part, as engine.result.AdjustmentGroupResult dumps it."""
     groups = []
     for group in ctx.ruleset.adjustments:
         items = []
@@ -304,8 +328,7 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                 rule_id = f"item.{group.id}.{item.id}"
                 applied = rule_id in ctx.fired
                 points = item.points if applied else ZERO
-                held = "成立" if applied else "不成立"
-                detail = f"条件 {ctx.wording.text(item.when.text)} {held} → {plain(points)}分"
+                detail = ctx.texts.held[rule_id][0 if applied else 1]
                 rule = ctx.matched(rule_id) if applied else None
             else:
                 value = ctx.values[item.per]
@@ -319,29 +342,29 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
                     applied = points != 0
                     detail = f"{per} = {ctx.figure(value)} × {plain(item.points)}分 → {ctx.figure(points)}分"
             items.append(
-                AdjustmentItemResult(
-                    id=item.id,
-                    title=item.title,
-                    points=points,
-                    applied=applied,
-                    detail=detail,
-                    rule=rule,
-                )
+                {
+                    "id": item.id,
+                    "title": item.title,
+                    "points": points,
+                    "applied": applied,
+                    "detail": detail,
+                    "rule": rule,
+                }
             )
-        raw = total(i.points for i in items)
+        raw = total(i["points"] for i in items)
         applied_sum = raw
         if group.cap is not None:
             applied_sum = min(raw, group.cap) if group.cap >= 0 else max(raw, group.cap)
         groups.append(
-            AdjustmentGroupResult(
-                id=group.id,
-                title=group.title,
-                cap=group.cap,
-                raw=raw,
-                applied=applied_sum,
-                capped=applied_sum != raw,
-                items=items,
-            )
+            {
+                "id": group.id,
+                "title": group.title,
+                "cap": group.cap,
+                "raw": raw,
+                "applied": applied_sum,
+                "capped": applied_sum != raw,
+                "items": items,
+            }
         )
     return groups
 
@@ -349,9 +372,9 @@ def score_adjustments(ctx: Context) -> list[AdjustmentGroupResult]:
 # ---------------------------------------------------------------- grades and vetoes
 
 
-def _grade_ref(ruleset: Ruleset, index: int) -> GradeRef:
+def _grade_ref(ruleset: Ruleset, index: int) -> Part:
     grade = ruleset.grades[index]
-    return GradeRef(id=grade.id, title=grade.title)
+    return {"id": grade.id, "title": grade.title}
 
 
 def grade_check(grade: Grade, total: Decimal, fired) -> tuple[bool, list[str]]:
@@ -361,18 +384,24 @@ def grade_check(grade: Grade, total: Decimal, fired) -> tuple[bool, list[str]]:
     return reached, failed
 
 
-def not_reached(grade: Grade, total: Decimal, fired, vetoed_by=(), quota: str | None = None) -> GradeNotReached:
-    """Why a grade was not given: points missing, requirements failed, vetoes, a quota."""
+def not_reached_part(grade: Grade, total: Decimal, fired, vetoed_by=(), quota: str | None = None) -> Part:
+    """Why a grade was not given (points missing, requirements failed, vetoes, a quota),
+    as engine.result.GradeNotReached dumps it."""
     reached, failed = grade_check(grade, total, fired)
-    return GradeNotReached(
-        id=grade.id,
-        title=grade.title,
-        min=grade.min,
-        points_missing=None if reached or grade.min is None else difference(grade.min, total),
-        failed_requires=failed,
-        vetoed_by=list(vetoed_by),
-        quota=quota,
-    )
+    return {
+        "id": grade.id,
+        "title": grade.title,
+        "min": grade.min,
+        "points_missing": None if reached or grade.min is None else difference(grade.min, total),
+        "failed_requires": failed,
+        "vetoed_by": list(vetoed_by),
+        "quota": quota,
+    }
+
+
+def not_reached(grade: Grade, total: Decimal, fired, vetoed_by=(), quota: str | None = None) -> GradeNotReached:
+    """`not_reached_part` as a model, for a result a quota changes."""
+    return GradeNotReached(**not_reached_part(grade, total, fired, vetoed_by, quota))
 
 
 def _eligible(ruleset: Ruleset, total: Decimal, fired: frozenset[str]) -> list[tuple[bool, list[str]]]:
@@ -384,7 +413,8 @@ def _first_eligible(eligible: list[tuple[bool, list[str]]], start: int) -> int:
     return next(i for i in range(start, len(eligible)) if eligible[i][0] and not eligible[i][1])
 
 
-def veto_results(ctx: Context) -> list[VetoResult]:
+def veto_results(ctx: Context) -> list[Part]:
+    """The vetoes that hold, as engine.result.VetoResult dumps them."""
     ruleset = ctx.ruleset
     held = [veto for veto in ruleset.vetoes if f"veto.{veto.id}" in ctx.fired]
 
@@ -394,45 +424,45 @@ def veto_results(ctx: Context) -> list[VetoResult]:
 
     decisive = max(held, key=strength) if held else None
     return [
-        VetoResult(
-            id=veto.id,
-            title=veto.title,
-            effect=veto.effect_name,
-            cap=veto.effect.cap if isinstance(veto.effect, GradeCap) else None,
-            decisive=veto is decisive,
-            rule=ctx.matched(f"veto.{veto.id}"),
-        )
+        {
+            "id": veto.id,
+            "title": veto.title,
+            "effect": veto.effect_name,
+            "cap": veto.effect.cap if isinstance(veto.effect, GradeCap) else None,
+            "decisive": veto is decisive,
+            "rule": ctx.matched(f"veto.{veto.id}"),
+        }
         for veto in held
     ]
 
 
-def decide_grade(ruleset: Ruleset, total: Decimal, fired: frozenset[str], vetoes: list[VetoResult]):
+def decide_grade(ruleset: Ruleset, total: Decimal, fired: frozenset[str], vetoes: list[Part]):
     """(grade index or None, index without vetoes, reasons for each higher grade)."""
     eligible = _eligible(ruleset, total, fired)
     natural = _first_eligible(eligible, 0)
-    decisive = next((v for v in vetoes if v.decisive), None)
+    decisive = next((v for v in vetoes if v["decisive"]), None)
     if decisive is None:
         final: int | None = natural
-    elif decisive.effect == "disqualify":
+    elif decisive["effect"] == "disqualify":
         final = None
-    elif decisive.effect == "lowest":
+    elif decisive["effect"] == "lowest":
         final = len(ruleset.grades) - 1
     else:
-        final = _first_eligible(eligible, max(natural, ruleset.grade_index(decisive.cap)))
+        final = _first_eligible(eligible, max(natural, ruleset.grade_index(decisive["cap"])))
     stop = len(ruleset.grades) if final is None else final
     reasons = []
     for index in range(stop):
-        blocking = [v.id for v in vetoes if _veto_blocks(ruleset, v, index)]
-        reasons.append(not_reached(ruleset.grades[index], total, fired, blocking))
+        blocking = [v["id"] for v in vetoes if _veto_blocks(ruleset, v, index)]
+        reasons.append(not_reached_part(ruleset.grades[index], total, fired, blocking))
     return final, natural, reasons
 
 
-def _veto_blocks(ruleset: Ruleset, veto: VetoResult, index: int) -> bool:
-    if veto.effect == "disqualify":
+def _veto_blocks(ruleset: Ruleset, veto: Part, index: int) -> bool:
+    if veto["effect"] == "disqualify":
         return True
-    if veto.effect == "lowest":
+    if veto["effect"] == "lowest":
         return index < len(ruleset.grades) - 1
-    return index < ruleset.grade_index(veto.cap)
+    return index < ruleset.grade_index(veto["cap"])
 
 
 # ---------------------------------------------------------------- the whole unit
@@ -447,21 +477,23 @@ def score_values(
     version: int | str | None = None,
     content_hash: str = "",
     reference: Reference | None = None,
-) -> Result:
-    """Score one unit's normalized values; InputError if the data cannot be scored.
-    A relative indicator is scored against `reference` (its place in a batch)."""
+    filled: list[FilledInput] | None = None,
+) -> Part:
+    """Score one unit's normalized values into the dict engine.result.Result dumps (python
+    mode); InputError if the data cannot be scored. A relative indicator is scored against
+    `reference` (its place in a batch); `filled` names the inputs the service filled."""
     ruleset = compiled.ruleset
     ballots, figures = count_ballots(ruleset, values)
     if figures:
         values = {**values, **figures}  # a ballot's figures are read like inputs
     ctx = Context(compiled, values, matcher.fire(compiled, 1, values), reference)
     _check_consistency(ctx)
-    indicators: list[IndicatorResult] = []
-    dimensions: list[DimensionResult] = []
+    indicators: list[Part] = []
+    dimensions: list[Part] = []
     problems: list[InputProblem] = []
     for d, dimension in enumerate(ruleset.dimensions):
         results = [
-            score_indicator(ctx, dimension, ind, f"dimensions[{d}].indicators[{i}].score")
+            score_indicator(ctx, ind, f"dimensions[{d}].indicators[{i}].score")
             for i, ind in enumerate(dimension.indicators)
         ]
         indicators.extend(results)
@@ -471,42 +503,53 @@ def score_values(
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    base = total(d.contribution for d in dimensions)
+    base = total(d["contribution"] for d in dimensions)
     adjustments = score_adjustments(ctx)
-    total_exact = max(ZERO, total([base, *(g.applied for g in adjustments)]))
+    total_exact = max(ZERO, total([base, *(g["applied"] for g in adjustments)]))
     rounded = round_half_up(total_exact, ruleset.precision)
     scored = dict(values)
     scored["total"] = rounded
-    scored.update({d.id: d.contribution for d in dimensions})
-    scored.update({i.id: NA if i.points is None else i.points for i in indicators})
+    scored.update({d["id"]: d["contribution"] for d in dimensions})
+    scored.update({i["id"]: NA if i["points"] is None else i["points"] for i in indicators})
     fired = ctx.fired | matcher.fire(compiled, 2, scored)
     vetoes = veto_results(ctx)
     final, natural, reasons = decide_grade(ruleset, rounded, fired, vetoes)
     env = {**scored, "grade": NA if final is None else ruleset.grades[final].id}
     outputs = compute_outputs(ruleset, env)
-    raised = raise_flags(ruleset, env, vetoes) if ruleset.flags else None
-    return Result(
-        ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=version, content_hash=content_hash),
-        unit=unit,
-        status="disqualified" if final is None else "scored",
-        input={name: value for name, value in ctx.shown.items() if name in ruleset.inputs},
-        ballots=ballots,
-        indicators=indicators,
-        dimensions=dimensions,
-        base=base,
-        adjustments=adjustments,
-        total_exact=total_exact,
-        precision=ruleset.precision,
-        total=rounded,
-        vetoes=vetoes,
-        grade=None if final is None else _grade_ref(ruleset, final),
-        grade_without_vetoes=_grade_ref(ruleset, natural),
-        grades_not_reached=reasons,
-        outputs=outputs,
-        reference=reference if ruleset.relative_indicators() else None,
-        engine={"version": ENGINE_VERSION, "rules_fired": sorted(fired)},
-        raised_flags=raised,
+    part: Part = {
+        "ruleset": {"id": ruleset.id, "title": ruleset.title, "version": version, "content_hash": content_hash},
+        "unit": None if unit is None else unit.model_dump(),
+        "status": "disqualified" if final is None else "scored",
+        "input": {name: value for name, value in ctx.shown.items() if name in ruleset.inputs},
+    }
+    if ballots:
+        part["ballots"] = [ballot.model_dump() for ballot in ballots]
+    part.update(
+        {
+            "indicators": indicators,
+            "dimensions": dimensions,
+            "base": base,
+            "adjustments": adjustments,
+            "total_exact": total_exact,
+            "precision": ruleset.precision,
+            "total": rounded,
+            "vetoes": vetoes,
+            "grade": None if final is None else _grade_ref(ruleset, final),
+            "grade_without_vetoes": _grade_ref(ruleset, natural),
+            "grades_not_reached": reasons,
+            "outputs": outputs,
+            "quota": None,
+            "flags": [],
+        }
     )
+    if reference is not None and ruleset.relative_indicators():
+        part["reference"] = reference.model_dump()
+    part["engine"] = {"version": ENGINE_VERSION, "rules_fired": sorted(fired)}
+    if ruleset.flags:
+        part["raised_flags"] = raise_flags(ruleset, env, [v["id"] for v in vetoes])
+    if filled:
+        part["filled_inputs"] = [f.model_dump() for f in filled]
+    return part
 
 
 def _values_text(ruleset: Ruleset, values: dict[str, Any]) -> str:
@@ -550,9 +593,10 @@ def _as_number(value) -> Decimal | None:
     return Decimal(int(value)) if isinstance(value, bool) else value
 
 
-def compute_outputs(ruleset: Ruleset, env: dict[str, Any]) -> list[OutputResult]:
+def compute_outputs(ruleset: Ruleset, env: dict[str, Any]) -> list[Part]:
     """Each output in order, as its declared type; `env` (the scored values and `grade`)
-    gains each output's value, so later outputs and the flags read it."""
+    gains each output's value, so later outputs and the flags read it. Each is the dict
+    engine.result.OutputResult dumps (a number output without `type` and `answer`)."""
     outputs = []
     for name, output in ruleset.outputs.items():
         try:
@@ -563,17 +607,11 @@ def compute_outputs(ruleset: Ruleset, env: dict[str, Any]) -> list[OutputResult]
             answer = None if value is NA or value is UNKNOWN else value
             env[name] = NA if answer is None else answer
             outputs.append(
-                OutputResult(id=name, title=output.title, value=None, exact=None, type=output.type, answer=answer)
+                {"id": name, "title": output.title, "value": None, "exact": None, "type": output.type, "answer": answer}
             )
             continue
         exact = _as_number(value)
         env[name] = NA if exact is None else exact
-        outputs.append(
-            OutputResult(
-                id=name,
-                title=output.title,
-                exact=exact,
-                value=None if exact is None else round_half_up(exact, ruleset.precision),
-            )
-        )
+        value = None if exact is None else round_half_up(exact, ruleset.precision)
+        outputs.append({"id": name, "title": output.title, "value": value, "exact": exact})
     return outputs

@@ -28,6 +28,7 @@ CHINESE_DATA = {
     "engine/explain.py": ("*", "the explanation of a score: the appraisal's own record, Chinese only"),
     "engine/wording.py": ("*", "the words explanations name total and grade by"),
     "engine/scoring.py": ("*", "each indicator's reason as the score record stores (and hashes) it"),
+    "engine/texts.py": ({"held_reason", "band_plan"}, "the reasons of engine/scoring.py a ruleset fixes, made once"),
     "engine/quotas.py": ({"decide_quotas"}, "the quota reason the score record stores"),
     "engine/ballots.py": ({"FIGURE_WORDS"}, "titles made from a ballot's own Chinese titles: ruleset data"),
     "engine/reach.py": ({"what_it_takes"}, "what-it-takes notes, part of the explanation"),
