@@ -3,7 +3,8 @@
 The golden files pin the bytes of a result: they were written by the scoring code of the
 commit named in tests/golden/COMMIT, before results were built without pydantic, and
 tests/test_golden_results.py asserts that today's code writes the same bytes for the same
-units. Each unit may carry ballots (a ruleset's generated count inputs), "NA" where an input
+units under the same rulesets: the rulesets as that commit shipped them are kept beside
+the files (tests/golden/rulesets/), since a shipped ruleset may change later. Each unit may carry ballots (a ruleset's generated count inputs), "NA" where an input
 allows it, a relative reference (its place among the other units of its file) and inputs
 the service filled from an earlier record.
 
@@ -42,6 +43,11 @@ def shipped_rulesets() -> dict[str, LoadedRuleset]:
     found = {path.stem: load_ruleset(path) for path in SCORING_RULESETS}
     found["synthetic-50"] = load_ruleset(json.dumps(synthetic_ruleset(), ensure_ascii=False))
     return found
+
+
+def golden_rulesets() -> dict[str, LoadedRuleset]:
+    """The rulesets the golden files were written under, by name (see write_golden)."""
+    return {path.stem: load_ruleset(path) for path in sorted((GOLDEN / "rulesets").glob("*"))}
 
 
 def example_units() -> dict[str, list[dict]]:
@@ -171,9 +177,13 @@ def read_golden(name: str) -> list[dict]:
 
 
 def write_golden(commit: str | None = None) -> None:
-    """Write tests/golden/ from this tree's code; `commit` names it when the tree is an
-    extracted archive (git archive COMMIT), not a checkout."""
-    GOLDEN.mkdir(exist_ok=True)
+    """Write tests/golden/ from this tree's code, with the rulesets it scored under;
+    `commit` names it when the tree is an extracted archive (git archive COMMIT)."""
+    (GOLDEN / "rulesets").mkdir(parents=True, exist_ok=True)
+    for path in SCORING_RULESETS:
+        (GOLDEN / "rulesets" / path.name).write_bytes(path.read_bytes())
+    synthetic = json.dumps(synthetic_ruleset(), ensure_ascii=False, indent=1)
+    (GOLDEN / "rulesets" / "synthetic-50.json").write_text(synthetic + "\n", encoding="utf-8")
     for name, units in golden_units().items():
         with gzip.GzipFile(GOLDEN / f"{name}.jsonl.gz", "wb", mtime=0) as file:
             for unit in units:

@@ -7,9 +7,9 @@ lean path (`score_lean`) and the validated model (`score`) must write the same b
 import pytest
 
 from engine import score_lean
-from tests.golden_units import read_golden, score_json, scoring_args, shipped_rulesets
+from tests.golden_units import golden_rulesets, read_golden, score_json, scoring_args
 
-RULESETS = shipped_rulesets()
+RULESETS = golden_rulesets()
 
 
 def lean_json(ruleset, unit: dict) -> str:
@@ -23,6 +23,10 @@ def test_every_golden_unit_is_written_with_the_same_bytes(name):
     for unit in units:
         assert lean_json(RULESETS[name], unit) == unit["json"], unit["unit"]
         assert score_json(RULESETS[name], unit) == unit["json"], unit["unit"]
+
+
+def test_every_golden_ruleset_has_its_units():
+    assert len(RULESETS) == 6 and all(read_golden(name) for name in RULESETS)
 
 
 def test_the_golden_files_cover_every_extension():
