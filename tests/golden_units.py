@@ -4,7 +4,8 @@ The golden files pin the bytes of a result: they were written by the scoring cod
 commit named in tests/golden/COMMIT, before results were built without pydantic, and
 tests/test_golden_results.py asserts that today's code writes the same bytes for the same
 units under the same rulesets: the rulesets as that commit shipped them are kept beside
-the files (tests/golden/rulesets/), since a shipped ruleset may change later. Each unit may carry ballots (a ruleset's generated count inputs), "NA" where an input
+the files (tests/golden/rulesets/), since a shipped ruleset may change later. Each unit
+may carry ballots (a ruleset's generated count inputs), "NA" where an input
 allows it, a relative reference (its place among the other units of its file) and inputs
 the service filled from an earlier record.
 
