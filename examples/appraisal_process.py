@@ -25,11 +25,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = "village-branch-stars"
 PERIOD = "2025"
 HONGQI, DONGFENG, TOWNSHIP, COUNTY = "cgz-hongqi", "cgz-dongfeng", "cgz", "513321"
+RULESET_FILE = ROOT / "rulesets" / f"{RULESET}.yaml"
+GRADES = {grade["id"]: grade["title"] for grade in yaml.safe_load(RULESET_FILE.read_text(encoding="utf-8"))["grades"]}
 
 # 东风村 reports weak work: few themed party days and a secretary post vacant (indicators
 # scoring 0), two petitions (a deduction), a 软弱涣散 designation (a veto) and low
@@ -117,7 +120,7 @@ def people() -> dict[str, str]:
 
 def ruleset(api: Service, tokens: dict[str, str]) -> None:
     step("2. 载入村党组织星级评定规则集, 发布于 2025 年度")
-    text = (ROOT / "rulesets" / f"{RULESET}.yaml").read_bytes()
+    text = RULESET_FILE.read_bytes()
     loaded = api.call(
         "POST", "/rulesets", tokens["editor"], (201, 409), content=text, headers={"Content-Type": "application/yaml"}
     )
@@ -125,7 +128,7 @@ def ruleset(api: Service, tokens: dict[str, str]) -> None:
         api.call("POST", f"/rulesets/{RULESET}/versions/1/publish", tokens["publisher"], json={"periods": [PERIOD]})
         say("张编辑载入第 1 版, 陈审核发布 (四眼原则)")
     else:
-        say("规则集已载入 (kaoping serve --load), 沿用已发布的版本")
+        say("规则集已在服务中 (此前已载入, 或由 kaoping serve --load 载入), 沿用已发布的版本")
     shown = api.json("GET", f"/rulesets/{RULESET}", tokens["editor"])
     say(f"{shown['id']}: 已发布第 {shown['published_version']} 版")
 
@@ -152,8 +155,8 @@ def take(api: Service, tok: str, unit: str, stage: str, body: dict) -> dict:
 def show_step(name: str, taken: dict) -> None:
     difference = taken.get("difference") or {}
     total, grade = difference.get("total", {}), difference.get("grade", {})
-    line = f"{name} {taken['title']} ({taken['action_title']}): 总分 {total.get('new')}, 等次 {grade.get('new')}"
-    say(line + f", 记录 {taken['record']}")
+    result = f"总分 {total.get('new')}, 等次 {GRADES.get(grade.get('new'), '无')}"
+    say(f"{name} {taken['title']} ({taken['action_title']}): {result}, 记录 {taken['record']}")
     for field in difference.get("fields", []):
         if field.get("reason"):
             say(f"  修改 {field['field']}: {field['old']} → {field['new']}, 理由: {field['reason']}")
@@ -290,7 +293,7 @@ def done(api: Service, tokens: dict[str, str], items: list[dict]) -> None:
 
 
 def verify(api: Service, tokens: dict[str, str]) -> None:
-    step("16. 核验整条记录链 (GET /audit/verify)")
+    step("最后: 核验整条记录链 (GET /audit/verify)")
     chain = api.json("GET", "/audit/verify", tokens["admin"])
     state = "完整" if chain["intact"] else f"断裂: {chain}"
     say(f"记录链{state}: 评分记录 {chain['records']} 条, 事件 {chain['events']} 条")

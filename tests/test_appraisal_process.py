@@ -41,7 +41,8 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     for village in ("红旗村", "东风村"):
         for stage in ("村自评 (提交)", "县复评 (确认)", "县委组织部审定 (确认)"):
             assert f"{village} {stage}" in text, (village, stage)
-    assert "红旗村 乡镇初评 (修改后确认): 总分 88.33, 等次 four" in text
+    assert "红旗村 乡镇初评 (修改后确认): 总分 88.33, 等次 四星" in text
+    assert "东风村 村自评 (提交): 总分 77.33, 等次 二星" in text  # 软弱涣散: at most 二星
     assert "修改 collective_income: 6.2 → 5.8, 理由: 账目核实, 应扣除一次性补助0.4万元" in text
     assert "城关镇其余村: 通过 1 个, 跳过 1 个" in text
     for item in ("东风村主题党日开展不足整改", "东风村书记配备整改", "东风村越级上访问题整改", "东风村软弱涣散整顿"):
@@ -64,7 +65,8 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     assert "365 天内到期及已逾期的整改事项 4 项" in text
     assert "记录链完整: 评分记录 10 条" in text  # 2 villages x 4 stages + the re-review's 2
     assert again.returncode == 0, again.stderr + again.stdout
-    assert "本示例已在这个数据目录中运行过" in again.stdout and "记录链完整" in again.stdout
+    assert "规则集已在服务中" in again.stdout and "本示例已在这个数据目录中运行过" in again.stdout
+    assert "红旗村 2025 年度已有 7 个评议环节记录" in again.stdout and "记录链完整: 评分记录 10 条" in again.stdout
 
     word = docx.Document(str(out / "公示-城关镇.docx"))
     paragraphs = "\n".join(p.text for p in word.paragraphs)
