@@ -302,6 +302,9 @@ def verify(api: Service, tokens: dict[str, str]) -> None:
 
 
 def process(api: Service, out: Path) -> None:
+    health = api.http.get("/healthz")  # before any person is created
+    if health.status_code != 200:
+        raise Unexpected(f"GET /healthz 返回 HTTP {health.status_code}: 服务未就绪")
     tokens = people()
     ruleset(api, tokens)
     if already_run(api, tokens):

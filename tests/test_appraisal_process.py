@@ -1,16 +1,18 @@
 """The shipped example of the whole appraisal process (examples/appraisal_process.py) runs
 end to end against a fresh `kaoping serve`, and its exported notices are readable."""
 
+import importlib.util
 import os
 import subprocess
 import sys
 
 import docx
+import httpx
 import pypdf
 import pytest
 
 from .conftest import ROOT
-from .server import running_service
+from .server import free_port, running_service
 
 SCRIPT = ROOT / "examples" / "appraisal_process.py"
 
@@ -76,3 +78,27 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     pdf = "".join(page.extract_text() for page in pypdf.PdfReader(str(out / "公示-红旗村复核.pdf")).pages)
     assert "关于红旗村2025年度村党组织星级评定复核结果的公示" in pdf.replace("\n", "")
     assert "红旗村" in pdf and "东风村" not in pdf
+
+
+def example_module():
+    spec = importlib.util.spec_from_file_location("appraisal_process", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_unexpected_answer_stops_the_example_naming_it():
+    module = example_module()
+    api = module.Service("http://kaoping.invalid")
+    refused = httpx.Response(409, json={"title": "Conflict"})
+    api.http = httpx.Client(base_url="http://kaoping.invalid", transport=httpx.MockTransport(lambda _request: refused))
+    with pytest.raises(module.Unexpected, match=r"POST /notices 返回 HTTP 409（预期 \(201,\)）"):
+        api.json("POST", "/notices", "token", (201,), json={})
+
+
+def test_without_a_service_the_example_exits_non_zero_before_creating_anyone(tmp_path):
+    env = {**os.environ, "KAOPING_URL": f"http://127.0.0.1:{free_port()}", "KAOPING_CLI": "false"}
+    done = run(env, tmp_path / "out")
+    assert done.returncode == 1
+    assert "无法连接服务" in done.stderr and "kaoping serve" in done.stderr
+    assert "导入单位" not in done.stdout
