@@ -287,6 +287,8 @@ def done(api: Service, tokens: dict[str, str], items: list[dict]) -> None:
     evidence = {"evidence": "已补开主题党日8次, 会议记录和照片存村部档案柜"}
     marked = api.json("POST", f"/rectification/{item['id']}/done", tokens["village"], json=evidence)
     say(f"{marked['title']}: {marked['state_title']} ({marked['done_on']}), 佐证: {marked['evidence']}")
+    for event in api.json("GET", f"/rectification/{item['id']}", tokens["admin"])["history"]:
+        say(f"  记录链事件 {event['event']}: {event['action']}, {event['actor']}")
     step("15. kaoping rectification due --within 365")
     for line in kaoping("rectification", "due", "--within", "365").splitlines():
         say(line)

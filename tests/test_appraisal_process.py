@@ -63,6 +63,7 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     assert "红旗村 village-branch-stars 2025: 已公示, 结果确定 (final)" in text
     assert "东风村 village-branch-stars 2025: 已公示, 结果确定 (final)" in text
     assert "东风村主题党日开展不足整改: 已销号" in text
+    assert ": open, 村填报员" in text and ": done, 村填报员" in text  # the item's chained events
     assert "东风村主题党日开展不足整改  责任单位" not in text  # done: no longer due
     assert "365 天内到期及已逾期的整改事项 4 项" in text
     assert "记录链完整: 评分记录 10 条" in text  # 2 villages x 4 stages + the re-review's 2
