@@ -109,8 +109,7 @@ def people() -> dict[str, str]:
         "county": token("reviewer", "县复评员", COUNTY),
         "admin": token("admin", "县委组织部管理员", COUNTY),
     }
-    kaoping("grant", "村填报员", "submitter", "--unit", DONGFENG)
-    say("村填报员: submitter @ 红旗村、东风村 (村自评)")
+    say("村填报员: submitter @ 红旗村 (村自评; 东风村的授权见第 3 步)")
     say("城关镇审核员: reviewer @ 城关镇 (乡镇初评)")
     say(f"县复评员: reviewer @ 东县 {COUNTY} (县复评)")
     say(f"县委组织部管理员: admin @ 东县 {COUNTY} (县委组织部审定, 公示, 异议)")
@@ -164,6 +163,9 @@ def show_step(name: str, taken: dict) -> None:
 
 def submit(api: Service, tokens: dict[str, str]) -> None:
     step("3. 村自评: 红旗村、东风村提交本村数据")
+    # `kaoping grant` adds a grant each time it is run: so only on the first run (see already_run)
+    kaoping("grant", "村填报员", "submitter", "--unit", DONGFENG)
+    say("村填报员另获东风村的填报授权 (kaoping grant 村填报员 submitter --unit cgz-dongfeng)")
     hongqi = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))["data"]
     show_step("红旗村", take(api, tokens["village"], HONGQI, "self_review", {"data": hongqi}))
     show_step("东风村", take(api, tokens["village"], DONGFENG, "self_review", {"data": {**hongqi, **WEAK}}))

@@ -69,6 +69,7 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     assert "记录链完整: 评分记录 10 条" in text  # 2 villages x 4 stages + the re-review's 2
     assert again.returncode == 0, again.stderr + again.stdout
     assert "规则集已在服务中" in again.stdout and "本示例已在这个数据目录中运行过" in again.stdout
+    assert "另获东风村" in text and "另获东风村" not in again.stdout  # no second grant on a second run
     assert "红旗村 2025 年度已有 7 个评议环节记录" in again.stdout and "记录链完整: 评分记录 10 条" in again.stdout
 
     word = docx.Document(str(out / "公示-城关镇.docx"))
