@@ -606,14 +606,15 @@ def timeline_command(unit: str = typer.Argument(..., help="the unit's code")) ->
     if not steps:
         typer.echo(say("cli.timeline_empty", unit=unit))
     for step in steps:
-        shown = {k: step[k] or "-" for k in ("period", "ruleset_id", "total", "grade", "actor", "at")}
-        typer.echo(say("cli.timeline_line", **shown, stage=step["title"], action=step["action_title"]))
+        shown = {k: step[k] or "-" for k in ("period", "ruleset_id", "total", "actor", "at")}
+        grade = step["grade_title"] or "-"
+        typer.echo(say("cli.timeline_line", **shown, grade=grade, stage=step["title"], action=step["action_title"]))
         reasons = {"": step["reason"]} if step["reason"] else {}
         for change in (step["difference"] or {}).get("fields", []):
             if change["reason"]:
                 reasons[change["field"]] = change["reason"]
         for field, reason in reasons.items():
-            typer.echo(say("cli.timeline_reason", field=field or step["to"], reason=reason))
+            typer.echo(say("cli.timeline_reason", field=field or step["to_title"], reason=reason))
     for result in results:
         shown = {k: result[k] or "-" for k in ("period", "ruleset_id", "notice")}
         typer.echo(say("cli.timeline_finality", **shown, status=result["status_title"]))

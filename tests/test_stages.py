@@ -225,11 +225,11 @@ def test_the_cli_timeline(staged):
         get_settings.cache_clear()
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
-    assert "村自评" in lines[0] and "提交" in lines[0]
+    assert "村自评" in lines[0] and "提交" in lines[0] and "等次 四星" in lines[0]  # the grade's title, not its id
     assert "乡镇初评" in lines[1] and "修改后确认" in lines[1]
     assert lines[2] == "    理由 (reserve_cadres): 名单核实"
     assert "县复评" in lines[3] and "退回" in lines[3]
-    assert lines[4] == "    理由 (township_review): 台账不符"
+    assert lines[4] == "    理由 (乡镇初评): 台账不符"  # the stage sent back to, by its title
     assert empty.exit_code == 0 and "没有评议记录" in empty.output
     assert unknown.exit_code != 0 and "no-such-unit" in unknown.output
 

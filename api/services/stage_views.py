@@ -100,17 +100,22 @@ def timeline(session: Session, actor: Actor, unit_code: str) -> list[dict[str, A
         session.scalars(select(AuditEvent).where(AuditEvent.kind == staging.STAGE_EVENT, mine).order_by(AuditEvent.seq))
     )
     records = _records(session, steps)
-    titles: dict[tuple[str, int], dict[str, str]] = {}
+    titles: dict[tuple[str, int], dict[str, str]] = {}  # the stages' titles, per ruleset version
+    grades: dict[tuple[str, int], dict[str, str]] = {}  # and its grades'
     for step in steps:
         key = (step.data["ruleset"], step.data["version"])
         if key not in titles:
             model = store.compiled_version(session, store.version_key(session, *key)).model
             titles[key] = {s.id: s.title for s in model.stages}
+            grades[key] = {g.id: g.title for g in model.grades}
     views = [_step(s, records, titles[(s.data["ruleset"], s.data["version"])]) for s in steps]
     results = finality.of_unit(session, actor, unit.code)
     final = {(f["ruleset_id"], f["period"]): f["record"] for f in results if f["status"] == "final"}
     for view in views:
         record = records.get(view["record"] or "")
         view["total"], view["grade"] = (record.total, record.grade) if record else (None, None)
+        key = (view["ruleset_id"], view["version"])
+        view["grade_title"] = grades[key].get(view["grade"]) if view["grade"] else None
+        view["to_title"] = titles[key].get(view["to"], view["to"]) if view["to"] else None
         view["final"] = record is not None and final.get((view["ruleset_id"], view["period"])) == record.id
     return sorted(views, key=lambda v: (v["period"], v["seq"]))
