@@ -14,12 +14,14 @@ from .conftest import village_submission
 from .test_stages import send_back, submit, take
 
 PAGE = "/ui/stages/village-branch-stars/cgz-hongqi/2025"
+SUBMIT = "/ui/rulesets/village-branch-stars/submit"
 
 
 @pytest.fixture
 def staged(village_service):
     s = village_service
-    for name, role, unit in (("村", "submitter", "cgz-hongqi"), ("镇", "reviewer", "cgz"), ("县", "reviewer", "513321")):
+    people = (("村", "submitter", "cgz-hongqi"), ("镇", "reviewer", "cgz"), ("县", "reviewer", "513321"))
+    for name, role, unit in people:
         s.token(name, role, unit)
     s.token("县委", "admin", "513321")
     return s
@@ -52,7 +54,8 @@ def test_an_edit_with_reasons_shows_the_difference(staged):
     view = staged.call("GET", PAGE, "auditor")
     api = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor").json()
     step = api["steps"][1]["difference"]
-    assert f"<td>村集体经济年收入</td><td>{income}</td><td><strong>2.5</strong></td><td>扣除一次性补助</td>" in view.text
+    row = f"<td>村集体经济年收入</td><td>{income}</td><td><strong>2.5</strong></td><td>扣除一次性补助</td>"
+    assert row in view.text
     assert f"总分 {step['total']['old']} → <strong>{step['total']['new']}</strong>" in view.text
     moved = [i for i in step["indicators"] if i["old"] != i["new"]]
     assert moved and all(f"<td>{i['title']}</td><td>{i['old']}</td>" in view.text for i in moved)
@@ -110,18 +113,15 @@ def test_sending_back_needs_a_reason_and_shows_it(staged):
 
 
 def test_the_first_stage_through_the_submit_form(staged):
-    form = staged.call("GET", "/ui/rulesets/village-branch-stars/submit?period=2025&unit=cgz-hongqi&stage=self_review", "村")
+    form = staged.call("GET", SUBMIT + "?period=2025&unit=cgz-hongqi&stage=self_review", "村")
     assert form.status_code == 200 and 'name="stage" value="self_review"' in form.text
     data = {k: ("是" if v is True else "否" if v is False else str(v)) for k, v in village_submission()["data"].items()}
-    posted = form_post(
-        staged, "/ui/rulesets/village-branch-stars/submit", "村", {**data, "unit": "cgz-hongqi", "period": "2025", "stage": "self_review"}
-    )
+    fields = {**data, "unit": "cgz-hongqi", "period": "2025", "stage": "self_review"}
+    posted = form_post(staged, SUBMIT, "村", fields)
     assert posted.status_code == 303 and posted.headers["location"] == PAGE
     steps = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor")
     assert [s["action"] for s in steps.json()["steps"]] == ["submit"]
-    again = form_post(
-        staged, "/ui/rulesets/village-branch-stars/submit", "村", {**data, "unit": "cgz-hongqi", "period": "2025", "stage": "self_review"}
-    )
+    again = form_post(staged, SUBMIT, "村", fields)
     assert again.status_code == 422 and "乡镇初评" in again.text
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Literal
+
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 

@@ -119,6 +119,10 @@ def timeline(session: Session, actor: Actor, unit_code: str) -> list[dict[str, A
     return sorted(views, key=lambda v: (v["period"], v["seq"]))
 
 
+def _last(step: AuditEvent) -> dict[str, Any]:
+    return {"title": say(f"stage.action.{step.data['action']}"), "actor": step.actor, "at": step.created_at}
+
+
 def awaiting(session: Session, actor: Actor, ruleset_id: str, period: str, limit: int) -> dict[str, Any]:
     """The units of the actor's subtrees that the ruleset's first stage is taken at, each
     with the stage whose turn it is (None once all are taken): what awaits whom. At most
@@ -144,9 +148,7 @@ def awaiting(session: Session, actor: Actor, ruleset_id: str, period: str, limit
                 "name": unit.name,
                 "due": stages[due].id if due < len(stages) else None,
                 "due_title": stages[due].title if due < len(stages) else None,
-                "last": {"title": say(f"stage.action.{last.data['action']}"), "actor": last.actor, "at": last.created_at}
-                if last
-                else None,
+                "last": _last(last) if last else None,
             }
         )
     return {"count": count, "units": rows}

@@ -110,7 +110,8 @@ async def record_objection(
 ):
     def record(typed: dict[str, str]) -> None:
         fields = {k: typed.get(k, "") for k in ("unit", "objector", "contact", "text", "received")}
-        objections.record(session, found.actor, notice_id, ObjectionIn(**_blank_is_none(fields, "objector", "received")))
+        body = ObjectionIn(**_blank_is_none(fields, "objector", "received"))
+        objections.record(session, found.actor, notice_id, body)
 
     return await _act(request, session, found, notice_id, "objection", record)
 
@@ -134,4 +135,7 @@ async def resolve_objection(
 async def close_notice(
     request: Request, notice_id: str, found: Visitor = Depends(role("admin")), session: Session = Depends(get_session)
 ):
-    return await _act(request, session, found, notice_id, "close", lambda _: notices.close(session, found.actor, notice_id))
+    def close(_: dict[str, str]) -> None:
+        notices.close(session, found.actor, notice_id)
+
+    return await _act(request, session, found, notice_id, "close", close)

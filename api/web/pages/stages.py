@@ -51,7 +51,8 @@ def stage_list(
             if refused.problem.status not in REFUSED:
                 raise
             problem = refused.problem.detail
-    context = {"rulesets": staged or store.scoring_rulesets(session), "ruleset": chosen, "period": period, "problem": problem, **listing}
+    offered = staged or store.scoring_rulesets(session)
+    context = {"rulesets": offered, "ruleset": chosen, "period": period, "problem": problem, **listing}
     return render(request, "stages_list.html", context, status=422 if problem else 200)
 
 
