@@ -73,12 +73,13 @@ def notice_document(
 
 
 def _refused(name: str, problem_status: int, detail: str | None, errors: list[dict], typed: dict) -> dict[str, Any]:
-    """A refused form: each problem beside its field, one of no field above the form."""
+    """A refused form: each problem of what was typed beside its field, one of no field (or
+    a conflict with the notice's state, whose form may not be shown) above the forms."""
     beside: dict[str, list[str]] = {}
     for error in errors:
         beside.setdefault(error.get("field") or "", []).append(error["message"])
     general = beside.pop("", None)
-    refusal = detail if not beside else ("; ".join(general) if general else None)
+    refusal = detail if problem_status != 422 or not beside else ("; ".join(general) if general else None)
     return {"form": name, "beside": beside, "refusal": refusal, "status": problem_status, "typed": typed}
 
 
