@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .test_notices import TITLE, notice_body, objection, plain, post  # noqa: F401 (a fixture)
+from .test_notices import TITLE, notice_body, objection, post
 
 
 @pytest.fixture
@@ -63,7 +63,8 @@ def test_objection_recorded_refused_resolved_then_the_notice_closed(noticed):
     no_outcome = form_post(noticed, f"{base}/objections/{oid}/resolve", {"reason": "经核实收入不含补助"})
     assert no_outcome.status_code == 422 and f'id="err-resolve-{oid}-outcome"' in no_outcome.text
     assert "经核实收入不含补助" in no_outcome.text
-    resolved = form_post(noticed, f"{base}/objections/{oid}/resolve", {"outcome": "dismissed", "reason": "经核实收入不含补助"})
+    answer = {"outcome": "dismissed", "reason": "经核实收入不含补助"}
+    resolved = form_post(noticed, f"{base}/objections/{oid}/resolve", answer)
     assert resolved.status_code == 303
     page = noticed.call("GET", base, "auditor")
     assert 'data-outcome="dismissed"' in page.text and "办结意见：<strong>经核实收入不含补助</strong>" in page.text
