@@ -54,7 +54,7 @@ def test_an_edit_with_reasons_shows_the_difference(staged):
     view = staged.call("GET", PAGE, "auditor")
     api = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor").json()
     step = api["steps"][1]["difference"]
-    row = f"<td>村集体经济年收入</td><td>{income}</td><td><strong>2.5</strong></td><td>扣除一次性补助</td>"
+    row = f"<td>村集体经济年收入（万元）</td><td>{income}</td><td><strong>2.5</strong></td><td>扣除一次性补助</td>"
     assert row in view.text
     assert f"总分 {step['total']['old']} → <strong>{step['total']['new']}</strong>" in view.text
     moved = [i for i in step["indicators"] if i["old"] != i["new"]]

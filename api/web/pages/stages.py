@@ -19,6 +19,8 @@ from ... import store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
 from ...services import stage_views, stages, versions
+from ...services.filled import by_service
+from ..forms import input_groups
 from ..session import Visitor, role
 from ..templating import BEIJING, render
 
@@ -92,8 +94,9 @@ def _page(request: Request, session: Session, found: Visitor, ruleset_id: str, u
         "due_index": due,
         "due_stage": model.stages[due] if due is not None else None,
         "mine": mine,
-        "inputs": [{"id": n, "spec": s, "old": base.get(n)} for n, s in model.inputs.items()] if mine else [],
+        "groups": [_rows(group, base) for group in input_groups(ruleset)] if mine else [],
         "titles": titles,
+        "units": {name: spec.unit for name, spec in model.inputs.items() if spec.unit},
         "stage_titles": {s.id: s.title for s in model.stages},
         "grade_titles": {g.id: g.title for g in model.grades},
         "typed": state.get("typed", {}),
@@ -116,6 +119,12 @@ def unit_stages(
     session: Session = Depends(get_session),
 ):
     return _page(request, session, found, ruleset_id, unit, period)
+
+
+def _rows(group, base: dict[str, Any]) -> dict[str, Any]:
+    """One chapter of the edit form: each input with its value as the due stage has it."""
+    rows = [{"id": f.id, "spec": f.spec, "old": base.get(f.id), "filled": by_service(f.spec)} for f in group.fields]
+    return {"title": group.title, "rows": rows}
 
 
 def _changes(model, form) -> tuple[dict[str, Any], dict[str, str]]:
