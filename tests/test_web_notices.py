@@ -11,6 +11,7 @@ import re
 import pytest
 
 from .test_notices import TITLE, notice_body, objection, post
+from .test_stages import submit, take
 
 
 @pytest.fixture
@@ -86,3 +87,23 @@ def test_closing_before_the_period_ends_and_acting_without_admin(plain):
 
 def day_in(text: str) -> bool:
     return re.search(r"未能办理：[^<]*\d{4}-\d{2}-\d{2}", text) is not None
+
+
+def test_an_upheld_objection_sends_the_unit_back_and_links_its_stages(village_service):
+    s = village_service
+    people = (("村", "submitter", "cgz-hongqi"), ("镇", "reviewer", "cgz"), ("县", "reviewer", "513321"))
+    for name, role, unit in (*people, ("县委", "admin", "513321")):
+        s.token(name, role, unit)
+    assert submit(s).status_code == 201
+    for stage, who in (("township_review", "镇"), ("county_review", "县"), ("county_approval", "县委")):
+        assert take(s, stage, who).status_code == 201
+    nid = post(s, notice_body(ruleset="village-branch-stars", unit="cgz-hongqi")).json()["id"]
+    assert form_post(s, f"/ui/notices/{nid}/objections", objection()).status_code == 303
+    oid = s.call("GET", f"/notices/{nid}", "县委").json()["objections"][0]["objection"]
+    upheld = form_post(s, f"/ui/notices/{nid}/objections/{oid}/resolve", {"outcome": "upheld", "reason": "应扣除补助"})
+    assert upheld.status_code == 303
+    page = s.call("GET", f"/ui/notices/{nid}", "auditor")
+    assert 'data-finality="reopened"' in page.text and 'data-outcome="upheld"' in page.text
+    assert 'href="/ui/stages/village-branch-stars/cgz-hongqi/2025"' in page.text
+    stages = s.call("GET", "/ui/stages/village-branch-stars/cgz-hongqi/2025", "县")
+    assert "理由：<strong>应扣除补助</strong>" in stages.text and 'id="act-form"' in stages.text

@@ -140,3 +140,10 @@ def test_the_list_shows_each_units_due_stage_in_the_visitors_subtree(staged):
     assert re.search(r'<tr data-unit="cgz-hongqi">.*?已审定', done.text, re.S)
     bad = staged.call("GET", "/ui/stages?ruleset=village-branch-stars&period=someday", "城关镇")
     assert bad.status_code == 422 and 'id="filter-error"' in bad.text
+
+
+def test_the_list_says_when_no_ruleset_with_stages_is_in_force(staged):
+    none = staged.call("GET", "/ui/stages?period=2019", "镇")
+    assert none.status_code == 200 and 'id="none-staged"' in none.text and "2019" in none.text
+    default = staged.call("GET", "/ui/stages?period=2025", "镇")
+    assert 'option value="village-branch-stars" selected' in default.text and 'data-unit="cgz-hongqi"' in default.text
