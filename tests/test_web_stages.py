@@ -71,6 +71,7 @@ def test_a_change_without_a_reason_is_refused_beside_the_field_keeping_what_was_
     assert re.search(r'id="err-collective_income">[^<]*村集体经济年收入[^<]*</p>', refused.text)
     assert 'value="2.5"' in refused.text and 'value="9"' in refused.text and 'value="核实"' in refused.text
     assert 'id="err-reserve_cadres"' not in refused.text
+    assert '项需要改正（<a href="#new-collective_income">村集体经济年收入</a>）' in refused.text
     stages = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor")
     assert len(stages.json()["steps"]) == 1  # nothing written
 
