@@ -132,14 +132,17 @@ def awaiting(session: Session, actor: Actor, ruleset_id: str, period: str, limit
         raise ApiProblem(422, "Bad stage request", problem, [{"field": "period", "message": problem}])
     steps = staging.steps_of_period(session, ruleset_id, period)
     _, ruleset = staging.ruleset_for(session, ruleset_id, period, [])
-    first = ruleset.model.stages
-    kind = KIND_OF[first[0].level]
+    by_version = {None: ruleset.model.stages}
+    kind = KIND_OF[ruleset.model.stages[0].level]
     query = select(Unit).where(scope.under(Unit.path, actor.paths()), Unit.kind == kind)
     count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = []
     for unit in session.scalars(query.order_by(Unit.path).limit(limit)):
         taken = steps.get(unit.code, [])
-        stages = staging.ruleset_for(session, ruleset_id, period, taken)[1].model.stages if taken else first
+        version = taken[0].data["version"] if taken else None
+        if version not in by_version:  # a unit's stages are its first step's version's
+            by_version[version] = staging.ruleset_for(session, ruleset_id, period, taken)[1].model.stages
+        stages = by_version[version]
         due = staging.due_index(stages, taken)
         last = taken[-1] if taken else None
         rows.append(
