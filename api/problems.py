@@ -156,6 +156,18 @@ def _validation_message(error: dict) -> str:
     return say("request.other", got=given_text(given))
 
 
+def validation_items(errors) -> list[dict]:
+    """pydantic's errors as a problem's list: each field with the catalogue's message."""
+    return [
+        {
+            "field": "(body)" if e["type"] == "json_invalid" else _location(e["loc"]),
+            "code": e["type"],
+            "message": _validation_message(e),
+        }
+        for e in errors
+    ]
+
+
 def answer(request: Request, problem: Problem, headers: dict[str, str] | None = None):
     """The problem document; or, on a web page, the page the app installed for problems."""
     page = getattr(request.app.state, "problem_page", None)
@@ -178,14 +190,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
-        items = [
-            {
-                "field": "(body)" if e["type"] == "json_invalid" else _location(e["loc"]),
-                "code": e["type"],
-                "message": _validation_message(e),
-            }
-            for e in error.errors()
-        ]
+        items = validation_items(error.errors())
         problem = Problem(
             title=say("title.request"), status=422, detail=_counted(len(items)), type="/problems/invalid-request"
         )

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from engine import load_ruleset
 
@@ -224,3 +225,27 @@ def village_submission(**changes) -> dict:
     data = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))
     data["data"].update(changes)
     return data
+
+
+PLAIN = "village-plain"
+
+
+def _plain_text() -> str:
+    """The village ruleset without stages: scored once, noticed as it is."""
+    data = yaml.safe_load(VILLAGE_TEXT)
+    del data["stages"]
+    data["id"] = PLAIN
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def plain(village_service):
+    """Two villages of 城关镇 scored under a ruleset without stages, and 西寨镇's admin."""
+    s = village_service
+    assert s.add_ruleset(_plain_text()).status_code == 201
+    for code, name in (("cgz-hongqi", "红旗村"), ("cgz-dongfeng", "东风村")):
+        body = {**village_submission(), "unit": {"id": code, "name": name, "parent": "城关镇"}}
+        assert s.call("POST", f"/rulesets/{PLAIN}/scores", "submitter", json=body).status_code == 201
+    s.token("县委", "admin", "513321")
+    s.token("别镇管理员", "admin", "xzz")
+    return s

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -20,19 +19,10 @@ from api.services.notice_layout import layout
 from api.services.notice_pdf import pdf_bytes
 from api.services.workdays import closing_day, today
 
-from .conftest import VILLAGE_TEXT, village_submission
+from .conftest import PLAIN, village_submission
 from .test_stages import send_back, submit, take
 
-PLAIN = "village-plain"
 TITLE = "关于2025年度村党组织星级评定结果的公示"
-
-
-def _plain_text() -> str:
-    """The village ruleset without stages: scored once, noticed as it is."""
-    data = yaml.safe_load(VILLAGE_TEXT)
-    del data["stages"]
-    data["id"] = PLAIN
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def day(offset: int) -> str:
@@ -62,19 +52,6 @@ def objection(unit: str = "cgz-hongqi", received: int = -3, **more) -> dict:
 def uphold(s, nid: str, oid: str):
     body = {"outcome": "upheld", "reason": "收入应扣除补助"}
     return s.call("POST", f"/notices/{nid}/objections/{oid}/resolve", "县委", json=body)
-
-
-@pytest.fixture
-def plain(village_service):
-    """Two villages of 城关镇 scored under a ruleset without stages, and 西寨镇's admin."""
-    s = village_service
-    assert s.add_ruleset(_plain_text()).status_code == 201
-    for code, name in (("cgz-hongqi", "红旗村"), ("cgz-dongfeng", "东风村")):
-        body = {**village_submission(), "unit": {"id": code, "name": name, "parent": "城关镇"}}
-        assert s.call("POST", f"/rulesets/{PLAIN}/scores", "submitter", json=body).status_code == 201
-    s.token("县委", "admin", "513321")
-    s.token("别镇管理员", "admin", "xzz")
-    return s
 
 
 def post(s, body: dict, who: str = "县委"):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
@@ -14,13 +13,9 @@ from ..deps import ANYONE, get_session, require
 from ..jsonbody import StrictJsonRoute
 from ..schemas import FinalityOut, NoticeIn, NoticeOut, NoticeSummaryOut, ObjectionIn, ObjectionOut, ResolutionIn
 from ..services import finality, notices, objections
-from ..services.notice_docx import docx_bytes
-from ..services.notice_layout import layout
-from ..services.notice_pdf import pdf_bytes
+from ..services.notice_files import MEDIA, notice_file
 
 router = APIRouter(tags=["notices"], route_class=StrictJsonRoute)
-
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
 def _shown(session: Session, actor: Actor, notice_id: str) -> dict:
@@ -63,12 +58,8 @@ def notice_document(
     actor: Actor = Depends(require(*ANYONE)),
     session: Session = Depends(get_session),
 ):
-    state = notices.visible(session, actor, notice_id)
-    page = layout(state.data)
-    content = docx_bytes(page) if form == "docx" else pdf_bytes(page)
-    name = quote(f"{state.data['title']}.{form}")
-    headers = {"Content-Disposition": f"attachment; filename=notice-{notice_id}.{form}; filename*=UTF-8''{name}"}
-    return Response(content, media_type=MEDIA[form], headers=headers)
+    content, media, headers = notice_file(session, actor, notice_id, form)
+    return Response(content, media_type=media, headers=headers)
 
 
 @router.post("/notices/{notice_id}/close", response_model=NoticeOut, summary="Close a notice whose period is over")

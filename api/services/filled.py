@@ -36,6 +36,11 @@ FILLERS: tuple[tuple[Callable[[InputSpec], bool], Finder], ...] = (
 )
 
 
+def by_service(spec: InputSpec) -> bool:
+    """Whether the service fills the input when a submission leaves it empty."""
+    return any(fills(spec) for fills, _ in FILLERS)
+
+
 def _found(session: Session, ruleset: Ruleset, ruleset_id: str, period: str, data: dict[str, dict]) -> Found:
     """What the fillers find for the units (unit -> its data) that leave their inputs empty."""
     merged: Found = {}

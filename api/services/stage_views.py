@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.messages import say
+from engine.unit_kinds import KIND_OF
 
 from .. import scope, store
 from ..auth import Actor
-from ..tables import AuditEvent, ScoreRecord
+from ..problems import ApiProblem
+from ..tables import AuditEvent, ScoreRecord, Unit
 from . import finality
 from . import stages as staging
+from .versions import period_problem
 
 
 def _records(session: Session, steps: list[AuditEvent]) -> dict[str, ScoreRecord]:
@@ -119,3 +122,41 @@ def timeline(session: Session, actor: Actor, unit_code: str) -> list[dict[str, A
         view["to_title"] = titles[key].get(view["to"], view["to"]) if view["to"] else None
         view["final"] = record is not None and final.get((view["ruleset_id"], view["period"])) == record.id
     return sorted(views, key=lambda v: (v["period"], v["seq"]))
+
+
+def _last(step: AuditEvent) -> dict[str, Any]:
+    return {"title": say(f"stage.action.{step.data['action']}"), "actor": step.actor, "at": step.created_at}
+
+
+def awaiting(session: Session, actor: Actor, ruleset_id: str, period: str, limit: int) -> dict[str, Any]:
+    """The units of the actor's subtrees that the ruleset's first stage is taken at, each
+    with the stage whose turn it is (None once all are taken): what awaits whom. At most
+    `limit` units, in the order of the tree; `count` says how many there are."""
+    problem = period_problem(period)
+    if problem:
+        raise ApiProblem(422, "Bad stage request", problem, [{"field": "period", "message": problem}])
+    steps = staging.steps_of_period(session, ruleset_id, period)
+    _, ruleset = staging.ruleset_for(session, ruleset_id, period, [])
+    by_version = {None: ruleset.model.stages}
+    kind = KIND_OF[ruleset.model.stages[0].level]
+    query = select(Unit).where(scope.under(Unit.path, actor.paths()), Unit.kind == kind)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = []
+    for unit in session.scalars(query.order_by(Unit.path).limit(limit)):
+        taken = steps.get(unit.code, [])
+        version = taken[0].data["version"] if taken else None
+        if version not in by_version:  # a unit's stages are its first step's version's
+            by_version[version] = staging.ruleset_for(session, ruleset_id, period, taken)[1].model.stages
+        stages = by_version[version]
+        due = staging.due_index(stages, taken)
+        last = taken[-1] if taken else None
+        rows.append(
+            {
+                "unit": unit.code,
+                "name": unit.name,
+                "due": stages[due].id if due < len(stages) else None,
+                "due_title": stages[due].title if due < len(stages) else None,
+                "last": _last(last) if last else None,
+            }
+        )
+    return {"count": count, "units": rows}

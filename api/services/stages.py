@@ -114,6 +114,15 @@ def _check_grant(session: Session, actor: Actor, stage: Stage, unit: Unit) -> No
         raise ApiProblem(403, "Not your stage", message)
 
 
+def holds(session: Session, actor: Actor, stage: Stage, unit: Unit) -> bool:
+    """Whether the actor may take the stage for the unit (a page offers it only then)."""
+    try:
+        _check_grant(session, actor, stage, unit)
+    except ApiProblem:
+        return False
+    return True
+
+
 def _title(ruleset: LoadedRuleset, field: str) -> str:
     spec = ruleset.model.inputs.get(field)
     return f"{spec.title} ({field})" if spec else field

@@ -1,7 +1,7 @@
 """The page routes, one module per job; each only turns a request into service calls and
 their results into a rendered page."""
 
-from . import batches, home, rectification, ruleset_editor, ruleset_list, scores, signin, submit
+from . import batches, home, notices, rectification, ruleset_editor, ruleset_list, scores, signin, stages, submit
 
 ROUTERS = [
     signin.router,
@@ -12,4 +12,6 @@ ROUTERS = [
     scores.router,
     batches.router,
     rectification.router,
+    stages.router,
+    notices.router,
 ]

@@ -19,7 +19,7 @@ from ... import store
 from ...deps import get_session
 from ...problems import ApiProblem
 from ...schemas import ScoreRequest, UnitIn
-from ...services import scoring, units, versions
+from ...services import scoring, stages, units, versions
 from ..forms import NA_PREFIX, form_data, input_groups
 from ..session import Visitor, role
 from ..templating import BEIJING, render
@@ -89,6 +89,7 @@ def _page(request: Request, session: Session, found: Visitor, ruleset_id: str, p
         "problems": beside,
         "general": general,
         "na_prefix": NA_PREFIX,
+        "stage": state.get("stage", ""),
     }
     return render(request, "submit.html", context, status=422 if errors else 200)
 
@@ -99,11 +100,12 @@ def submit_form(
     ruleset_id: str,
     period: str | None = Query(None, max_length=50),
     unit: str = Query("", max_length=200),
+    stage: str = Query("", max_length=100),
     found: Visitor = Depends(role("submitter")),
     session: Session = Depends(get_session),
 ):
     chosen = period or _default_period(_periods(session, ruleset_id))
-    response = _page(request, session, found, ruleset_id, chosen, unit=unit)
+    response = _page(request, session, found, ruleset_id, chosen, unit=unit, stage=stage)
     response.status_code = 200  # a period without a version is said beside its field, not refused
     return response
 
@@ -131,16 +133,19 @@ async def submit(
     form = await request.form()
     period = str(form.get("period", "")).strip()[:50]
     unit = str(form.get("unit", "")).strip()[:200]
+    stage = str(form.get("stage", "")).strip()[:100]
     values = {k: v for k, v in form.items() if isinstance(v, str)}
-    record_id, errors = await run_in_threadpool(_score, session, ruleset_id, period, unit, form, found)
+    target, errors = await run_in_threadpool(_score, session, ruleset_id, period, unit, form, found, stage)
     if errors:
-        return _page(request, session, found, ruleset_id, period, errors, unit=unit, values=values)
-    return RedirectResponse(f"/ui/scores/{record_id}", status_code=303)
+        return _page(request, session, found, ruleset_id, period, errors, unit=unit, values=values, stage=stage)
+    return RedirectResponse(target, status_code=303)
 
 
-def _score(session: Session, ruleset_id: str, period: str, unit: str, form, found: Visitor):
-    """(the new record's id, []) or (None, every problem): those the form finds before
-    scoring (no unit, no usable period) come with every problem of the data, at once."""
+def _score(session: Session, ruleset_id: str, period: str, unit: str, form, found: Visitor, stage: str):
+    """(the page to go to, []) or (None, every problem): those the form finds before
+    scoring (no unit, no usable period) come with every problem of the data, at once.
+    Sent from the stage page (docs/stages.md) the form takes the first stage, and goes
+    back to the stage page; else it scores the unit outside the stages."""
     store.get_ruleset(session, ruleset_id)  # an unknown ruleset is a 404 page
     ruleset, _, errors = _shown_version(session, ruleset_id, period)
     errors = list(errors or [])
@@ -154,15 +159,18 @@ def _score(session: Session, ruleset_id: str, period: str, unit: str, form, foun
             except InputError as error:
                 errors.extend(p.model_dump() for p in error.problems)
         return None, errors
-    body = ScoreRequest(unit=UnitIn(id=unit), period=period, data=data)
-    document = {"unit": {"id": unit}, "period": period, "data": data}
     try:
+        if stage:
+            stages.act(session, found.actor, ruleset_id, unit, period, stage, stages.Act(data=data))
+            return f"/ui/stages/{ruleset_id}/{unit}/{period}", []
+        body = ScoreRequest(unit=UnitIn(id=unit), period=period, data=data)
+        document = {"unit": {"id": unit}, "period": period, "data": data}
         record, _, _ = scoring.score_and_store(
             session, ruleset_id, body, data, found.actor, None, scoring.request_hash(ruleset_id, document), via="web"
         )
     except ApiProblem as problem:
-        if problem.problem.status not in (404, 409, 422):
+        if problem.problem.status not in (403, 404, 409, 422):
             raise
         listed = [e.model_dump() for e in problem.problem.errors]
         return None, listed or [{"message": problem.problem.detail or problem.problem.title}]
-    return record.id, []
+    return f"/ui/scores/{record.id}", []
