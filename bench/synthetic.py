@@ -47,12 +47,11 @@ def submissions(count: int, seed: int = 7) -> list[dict]:
     return units
 
 
-def plain_python_total(unit: dict) -> tuple[float, str | None]:
-    """The lower bound: the same band tables in a bare loop, with no explanation."""
-    total = 0.0
+def _plain_total(unit: dict, thresholds, zero):
+    total = zero
     for i in range(INDICATORS):
         value = unit[f"x{i}"]
-        for threshold, points in THRESHOLDS:
+        for threshold, points in thresholds:
             if value >= threshold:
                 total += points
                 break
@@ -65,6 +64,11 @@ def plain_python_total(unit: dict) -> tuple[float, str | None]:
     if caps:
         grade = f"g{max(max(caps), int(grade[1:]))}"
     return total, grade
+
+
+def plain_python_total(unit: dict) -> tuple[float, str | None]:
+    """The lower bound: the same band tables in a bare loop, with no explanation."""
+    return _plain_total(unit, THRESHOLDS, 0.0)
 
 
 DECIMAL_THRESHOLDS = tuple((threshold, Decimal(str(points))) for threshold, points in THRESHOLDS)
@@ -72,19 +76,4 @@ DECIMAL_THRESHOLDS = tuple((threshold, Decimal(str(points))) for threshold, poin
 
 def plain_decimal_total(unit: dict) -> tuple[Decimal, str | None]:
     """The same lower bound in exact decimals, as the engine computes."""
-    total = Decimal(0)
-    for i in range(INDICATORS):
-        value = unit[f"x{i}"]
-        for threshold, points in DECIMAL_THRESHOLDS:
-            if value >= threshold:
-                total += points
-                break
-    grade = next((f"g{g}" for g in range(4) if total >= 90 - 10 * g), "g4")
-    if unit["y3"]:
-        return total, None
-    if unit["y0"]:
-        return total, "g4"
-    caps = [c for v, c in ((1, 3), (2, 2), (4, 4)) if unit[f"y{v}"]]
-    if caps:
-        grade = f"g{max(max(caps), int(grade[1:]))}"
-    return total, grade
+    return _plain_total(unit, DECIMAL_THRESHOLDS, Decimal(0))
