@@ -389,7 +389,7 @@ class UnitStagesOut(BaseModel):
 class TimelineStep(StepOut):
     total: str | None
     grade: str | None
-    grade_title: str | None = Field(description="the grade's title (五星 …)")
+    grade_title: str | None = Field(description="the grade's title, as the ruleset names it")
     to_title: str | None = Field(description="a return or reopening: the title of the stage gone back to")
     final: bool = Field(description="this step's record is the unit's final result (docs/notices.md)")
 
