@@ -9,21 +9,21 @@ and absent extensions left out (the dict is built so), compact separators and ra
 (orjson's and pydantic's defaults), and each figure in its one text form
 (`engine.decimals.exact_text`). tests/test_lean.py holds the two to the same bytes.
 
-A `Lean` keeps only the JSON text and figures that are atoms (str, Decimal, int): the
-cyclic collector never tracks these, so a list of 20,000 kept results costs it one
-object each to scan (the Lean itself) instead of the ~300 dicts, lists and models of a
+A `Lean` keeps only the JSON text and figures that are atoms (str, int): the cyclic
+collector never tracks these (from Python 3.13 on it tracks a Decimal or Fraction, so the
+total is kept as its exact text and made a figure when asked for), so a list of 20,000
+kept results costs it one object each to scan (the Lean itself) instead of the ~300 dicts, lists and models of a
 full result, and keeping them does not slow further scoring (bench/engine.py measures
 kept against dropped in the same run).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import orjson
 
-from .decimals import exact_text
+from .decimals import Exact, exact_text, parse_exact
 from .result import Result
 
 
@@ -36,14 +36,19 @@ def result_json(part: dict[str, Any]) -> str:
 class Lean:
     """A scored unit as its JSON and headline figures; the full model on demand."""
 
-    __slots__ = ("json", "status", "total", "grade", "unit")
+    __slots__ = ("json", "status", "total_text", "grade", "unit")
 
     def __init__(self, part: dict[str, Any]):
         self.json = result_json(part)
         self.status: str = part["status"]
-        self.total: Decimal = part["total"]
+        self.total_text: str = exact_text(part["total"])
         self.grade: str | None = part["grade"]["id"] if part["grade"] else None
         self.unit: str | None = part["unit"]["id"] if part["unit"] else None
+
+    @property
+    def total(self) -> Exact:
+        """The total as a figure (a Decimal, or a Fraction that does not terminate)."""
+        return parse_exact(self.total_text)
 
     @property
     def result(self) -> Result:
