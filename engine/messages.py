@@ -1015,6 +1015,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Bad stage request": {"zh": "评议环节请求无效", "en": "Bad stage request"},
     "problem.Confirms only": {"zh": "该环节只能确认", "en": "Confirms only"},
     "problem.Finished": {"zh": "评议已完成", "en": "Finished"},
+    "problem.In stages": {"zh": "已进入评议环节", "en": "In stages"},
     "problem.First stage": {"zh": "第一个评议环节", "en": "First stage"},
     "problem.No stages": {"zh": "规则集没有评议环节", "en": "No stages"},
     "problem.Not your stage": {"zh": "不是您办理的环节", "en": "Not your stage"},
@@ -1054,6 +1055,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Unknown asset": {"zh": "没有这个文件", "en": "Unknown asset"},
     "problem.Unknown format": {"zh": "没有这种格式", "en": "Unknown format"},
     "problem.Unknown batch": {"zh": "没有这个批次", "en": "Unknown batch"},
+    "problem.Grant exists": {"zh": "授权已存在", "en": "Grant exists"},
     "problem.Unknown grant": {"zh": "没有这项授权", "en": "Unknown grant"},
     "problem.Unknown role": {"zh": "没有这个角色", "en": "Unknown role"},
     "problem.Unknown ruleset": {"zh": "没有这个规则集", "en": "Unknown ruleset"},
@@ -1229,6 +1231,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "detail.bad_lifetime": {
         "zh": "令牌有效期应在 0 到 3660 天之间，收到的是 {days}",
         "en": "a token lives more than 0 and at most 3660 days, got {days}",
+    },
+    "detail.grant_exists": {
+        "zh": "用户 '{name}' 已有编号为 {id} 的有效授权（角色 {role}，范围 {unit}），不能重复授权",
+        "en": "the user '{name}' already holds the grant {id} of {role} on {unit}; it is not granted twice",
+    },
+    "detail.in_stages": {
+        "zh": "单位 {unit} 在 {period} 的考核已进入评议环节，不能直接更正评分，请在评议环节中审核修改",
+        "en": "the appraisal of {unit} for {period} is in the stages: it is not corrected directly;"
+        " change it in the stage review",
     },
     "detail.unknown_grant": {"zh": "没有编号为 {id} 的有效授权", "en": "there is no grant {id} in force"},
     "detail.unknown_token": {

@@ -135,6 +135,13 @@ class World:
         assert posted.status_code == 201, posted.text
         return posted.json()["id"]
 
+    def grantee(self) -> str:
+        """A new user: the same grant twice is refused, so each cell grants to another."""
+        name = f"受权人{self.fresh()}"
+        with self.service.app.state.sessions() as session:
+            people.create_user(session, cli_actor(), name, None)
+        return name
+
     def grant_on_the_village(self) -> int:
         if self.grant is None:
             with self.service.app.state.sessions() as session:
@@ -335,7 +342,7 @@ TABLE: dict[tuple[str, str], tuple[Rule, Request]] = {
     ("POST", "/users"): (open_to(), lambda w: ("/users", {"json": {"name": f"新用户{w.fresh()}"}}, None)),
     ("POST", "/grants"): (
         scoped(),
-        lambda w: ("/grants", {"json": {"user": "受权人", "role": "reviewer", "unit": "cgz-hongqi"}}, None),
+        lambda w: ("/grants", {"json": {"user": w.grantee(), "role": "reviewer", "unit": "cgz-hongqi"}}, None),
     ),
     ("POST", "/grants/{grant_id}/revoke"): (
         scoped(),

@@ -82,3 +82,19 @@ def test_cli_creates_a_token_printed_alone_on_the_last_line(tmp_path, monkeypatc
         assert "village-branch-stars: unchanged (version 1)" in again.output
     finally:
         get_settings.cache_clear()
+
+
+def test_cli_refuses_a_grant_already_in_force(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAOPING_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("KAOPING_DATABASE_URL", raising=False)
+    from api.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert CliRunner().invoke(cli, ["token", "create", "--role", "editor", "--name", "李四"]).exit_code == 0
+        again = CliRunner().invoke(cli, ["grant", "李四", "editor"])
+        assert again.exit_code == 1 and "授权已存在" in again.output and "编号为 1 的有效授权" in again.output
+        other = CliRunner().invoke(cli, ["grant", "李四", "reviewer"])
+        assert other.exit_code == 0 and other.output.startswith("grant 2:")
+    finally:
+        get_settings.cache_clear()

@@ -303,3 +303,23 @@ def test_units_import_names_bad_rows_and_moves_keep_history(village_service):
     assert service.call("GET", "/units/v9").json()["path"] == "/513300/513321/hpx/v9/"
     assert service.call("GET", f"/scores/{record['id']}", "和平乡填报员").json()["unit"]["id"] == "v9"
     assert service.call("GET", "/audit/verify", "auditor").json()["intact"]
+
+
+def test_a_grant_already_in_force_is_refused_naming_it(village_service):
+    service = village_service
+    assert service.call("POST", "/users", "admin", json={"name": "钱审核"}).status_code == 201
+    grant = {"user": "钱审核", "role": "reviewer", "unit": "cgz"}
+    first = service.call("POST", "/grants", "admin", json=grant)
+    assert first.status_code == 201, first.text
+    again = service.call("POST", "/grants", "admin", json=grant)
+    assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
+    problem = again.json()
+    assert problem["title"] == "授权已存在" and f"编号为 {first.json()['id']} 的有效授权" in problem["detail"]
+    elsewhere = service.call("POST", "/grants", "admin", json={**grant, "unit": "hpx"})
+    other_role = service.call("POST", "/grants", "admin", json={**grant, "role": "auditor"})
+    assert elsewhere.status_code == 201 and other_role.status_code == 201
+    whole = {"user": "钱审核", "role": "reviewer"}
+    assert service.call("POST", "/grants", "admin", json=whole).status_code == 201
+    assert service.call("POST", "/grants", "admin", json=whole).status_code == 409
+    assert service.call("POST", f"/grants/{first.json()['id']}/revoke", "admin").status_code == 200
+    assert service.call("POST", "/grants", "admin", json=grant).status_code == 201  # once revoked it may be granted

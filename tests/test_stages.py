@@ -173,6 +173,22 @@ def test_a_unit_scored_outside_the_stages_cannot_start_them(staged):
     assert refused.status_code == 409 and scored.json()["id"] in refused.json()["detail"]
 
 
+def test_a_unit_in_the_stages_is_not_corrected_around_them(staged):
+    first = submit(staged)
+    assert first.status_code == 201, first.text
+    correction = {**village_submission(collective_income=9.5), "supersedes": first.json()["record"]}
+    refused = staged.call("POST", "/rulesets/village-branch-stars/scores", "admin", json=correction)
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["title"] == "已进入评议环节" and "请在评议环节中审核修改" in refused.json()["detail"]
+    assert [e["field"] for e in refused.json()["errors"]] == ["supersedes"]
+    assert current(staged) == first.json()["record"]  # nothing written
+    earlier = {**village_submission(), "period": "2024"}
+    scored = staged.call("POST", "/rulesets/village-branch-stars/scores", "admin", json=earlier)
+    assert scored.status_code == 201, scored.text  # no stage records for 2024: corrected as before
+    plain = {**village_submission(collective_income=9.5), "period": "2024", "supersedes": scored.json()["id"]}
+    assert staged.call("POST", "/rulesets/village-branch-stars/scores", "admin", json=plain).status_code == 201
+
+
 def test_a_ruleset_without_stages_refuses_them(service):
     from .conftest import VILLAGE_TEXT
 

@@ -91,11 +91,23 @@ def add_grant(session: Session, actor: Actor, user_name: str, role: str, unit_co
     _check_admin(session, actor, unit_code)
     user = _user(session, user_name)
     with store.chain_turn(session) as chain:
+        _refuse_held(session, user, role, unit_code)
         grant = Grant(user_id=user.id, role=role, unit_code=unit_code, created_at=store.now(), created_by=actor.label)
         session.add(grant)
         session.flush()
         chain.append("grant.added", user_name, {"grant_id": grant.id, "role": role, "unit": unit_code}, actor)
     return grant
+
+
+def _refuse_held(session: Session, user: User, role: str, unit_code: str | None) -> None:
+    """The same grant twice would leave one in force after the other is revoked: refused."""
+    on = Grant.unit_code.is_(None) if unit_code is None else Grant.unit_code == unit_code
+    same = select(Grant).where(Grant.user_id == user.id, Grant.role == role, on, Grant.revoked_at.is_(None))
+    held = session.scalars(same).first()
+    if held is not None:
+        where = unit_code or say("detail.whole_tree")
+        message = say("detail.grant_exists", name=user.name, role=role, unit=where, id=held.id)
+        raise ApiProblem(409, "Grant exists", message)
 
 
 def revoke_grant(session: Session, actor: Actor, grant_id: int) -> Grant:

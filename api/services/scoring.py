@@ -20,6 +20,7 @@ from . import rectification
 from .filled import fill_submission
 from .filling import FillRefused
 from .references import reference_in_batch
+from .stage_steps import steps_of
 from .versions import kind_problem, official_version, period_problem
 
 SUBMITTED_EVENT = "score.submitted"  # how a single score came in, when not through the API
@@ -53,6 +54,12 @@ def _stale(old: ScoreRecord, current: str | None) -> ApiProblem:
     )
 
 
+def _in_stages(old: ScoreRecord) -> ApiProblem:
+    """A unit in the stages is corrected by the stage whose turn it is, not around them."""
+    message = say("detail.in_stages", unit=old.unit_id, period=old.period, ruleset=old.ruleset_id)
+    return ApiProblem(409, "In stages", message, [{"field": "supersedes", "message": message}])
+
+
 def score_and_store(
     session: Session,
     ruleset_id: str,
@@ -80,6 +87,8 @@ def score_and_store(
         if (old.ruleset_id, old.unit_id, old.period) != (ruleset_id, body.unit.id, body.period):
             message = say("detail.cannot_supersede", id=old.id, of=f"{old.ruleset_id}/{old.unit_id}/{old.period}")
             raise ApiProblem(422, "Cannot supersede", message, [{"field": "supersedes", "message": message}])
+        if steps_of(session, ruleset_id, old.unit_id, old.period):
+            raise _in_stages(old)
     current = store.current_record(session, ruleset_id, body.unit.id, body.period)
     if old is None and current is not None:
         raise _duplicate(ruleset_id, body.unit.id, body.period, current)

@@ -27,9 +27,9 @@ from ..schemas import UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
 from . import rectification
 from .scoring import score_for_record, unit_ref
+from .stage_steps import STAGE_EVENT, steps_of, subject
 from .versions import official_version, period_problem
 
-STAGE_EVENT = "stage"
 SENDING = ("return", "reopen")  # steps that make the stage they name in "to" due
 
 
@@ -41,19 +41,6 @@ class Act:
     data: dict[str, Any] | None = None
     changes: dict[str, Any] | None = None
     reasons: dict[str, str] | None = None
-
-
-def _subject(unit_id: str, period: str, ruleset_id: str) -> str:
-    return f"{unit_id}/{period}/{ruleset_id}"
-
-
-def steps_of(session: Session, ruleset_id: str, unit_id: str, period: str) -> list[AuditEvent]:
-    """The unit's steps for the period, as taken (unit codes, ruleset ids and periods
-    hold no "/", so a subject names one unit, period and ruleset)."""
-    query = select(AuditEvent).where(
-        AuditEvent.kind == STAGE_EVENT, AuditEvent.subject == _subject(unit_id, period, ruleset_id)
-    )
-    return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
 def steps_of_period(session: Session, ruleset_id: str, period: str) -> dict[str, list[AuditEvent]]:
@@ -210,7 +197,7 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
         facts = _facts(ruleset_id, number, unit.code, period, stage.id, action)
         event = chain.append(
             STAGE_EVENT,
-            _subject(unit.code, period, ruleset_id),
+            subject(unit.code, period, ruleset_id),
             {**facts, "record": record.id, "based_on": current, "reasons": reasons},
             actor,
         )
@@ -238,7 +225,7 @@ def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, p
         facts = _facts(ruleset_id, number, unit.code, period, stages[index].id, "return")
         current = store.current_record(session, ruleset_id, unit.code, period)
         data = {**facts, "to": stages[index - 1].id, "reason": reason.strip(), "record": None, "based_on": current}
-        return chain.append(STAGE_EVENT, _subject(unit.code, period, ruleset_id), data, actor)
+        return chain.append(STAGE_EVENT, subject(unit.code, period, ruleset_id), data, actor)
 
 
 def _facts(ruleset_id: str, number: int, unit: str, period: str, stage: str, action: str) -> dict[str, Any]:
@@ -259,4 +246,4 @@ def reopen(chain: store.Chain, actor: Actor, ruleset_id: str, unit: Unit, period
     facts = _facts(ruleset_id, number, unit.code, period, stages[-1].id, "reopen")
     current = store.current_record(session, ruleset_id, unit.code, period)
     data = {**facts, "to": to.id, "reason": reason, "cause": cause, "record": None, "based_on": current}
-    return chain.append(STAGE_EVENT, _subject(unit.code, period, ruleset_id), data, actor)
+    return chain.append(STAGE_EVENT, subject(unit.code, period, ruleset_id), data, actor)
