@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .test_notices import TITLE, notice_body, objection, post
+from .test_notices import TITLE, day, notice_body, objection, post
 from .test_stages import submit, take
 
 
@@ -83,6 +83,24 @@ def test_closing_before_the_period_ends_and_acting_without_admin(plain):
     assert early.status_code == 409 and "未能办理" in early.text and day_in(early.text)
     refused = form_post(plain, f"/ui/notices/{nid}/close", {}, who="auditor")
     assert refused.status_code == 403
+
+
+def close_section(s, notice: str) -> str:
+    page = s.call("GET", f"/ui/notices/{notice}", "县委").text
+    return re.search(r'<section class="card no-print" id="close">(.*?)</section>', page, re.S).group(1)
+
+
+def test_before_the_period_ends_the_page_says_from_when_it_can_be_closed(plain):
+    running = post(plain, notice_body(closes=5)).json()["id"]
+    close = close_section(plain, running)
+    assert f"/ui/notices/{running}/close" not in close and "<button" not in close
+    assert f"自 <strong>{day(6)}</strong> 起可以结束公示" in close
+
+
+def test_once_the_period_has_ended_the_close_button_is_offered(noticed):
+    close = close_section(noticed, noticed.notice)
+    assert f"/ui/notices/{noticed.notice}/close" in close and "结束公示</button>" in close
+    assert "起可以结束公示" not in close
 
 
 def day_in(text: str) -> bool:

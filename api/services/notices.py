@@ -6,7 +6,7 @@ each listed unit. Objections live in api.services.objections."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -173,13 +173,23 @@ def _sees(session: Session, actor: Actor, data: dict[str, Any], *roles: str) -> 
     return scope.covers(actor.paths(*roles), root.path if root else None)
 
 
+def closable_from(data: dict[str, Any]) -> date:
+    """The first day a notice may be closed: the day after the last of its period."""
+    return date.fromisoformat(data["closes"]) + timedelta(days=1)
+
+
+def period_over(data: dict[str, Any]) -> bool:
+    """Whether the notice's period has ended, so that it may be closed (a page offers it then)."""
+    return today() >= closable_from(data)
+
+
 def close(session: Session, actor: Actor, notice_id: str) -> None:
     """Close a notice whose last day has passed and whose objections are all resolved."""
     with store.chain_turn(session) as chain:
         state = visible(session, actor, notice_id, "admin")
         if state.closed is not None:
             raise ApiProblem(409, "Notice closed", say("notice.already_closed", id=notice_id))
-        if today() <= date.fromisoformat(state.data["closes"]):
+        if not period_over(state.data):
             raise ApiProblem(409, "Notice open", say("notice.not_over", closes=state.data["closes"]))
         still = state.open_objections()
         if still:

@@ -46,6 +46,8 @@ def _page(request: Request, session: Session, found: Visitor, notice_id: str, **
         "notice": shown,
         "admin": _admin(session, found, notice_id),
         "today": today().isoformat(),
+        "period_over": notices.period_over(shown),
+        "closable_from": notices.closable_from(shown).isoformat(),
         "form": state.get("form"),
         "beside": state.get("beside", {}),
         "refusal": state.get("refusal"),
