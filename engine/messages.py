@@ -1021,6 +1021,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Not your stage": {"zh": "不是您办理的环节", "en": "Not your stage"},
     "problem.Nothing to send back": {"zh": "无可退回", "en": "Nothing to send back"},
     "problem.Out of turn": {"zh": "未轮到该环节", "en": "Out of turn"},
+    "problem.Filled input": {"zh": "系统自动填入的数据项不能修改", "en": "Filled input"},
     "problem.Reasons": {"zh": "修改须说明理由", "en": "Reasons"},
     "problem.Unknown stage": {"zh": "没有这个评议环节", "en": "Unknown stage"},
     "problem.Sign-in failed": {"zh": "登录失败", "en": "Sign-in failed"},
@@ -1883,6 +1884,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "stage.confirms_only": {
         "zh": "{stage} 只能确认或退回, 不能修改数据",
         "en": "{stage} only confirms or sends back; it cannot change the data",
+    },
+    "stage.filled_unchanged": {
+        "zh": "{field} {source}, 评议环节不能修改; 如有误, 请更正其来源数据",
+        "en": "{field} is {source}; a stage does not change it: correct where it comes from",
+    },
+    "filled.previous_grade": {
+        "zh": "由系统根据上一考核期的评定等次自动填入",
+        "en": "filled by the service from the grade of the period before",
+    },
+    "filled.quarters": {
+        "zh": "由系统根据各季度的评分记录自动填入",
+        "en": "filled by the service from the records of the quarters",
+    },
+    "filled.points": {
+        "zh": "由系统根据党员积分自动填入",
+        "en": "filled by the service from the members' points",
+    },
+    "filled.rectification": {
+        "zh": "由系统根据整改事项自动填入",
+        "en": "filled by the service from the rectification items",
     },
     "stage.reason_missing": {
         "zh": "修改了 {field}, 须说明理由",

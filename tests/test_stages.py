@@ -189,6 +189,21 @@ def test_a_unit_in_the_stages_is_not_corrected_around_them(staged):
     assert staged.call("POST", "/rulesets/village-branch-stars/scores", "admin", json=plain).status_code == 201
 
 
+def test_a_stage_does_not_change_an_input_the_service_fills(staged):
+    assert submit(staged).status_code == 201
+    changed = {"overdue_rectifications": 3, "previous_grade": "one"}
+    reasons = {"overdue_rectifications": "核实", "previous_grade": "核实"}
+    refused = take(staged, "township_review", "镇", changed, reasons)
+    assert refused.status_code == 422 and refused.json()["title"] == "系统自动填入的数据项不能修改"
+    fields = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    assert set(fields) == {"changes.overdue_rectifications", "changes.previous_grade"}
+    assert "由系统根据整改事项自动填入" in fields["changes.overdue_rectifications"]
+    assert "由系统根据上一考核期的评定等次自动填入" in fields["changes.previous_grade"]
+    assert len(staged.call("GET", url(), "auditor").json()["steps"]) == 1  # nothing written
+    same = take(staged, "township_review", "镇", {"overdue_rectifications": 0})  # as filled: no change
+    assert same.status_code == 201, same.text
+
+
 def test_a_ruleset_without_stages_refuses_them(service):
     from .conftest import VILLAGE_TEXT
 

@@ -76,6 +76,30 @@ def test_a_change_without_a_reason_is_refused_beside_the_field_keeping_what_was_
     assert len(stages.json()["steps"]) == 1  # nothing written
 
 
+def test_inputs_the_service_fills_are_shown_read_only_with_their_source(staged):
+    assert submit(staged).status_code == 201
+    page = staged.call("GET", PAGE, "镇").text
+    row = re.search(r'<tr data-field="overdue_rectifications">(.*?)</tr>', page, re.S).group(1)
+    assert 'id="source-overdue_rectifications">由系统根据整改事项自动填入，此处不能修改' in row
+    assert "<input" not in row and "<select" not in row
+    grade = re.search(r'<tr data-field="previous_grade">(.*?)</tr>', page, re.S).group(1)
+    assert "由系统根据上一考核期的评定等次自动填入" in grade and "<select" not in grade
+    assert 'name="new.collective_income"' in page  # a person's inputs stay editable
+
+
+def test_a_posted_change_of_a_filled_input_is_refused_beside_it(staged):
+    assert submit(staged).status_code == 201
+    fields = {"stage": "township_review", "new.overdue_rectifications": "3", "reason.overdue_rectifications": "核实"}
+    refused = form_post(staged, PAGE + "/act", "镇", fields)
+    assert refused.status_code == 422
+    assert re.search(r'<tr data-field="overdue_rectifications" class="invalid">', refused.text)
+    message = r'id="err-overdue_rectifications">[^<]*整改事项逾期未销号数[^<]*评议环节不能修改[^<]*</p>'
+    assert re.search(message, refused.text)
+    assert '<a href="#source-overdue_rectifications">整改事项逾期未销号数</a>' in refused.text
+    stages = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor")
+    assert len(stages.json()["steps"]) == 1  # nothing written
+
+
 def test_a_bad_new_value_is_said_beside_its_field(staged):
     assert submit(staged).status_code == 201
     fields = {"stage": "township_review", "new.collective_income": "很多", "reason.collective_income": "核实"}

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.messages import say
 from engine.model import InputSpec, Ruleset
 from engine.pool import RowError, UnitRow
 from engine.result import FilledInput
@@ -27,24 +28,29 @@ from .quarters import quarter_values
 from .rectification import overdue_counts
 
 Finder = Callable[[Session, Ruleset, str, str, list[str]], Found]
-# which inputs each filler fills, and the filler
-FILLERS: tuple[tuple[Callable[[InputSpec], bool], Finder], ...] = (
-    (lambda spec: spec.previous == "grade", previous_grades),
-    (lambda spec: spec.from_quarters is not None, quarter_values),
-    (lambda spec: spec.from_points is not None, points_figures),
-    (lambda spec: spec.filled_from == "rectification_overdue", overdue_counts),
+# which inputs each filler fills, the filler, and the catalogue's words for where from
+FILLERS: tuple[tuple[Callable[[InputSpec], bool], Finder, str], ...] = (
+    (lambda spec: spec.previous == "grade", previous_grades, "filled.previous_grade"),
+    (lambda spec: spec.from_quarters is not None, quarter_values, "filled.quarters"),
+    (lambda spec: spec.from_points is not None, points_figures, "filled.points"),
+    (lambda spec: spec.filled_from == "rectification_overdue", overdue_counts, "filled.rectification"),
 )
 
 
 def by_service(spec: InputSpec) -> bool:
     """Whether the service fills the input when a submission leaves it empty."""
-    return any(fills(spec) for fills, _ in FILLERS)
+    return source_of(spec) is not None
+
+
+def source_of(spec: InputSpec) -> str | None:
+    """Where the service fills the input from, in words (None: a person gives it)."""
+    return next((say(key) for fills, _, key in FILLERS if fills(spec)), None)
 
 
 def _found(session: Session, ruleset: Ruleset, ruleset_id: str, period: str, data: dict[str, dict]) -> Found:
     """What the fillers find for the units (unit -> its data) that leave their inputs empty."""
     merged: Found = {}
-    for fills, finder in FILLERS:
+    for fills, finder, _ in FILLERS:
         names = [name for name, spec in ruleset.inputs.items() if fills(spec)]
         units = [unit for unit, given in data.items() if any(given.get(name) is None for name in names)]
         if not names or not units:

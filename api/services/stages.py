@@ -26,6 +26,7 @@ from ..recordhash import canonical
 from ..schemas import UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
 from . import rectification
+from .filled import source_of
 from .scoring import score_for_record, unit_ref
 from .stage_steps import STAGE_EVENT, steps_of, subject
 from .versions import official_version, period_problem
@@ -133,6 +134,7 @@ def _input(ruleset: LoadedRuleset, stage: Stage, index: int, base: ScoreRecord |
     changed, reasons = changed_fields(base.input, data), act.reasons or {}
     if changed and not stage.may_edit:
         raise ApiProblem(409, "Confirms only", say("stage.confirms_only", stage=stage.title))
+    _refuse_filled(ruleset, changed)
     errors = [
         {"field": f"reasons.{f}", "message": say("stage.reason_missing", field=_title(ruleset, f))}
         for f in changed
@@ -144,6 +146,19 @@ def _input(ruleset: LoadedRuleset, stage: Stage, index: int, base: ScoreRecord |
     if errors:
         raise ApiProblem(422, "Reasons", "; ".join(e["message"] for e in errors), errors)
     return data
+
+
+def _refuse_filled(ruleset: LoadedRuleset, changed: list[str]) -> None:
+    """A value the service fills (from rectification items, points, quarters, the grade
+    before) is corrected where it comes from, not by a stage."""
+    inputs = ruleset.model.inputs
+    errors = [
+        {"field": f"changes.{f}", "message": say("stage.filled_unchanged", field=_title(ruleset, f), source=source)}
+        for f in changed
+        if f in inputs and (source := source_of(inputs[f])) is not None
+    ]
+    if errors:
+        raise ApiProblem(422, "Filled input", "; ".join(e["message"] for e in errors), errors)
 
 
 def _unprocessable(field: str, message: str) -> ApiProblem:

@@ -19,7 +19,7 @@ from ... import store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
 from ...services import stage_views, stages, versions
-from ...services.filled import by_service
+from ...services.filled import source_of
 from ..forms import input_groups
 from ..session import Visitor, role
 from ..templating import BEIJING, render
@@ -96,6 +96,7 @@ def _page(request: Request, session: Session, found: Visitor, ruleset_id: str, u
         "mine": mine,
         "groups": [_rows(group, base) for group in input_groups(ruleset)] if mine else [],
         "titles": titles,
+        "filled": [name for name, spec in model.inputs.items() if source_of(spec)],
         "units": {name: spec.unit for name, spec in model.inputs.items() if spec.unit},
         "stage_titles": {s.id: s.title for s in model.stages},
         "grade_titles": {g.id: g.title for g in model.grades},
@@ -123,7 +124,7 @@ def unit_stages(
 
 def _rows(group, base: dict[str, Any]) -> dict[str, Any]:
     """One chapter of the edit form: each input with its value as the due stage has it."""
-    rows = [{"id": f.id, "spec": f.spec, "old": base.get(f.id), "filled": by_service(f.spec)} for f in group.fields]
+    rows = [{"id": f.id, "spec": f.spec, "old": base.get(f.id), "source": source_of(f.spec)} for f in group.fields]
     return {"title": group.title, "rows": rows}
 
 
@@ -149,7 +150,7 @@ def _refused(refused: ApiProblem, fields) -> dict[str, Any]:
     """The service's refusal: each problem of one input beside it, the rest above the form."""
     beside: dict[str, list[str]] = {}
     for error in refused.problem.errors:
-        name = (error.field or "").removeprefix("reasons.")
+        name = (error.field or "").removeprefix("reasons.").removeprefix("changes.")
         if name in fields:
             beside.setdefault(name, []).append(error.message)
     general = refused.problem.detail if not beside else None
