@@ -163,7 +163,7 @@ def show_step(name: str, taken: dict) -> None:
 
 def submit(api: Service, tokens: dict[str, str]) -> None:
     step("3. 村自评: 红旗村、东风村提交本村数据")
-    # `kaoping grant` adds a grant each time it is run: so only on the first run (see already_run)
+    # `kaoping grant` refuses a grant already in force: so only on the first run (see already_run)
     kaoping("grant", "村填报员", "submitter", "--unit", DONGFENG)
     say("村填报员另获东风村的填报授权 (kaoping grant 村填报员 submitter --unit cgz-dongfeng)")
     hongqi = json.loads((ROOT / "examples" / "village-hongqi.json").read_text(encoding="utf-8"))["data"]
