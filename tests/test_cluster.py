@@ -1,5 +1,8 @@
 """Batches on a Dask distributed cluster: the same report as on one machine."""
 
+import subprocess
+import sys
+
 import dask
 import pytest
 from distributed import LocalCluster
@@ -167,3 +170,20 @@ def test_the_service_scores_its_batches_on_the_cluster_it_is_set_to(village_serv
     local = run_batch(village, rows, workers=1, read_errors=read_errors, batch_name=path.name)
     assert batch["summary"] == _jsonable(local.summary)
     assert (batch["scored"], batch["error_rows"]) == (38, 2)
+
+
+def test_a_plain_batch_does_not_import_dask(tmp_path):
+    units = tmp_path / "units.csv"
+    write_csv(units, 3, village=load_ruleset(VILLAGE))
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from api.cli import app\n"
+        f"done = CliRunner().invoke(app, ['batch', {str(VILLAGE)!r}, {str(units)!r}, '-o', {str(tmp_path / 'o.csv')!r},"
+        " '--workers', '1'])\n"
+        "assert done.exit_code == 0, done.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
