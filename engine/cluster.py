@@ -14,6 +14,7 @@ kills a worker again is reported as an error row, as in the local pool.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -23,8 +24,9 @@ from .messages import say
 from .pool import Outcome, PoolStats, RowError, UnitRow, crash_if_asked, score_rows
 
 PARTITION = 200
+KEPT = 8  # compiled rulesets a worker keeps; the one used longest ago goes first
 
-_compiled: dict[str, LoadedRuleset] = {}  # in each worker process: its rulesets, by content hash
+_compiled: OrderedDict[str, LoadedRuleset] = OrderedDict()  # in each worker process, by content hash
 
 
 class ClusterUnreachable(KaopingError):
@@ -42,6 +44,9 @@ def _score_partition(key: str, text: str, version: int | str | None, rows: list[
         from . import load_ruleset
 
         ruleset = _compiled[key] = load_ruleset(text, version=version)
+        while len(_compiled) > KEPT:
+            _compiled.popitem(last=False)
+    _compiled.move_to_end(key)
     crash_if_asked(rows)
     return score_rows(ruleset, rows)
 

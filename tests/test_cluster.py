@@ -12,7 +12,7 @@ from api.batches import _jsonable, failure_text
 from api.cli import app
 from engine import load_ruleset
 from engine.batch import run_batch, scoring_pool
-from engine.cluster import ClusterPool, ClusterUnreachable
+from engine.cluster import ClusterPool, ClusterUnreachable, ruleset_key
 from engine.messages import say
 from engine.pool import UnitRow
 from engine.result import UnitRef
@@ -21,6 +21,8 @@ from engine.tabular import read_units
 from .conftest import ROOT, village_submission
 from .test_api_batches import upload, wait_done
 from .test_batch import write_csv
+
+pytestmark = pytest.mark.slow  # a cluster of two worker processes, killed and restarted: about 25 s in all
 
 runner = CliRunner()
 VILLAGE = ROOT / "rulesets" / "village-branch-stars.yaml"
@@ -54,6 +56,13 @@ def report_of(report):
     return units, report.errors, report.summary, report.rows_read
 
 
+def compiled_keys() -> tuple[str, ...]:
+    """Run on a worker: the rulesets it keeps compiled."""
+    from engine import cluster
+
+    return tuple(cluster._compiled)
+
+
 def village_rows(count: int, bad=(), crash=None) -> list[UnitRow]:
     base = village_submission()["data"]
     rows = []
@@ -73,6 +82,9 @@ def test_a_village_batch_on_the_cluster_equals_the_local_one(cluster):
     with scoring_pool(village, cluster=cluster) as pool:
         assert isinstance(pool, ClusterPool)
         distributed = run_batch(village, rows, pool=pool)
+        kept = pool.client.run(compiled_keys)
+    key = ruleset_key(village.text, village.version)
+    assert len(kept) == 2 and all(keys.count(key) == 1 for keys in kept.values())  # each worker compiled it
     assert report_of(distributed) == report_of(local)
     assert len(distributed.units) == 898 and {e.row for e in distributed.errors} == {5, 446}
     assert distributed.summary["quota_moves"]  # the quotas were decided on the gathered figures
