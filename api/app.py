@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.batch_workers,
         settings.batch_lease_seconds,
         database_url=settings.url,
+        cluster=settings.batch_cluster,
     )
     app.state.batches.start()
     app.state.metrics = scrape.registry_for(app.state.sessions)

@@ -33,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
+from engine.cluster import ClusterUnreachable
 from engine.decimals import exact_text
 from engine.errors import BatchFileError
 from engine.messages import say
@@ -139,7 +140,7 @@ class _Lease:
 def failure_text(error: BaseException) -> str:
     """What a person reads for a failed batch: a sentence of the catalogue, never empty and
     never the database's own words (which hold SQL)."""
-    if isinstance(error, BatchFileError):
+    if isinstance(error, BatchFileError | ClusterUnreachable):
         return str(error)
     if isinstance(error, MemoryError):
         return say("detail.batch_memory")
@@ -166,12 +167,14 @@ class BatchRunner:
         lease_seconds: float = 60,
         database_url: str | None = None,
         owner: str | None = None,
+        cluster: str | None = None,
     ):
         self.sessions = sessions
         self.data_dir = data_dir
         self.folder = data_dir / "batches"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.workers = workers
+        self.cluster = cluster  # a Dask scheduler's address: the batches score on its cluster
         self.lease_seconds = lease_seconds
         self.lease = timedelta(seconds=lease_seconds)
         self.database_url = database_url
@@ -227,7 +230,7 @@ class BatchRunner:
         self.child = context.Process(
             target=_process_in_child,
             name=f"kaoping-batch-{batch_id[:8]}",
-            args=(self.database_url, self.data_dir, self.workers, self.lease_seconds, self.me, batch_id),
+            args=(self.database_url, self.data_dir, self.workers, self.lease_seconds, self.me, batch_id, self.cluster),
         )
         self.child.start()
         self.child.join()
@@ -301,7 +304,7 @@ class BatchRunner:
         actor = batch_units.batch_actor(batch)
         journal = self.folder / f"{batch_id}.journal"
         with _Lease(self.sessions, batch_id, self.me, self.lease) as lease:
-            with scoring_pool(ruleset, self.workers) as pool:  # its workers boot while the file is read
+            with scoring_pool(ruleset, self.workers, self.cluster) as pool:  # its workers boot while the file is read
                 rows, read_errors = parse_file(version, batch.filename, content, batch.encoding)
                 with self.sessions() as session:
                     rows, read_errors = batch_units.admit(session, batch, rows, read_errors)
@@ -387,13 +390,16 @@ def _jsonable(data):
     return json.loads(json.dumps(data, default=exact_text))
 
 
-def _process_in_child(url: str, data_dir: Path, workers, lease_seconds: float, owner: str, batch_id: str) -> None:
+def _process_in_child(
+    url: str, data_dir: Path, workers, lease_seconds: float, owner: str, batch_id: str, cluster: str | None
+) -> None:
     """A batch's own process: its database connections, the runner's lease, the work."""
     from .db import make_engine, make_sessions
 
     engine = make_engine(url)
     try:
-        BatchRunner(make_sessions(engine), data_dir, workers, lease_seconds, owner=owner).process(batch_id)
+        runner = BatchRunner(make_sessions(engine), data_dir, workers, lease_seconds, owner=owner, cluster=cluster)
+        runner.process(batch_id)
     finally:
         engine.dispose()
 

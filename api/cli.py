@@ -350,6 +350,9 @@ def batch_command(
     units: Path = typer.Argument(..., exists=True, dir_okay=False, help="units as .csv, .xlsx or .jsonl"),
     output: Path = typer.Option(..., "-o", "--output", help="results as .xlsx, .csv or .jsonl"),
     workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
+    cluster: str | None = typer.Option(
+        None, help="score on the Dask cluster whose scheduler is at this address, e.g. tcp://host:8786"
+    ),
     resume: bool = typer.Option(False, "--resume", help="continue a batch that was stopped, scoring no unit twice"),
     encoding: str | None = typer.Option(
         None,
@@ -358,9 +361,12 @@ def batch_command(
 ) -> None:
     """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
     from engine.batch import scoring_pool
+    from engine.cluster import ClusterUnreachable  # dask itself is imported only with --cluster
     from engine.tabular import BatchFileError, headers_as_written, read_units, write_results
     from engine.textfiles import codec_for
 
+    if cluster and workers is not None:
+        _fail(say("cli.cluster_and_workers"))
     loaded = _load(ruleset)
     try:
         codec_for(encoding)
@@ -369,12 +375,15 @@ def batch_command(
     journal = output.with_name(output.name + ".journal")
     if journal.exists() and not resume:
         _fail(f"{journal} holds a stopped batch: add --resume to continue it, or delete it to start again")
-    with scoring_pool(loaded, workers) as pool:
-        try:
-            rows, read_errors = read_units(loaded.model, units, encoding)
-        except BatchFileError as error:
-            _fail(str(error))
-        report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name)
+    try:
+        with scoring_pool(loaded, workers, cluster) as pool:
+            try:
+                rows, read_errors = read_units(loaded.model, units, encoding)
+            except BatchFileError as error:
+                _fail(str(error))
+            report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name)
+    except ClusterUnreachable as error:
+        _fail(str(error))
     report.columns = headers_as_written(loaded.model, units, encoding)
     try:
         written = write_results(report, output)

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     page_size_limit: int = 500
     migrate_on_start: bool = True
     batch_workers: int | None = None  # scoring processes per batch; default one per core
+    batch_cluster: str | None = None  # a Dask scheduler's address (tcp://host:8786): batches score there
     batch_lease_seconds: float = 60
     log_level: str = "INFO"
     metrics_access: Literal["auditor", "localhost", "both"] = "both"  # who may read /metrics

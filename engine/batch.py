@@ -100,10 +100,18 @@ class Journal:
 
 
 @contextmanager
-def scoring_pool(ruleset: LoadedRuleset, workers: int | None = None) -> Iterator[ScoringPool | None]:
-    """The worker processes a batch scores in (None when one process will do). Start
-    them before reading the batch file: they boot while it is read."""
-    if (workers or os.cpu_count() or 1) > 1:
+def scoring_pool(
+    ruleset: LoadedRuleset, workers: int | None = None, cluster: str | None = None
+) -> Iterator[ScoringPool | None]:
+    """The worker processes a batch scores in (None when one process will do), or the
+    Dask cluster's at the address `cluster`. Start them before reading the batch file:
+    they boot while it is read."""
+    if cluster:
+        from .cluster import ClusterPool  # dask is imported only by batches that use a cluster
+
+        with ClusterPool(ruleset.text, ruleset.version, cluster) as pool:
+            yield pool
+    elif (workers or os.cpu_count() or 1) > 1:
         with ScoringPool(ruleset.text, ruleset.version, workers) as pool:
             yield pool
     else:

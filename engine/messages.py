@@ -901,6 +901,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "评分这个单位两次使评分进程退出 (退出码 {code}), 未评分",
         "en": "scoring this unit stopped its worker process twice (exit code {code})",
     },
+    "row.crashed_cluster": {
+        "zh": "评分这个单位多次使集群的评分进程退出, 未评分",
+        "en": "scoring this unit stopped the cluster's worker processes again and again",
+    },
+    "cluster.unreachable": {
+        "zh": "无法连接 Dask 集群的调度器 {address}: 请检查地址 (如 tcp://主机:8786) 以及调度器是否已启动",
+        "en": "cannot reach the Dask cluster's scheduler at {address}: check the address (e.g. tcp://host:8786) and that the scheduler is running",
+    },
+    "cli.cluster_and_workers": {
+        "zh": "--cluster 与 --workers 不能同时使用: 集群上的评分进程数由各台机器的 dask worker 决定",
+        "en": "--cluster and --workers cannot be used together: on a cluster, each host's dask worker decides how many processes score",
+    },
     "cli.ok": {"zh": "通过", "en": "ok  "},
     "cli.fail": {"zh": "失败", "en": "FAIL"},
     "cli.mismatch": {"zh": "{what}: 应为 {expected}, 实际为 {got}", "en": "{what}: expected {expected}, got {got}"},

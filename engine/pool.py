@@ -80,18 +80,23 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
     return outcomes
 
 
+def crash_if_asked(rows: list[UnitRow]) -> None:
+    """Lets tests kill a worker on a chosen unit (KAOPING_TEST_CRASH_UNIT)."""
+    crash_on = os.environ.get("KAOPING_TEST_CRASH_UNIT")
+    if crash_on and any(r.unit.id == crash_on for r in rows):
+        os.abort()
+
+
 def _worker(ruleset_text: str, version: int | str | None, conn: Connection) -> None:
     from . import load_ruleset
 
     ruleset = load_ruleset(ruleset_text, version=version)
-    crash_on = os.environ.get("KAOPING_TEST_CRASH_UNIT")  # lets tests kill a worker on a chosen unit
     while True:
         task = conn.recv()
         if task is None:
             return
         chunk_id, rows = task
-        if crash_on and any(r.unit.id == crash_on for r in rows):
-            os.abort()
+        crash_if_asked(rows)
         conn.send((chunk_id, score_rows(ruleset, rows)))  # a unit's full result travels as its JSON
 
 
