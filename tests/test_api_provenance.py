@@ -15,6 +15,7 @@ from .conftest import village_submission
 from .test_api_batches import upload, wait_done
 from .test_api_periods import YEARLY, _post, _quarters
 from .test_batch import write_csv
+from .test_notices import notice_body, objection, post, uphold
 from .test_stages import staged as staged  # the fixture
 from .test_stages import submit, take
 from .test_web_submit import PAGE, form_of
@@ -200,3 +201,22 @@ def test_a_value_filled_at_the_first_stage_stays_filled_through_the_next(staged)
     assert "filled_inputs" not in record["result"]  # the township accepted the value as it stood
     grade = _sources(staged, record["id"])["previous_grade"]
     assert (grade["kind"], grade["value"], grade["record"]) == ("filled", "one", older.json()["record"])
+
+
+def test_a_value_changed_in_the_re_review_after_an_upheld_objection_is_the_re_reviews(staged):
+    for stage, who in (("self_review", None), ("township_review", "镇"), ("county_review", "县")):
+        assert (submit(staged) if who is None else take(staged, stage, who)).status_code == 201
+    assert take(staged, "county_approval", "县委").status_code == 201
+    notice = post(staged, notice_body(ruleset="village-branch-stars", unit="cgz-hongqi"))
+    assert notice.status_code == 201, notice.text
+    nid = notice.json()["id"]
+    oid = staged.call("POST", f"/notices/{nid}/objections", "县委", json=objection()).json()["objection"]
+    assert uphold(staged, nid, oid).json()["reopened"]  # a reopen step: back to 县复评
+    redone = take(staged, "county_review", "县", {"collective_income": 2.5}, {"collective_income": "扣除一次性补助"})
+    assert redone.status_code == 201, redone.text
+    found = _sources(staged, redone.json()["record"])
+    income = found["collective_income"]
+    assert (income["kind"], income["stage"], income["reason"]) == ("changed", "county_review", "扣除一次性补助")
+    assert found["party_lectures"]["kind"] == "typed" and found["party_lectures"]["stage"] == "self_review"
+    text = staged.call("GET", f"/scores/{redone.json()['record']}/explanation?format=text", "auditor")
+    assert text.status_code == 200 and "理由: 扣除一次性补助" in text.text

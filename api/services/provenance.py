@@ -77,7 +77,7 @@ def _staged(session: Session, record: ScoreRecord, model: Ruleset) -> dict[str, 
     origins: dict[str, Origin] = {}
     for step in steps[: upto + 1]:
         data = step.data
-        if data["action"] == "return":
+        if data["action"] in staging.SENDING:  # a return or a reopening writes no record
             continue
         title, at = titles.get(data["stage"], data["stage"]), _when(step.created_at)
         after, result = stored[data["record"]]
