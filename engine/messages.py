@@ -1960,6 +1960,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{field}: 必须填写 (或改填 batch)",
         "en": "{field}: is required (or give a batch)",
     },
+    "notice.blank": {"zh": "{field}不能为空", "en": "{field} must not be blank"},
+    "notice.field.title": {"zh": "公示标题 (title)", "en": "the notice's title"},
+    "notice.field.issuer": {"zh": "发布单位 (issuer)", "en": "the issuing body"},
+    "notice.field.contact": {"zh": "异议受理方式 (contact)", "en": "where to send objections"},
+    "notice.field.text": {"zh": "公示正文 (text)", "en": "the notice's text"},
     "notice.closes_or_days": {
         "zh": "公示截止日期 (closes) 与工作日数 (working_days) 须填且只填一项",
         "en": "give either the closing date (closes) or the number of working days (working_days)",

@@ -130,6 +130,14 @@ def test_refused_notices(plain):
     assert plain.call("GET", "/notices/nosuch", "auditor").status_code == 404
 
 
+def test_a_notice_with_a_blank_text_is_refused_naming_each_field(plain):
+    blank = post(plain, notice_body(title="  ", issuer="\u3000", text=" "))
+    assert blank.status_code == 422, blank.text
+    assert [e["field"] for e in blank.json()["errors"]] == ["title", "issuer", "text"]
+    assert "公示标题 (title)不能为空" in blank.json()["detail"]
+    assert plain.call("GET", "/notices", "auditor").json() == []  # nothing written
+
+
 def test_refused_objections_and_closing(plain):
     open_now = post(plain, notice_body(opens=-2, closes=3)).json()["id"]
     early = plain.call("POST", f"/notices/{open_now}/close", "县委")

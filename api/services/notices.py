@@ -58,6 +58,14 @@ def _coverage(session: Session, actor: Actor, body: NoticeIn) -> tuple[Unit | No
     return root, body.ruleset, body.period, None
 
 
+def _refuse_blanks(body: NoticeIn) -> None:
+    """Every printed text of the notice must say something: a blank one is each named."""
+    blank = [name for name in ("title", "issuer", "contact", "text") if not getattr(body, name).strip()]
+    errors = [{"field": f, "message": say("notice.blank", field=say(f"notice.field.{f}"))} for f in blank]
+    if errors:
+        raise ApiProblem(422, "Bad notice", "; ".join(e["message"] for e in errors), errors)
+
+
 def _dates(body: NoticeIn) -> tuple[date, date]:
     if (body.closes is None) == (body.working_days is None):
         raise _unprocessable("closes", say("notice.closes_or_days"))
@@ -124,6 +132,7 @@ def _unlistable(session: Session, ruleset_id: str, period: str, rows: list[dict[
 
 def create(session: Session, actor: Actor, body: NoticeIn) -> str:
     """Snapshot the listed units' current records into a chained notice; its id."""
+    _refuse_blanks(body)
     root, ruleset_id, period, batch_id = _coverage(session, actor, body)
     opens, closes = _dates(body)
     notice_id = uuid.uuid4().hex[:12]
