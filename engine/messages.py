@@ -1961,6 +1961,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{field}: is required (or give a batch)",
     },
     "notice.blank": {"zh": "{field}不能为空", "en": "{field} must not be blank"},
+    "notice.unprintable": {
+        "zh": "{field}含有无法打印的控制字符",
+        "en": "{field} holds control characters that cannot be printed",
+    },
     "notice.field.title": {"zh": "公示标题 (title)", "en": "the notice's title"},
     "notice.field.issuer": {"zh": "发布单位 (issuer)", "en": "the issuing body"},
     "notice.field.contact": {"zh": "异议受理方式 (contact)", "en": "where to send objections"},

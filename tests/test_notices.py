@@ -138,6 +138,17 @@ def test_a_notice_with_a_blank_text_is_refused_naming_each_field(plain):
     assert plain.call("GET", "/notices", "auditor").json() == []  # nothing written
 
 
+def test_a_notice_text_a_word_document_cannot_hold_is_refused(plain):
+    bell = post(plain, notice_body(text="经审定\u0007现予公示", contact="电话\u0000 0836"))
+    assert bell.status_code == 422, bell.text
+    assert [e["field"] for e in bell.json()["errors"]] == ["contact", "text"]
+    assert "控制字符" in bell.json()["detail"]
+    lines = post(plain, notice_body(text="第一段。\n第二段。"))  # a line break is printable
+    assert lines.status_code == 201, lines.text
+    word = plain.call("GET", f"/notices/{lines.json()['id']}/document/docx", "auditor")
+    assert word.status_code == 200
+
+
 def test_refused_objections_and_closing(plain):
     open_now = post(plain, notice_body(opens=-2, closes=3)).json()["id"]
     early = plain.call("POST", f"/notices/{open_now}/close", "县委")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.messages import listing, say
+from engine.tabular import UNWRITABLE
 
 from .. import scope, store
 from ..auth import Actor
@@ -58,10 +59,16 @@ def _coverage(session: Session, actor: Actor, body: NoticeIn) -> tuple[Unit | No
     return root, body.ruleset, body.period, None
 
 
-def _refuse_blanks(body: NoticeIn) -> None:
-    """Every printed text of the notice must say something: a blank one is each named."""
-    blank = [name for name in ("title", "issuer", "contact", "text") if not getattr(body, name).strip()]
-    errors = [{"field": f, "message": say("notice.blank", field=say(f"notice.field.{f}"))} for f in blank]
+def _refuse_unprintable(body: NoticeIn) -> None:
+    """Every printed text of the notice must say something, and in characters a Word
+    document can hold (the notice is kept for good, so its file must always be made)."""
+    errors = []
+    for name in ("title", "issuer", "contact", "text"):
+        value, field = getattr(body, name), say(f"notice.field.{name}")
+        if not value.strip():
+            errors.append({"field": name, "message": say("notice.blank", field=field)})
+        elif UNWRITABLE.search(value):
+            errors.append({"field": name, "message": say("notice.unprintable", field=field)})
     if errors:
         raise ApiProblem(422, "Bad notice", "; ".join(e["message"] for e in errors), errors)
 
@@ -132,7 +139,7 @@ def _unlistable(session: Session, ruleset_id: str, period: str, rows: list[dict[
 
 def create(session: Session, actor: Actor, body: NoticeIn) -> str:
     """Snapshot the listed units' current records into a chained notice; its id."""
-    _refuse_blanks(body)
+    _refuse_unprintable(body)
     root, ruleset_id, period, batch_id = _coverage(session, actor, body)
     opens, closes = _dates(body)
     notice_id = uuid.uuid4().hex[:12]
