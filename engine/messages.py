@@ -1973,6 +1973,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "公示截止日期 (closes) 与工作日数 (working_days) 须填且只填一项",
         "en": "give either the closing date (closes) or the number of working days (working_days)",
     },
+    "notice.opens_too_far": {
+        "zh": "公示开始日期 {opens} 晚于今天 {days} 天以上, 请核对",
+        "en": "the opening date {opens} is more than {days} days from today; check it",
+    },
+    "notice.closes_too_far": {
+        "zh": "公示截止日期 {closes} 距开始日期 {opens} 超过 {days} 天, 请核对",
+        "en": "the closing date {closes} is more than {days} days after the opening date {opens}; check it",
+    },
     "notice.closes_before_opens": {
         "zh": "公示截止日期 {closes} 早于开始日期 {opens}",
         "en": "the closing date {closes} is before the opening date {opens}",

@@ -138,6 +138,18 @@ def test_a_notice_with_a_blank_text_is_refused_naming_each_field(plain):
     assert plain.call("GET", "/notices", "auditor").json() == []  # nothing written
 
 
+def test_a_notice_date_mistyped_years_ahead_is_refused(plain):
+    endless = post(plain, {**notice_body(), "closes": "9999-12-31"})
+    assert endless.status_code == 422 and endless.json()["errors"][0]["field"] == "closes", endless.text
+    assert "9999-12-31" in endless.json()["detail"]
+    later = post(plain, {**notice_body(closes=None, working_days=5), "opens": "9999-12-30"})
+    assert later.status_code == 422 and later.json()["errors"][0]["field"] == "opens", later.text
+    assert plain.call("GET", "/notices", "auditor").json() == []
+    year = post(plain, notice_body(opens=-10, closes=356))  # a period of up to 366 days is taken
+    assert year.status_code == 201, year.text
+    assert plain.call("GET", f"/ui/notices/{year.json()['id']}", "县委").status_code == 200
+
+
 def test_a_notice_text_a_word_document_cannot_hold_is_refused(plain):
     bell = post(plain, notice_body(text="经审定\u0007现予公示", contact="电话\u0000 0836"))
     assert bell.status_code == 422, bell.text

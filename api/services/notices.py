@@ -26,6 +26,8 @@ from .batch_results import require_finished
 from .versions import period_problem
 from .workdays import closing_day, today
 
+MAX_DAYS = 366  # how far ahead a notice may open, and how long its period may be
+
 
 def _unprocessable(field: str, message: str) -> ApiProblem:
     return ApiProblem(422, "Bad notice", message, [{"field": field, "message": message}])
@@ -74,11 +76,17 @@ def _refuse_unprintable(body: NoticeIn) -> None:
 
 
 def _dates(body: NoticeIn) -> tuple[date, date]:
+    """The notice period. A date mistyped years ahead is refused: its units would stay in a
+    notice that cannot be closed, and listed in no other, until then."""
     if (body.closes is None) == (body.working_days is None):
         raise _unprocessable("closes", say("notice.closes_or_days"))
+    if (body.opens - today()).days > MAX_DAYS:
+        raise _unprocessable("opens", say("notice.opens_too_far", opens=body.opens, days=MAX_DAYS))
     closes = body.closes or closing_day(body.opens, body.working_days)
     if closes < body.opens:
         raise _unprocessable("closes", say("notice.closes_before_opens", opens=body.opens, closes=closes))
+    if (closes - body.opens).days > MAX_DAYS:
+        raise _unprocessable("closes", say("notice.closes_too_far", opens=body.opens, closes=closes, days=MAX_DAYS))
     return body.opens, closes
 
 
