@@ -409,7 +409,7 @@ class SubtreeReportOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     taken: list[SubtreeTaken]
     skipped: list[SubtreeSkipped]
-    not_started: int = Field(description="units of the subtree with no step for the period")
+    not_started: int = Field(description="units of the subtree at the first stage's level with no step for the period")
 
 
 class RectificationOut(BaseModel):
