@@ -305,6 +305,13 @@ def test_the_pdf_reads_back_in_chinese(plain):
     assert plain.call("GET", f"/notices/{nid}/document/odt", "auditor").status_code == 422
 
 
+def test_the_pdf_keeps_the_line_breaks_of_the_text(plain):
+    nid = post(plain, notice_body(text="经审定，现予公示。\n公示期间如有异议，请来信来电。")).json()["id"]
+    pdf = plain.call("GET", f"/notices/{nid}/document/pdf", "auditor").content
+    lines = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).splitlines()
+    assert "\u3000\u3000经审定，现予公示。" in lines and "\u3000\u3000公示期间如有异议，请来信来电。" in lines
+
+
 def test_a_missing_font_is_a_clear_error(plain):
     notice = post(plain, notice_body()).json()
     with pytest.raises(ApiProblem) as refused:

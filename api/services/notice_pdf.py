@@ -41,8 +41,9 @@ def _wrapped(pdf: FPDF, text: str, width: float) -> list[str]:
 def _line(pdf: FPDF, text: str, size: float, align: Align = Align.L, indent: bool = False, after: float = 0) -> None:
     pdf.set_font(FAMILY, size=size)
     prefix = "\u3000\u3000" if indent else ""  # two ideographic spaces: a Chinese paragraph's indent
-    for line in _wrapped(pdf, prefix + text, pdf.epw):
-        pdf.cell(0, size * 0.62, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for paragraph in text.splitlines() or [""]:  # a cell prints no line break: each line is its own
+        for line in _wrapped(pdf, prefix + paragraph, pdf.epw):
+            pdf.cell(0, size * 0.62, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(after)
 
 
