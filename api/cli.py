@@ -693,8 +693,8 @@ def rectification_due(
         return
     typer.echo(say("cli.rectification_heading", within=within, count=len(items), today=day.isoformat()))
     for item in items:
-        overdue = item["days_left"] < 0
-        key = "cli.rectification_overdue_line" if overdue else "cli.rectification_due_line"
+        left = item["days_left"]
+        key = "cli.rectification_" + ("overdue_line" if left < 0 else "due_today_line" if left == 0 else "due_line")
         typer.echo(
             say(
                 key,

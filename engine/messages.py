@@ -2185,6 +2185,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "已逾期 {days} 天  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
         "en": "overdue by {days} days  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",
     },
+    "cli.rectification_due_today_line": {
+        "zh": "今天到期  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
+        "en": "due today  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",
+    },
     "cli.rectification_due_line": {
         "zh": "{days} 天后到期  {due}  {unit}  {title}  责任单位 {responsible}  ({ruleset_id} {period}, {id})",
         "en": "due in {days} days  {due}  {unit}  {title}  responsible {responsible}  ({ruleset_id} {period}, {id})",

@@ -286,6 +286,8 @@ def test_the_cli_warns_of_what_is_due_and_overdue(village_service, clock):
         soon = CliRunner().invoke(app, ["rectification", "due", "--within", "30"], env=env)
         elsewhere = CliRunner().invoke(app, ["rectification", "due", "--unit", "hpx"], env=env)
         unknown = CliRunner().invoke(app, ["rectification", "due", "--unit", "no-such"], env=env)
+        clock(30)  # 2025-03-31: the petition item's last day, not yet overdue
+        last_day = CliRunner().invoke(app, ["rectification", "due"], env=env)
     finally:
         get_settings.cache_clear()
     assert soon.exit_code == 0, soon.output
@@ -295,3 +297,5 @@ def test_the_cli_warns_of_what_is_due_and_overdue(village_service, clock):
     assert lines[2].startswith("20 天后到期  2025-04-30  红旗村  红旗村主题党日开展不足整改  责任单位 红旗村")
     assert elsewhere.exit_code == 0 and elsewhere.output.strip() == "14 天内到期及已逾期的整改事项: 无"
     assert unknown.exit_code != 0
+    last_line = last_day.output.splitlines()[1]
+    assert last_line.startswith("今天到期  2025-03-31  红旗村  红旗村越级上访问题整改"), last_day.output

@@ -48,6 +48,13 @@ def test_the_list_marks_due_soon_and_overdue_soonest_first(items):
     assert 'aria-current="page">整改事项' in answer.text
 
 
+def test_an_item_on_its_last_day_is_due_today_not_overdue(items, monkeypatch):
+    monkeypatch.setattr(rectification, "today", lambda: date(2025, 3, 31))
+    answer = items.call("GET", "/ui/rectification", "auditor")
+    assert rows(answer)[:2] == [("open", "due-soon"), ("open", "due-soon")]
+    assert answer.text.count("今天到期") == 2 and "还有 0 天" not in answer.text
+
+
 def test_filters_by_state_subtree_and_days(items, monkeypatch):
     monkeypatch.setattr(rectification, "today", lambda: date(2025, 4, 10))
     overdue = items.call("GET", "/ui/rectification?state=overdue", "auditor")
