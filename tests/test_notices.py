@@ -262,6 +262,16 @@ def test_working_days_follow_the_statutory_calendar():
     assert closing_day(date(2025, 10, 4), 1) == date(2025, 10, 9)  # opening on a holiday
 
 
+def test_notices_and_rectification_reckon_by_the_services_day_in_china(monkeypatch):
+    from datetime import UTC, datetime
+
+    from api import store
+    from api.services import rectification
+
+    monkeypatch.setattr(store, "now", lambda: datetime(2025, 12, 31, 16, 30, tzinfo=UTC))  # 00:30 in Beijing
+    assert today() == rectification.today() == date(2026, 1, 1)
+
+
 def test_working_days_through_the_api(plain):
     created = post(plain, notice_body(closes=None, working_days=5) | {"opens": "2025-09-29"})
     assert created.status_code == 201, created.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,16 +30,11 @@ from ..auth import Actor
 from ..problems import ApiProblem
 from ..tables import AuditEvent, RectificationItem, ScoreRecord, Unit
 from .filling import Found
+from .workdays import today  # the service's day in China: what deadlines are reckoned against
 
 EVENT = "rectification"
-BEIJING = timezone(timedelta(hours=8))  # the day a county works by
 STATES = ("open", "overdue", "done")  # what a listing filters by; `closed` items are kept, not listed
 MAX_WITHIN = 3650
-
-
-def today() -> date:
-    """The service's day (Beijing time): what deadlines are reckoned against."""
-    return store.now().astimezone(BEIJING).date()
 
 
 def state_of(item: RectificationItem, day: date) -> str:

@@ -5,21 +5,23 @@ guessed at, since a notice that closes on a holiday misleads the public."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
 from engine.messages import say
 
+from .. import store
 from ..problems import ApiProblem
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def today() -> date:
-    """The date in China, where notices are posted and objections received."""
-    return datetime.now(CHINA).date()
+    """The service's day in China, where notices are posted, objections received and
+    rectification deadlines reckoned (api.services.rectification reckons by it too)."""
+    return store.now().astimezone(CHINA).date()
 
 
 def is_workday(day: date) -> bool:
