@@ -4,6 +4,8 @@ grant holder acts (docs/stages.md)."""
 
 from __future__ import annotations
 
+from .messages import say
+
 KINDS = {
     "province": ("省", "自治区", "直辖市"),
     "city": ("市", "州", "市州", "地区", "盟"),
@@ -15,3 +17,9 @@ KINDS = {
     "cadre": ("干部",),
 }
 KIND_OF = {alias: kind for kind, aliases in KINDS.items() for alias in (kind, *aliases)}
+
+
+def level_title(level: str) -> str:
+    """A level as people read it: a Chinese name as the ruleset wrote it, an English kind
+    (`township`) by its name in the reader's language."""
+    return say(f"unit_kind.{level}") if level in KINDS else level

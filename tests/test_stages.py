@@ -216,6 +216,25 @@ def test_a_ruleset_without_stages_refuses_them(service):
     assert refused.status_code == 409 and "stages" in refused.json()["detail"]
 
 
+def test_a_level_written_in_english_is_said_in_chinese(service):
+    """`level: township` is the same level as 乡镇; a refusal and the page name it in Chinese."""
+    from .conftest import VILLAGE_TEXT
+
+    english = VILLAGE_TEXT.replace("level: 村}", "level: village}").replace("level: 乡镇}", "level: township}")
+    english = english.replace("id: village-branch-stars", "id: village-en-levels", 1)
+    assert "level: township}" in english and service.add_ruleset(english).status_code == 201
+    service.token("村", "submitter", "cgz-hongqi")
+    service.token("县", "reviewer", "513321")
+    base = "/rulesets/village-en-levels/units/cgz-hongqi/periods/2025/stages"
+    data = {"data": village_submission()["data"]}
+    assert service.call("POST", f"{base}/self_review", "村", json=data).status_code == 201
+    refused = service.call("POST", f"{base}/township_review", "县", json={})
+    assert refused.status_code == 403, refused.text
+    assert "由乡镇的审核员办理" in refused.json()["detail"] and "township" not in refused.json()["detail"]
+    page = service.call("GET", "/ui/stages/village-en-levels/cgz-hongqi/2025", "县")
+    assert page.status_code == 200 and "由乡镇的审核员办理" in page.text and "township" not in page.text
+
+
 def test_outside_the_jurisdiction_is_unknown(staged):
     assert submit(staged).status_code == 201
     assert staged.call("GET", url(), "别镇").status_code == 404

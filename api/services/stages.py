@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import LoadedRuleset
 from engine.messages import listing, say
 from engine.model import Stage
-from engine.unit_kinds import KIND_OF
+from engine.unit_kinds import KIND_OF, level_title
 
 from .. import metrics, scope, store
 from ..auth import Actor
@@ -98,7 +98,7 @@ def _check_grant(session: Session, actor: Actor, stage: Stage, unit: Unit) -> No
     kinds = set(session.scalars(select(Unit.kind).where(Unit.code.in_(codes)))) if codes else set()
     if KIND_OF[stage.level] not in kinds:
         role = say(f"role.{stage.role}")
-        message = say("stage.not_yours", stage=stage.title, level=stage.level, role=role, unit=unit.name)
+        message = say("stage.not_yours", stage=stage.title, level=level_title(stage.level), role=role, unit=unit.name)
         raise ApiProblem(403, "Not your stage", message)
 
 

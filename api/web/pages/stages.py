@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from engine.tabular import convert
+from engine.unit_kinds import level_title
 
 from ... import store
 from ...deps import ANYONE, get_session
@@ -99,6 +100,7 @@ def _page(request: Request, session: Session, found: Visitor, ruleset_id: str, u
         "filled": [name for name, spec in model.inputs.items() if source_of(spec)],
         "units": {name: spec.unit for name, spec in model.inputs.items() if spec.unit},
         "stage_titles": {s.id: s.title for s in model.stages},
+        "level_titles": {s.id: level_title(s.level) for s in model.stages},
         "grade_titles": {g.id: g.title for g in model.grades},
         "typed": state.get("typed", {}),
         "beside": state.get("beside", {}),
