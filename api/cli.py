@@ -642,8 +642,7 @@ def notice_list(
     from api.services.notices import listed
 
     for notice in _admin_task(lambda session, actor: listed(session, actor, ruleset, period)):
-        state = say("cli.notice_closed" if notice["closed"] else "cli.notice_open")
-        typer.echo(say("cli.notice_line", **notice, state=state))
+        typer.echo(say("cli.notice_line", **notice, state=notice["phase_title"]))
 
 
 @notice_app.command("export")

@@ -2066,8 +2066,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{id}  {ruleset}  {period}  {opens} 至 {closes}  {count} 个单位  未处理异议 {open_objections}  {state}  {title}",
         "en": "{id}  {ruleset}  {period}  {opens} to {closes}  {count} units  open objections {open_objections}  {state}  {title}",
     },
-    "cli.notice_open": {"zh": "公示中", "en": "open"},
-    "cli.notice_closed": {"zh": "已结束", "en": "closed"},
+    "notice.phase.pending": {"zh": "未开始", "en": "not yet open"},
+    "notice.phase.open": {"zh": "公示中", "en": "open"},
+    "notice.phase.over": {"zh": "公示期满, 待结束", "en": "period over, to be closed"},
+    "notice.phase.closed": {"zh": "已结束", "en": "closed"},
     "cli.notice_closed_now": {"zh": "公示 {id} 已结束", "en": "the notice {id} is closed"},
     "cli.notice_form": {
         "zh": "{file}: 只能导出为 .docx (Word) 或 .pdf",

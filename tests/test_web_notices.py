@@ -30,8 +30,21 @@ def test_the_list_shows_title_period_dates_and_state(noticed):
     listed = noticed.call("GET", "/ui/notices", "auditor")
     assert listed.status_code == 200 and 'aria-current="page">公示' in listed.text
     row = re.search(rf'<tr data-id="{noticed.notice}">(.*?)</tr>', listed.text, re.S).group(1)
-    assert TITLE in row and "<td>2025</td>" in row and "<td>2</td>" in row and "公示中" in row and "无" in row
+    assert TITLE in row and "<td>2025</td>" in row and "<td>2</td>" in row and "无" in row
+    assert "公示期满, 待结束" in row  # its last day was yesterday: not 公示中 any more, waiting to be closed
     assert noticed.notice not in noticed.call("GET", "/ui/notices", "别镇管理员").text
+
+
+PHASES = [(2, 6, "未开始"), (-2, 0, "公示中"), (-9, -1, "公示期满, 待结束")]  # days from today, as shown
+
+
+@pytest.mark.parametrize(("opens", "closes", "shown"), PHASES)
+def test_a_notice_says_whether_its_period_has_begun_or_ended(plain, opens, closes, shown):
+    nid = post(plain, notice_body(opens=opens, closes=closes)).json()["id"]
+    row = re.search(rf'<tr data-id="{nid}">(.*?)</tr>', plain.call("GET", "/ui/notices", "auditor").text, re.S)
+    assert f'<span class="badge soon">{shown}</span>' in row.group(1)
+    page = plain.call("GET", f"/ui/notices/{nid}", "auditor").text
+    assert f'<span class="badge soon" id="phase">{shown}</span>' in page
 
 
 def test_a_notice_lists_units_and_files_and_offers_forms_to_its_admin_only(noticed):

@@ -243,9 +243,21 @@ def view(session: Session, state: ledger.NoticeState) -> dict[str, Any]:
     return {**_summary(state), "units": units, "objections": [_objection(state, o) for o in state.objections.values()]}
 
 
+def phase(data: dict[str, Any], closed: bool) -> str:
+    """Where a notice stands today: pending (before its first day), open, over (its last
+    day has passed but no one has closed it yet) or closed."""
+    if closed:
+        return "closed"
+    day = today().isoformat()
+    return "pending" if day < data["opens"] else "over" if day > data["closes"] else "open"
+
+
 def _summary(state: ledger.NoticeState) -> dict[str, Any]:
+    stage = phase(state.data, state.closed is not None)
     return {
         **{k: v for k, v in state.data.items() if k != "units"},
+        "phase": stage,
+        "phase_title": say(f"notice.phase.{stage}"),
         "count": len(state.data["units"]),
         "created_by": state.event.actor,
         "created_at": state.event.created_at,
