@@ -660,7 +660,7 @@ def notice_export(
     if out.suffix.lower() not in writers:
         _fail(say("cli.notice_form", file=out.name))
     page = _admin_task(lambda session, actor: layout(visible(session, actor, notice_id).data))
-    out.write_bytes(_admin_task(lambda session, actor: writers[out.suffix.lower()](page)))
+    _write_atomically(out, _admin_task(lambda session, actor: writers[out.suffix.lower()](page)))
     typer.echo(out)
 
 

@@ -358,6 +358,8 @@ def test_the_cli_lists_exports_and_closes_and_the_timeline_shows_finality(plain,
     assert TITLE in PdfReader(str(tmp_path / "notice.pdf")).pages[0].extract_text().replace("\n", "")
     wrong = _cli(plain, "notice", "export", nid, "--out", str(tmp_path / "notice.odt"))
     assert wrong.exit_code != 0 and ".docx" in wrong.output
+    nowhere = _cli(plain, "notice", "export", nid, "--out", str(tmp_path / "no-such-folder" / "notice.pdf"))
+    assert nowhere.exit_code == 1 and "无法写入" in nowhere.output, nowhere.output  # said, not a traceback
     before = _cli(plain, "timeline", "cgz-hongqi")
     assert before.exit_code == 0 and f"2025  {PLAIN}  公示中  公示 {nid}" in before.output
     closed = _cli(plain, "notice", "close", nid)
