@@ -1276,6 +1276,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "这个 Idempotency-Key 已用于另一个不同的请求",
         "en": "this Idempotency-Key was used for a different request",
     },
+    "period.title_year": {"zh": "{year}年度", "en": "the year {year}"},
+    "period.title_quarter": {"zh": "{year}年第{number}季度", "en": "quarter {number} of {year}"},
+    "period.title_month": {"zh": "{year}年{number}月", "en": "{year}-{number:02d}"},
     "detail.bad_period": {
         "zh": "考核期间 '{period}' 应写成年份 (如 2025)、季度 (如 2025Q1) 或月份 (如 2025-03)",
         "en": "the period '{period}' is a year (such as 2025), a quarter (such as 2025Q1) or a month (such as 2025-03)",

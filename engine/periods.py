@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .messages import say
+
 PeriodKind = Literal["year", "quarter", "month"]
 
 _PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|-(0[1-9]|1[0-2]))?$")
@@ -53,6 +55,15 @@ def parse(text: str) -> Period | None:
     if found[3]:
         return Period(year, "month", int(found[3]))
     return Period(year, "year")
+
+
+def title(text: str) -> str:
+    """A period as a page names it in words (the year, the quarter of a year, the month of a
+    year); a text that names no period is shown as written."""
+    period = parse(text)
+    if period is None:
+        return text
+    return say(f"period.title_{period.kind}", year=period.year, number=period.number)
 
 
 def quarters(year: int) -> list[str]:

@@ -260,3 +260,14 @@ def test_the_pages_offer_only_scoring_rulesets_for_scores(village_service):
     assert scores.status_code == 200, scores.text[:300]
     batches = village_service.call("GET", "/ui/batches", "submitter")
     assert batches.status_code == 200 and "党员量化积分" not in batches.text
+
+
+def test_an_event_without_a_date_is_checked_for_the_services_year_in_china(monkeypatch):
+    from datetime import UTC, datetime
+
+    from api import store
+    from api.services import member_events
+
+    monkeypatch.setattr(store, "now", lambda: datetime(2025, 12, 31, 16, 30, tzinfo=UTC))  # 00:30 in Beijing
+    assert member_events._year({}) == "2026"
+    assert member_events._year({"date": "2025-05-01"}) == "2025"

@@ -130,3 +130,13 @@ def test_the_example_pair_passes_its_embedded_tests():
     for name in ("village-quarterly-work", "village-yearly-work"):
         outcomes = run_tests(load_ruleset(ROOT / "examples" / "periods" / f"{name}.yaml"))
         assert outcomes and all(o.passed for o in outcomes), name
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("2025", "2025年度"), ("2025Q3", "2025年第3季度"), ("2025-03", "2025年3月"), ("第一批", "第一批")],
+)
+def test_a_period_is_named_in_words_and_other_text_is_shown_as_written(text, said):
+    from engine.periods import title
+
+    assert title(text) == said

@@ -39,6 +39,7 @@ def test_the_page_shows_the_due_stage_and_offers_the_form_only_to_its_holder(sta
     assert 'id="act-form"' in mine.text and 'id="return-form"' in mine.text
     assert "村集体经济年收入" in mine.text and 'name="reason.collective_income"' in mine.text
     assert 'id="current-record"' in mine.text and 'aria-current="page">评议环节' in mine.text
+    assert "<h1>红旗村 · 2025年度评议环节</h1>" in mine.text
     for other in ("县", "auditor"):
         seen = staged.call("GET", PAGE, other)
         assert seen.status_code == 200 and 'id="act-form"' not in seen.text

@@ -28,6 +28,7 @@ from ..auth import Actor
 from ..catalog import points_loaded
 from ..problems import ApiProblem, input_problem
 from ..tables import AuditEvent, MemberEvent, Unit
+from . import workdays
 from .versions import in_force
 
 POSTED, WITHDRAWN = "points.event", "points.withdrawn"
@@ -61,7 +62,7 @@ def _year(data: Any) -> str:
     """The year an event is checked for: its date's, else the current year's ruleset
     checks it (and refuses the date with every other problem)."""
     date = event_date(data.get(DATE)) if isinstance(data, dict) else None
-    return (date or store.now().date().isoformat())[:4]
+    return (date or workdays.today().isoformat())[:4]
 
 
 def member_branch(session: Session, ruleset_id: str, member: str) -> str | None:

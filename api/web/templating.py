@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from engine import periods
 from engine.messages import CATALOGUE, listing, say
 
 from . import vendor
@@ -39,6 +40,7 @@ def role_titles(roles) -> str:
 
 templates.env.filters["moment"] = moment
 templates.env.filters["role_titles"] = role_titles
+templates.env.filters["period_title"] = periods.title
 templates.env.globals["vendor"] = vendor.PREFIX
 templates.env.globals["import_map"] = vendor.import_map
 

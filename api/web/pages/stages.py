@@ -5,7 +5,6 @@ every step goes through api.services.stages and stage_views, as the API's do."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,11 +18,11 @@ from engine.unit_kinds import level_title
 from ... import store
 from ...deps import ANYONE, get_session
 from ...problems import ApiProblem
-from ...services import stage_views, stages, versions
+from ...services import stage_views, stages, versions, workdays
 from ...services.filled import source_of
 from ..forms import input_groups
 from ..session import Visitor, role
-from ..templating import BEIJING, render
+from ..templating import render
 
 router = APIRouter(prefix="/ui")
 MAX_LISTED = 2000  # units on the list page; a larger subtree is narrowed by the ruleset's level
@@ -43,7 +42,7 @@ def stage_list(
     found: Visitor = Depends(role(*ANYONE)),
     session: Session = Depends(get_session),
 ):
-    period = (period or "").strip() or str(datetime.now(BEIJING).year)
+    period = (period or "").strip() or str(workdays.today().year)
     staged = _staged(session, period)
     chosen = (ruleset or "").strip() or (staged[0].id if staged else None)
     problem, listing = None, {"count": 0, "units": []}
