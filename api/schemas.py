@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from engine.diff import Change
 
 MAX_VERSION = 2_147_483_647
+REASON_LENGTH = 2000  # the longest reason a person may give (a stage's change, a return, a resolution)
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION, description="version number")]
 
 
@@ -315,7 +316,7 @@ class StageAct(BaseModel):
     )
     data: dict[str, Any] | None = Field(default=None, description="the first stage: every input of the unit")
     changes: dict[str, Any] | None = Field(default=None, description="a later stage: the inputs it changes")
-    reasons: dict[str, Annotated[str, Field(max_length=2000)]] | None = Field(
+    reasons: dict[str, Annotated[str, Field(max_length=REASON_LENGTH)]] | None = Field(
         default=None, description="a reason for each changed input, by input id"
     )
 
@@ -324,7 +325,9 @@ class StageReturn(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"reason": "佐证材料不全, 请补充后重新提交"}]}
     )
-    reason: str = Field(min_length=1, max_length=2000, description="why the unit goes back to the stage before")
+    reason: str = Field(
+        min_length=1, max_length=REASON_LENGTH, description="why the unit goes back to the stage before"
+    )
 
 
 class StageDef(BaseModel):
@@ -544,7 +547,7 @@ class ResolutionIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"outcome": "dismissed", "reason": "经核实, 收入不含补助"}]}
     )
     outcome: Literal["upheld", "dismissed"]
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=REASON_LENGTH)
 
 
 class NoticeUnitOut(BaseModel):
@@ -613,7 +616,7 @@ class FinalityOut(BaseModel):
 
 class WithdrawRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=REASON_LENGTH)
 
 
 class EventOut(BaseModel):

@@ -173,3 +173,16 @@ def test_the_list_says_when_no_ruleset_with_stages_is_in_force(staged):
     assert none.status_code == 200 and 'id="none-staged"' in none.text and "2019" in none.text
     default = staged.call("GET", "/ui/stages?period=2025", "镇")
     assert 'option value="village-branch-stars" selected' in default.text and 'data-unit="cgz-hongqi"' in default.text
+
+
+def test_a_reason_longer_than_allowed_is_refused_on_the_page_not_cut(staged):
+    assert submit(staged).status_code == 201
+    long = "核" * 2001
+    back = form_post(staged, PAGE + "/return", "镇", {"stage": "township_review", "reason": long})
+    assert back.status_code == 422 and "最多 2000 个字符, 实际为 2001 个字符" in back.text
+    fields = {"stage": "township_review", "new.collective_income": "2.5", "reason.collective_income": long}
+    edit = form_post(staged, PAGE + "/act", "镇", fields)
+    assert edit.status_code == 422
+    assert re.search(r'id="err-collective_income">[^<]*最多 2000 个字符, 实际为 2001 个字符', edit.text)
+    stages = staged.call("GET", "/rulesets/village-branch-stars/units/cgz-hongqi/periods/2025/stages", "auditor")
+    assert len(stages.json()["steps"]) == 1  # nothing written

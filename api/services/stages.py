@@ -23,7 +23,7 @@ from .. import metrics, scope, store
 from ..auth import Actor
 from ..problems import ApiProblem
 from ..recordhash import canonical
-from ..schemas import UnitIn
+from ..schemas import REASON_LENGTH, UnitIn
 from ..tables import AuditEvent, ScoreRecord, Unit
 from . import rectification
 from .filled import source_of
@@ -135,14 +135,18 @@ def _input(ruleset: LoadedRuleset, stage: Stage, index: int, base: ScoreRecord |
     if changed and not stage.may_edit:
         raise ApiProblem(409, "Confirms only", say("stage.confirms_only", stage=stage.title))
     _refuse_filled(ruleset, changed)
-    errors = [
-        {"field": f"reasons.{f}", "message": say("stage.reason_missing", field=_title(ruleset, f))}
-        for f in changed
-        if not reasons.get(f, "").strip()
-    ] + [
-        {"field": f"reasons.{f}", "message": say("stage.reason_unchanged", field=_title(ruleset, f))}
-        for f in sorted(set(reasons) - set(changed))
-    ]
+    errors = (
+        [
+            {"field": f"reasons.{f}", "message": say("stage.reason_missing", field=_title(ruleset, f))}
+            for f in changed
+            if not reasons.get(f, "").strip()
+        ]
+        + [
+            {"field": f"reasons.{f}", "message": say("stage.reason_unchanged", field=_title(ruleset, f))}
+            for f in sorted(set(reasons) - set(changed))
+        ]
+        + [_too_long(f"reasons.{f}", reason) for f, reason in sorted(reasons.items()) if len(reason) > REASON_LENGTH]
+    )
     if errors:
         raise ApiProblem(422, "Reasons", "; ".join(e["message"] for e in errors), errors)
     return data
@@ -220,12 +224,19 @@ def act(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period:
     return event
 
 
+def _too_long(field: str, reason: str) -> dict[str, str]:
+    """A reason longer than people may give, named as the request's own check names it."""
+    return {"field": field, "message": say("request.string_too_long", limit=REASON_LENGTH, length=len(reason))}
+
+
 def send_back(session: Session, actor: Actor, ruleset_id: str, unit_code: str, period: str, stage_id: str, reason: str):
     """The stage whose turn it is returns the unit to the stage before it, with a reason;
     the unit's current score stays that stage's until the stage is taken again."""
     unit = opening(session, actor, unit_code, period)
     if not reason.strip():
         raise _unprocessable("reason", say("stage.return_reason"))
+    if len(reason) > REASON_LENGTH:
+        raise _unprocessable("reason", _too_long("reason", reason)["message"])
     with store.chain_turn(session) as chain:
         steps = steps_of(session, ruleset_id, unit.code, period)
         if not steps:

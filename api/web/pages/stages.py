@@ -195,7 +195,7 @@ async def send_back(
 ):
     """Send the unit back to the stage before, with the reason typed."""
     form = await request.form()
-    stage, reason = str(form.get("stage", ""))[:100], str(form.get("reason", ""))[:2000]
+    stage, reason = str(form.get("stage", ""))[:100], str(form.get("reason", ""))
     try:
         stages.send_back(session, found.actor, ruleset_id, unit, period, stage, reason)
     except ApiProblem as refused:
