@@ -23,7 +23,7 @@ from .compiler import CompiledRuleset, compile_ruleset
 from .decimals import clipped
 from .errors import EngineLimitError, RulesetError, RulesetProblem
 from .limits import MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES, structure_problems, text_problem
-from .messages import CATALOGUE, say, suggestion
+from .messages import CATALOGUE, listing, say, suggestion
 from .model import Ruleset, field_names
 from .points_model import is_points_document
 from .semantics import SemanticChecker
@@ -272,6 +272,14 @@ def given_text(value: Any) -> str:
     return clipped(text)
 
 
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" in the current language's words."""
+    *rest, last = expected.rsplit(" or ", 1)
+    if not rest:
+        return expected
+    return say("word.or").join([listing(rest[0].split(", ")), last])
+
+
 def structural_message(item: dict) -> str:
     """pydantic's error as the person who wrote the ruleset reads it: no class names."""
     kind, ctx, loc = item["type"], item.get("ctx") or {}, item["loc"]
@@ -283,7 +291,9 @@ def structural_message(item: dict) -> str:
     if kind == "extra_forbidden":
         return say("schema.extra_forbidden", name=name, hint=suggestion(name, FIELD_NAMES))
     if kind == "literal_error":
-        return say("schema.literal_error", expected=ctx.get("expected", ""), got=given_text(item.get("input")))
+        return say(
+            "schema.literal_error", expected=_choices(ctx.get("expected", "")), got=given_text(item.get("input"))
+        )
     if kind in TYPE_KINDS:
         return say("schema.type", kind=say(TYPE_KINDS[kind]), got=given_text(item.get("input")))
     if kind in LIMITS:

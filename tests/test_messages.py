@@ -119,7 +119,11 @@ RULESET_CASES = [
     ("kaoping: 1\nid: [x\n", "ruleset", "不是有效的 YAML 或 JSON (第 2 行第 5 列)"),
     ("kaoping: 1\nid: t\nid: u\n", "ruleset", "键 'id' 出现了不止一次"),
     (bad(title=None), "title", "应为文本"),
-    (bad(inputs={"x": {"type": "numbr", "title": "X"}}), "inputs.x.type", "应为 'number'"),
+    (
+        bad(inputs={"x": {"type": "numbr", "title": "X"}}),
+        "inputs.x.type",
+        "应为 'number'、'integer'、'boolean'、'choice' 或 'text'",
+    ),
     (bad(inputs={"x": {"type": "number", "title": "X", "maxx": 5}}), "inputs.x.maxx", "是否指 max?"),
     (bad(inputs={"x": {"type": "number", "title": "X", "min": "0"}}), "inputs.x.min", "带引号的文本"),
     (bad(inputs={"x": {"type": "choice", "title": "X"}}), "inputs.x", "需要非空的 choices 列表"),

@@ -278,6 +278,13 @@ def test_working_days_through_the_api(plain):
     assert created.json()["closes"] == "2025-10-11" and created.json()["working_days"] == 5
 
 
+def test_a_document_of_an_unknown_form_is_refused_naming_the_forms(plain):
+    nid = post(plain, notice_body(working_days=5, closes=None) | {"opens": "2025-12-08"}).json()["id"]
+    got = plain.call("GET", f"/notices/{nid}/document/odt", "auditor")
+    assert got.status_code == 422
+    assert "应为 'docx' 或 'pdf'" in got.json()["errors"][0]["message"]
+
+
 def test_the_word_document_reads_back(plain):
     nid = post(plain, notice_body(working_days=5, closes=None) | {"opens": "2025-12-08"}).json()["id"]
     got = plain.call("GET", f"/notices/{nid}/document/docx", "auditor")
