@@ -1,0 +1,288 @@
+"""Every unit's figures at once: the arithmetic of engine.scoring over whole columns.
+
+For units none of whose read inputs is "NA" (so no indicator is not applicable and no
+dimension is rescaled) the figures are the ones engine.scoring.score_values computes:
+indicator points, contributions, adjustments with caps, the total rounded half up,
+vetoes, the grade with its requirements, flags and the standing quotas read. A unit
+this path cannot score as the engine would (a broken consistency rule, a grade no
+unit could reach, a flag reading the grade of a disqualified unit) is left to the
+per-unit path, which says why.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..decimals import ZERO, Exact
+from ..expressions import NA
+from ..inputs import jsonable
+from ..loader import LoadedRuleset
+from ..model import AdjustmentGroup, Count, Grade, GradeCap, Indicator, Ruleset
+from ..scored import Standing
+from ..scoring import VETO_STRENGTH
+from .columns import input_columns
+from .evaluate import Column, evaluate, number, truth
+from .numbers import (
+    LIMIT,
+    Num,
+    add,
+    clamp,
+    compare,
+    decimals,
+    exacts,
+    floor_steps,
+    maximum,
+    minimum,
+    round_half_up,
+    sub,
+    times,
+)
+from .support import read_inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """One unit's figures, as engine.scored.ScoredUnit holds them (and its indicators' points)."""
+
+    status: str
+    total: Decimal
+    grade: str | None
+    contributions: tuple[Exact, ...]
+    vetoes: tuple[str, ...]
+    raised: tuple[str, ...]
+    standing: Standing
+    sums: tuple[Exact, tuple[Exact, ...], Exact]
+    indicators: tuple[Exact, ...]
+
+
+def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[dict[int, Figures], list[int]]:
+    """The figures of each unit (validated values) the columnar path scores, by index, and
+    the indices of the units left for the per-unit path. The ruleset must be supported
+    (engine.columnar.support.unsupported is empty)."""
+    model = loaded.model
+    reads = read_inputs(model)
+    picked = [k for k, unit in enumerate(values) if not any(unit[name] is NA for name in reads)]
+    left = sorted(set(range(len(values))) - set(picked))
+    if not picked:
+        return {}, left
+    figures, kept = _figures(model, [values[k] for k in picked], reads)
+    left = sorted(left + [k for k, ok in zip(picked, kept, strict=True) if not ok])
+    return {picked[j]: f for j, f in figures.items()}, left
+
+
+def _figures(model: Ruleset, values: list[dict[str, Any]], reads) -> tuple[dict[int, Figures], np.ndarray]:
+    size = len(values)
+    env: dict[str, Column] = input_columns(model, values, reads)
+    kept = np.ones(size, dtype=bool)
+    for rule in model.consistency:
+        kept &= truth(rule.must.root, env, size)  # a broken rule: the per-unit path refuses the unit
+    indicators = {ind.id: _points(ind, env, size) for _, ind in model.indicators()}
+    contributions = []
+    for dimension in model.dimensions:
+        points = _sum([indicators[ind.id] for ind in dimension.indicators], size)
+        weight = dimension.weight
+        contributions.append(points if weight is None else times(points, Fraction(weight) / dimension.full_points))
+    base = _sum(contributions, size)
+    applied = [_group(group, env, size) for group in model.adjustments]
+    total_exact = maximum(Num.const(ZERO, size), _sum([base, *applied], size))
+    rounded = round_half_up(total_exact, model.precision)
+    scored = {**env, "total": rounded}
+    scored.update({d.id: c for d, c in zip(model.dimensions, contributions, strict=True)})
+    scored.update(indicators)
+    held = [truth(veto.when.root, env, size) for veto in model.vetoes]
+    eligible = [_eligible(grade, rounded, scored, size) for grade in model.grades]
+    final, ungraded = _grades(model, held, eligible, size)
+    kept &= ~ungraded
+    raised = _flags(model, scored, held, final, size)
+    if any("grade" in flag.when.names for flag in model.flags):
+        kept &= final >= 0  # the grade of a disqualified unit is "NA": three-valued logic decides
+    columns = {
+        "rounded": rounded,
+        "contributions": contributions,
+        "indicators": list(indicators.values()),
+        "base": base,
+        "applied": applied,
+        "total_exact": total_exact,
+        "final": final,
+        "held": held,
+        "raised": raised,
+        "eligible": eligible,
+    }
+    return _units(model, kept, columns, values), kept
+
+
+def _sum(columns: list[Num], size: int) -> Num:
+    result = Num.const(ZERO, size)
+    for column in columns:
+        result = add(result, column)
+    return result
+
+
+def _either(holds: np.ndarray, value: Decimal, size: int) -> Num:
+    return _choose([(holds, value)], size)
+
+
+def _choose(cases: list[tuple[np.ndarray, Decimal]], size: int) -> Num:
+    """The value of the first case that holds, 0 where none does."""
+    fractions = [Fraction(value) for _, value in cases]
+    den = math.lcm(1, *(f.denominator for f in fractions))
+    whole = [int(f * den) for f in fractions]
+    num = np.zeros(size, dtype=object if any(abs(n) > LIMIT for n in whole) else np.int64)
+    for (holds, _), n in reversed(list(zip(cases, whole, strict=True))):
+        num = np.where(holds, n, num).astype(num.dtype)
+    return Num(num, den)
+
+
+def _points(indicator: Indicator, env: dict[str, Column], size: int) -> Num:
+    """An indicator's points for every unit (engine.scoring._indicator_points and _bands)."""
+    score, full = indicator.score, indicator.points
+    if score.bands is not None:
+        everyone = np.ones(size, dtype=bool)
+        return _choose(
+            [(everyone if b.when is None else truth(b.when.root, env, size), b.value) for b in score.bands], size
+        )
+    if score.check is not None:
+        return _either(truth(score.check.root, env, size), full, size)
+    if score.linear is not None:
+        linear = score.linear
+        value = number(evaluate(linear.of.root, env, size))
+        scale = Fraction(full) / (Fraction(linear.full_at) - Fraction(linear.zero_at))
+        return clamp(times(sub(value, Num.const(linear.zero_at, size)), scale), ZERO, full)
+    method = score.method
+    count: Count = getattr(score, method)
+    change = times(_units_of(count, number(evaluate(count.of.root, env, size)), size), count.points)
+    if method == "deduct":
+        return clamp(sub(Num.const(full, size), change), ZERO, full)
+    return clamp(change, ZERO, full)
+
+
+def _units_of(count: Count, value: Num, size: int) -> Num:
+    """engine.scoring.count_units over a column: the amount, in whole steps when stepped."""
+    zero = Num.const(ZERO, size)
+    if count.below is not None:
+        value = maximum(zero, sub(Num.const(count.below, size), value))
+    elif count.above is not None:
+        value = maximum(zero, sub(value, Num.const(count.above, size)))
+    return value if count.step is None else floor_steps(value, count.step)
+
+
+def _group(group: AdjustmentGroup, env: dict[str, Column], size: int) -> Num:
+    """An adjustment group's applied points (engine.scoring.score_adjustments)."""
+    items = []
+    for item in group.items:
+        if item.when is not None:
+            items.append(_either(truth(item.when.root, env, size), item.points, size))
+        else:
+            items.append(times(number(env[item.per]), item.points))
+    raw = _sum(items, size)
+    if group.cap is None:
+        return raw
+    cap = Num.const(group.cap, size)
+    return minimum(raw, cap) if group.cap >= 0 else maximum(raw, cap)
+
+
+def _eligible(grade: Grade, rounded: Num, scored: dict[str, Column], size: int) -> np.ndarray:
+    """Whether each unit reaches the grade: its min and every requirement (vetoes aside)."""
+    reached = np.ones(size, dtype=bool) if grade.min is None else compare(">=", rounded, Num.const(grade.min, size))
+    for requirement in grade.requires:
+        reached = reached & truth(requirement.root, scored, size)
+    return reached
+
+
+def _grades(model: Ruleset, held: list[np.ndarray], eligible: list[np.ndarray], size: int):
+    """(final grade index, -1 when disqualified; natural index; units the engine cannot grade)
+    as engine.scoring.decide_grade decides them."""
+    count = len(model.grades)
+
+    def first_from(start: np.ndarray) -> np.ndarray:
+        found = np.full(size, -1)
+        for index in reversed(range(count)):
+            found = np.where(eligible[index] & (index >= start), index, found)
+        return found
+
+    natural = first_from(np.zeros(size, dtype=int))
+    strongest = np.full(size, -1)
+    decisive = np.full(size, -1)
+    for v, veto in enumerate(model.vetoes):
+        cap = model.grade_index(veto.effect.cap) if isinstance(veto.effect, GradeCap) else 0
+        strength = VETO_STRENGTH[veto.effect_name] * (count + 1) + cap
+        stronger = held[v] & (strength > strongest)  # the first of equally strong ones decides
+        strongest = np.where(stronger, strength, strongest)
+        decisive = np.where(stronger, v, decisive)
+    final = natural.copy()
+    ungraded = natural < 0
+    for v, veto in enumerate(model.vetoes):
+        mine = decisive == v
+        if veto.effect_name == "disqualify":
+            final = np.where(mine, -1, final)
+        elif veto.effect_name == "lowest":
+            final = np.where(mine, count - 1, final)
+        else:
+            capped = first_from(np.maximum(natural, model.grade_index(veto.effect.cap)))
+            ungraded |= mine & (capped < 0)
+            final = np.where(mine, capped, final)
+    return final, ungraded
+
+
+def _flags(model: Ruleset, scored: dict[str, Column], held: list[np.ndarray], final: np.ndarray, size: int):
+    """Whether each flag holds for each unit (engine.flags.raise_flags)."""
+    if not model.flags:
+        return []
+    ids = np.array([None, *(g.id for g in model.grades)], dtype=object)
+    vetoed = np.logical_or.reduce(held) if held else np.zeros(size, dtype=bool)
+    names = {"vetoed": vetoed, **{v.id: h for v, h in zip(model.vetoes, held, strict=True)}, **scored}
+    names["grade"] = ids[final + 1]
+    return [truth(flag.when.root, names, size) for flag in model.flags]
+
+
+def _units(model: Ruleset, kept: np.ndarray, columns: dict[str, Any], values: list[dict[str, Any]]):
+    """Each kept unit's Figures, from the columns."""
+    totals = decimals(columns["rounded"], model.precision)
+    contributions = [exacts(c) for c in columns["contributions"]]
+    points = [exacts(p) for p in columns["indicators"]]
+    base, applied, total_exact = (
+        exacts(columns["base"]),
+        [exacts(a) for a in columns["applied"]],
+        exacts(columns["total_exact"]),
+    )
+    grades = [g.id for g in model.grades]
+    final = columns["final"].tolist()
+    held = np.array(columns["held"], dtype=bool).reshape(len(model.vetoes), len(kept)).T.tolist()
+    raised = np.array(columns["raised"], dtype=bool).reshape(len(model.flags), len(kept)).T.tolist()
+    eligible = np.array(columns["eligible"], dtype=bool).T.tolist()
+    ties = sorted({name for quota in model.quotas for name in quota.tie_break})
+    dimension_at = {d.id: n for n, d in enumerate(model.dimensions)}
+    indicator_at = {ind.id: n for n, (_, ind) in enumerate(model.indicators())}
+    vetoes = [v.id for v in model.vetoes]
+    flags = [f.id for f in model.flags]
+    found = {}
+    for k in np.flatnonzero(kept).tolist():
+        grade = grades[final[k]] if final[k] >= 0 else None
+        contribution = tuple(c[k] for c in contributions)
+        indicator = tuple(p[k] for p in points)
+        tie_values = {}
+        for name in ties:  # engine.scored._tie_value
+            if name in dimension_at:
+                tie_values[name] = (1, contribution[dimension_at[name]])
+            elif name in indicator_at:
+                tie_values[name] = (1, indicator[indicator_at[name]])
+            else:
+                tie_values[name] = (1, Decimal(str(jsonable({name: values[k][name]}, model)[name])))
+        found[k] = Figures(
+            status="disqualified" if grade is None else "scored",
+            total=totals[k],
+            grade=grade,
+            contributions=contribution,
+            vetoes=tuple(v for v, h in zip(vetoes, held[k], strict=True) if h),
+            raised=tuple(f for f, r in zip(flags, raised[k], strict=True) if r),
+            standing=Standing(grade, totals[k], tuple(eligible[k]), tie_values),
+            sums=(base[k], tuple(a[k] for a in applied), total_exact[k]),
+            indicators=indicator,
+        )
+    return found
