@@ -86,8 +86,9 @@ def _figures(model: Ruleset, values: list[dict[str, Any]], reads) -> tuple[dict[
     contributions = []
     for dimension in model.dimensions:
         points = _sum([indicators[ind.id] for ind in dimension.indicators], size)
-        weight = dimension.weight
-        contributions.append(points if weight is None else times(points, Fraction(weight) / dimension.full_points))
+        weight = dimension.weight  # weight × points / full points (engine.scoring.score_dimension)
+        share = None if weight is None else Fraction(weight) / Fraction(dimension.full_points)
+        contributions.append(points if share is None else times(points, share))
     base = _sum(contributions, size)
     applied = [_group(group, env, size) for group in model.adjustments]
     total_exact = maximum(Num.const(ZERO, size), _sum([base, *applied], size))

@@ -151,7 +151,7 @@ def exacts(a: Num) -> list[Exact]:
     while 10**places % den:
         places += 1
     factor = 10**places // den
-    limit = 10**38  # well inside 40 digits: longer ones take engine.decimals.exact's own way
+    limit = 10**26  # within the digits engine.decimals.canonical keeps: longer ones take exact's own way
     return [
         canonical(Decimal(int(n) * factor).scaleb(-places)) if abs(n) < limit else exact(Fraction(int(n), den))
         for n in a.num
