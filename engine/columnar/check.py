@@ -9,6 +9,7 @@ from .figures import Figures
 COMPARED = ("status", "total", "grade", "contributions", "vetoes", "raised", "standing", "sums")
 
 
-def differing(figures: Figures, unit: ScoredUnit) -> str | None:
-    """The first figure in which the columnar figures and the per-unit unit differ, or None."""
+def differing(figures: Figures | ScoredUnit, unit: ScoredUnit) -> str | None:
+    """The first figure in which columnar figures (or a columnar unit) and the per-unit
+    unit differ, or None."""
     return next((name for name in COMPARED if getattr(figures, name) != getattr(unit, name)), None)

@@ -16,10 +16,12 @@ from .numbers import LIMIT, Num
 
 def number_column(values: list[Decimal]) -> Num:
     """Decimals as integers over 10^places, places the most any of them has."""
-    places = max((max(0, -v.as_tuple().exponent) for v in values), default=0)
-    whole = [int(v.scaleb(places, context=ARITHMETIC)) for v in values]
-    wide = any(abs(n) > LIMIT for n in whole)
-    return Num(np.array(whole, dtype=object if wide else np.int64), 10**places)
+    distinct = dict.fromkeys(values)  # a batch's values repeat: each is converted once
+    places = max((max(0, -v.as_tuple().exponent) for v in distinct), default=0)
+    for value in distinct:
+        distinct[value] = int(value.scaleb(places, context=ARITHMETIC))
+    wide = any(abs(n) > LIMIT for n in distinct.values())
+    return Num(np.array([distinct[v] for v in values], dtype=object if wide else np.int64), 10**places)
 
 
 def input_columns(model: Ruleset, values: list[dict[str, Any]], names) -> dict[str, Column]:

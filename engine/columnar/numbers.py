@@ -12,6 +12,7 @@ import math
 import operator
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -139,20 +140,32 @@ def decimals(a: Num, places: int) -> list[Decimal]:
 
 def exacts(a: Num) -> list[Exact]:
     """Each figure as the engine carries it: the Decimal it is when it terminates within
-    40 digits, else its Fraction (engine.decimals.exact)."""
-    den = a.den
-    twos_fives = den
+    40 digits, else its Fraction (engine.decimals.exact). A column holds few distinct
+    figures: each is converted once."""
+    if a.num.dtype == object:
+        return [_exact(int(n), a.den) for n in a.num]
+    distinct, where = np.unique(a.num, return_inverse=True)
+    converted = [_exact(int(n), a.den) for n in distinct]
+    return [converted[i] for i in where.tolist()]
+
+
+def _exact(numerator: int, den: int) -> Exact:
+    places = _places(den)
+    if places is None or abs(numerator) >= 10**26:  # canonical keeps 28 digits: longer ones take exact's way
+        return exact(Fraction(numerator, den))
+    return canonical(Decimal(numerator * (10**places // den)).scaleb(-places))
+
+
+@lru_cache(maxsize=256)
+def _places(den: int) -> int | None:
+    """The decimal places of 1/den when it terminates, else None."""
+    rest = den
     for prime in (2, 5):
-        while twos_fives % prime == 0:
-            twos_fives //= prime
-    if twos_fives != 1:
-        return [exact(Fraction(int(n), den)) for n in a.num]
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return None
     places = 0
     while 10**places % den:
         places += 1
-    factor = 10**places // den
-    limit = 10**26  # within the digits engine.decimals.canonical keeps: longer ones take exact's own way
-    return [
-        canonical(Decimal(int(n) * factor).scaleb(-places)) if abs(n) < limit else exact(Fraction(int(n), den))
-        for n in a.num
-    ]
+    return places
