@@ -23,7 +23,7 @@ from ..decimals import ZERO, Exact
 from ..expressions import NA
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
-from ..model import AdjustmentGroup, Count, Grade, GradeCap, Indicator, Ruleset
+from ..model import AdjustmentGroup, Count, Grade, GradeCap, Indicator, InputSpec, Ruleset
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
 from .columns import input_columns
@@ -67,13 +67,19 @@ def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[
     (engine.columnar.support.unsupported is empty)."""
     model = loaded.model
     reads = read_inputs(model)
-    picked = [k for k, unit in enumerate(values) if not any(unit[name] is NA for name in reads)]
+    nullable = [name for name in reads if _may_be_na(model.inputs[name])]
+    picked = [k for k, unit in enumerate(values) if not any(unit[name] is NA for name in nullable)]
     left = sorted(set(range(len(values))) - set(picked))
     if not picked:
         return {}, left
     figures, kept = _figures(model, [values[k] for k in picked], reads)
     left = sorted(left + [k for k, ok in zip(picked, kept, strict=True) if not ok])
     return {picked[j]: f for j, f in figures.items()}, left
+
+
+def _may_be_na(spec: InputSpec) -> bool:
+    """Whether an input can be "NA" once validated (engine.inputs.validate_input)."""
+    return spec.na_allowed or (not spec.required and spec.default is None)
 
 
 def _figures(model: Ruleset, values: list[dict[str, Any]], reads) -> tuple[dict[int, Figures], np.ndarray]:
