@@ -2,6 +2,7 @@
 figure is not what the per-unit path computes."""
 
 import json
+import pickle
 import random
 from dataclasses import replace
 
@@ -11,8 +12,9 @@ from typer.testing import CliRunner
 from api.cli import app
 from engine.batch import run_batch
 from engine.columnar import run as columnar_run
+from engine.columnar.check import differing
 from engine.columnar.run import ColumnarMismatch
-from engine.pool import UnitRow
+from engine.pool import UnitRow, score_rows
 from engine.result import UnitRef
 from engine.tabular import write_results
 from tests.golden_units import random_units, shipped_rulesets
@@ -98,3 +100,15 @@ def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
     assert plain.exit_code == 0 and done.exit_code == 0, done.output
     assert "列式评分" in done.output and "列式评分" not in plain.output
     assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it():
+    ruleset = RULESETS["synthetic-50"]
+    rows = batch_rows(ruleset, 30, seed=6)[:-1]
+    run = columnar_run.score_columnar(ruleset, rows)
+    unchecked = next(unit for unit in run.units.values() if unit._json is None)
+    row = next(r for r in rows if r.unit == unchecked.unit)
+    expected = score_rows(ruleset, [row])[0].unit
+    assert unchecked.json == expected.json and unchecked.result == expected.result
+    copy = pickle.loads(pickle.dumps(unchecked))
+    assert copy.json == expected.json and differing(copy, expected) is None
