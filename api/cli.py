@@ -402,9 +402,11 @@ def batch_command(
     if summary["quota_moves"]:
         typer.echo("  " + say("cli.quota_moves", count=len(summary["quota_moves"])))
     if "columnar" in summary:
-        typer.echo(
-            "  " + say("cli.batch_columnar", **{k: v for k, v in summary["columnar"].items() if k != "unsupported"})
-        )
+        counts = summary["columnar"]
+        shown = {name: counts[name] for name in ("columnar", "per_unit", "cross_checked")}
+        typer.echo("  " + say("cli.batch_columnar", **shown))
+        if counts.get("unsupported"):
+            typer.echo("  " + say("cli.columnar_unsupported", features="; ".join(counts["unsupported"])))
     for path in written:
         typer.echo(say("cli.wrote", path=path))
 

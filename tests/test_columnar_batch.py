@@ -88,18 +88,33 @@ def test_the_sample_is_seeded_and_at_least_twenty_or_one_in_a_hundred():
     assert columnar_run._sample(rows[:300], True, 0) == rows[:300]
 
 
-def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
-    units = tmp_path / "units.jsonl"
-    rows = batch_rows(RULESETS["village-branch-stars"], 8, seed=9)
-    lines = [json.dumps({"unit_id": r.unit.id, **r.data}, ensure_ascii=False) for r in rows[:-1]]
+def cli_units(tmp_path, name: str) -> tuple[list[str], int]:
+    """`kaoping batch` arguments for random units of a shipped ruleset (no output yet), and
+    how many units."""
+    units = tmp_path / f"{name}.jsonl"
+    rows = batch_rows(RULESETS[name], 20, seed=9)
+    lines = [json.dumps({"unit": r.unit.model_dump(), "data": r.data}, ensure_ascii=False) for r in rows[:-1]]
     units.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    ruleset = str(ROOT / "rulesets" / "village-branch-stars.yaml")
-    args = ["batch", ruleset, str(units), "--workers", "1"]
+    return ["batch", str(ROOT / "rulesets" / f"{name}.yaml"), str(units), "--workers", "1"], len(lines)
+
+
+def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
+    args, count = cli_units(tmp_path, "village-branch-stars")
     plain = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv")])
     done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar", "--check-all"])
     assert plain.exit_code == 0 and done.exit_code == 0, done.output
-    assert "列式评分" in done.output and "列式评分" not in plain.output
+    assert f"共 {count} 行: {count} 行已评分, 0 行有错误" in done.output and count > 5
+    assert "列式评分" in done.output and "列式评分 0 个" not in done.output and "列式评分" not in plain.output
+    assert "不支持" not in done.output
     assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_the_cli_says_why_a_ruleset_is_scored_per_unit(tmp_path):
+    args, count = cli_units(tmp_path, "village-cadre-pay")
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
+    assert done.exit_code == 0, done.output
+    assert f"逐单位评分 {count} 个" in done.output
+    assert "列式评分 0 个单位" in done.output and "不支持" in done.output and "outputs" in done.output
 
 
 def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it():
