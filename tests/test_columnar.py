@@ -1,6 +1,7 @@
 """The columnar path computes exactly the figures the per-unit durable_rules path does:
 for every shipped ruleset it supports and for random small rulesets, on random units."""
 
+import contextlib
 import json
 import random
 from decimal import Decimal
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from engine import RulesetError, load_ruleset, score_part
+from engine import InputError, RulesetError, load_ruleset, score_part
 from engine.columnar import score_columns, unsupported
 from engine.columnar.check import differing
 from engine.columnar.numbers import LIMIT, Num, add, exacts, mul
@@ -37,8 +38,9 @@ def assert_same_figures(ruleset, datas: list[dict]) -> tuple[int, int]:
         unit, points = per_unit(ruleset, datas[index])
         assert differing(found, unit) is None, (index, differing(found, unit))
         assert found.indicators == points
-    for index in left:
-        per_unit(ruleset, datas[index])  # the per-unit path scores what was left to it
+    for index in left:  # the per-unit path scores what was left to it, or refuses it saying why
+        with contextlib.suppress(InputError):
+            per_unit(ruleset, datas[index])
     return len(figures), len(left)
 
 
@@ -46,6 +48,39 @@ def test_the_shipped_rulesets_the_columnar_path_supports():
     assert SUPPORTED == ["synthetic-50", "village-branch-stars"]
     assert "dimensions[0].indicators[0].score.relative" in unsupported(RULESETS["county-relative-appraisal"].model)
     assert {"ballots", "outputs"} <= set(unsupported(RULESETS["township-secretary-review"].model))
+
+
+def test_expressions_the_columnar_path_does_not_evaluate_are_listed_by_path():
+    ruleset = {
+        "kaoping": 1,
+        "id": "t",
+        "title": "测试",
+        "inputs": {"x": {"type": "integer", "title": "数", "min": 0, "max": 9}},
+        "dimensions": [
+            {
+                "id": "d",
+                "title": "维度",
+                "indicators": [
+                    {
+                        "id": "i",
+                        "title": "指标",
+                        "points": 1,
+                        "score": {
+                            "check": "(x > 1) * 2 > 1 and max(x, 1) > 2 and x / x > 0 and (1 if x > 2 else 0) > 0"
+                        },
+                    }
+                ],
+            }
+        ],
+        "grades": [{"id": "g", "title": "等次"}],
+    }
+    path = "dimensions[0].indicators[0].score.check"
+    assert unsupported(load_ruleset(json.dumps(ruleset, ensure_ascii=False)).model) == [
+        f"{path}: arithmetic on a condition",
+        f"{path}: call",
+        f"{path}: division by anything but a nonzero number",
+        f"{path}: conditional",
+    ]
 
 
 @pytest.mark.parametrize("name", SUPPORTED)
@@ -56,14 +91,16 @@ def test_shipped_units_scored_columnar_have_the_per_unit_figures(name, seed):
     assert_same_figures(ruleset, [unit["data"] for unit in random_units(random.Random(seed), ruleset, 12)])
 
 
-def test_units_reading_na_are_left_to_the_per_unit_path():
+def test_units_with_na_inputs_are_scored_columnar_and_disqualified_ones_whose_flags_read_the_grade_are_not():
     ruleset = RULESETS["village-branch-stars"]
-    datas = [unit["data"] for unit in random_units(random.Random(3), ruleset, 30)]
-    columnar, left = assert_same_figures(ruleset, datas)
-    assert columnar and left
-    read = ("migrant_members_contact_pct", "pv_station_operating")
-    na = [k for k, d in enumerate(datas) if "NA" in (d.get(name) for name in read)]
-    assert set(na) <= set(score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])[1])
+    datas = [unit["data"] for unit in random_units(random.Random(3), ruleset, 60)]
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
+    assert_same_figures(ruleset, datas)
+    na = {
+        k for k, d in enumerate(datas) if "NA" in (d.get("migrant_members_contact_pct"), d.get("pv_station_operating"))
+    }
+    assert na & set(figures) and all(figures[k].indicators.count(None) for k in na & set(figures))
+    assert left and all(datas[k]["falsified_data"] for k in left)  # the flag adjust_team reads the grade
 
 
 def test_a_broken_consistency_rule_leaves_the_unit_to_the_per_unit_path():
@@ -99,11 +136,15 @@ def small_ruleset(draw) -> dict:
             inputs[f"x{n}"] = {"type": kind, "title": f"是否{n}"}
         else:
             inputs[f"x{n}"] = {"type": kind, "title": f"选项{n}", "choices": ["甲", "乙", "丙"]}
+        if draw(st.integers(0, 3)) == 0:
+            inputs[f"x{n}"]["na_allowed"] = True
     numeric = [n for n, s in inputs.items() if s["type"] in ("integer", "number")]
 
     def condition() -> str:
         name = draw(st.sampled_from(sorted(inputs)))
         spec = inputs[name]
+        if spec.get("na_allowed") and draw(st.integers(0, 3)) == 0:
+            return f"{name} {draw(st.sampled_from(['==', '!=']))} 'NA'"
         if spec["type"] == "boolean":
             return draw(st.sampled_from([name, f"not {name}"]))
         if spec["type"] == "choice":
@@ -199,7 +240,9 @@ def small_batch(draw):
     for _ in range(draw(st.integers(1, 8))):
         data = {}
         for name, spec in ruleset.model.inputs.items():
-            if spec.type == "boolean":
+            if spec.na_allowed and draw(st.integers(0, 2)) == 0:
+                data[name] = "NA"
+            elif spec.type == "boolean":
                 data[name] = draw(st.booleans())
             elif spec.type == "choice":
                 data[name] = draw(st.sampled_from(spec.choices))
@@ -217,4 +260,6 @@ def small_batch(draw):
 def test_random_rulesets_scored_columnar_have_the_per_unit_figures(batch):
     ruleset, datas = batch
     assert unsupported(ruleset.model) == []
-    assert assert_same_figures(ruleset, datas) == (len(datas), 0)  # no "NA", no refusal: all columnar
+    columnar, left = assert_same_figures(ruleset, datas)
+    if not any("NA" in data.values() for data in datas):
+        assert (columnar, left) == (len(datas), 0)  # no refusal, no dimension all "NA": all columnar

@@ -1,12 +1,12 @@
 """Every unit's figures at once: the arithmetic of engine.scoring over whole columns.
 
-For units none of whose read inputs is "NA" (so no indicator is not applicable and no
-dimension is rescaled) the figures are the ones engine.scoring.score_values computes:
-indicator points, contributions, adjustments with caps, the total rounded half up,
-vetoes, the grade with its requirements, flags and the standing quotas read. A unit
-this path cannot score as the engine would (a broken consistency rule, a grade no
-unit could reach, a flag reading the grade of a disqualified unit) is left to the
-per-unit path, which says why.
+The figures are the ones engine.scoring.score_values computes: indicator points (not
+applicable ones when an input they read is "NA", their dimension rescaled),
+contributions, adjustments with caps, the total rounded half up, vetoes, the grade with
+its requirements, flags and the standing quotas read. Units are scored in groups of the
+same inputs "NA". A unit this path cannot score as the engine would (a broken consistency
+rule, a dimension with no applicable indicator, a grade no unit could reach, a flag
+reading the grade of a disqualified unit) is left to the per-unit path, which says why.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 
 from ..decimals import ZERO, Exact
-from ..expressions import NA
+from ..expressions import NA, Not
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
-from ..model import AdjustmentGroup, Count, Grade, GradeCap, Indicator, InputSpec, Ruleset
+from ..model import AdjustmentGroup, Count, Dimension, Grade, GradeCap, Indicator, InputSpec, Ruleset
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
 from .columns import input_columns
-from .evaluate import Column, evaluate, number, truth
+from .evaluate import Column, evaluate, number, truth, truth3
 from .numbers import (
     LIMIT,
     Num,
@@ -64,17 +64,21 @@ class Figures:
 def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[dict[int, Figures], list[int]]:
     """The figures of each unit (validated values) the columnar path scores, by index, and
     the indices of the units left for the per-unit path. The ruleset must be supported
-    (engine.columnar.support.unsupported is empty)."""
+    (engine.columnar.support.unsupported is empty). Units are scored in groups of the
+    same inputs "NA": within a group each not applicable indicator is the same."""
     model = loaded.model
     reads = read_inputs(model)
     nullable = [name for name in reads if _may_be_na(model.inputs[name])]
-    picked = [k for k, unit in enumerate(values) if not any(unit[name] is NA for name in nullable)]
-    left = sorted(set(range(len(values))) - set(picked))
-    if not picked:
-        return {}, left
-    figures, kept = _figures(model, [values[k] for k in picked], reads)
-    left = sorted(left + [k for k, ok in zip(picked, kept, strict=True) if not ok])
-    return {picked[j]: f for j, f in figures.items()}, left
+    groups: dict[frozenset[str], list[int]] = {}
+    for k, unit in enumerate(values):
+        groups.setdefault(frozenset(name for name in nullable if unit[name] is NA), []).append(k)
+    figures: dict[int, Figures] = {}
+    left: list[int] = []
+    for na, members in groups.items():
+        found, kept = _figures(loaded, [values[k] for k in members], reads - na, na)
+        figures.update({members[j]: f for j, f in found.items()})
+        left += [k for k, ok in zip(members, kept, strict=True) if not ok]
+    return dict(sorted(figures.items())), sorted(left)
 
 
 def _may_be_na(spec: InputSpec) -> bool:
@@ -82,37 +86,39 @@ def _may_be_na(spec: InputSpec) -> bool:
     return spec.na_allowed or (not spec.required and spec.default is None)
 
 
-def _figures(model: Ruleset, values: list[dict[str, Any]], reads) -> tuple[dict[int, Figures], np.ndarray]:
-    size = len(values)
-    env: dict[str, Column] = input_columns(model, values, reads)
+def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> tuple[dict[int, Figures], np.ndarray]:
+    """The figures of units whose inputs `na` are "NA" and `reads` are not."""
+    model, size = loaded.model, len(values)
+    env: dict[str, Column] = {**input_columns(model, values, reads), **dict.fromkeys(na, NA)}
     kept = np.ones(size, dtype=bool)
     for rule in model.consistency:
-        kept &= truth(rule.must.root, env, size)  # a broken rule: the per-unit path refuses the unit
-    indicators = {ind.id: _points(ind, env, size) for _, ind in model.indicators()}
+        kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit
+    applicable = {ind.id: na.isdisjoint(loaded.compiled.indicator_inputs[ind.id]) for _, ind in model.indicators()}
+    indicators = {ind.id: _points(ind, env, size) for _, ind in model.indicators() if applicable[ind.id]}
     contributions = []
     for dimension in model.dimensions:
-        points = _sum([indicators[ind.id] for ind in dimension.indicators], size)
-        weight = dimension.weight  # weight × points / full points (engine.scoring.score_dimension)
-        share = None if weight is None else Fraction(weight) / Fraction(dimension.full_points)
-        contributions.append(points if share is None else times(points, share))
+        scored = [ind for ind in dimension.indicators if applicable[ind.id]]
+        if not scored:  # every indicator not applicable: the per-unit path refuses the unit
+            return {}, np.zeros(size, dtype=bool)
+        contributions.append(_contribution(dimension, scored, _sum([indicators[i.id] for i in scored], size)))
     base = _sum(contributions, size)
     applied = [_group(group, env, size) for group in model.adjustments]
     total_exact = maximum(Num.const(ZERO, size), _sum([base, *applied], size))
     rounded = round_half_up(total_exact, model.precision)
-    scored = {**env, "total": rounded}
-    scored.update({d.id: c for d, c in zip(model.dimensions, contributions, strict=True)})
-    scored.update(indicators)
+    scored_env = {**env, "total": rounded}
+    scored_env.update({d.id: c for d, c in zip(model.dimensions, contributions, strict=True)})
+    scored_env.update({ind.id: indicators.get(ind.id, NA) for _, ind in model.indicators()})
     held = [truth(veto.when.root, env, size) for veto in model.vetoes]
-    eligible = [_eligible(grade, rounded, scored, size) for grade in model.grades]
+    eligible = [_eligible(grade, rounded, scored_env, size) for grade in model.grades]
     final, ungraded = _grades(model, held, eligible, size)
     kept &= ~ungraded
-    raised = _flags(model, scored, held, final, size)
+    raised = _flags(model, scored_env, held, final, size)
     if any("grade" in flag.when.names for flag in model.flags):
         kept &= final >= 0  # the grade of a disqualified unit is "NA": three-valued logic decides
     columns = {
         "rounded": rounded,
         "contributions": contributions,
-        "indicators": list(indicators.values()),
+        "indicators": [indicators.get(ind.id) for _, ind in model.indicators()],
         "base": base,
         "applied": applied,
         "total_exact": total_exact,
@@ -121,7 +127,19 @@ def _figures(model: Ruleset, values: list[dict[str, Any]], reads) -> tuple[dict[
         "raised": raised,
         "eligible": eligible,
     }
-    return _units(model, kept, columns, values), kept
+    return _units(model, kept, columns, values, na), kept
+
+
+def _contribution(dimension: Dimension, scored: list[Indicator], points: Num) -> Num:
+    """A dimension's contribution, rescaled for its not applicable indicators and weighted
+    (engine.scoring.score_dimension)."""
+    full = Fraction(dimension.full_points)
+    applicable_full = sum((Fraction(ind.points) for ind in scored), Fraction(0))
+    if applicable_full == 0:
+        rescaled = Num.const(ZERO, len(points.num))
+    else:
+        rescaled = points if applicable_full == full else times(points, full / applicable_full)
+    return rescaled if dimension.weight is None else times(rescaled, Fraction(dimension.weight) / full)
 
 
 def _sum(columns: list[Num], size: int) -> Num:
@@ -185,6 +203,8 @@ def _group(group: AdjustmentGroup, env: dict[str, Column], size: int) -> Num:
     for item in group.items:
         if item.when is not None:
             items.append(_either(truth(item.when.root, env, size), item.points, size))
+        elif env[item.per] is NA:
+            items.append(Num.const(ZERO, size))
         else:
             items.append(times(number(env[item.per]), item.points))
     raw = _sum(items, size)
@@ -248,11 +268,11 @@ def _flags(model: Ruleset, scored: dict[str, Column], held: list[np.ndarray], fi
     return [truth(flag.when.root, names, size) for flag in model.flags]
 
 
-def _units(model: Ruleset, kept: np.ndarray, columns: dict[str, Any], values: list[dict[str, Any]]):
+def _units(model: Ruleset, kept: np.ndarray, columns: dict[str, Any], values: list[dict[str, Any]], na):
     """Each kept unit's Figures, from the columns."""
     totals = decimals(columns["rounded"], model.precision)
     contributions = [exacts(c) for c in columns["contributions"]]
-    points = [exacts(p) for p in columns["indicators"]]
+    points = [[None] * len(kept) if p is None else exacts(p) for p in columns["indicators"]]
     base, applied, total_exact = (
         exacts(columns["base"]),
         [exacts(a) for a in columns["applied"]],
@@ -278,7 +298,10 @@ def _units(model: Ruleset, kept: np.ndarray, columns: dict[str, Any], values: li
             if name in dimension_at:
                 tie_values[name] = (1, contribution[dimension_at[name]])
             elif name in indicator_at:
-                tie_values[name] = (1, indicator[indicator_at[name]])
+                found_points = indicator[indicator_at[name]]
+                tie_values[name] = (0, Decimal(0)) if found_points is None else (1, found_points)
+            elif name in na:
+                tie_values[name] = (0, Decimal(0))
             else:
                 tie_values[name] = (1, Decimal(str(jsonable({name: values[k][name]}, model)[name])))
         found[k] = Figures(

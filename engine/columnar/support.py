@@ -6,7 +6,7 @@ silently wrong. Each feature is named with its element path (ids and paths, in E
 
 from __future__ import annotations
 
-from ..expressions import Arithmetic, Expression, Number, walk
+from ..expressions import And, Arithmetic, Compare, Expression, Membership, Negate, Not, Number, Or, children, walk
 from ..model import ClassWeights, Ruleset
 from .evaluate import SUPPORTED
 
@@ -58,7 +58,12 @@ def unsupported(model: Ruleset) -> list[str]:
                 found.append(f"{path}: {type(node).__name__.lower()}")
             elif isinstance(node, Arithmetic) and node.op == "/" and not _nonzero_number(node.right):
                 found.append(f"{path}: division by anything but a nonzero number")
+            elif isinstance(node, Arithmetic | Negate) and any(isinstance(n, CONDITIONS) for n in children(node)):
+                found.append(f"{path}: arithmetic on a condition")
     return found
+
+
+CONDITIONS = (And, Compare, Membership, Not, Or)
 
 
 def _nonzero_number(node) -> bool:
@@ -66,7 +71,7 @@ def _nonzero_number(node) -> bool:
 
 
 def read_inputs(model: Ruleset) -> frozenset[str]:
-    """The inputs a columnar score reads: a unit with any of them "NA" is scored per unit."""
+    """The inputs a columnar score reads (units are scored in groups of the same ones "NA")."""
     names = {n for _, expression in expressions(model) for n in expression.names}
     names |= {item.per for group in model.adjustments for item in group.items if item.per}
     names |= {name for quota in model.quotas for name in quota.tie_break}
