@@ -58,7 +58,7 @@ class Figures:
     raised: tuple[str, ...]
     standing: Standing
     sums: tuple[Exact, tuple[Exact, ...], Exact]
-    indicators: tuple[Exact, ...]
+    indicators: tuple[Exact | None, ...]  # None: not applicable
 
 
 def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[dict[int, Figures], list[int]]:
