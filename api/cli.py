@@ -358,10 +358,15 @@ def batch_command(
         None,
         help="a .csv or .jsonl file's encoding: utf-8 or gb18030 (gbk); default: UTF-8 if it decodes, else GB18030",
     ),
+    columnar: bool = typer.Option(
+        False, "--columnar", help="score the units the columnar path supports at once, a sample cross-checked per unit"
+    ),
+    check_all: bool = typer.Option(False, "--check-all", help="with --columnar: cross-check every columnar unit"),
 ) -> None:
     """Score a whole jurisdiction: quotas, rankings, a summary, and every bad row reported."""
     from engine.batch import scoring_pool
-    from engine.cluster import ClusterUnreachable  # dask itself is imported only with --cluster
+    from engine.cluster import ClusterUnreachable
+    from engine.columnar.run import ColumnarMismatch  # dask itself is imported only with --cluster
     from engine.tabular import BatchFileError, headers_as_written, read_units, write_results
     from engine.textfiles import codec_for
 
@@ -381,8 +386,8 @@ def batch_command(
                 rows, read_errors = read_units(loaded.model, units, encoding)
             except BatchFileError as error:
                 _fail(str(error))
-            report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name)
-    except ClusterUnreachable as error:
+            report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name, columnar, check_all)
+    except (ClusterUnreachable, ColumnarMismatch) as error:
         _fail(str(error))
     report.columns = headers_as_written(loaded.model, units, encoding)
     try:
@@ -396,11 +401,19 @@ def batch_command(
         typer.echo(f"  {grade['title']}: {grade['count']}")
     if summary["quota_moves"]:
         typer.echo("  " + say("cli.quota_moves", count=len(summary["quota_moves"])))
+    if "columnar" in summary:
+        counts = summary["columnar"]
+        shown = {name: counts[name] for name in ("columnar", "per_unit", "cross_checked")}
+        typer.echo("  " + say("cli.batch_columnar", **shown))
+        if counts.get("unsupported"):
+            typer.echo("  " + say("cli.columnar_unsupported", features="; ".join(counts["unsupported"])))
     for path in written:
         typer.echo(say("cli.wrote", path=path))
 
 
-def _run_with_progress(loaded, rows, read_errors, pool, journal: Path, name: str = ""):
+def _run_with_progress(
+    loaded, rows, read_errors, pool, journal: Path, name: str = "", columnar: bool = False, check_all: bool = False
+):
     """run_batch under a progress bar: units done, rate, time left."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -422,7 +435,15 @@ def _run_with_progress(loaded, rows, read_errors, pool, journal: Path, name: str
             bar.update(task, rate=f"{speed:,.0f} units/s" if speed else "")
 
         return run_batch(
-            loaded, rows, pool=pool, journal=journal, progress=advance, read_errors=read_errors, batch_name=name
+            loaded,
+            rows,
+            pool=pool,
+            journal=journal,
+            progress=advance,
+            read_errors=read_errors,
+            batch_name=name,
+            columnar=columnar,
+            check_all=check_all,
         )
 
 

@@ -128,10 +128,15 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     read_errors: Iterable[RowError] = (),
     batch_name: str = "",
+    columnar: bool = False,
+    check_all: bool = False,
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
     Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
-    indicators are scored against the batch itself, named `batch_name` in each result."""
+    indicators are scored against the batch itself, named `batch_name` in each result.
+    With `columnar`, the units the columnar path supports are scored at once and a sample
+    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); they
+    are not journaled: a resumed batch scores them again, in a moment."""
     journal = Journal(journal) if journal else None
     results, errors = journal.read(ruleset) if journal else ({}, {})
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
@@ -141,6 +146,15 @@ def run_batch(
         todo = [row for row in rows if row.row not in results and row.row not in errors]
     if progress and len(todo) < len(rows):
         progress(len(rows) - len(todo))
+    run = None
+    if columnar:
+        from .columnar.run import score_columnar
+
+        run = score_columnar(ruleset, todo, check_all=check_all)
+        results.update(run.units)
+        todo = run.left
+        if progress and run.units:
+            progress(len(run.units))
     stats = PoolStats()
     handle = journal.open() if journal else None
     # tens of thousands of results stay alive until the end: with the cyclic collector
@@ -174,7 +188,10 @@ def run_batch(
         if handle:
             handle.close()
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
-    return finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+    report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+    if run is not None:  # a plain batch's summary stays as it was
+        report.summary["columnar"] = run.counts(len(results) + len(errors) - len(run.units))
+    return report
 
 
 class RelativeBatch:

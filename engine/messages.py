@@ -929,6 +929,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "共 {rows} 行: {scored} 行已评分, {errors} 行有错误",
         "en": "{rows} rows: {scored} scored, {errors} with errors",
     },
+    "cli.batch_columnar": {
+        "zh": "列式评分 {columnar} 个单位, 逐单位评分 {per_unit} 个, 抽样复核 {cross_checked} 个 (均与逐单位评分一致)",
+        "en": "{columnar} unit(s) scored columnar, {per_unit} per unit, {cross_checked} cross-checked (all equal)",
+    },
+    "cli.columnar_unsupported": {
+        "zh": "本规则集含列式评分不支持的内容, 全部逐单位评分: {features}",
+        "en": "the ruleset uses what the columnar path does not support, every unit is scored per unit: {features}",
+    },
+    "columnar.differs": {
+        "zh": "列式评分与逐单位评分不一致: 单位 {unit} (第 {row} 行) 的 {figure} 列式为 {columnar}, 逐单位为 {per_unit};"
+        " 本批次结果不予采用, 请去掉 --columnar 重新评分并报告此问题",
+        "en": "the columnar path and the per-unit path differ: unit {unit} (row {row}) has {figure} {columnar} columnar"
+        " but {per_unit} per unit; the batch is not used: score it again without --columnar and report this",
+    },
     "cli.quota_moves": {"zh": "名额控制调整了 {count} 个单位", "en": "quotas moved {count} unit(s)"},
     "cli.wrote": {"zh": "已写出 {path}", "en": "wrote {path}"},
     "cli.wrote_for": {"zh": "{ruleset}: 已写出 {path}", "en": "{ruleset}: wrote {path}"},

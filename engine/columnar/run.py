@@ -1,0 +1,111 @@
+"""A batch's units scored columnar where they can be and per unit where not, with a
+seeded sample of the columnar ones scored again per unit and compared figure by figure.
+
+A difference stops the batch: the per-unit path is the engine of record, so a columnar
+figure it does not confirm is never reported.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from ..errors import InputError, KaopingError
+from ..inputs import validate_input
+from ..lean import result_json
+from ..loader import LoadedRuleset
+from ..messages import say
+from ..pool import RowError, UnitRow, score_rows
+from .check import differing
+from .figures import Figures, score_columns
+from .support import unsupported
+from .unit import ColumnarUnit
+
+SAMPLE_AT_LEAST = 20
+SAMPLE_SHARE = 100  # one unit in a hundred, when that is more
+
+
+class ColumnarMismatch(KaopingError):
+    """A columnar figure the per-unit path does not confirm."""
+
+
+@dataclass
+class ColumnarRun:
+    """The columnar units by row, the rows left for the per-unit path, and the counts."""
+
+    units: dict[int, ColumnarUnit]
+    left: list[UnitRow]
+    cross_checked: int
+    unsupported: list[str] = field(default_factory=list)
+
+    def counts(self, per_unit: int) -> dict:
+        """What the batch summary says of the columnar path (`per_unit`: units scored per unit)."""
+        counts = {"columnar": len(self.units), "per_unit": per_unit, "cross_checked": self.cross_checked}
+        if self.unsupported:
+            counts["unsupported"] = self.unsupported
+        return counts
+
+
+def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bool = False, seed: int = 0):
+    """Score `rows` columnar where the ruleset and each unit allow, and cross-check a sample
+    (every unit with `check_all`); ColumnarMismatch on any difference."""
+    missing = unsupported(ruleset.model)
+    if missing:
+        return ColumnarRun({}, list(rows), 0, missing)
+    valid: list[tuple[UnitRow, dict]] = []
+    left: list[UnitRow] = []
+    for row in rows:
+        try:
+            valid.append((row, validate_input(ruleset.model, row.data)))
+        except InputError:
+            left.append(row)  # the per-unit path refuses it, in the same words
+    figures, per_unit = score_columns(ruleset, [values for _, values in valid])
+    left += [valid[k][0] for k in per_unit]
+    units = {
+        valid[k][0].row: ColumnarUnit(f, valid[k][0].unit, _writer(ruleset, valid[k][0])) for k, f in figures.items()
+    }
+    found = {valid[k][0].row: (valid[k][0], f) for k, f in figures.items()}
+    checked = _sample(sorted(found), check_all, seed)
+    for row in checked:
+        _cross_check(ruleset, *found[row], units[row])
+    return ColumnarRun(units, sorted(left, key=lambda r: r.row), len(checked))
+
+
+def _writer(ruleset: LoadedRuleset, row: UnitRow):
+    def write() -> str:
+        from .. import score_part
+
+        part = score_part(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None)
+        return result_json(part)
+
+    return write
+
+
+def _sample(rows: list[int], check_all: bool, seed: int) -> list[int]:
+    if check_all:
+        return rows
+    size = min(len(rows), max(SAMPLE_AT_LEAST, math.ceil(len(rows) / SAMPLE_SHARE)))
+    return sorted(random.Random(seed).sample(rows, size))
+
+
+def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures, unit: ColumnarUnit) -> None:
+    """The unit scored again per unit: its figures must be the columnar ones."""
+    (outcome,) = score_rows(ruleset, [row])
+    if isinstance(outcome, list):
+        _mismatch(row, "status", figures.status, _refused(outcome))
+    name = differing(figures, outcome.unit)
+    if name is not None:
+        _mismatch(row, name, getattr(figures, name), getattr(outcome.unit, name))
+    unit.json = outcome.unit.json  # made already: kept for whoever asks
+
+
+def _refused(errors: list[RowError]) -> str:
+    return "; ".join(e.message for e in errors)
+
+
+def _mismatch(row: UnitRow, name: str, columnar, per_unit) -> None:
+    unit = row.unit.id if row.unit else "-"
+    raise ColumnarMismatch(
+        say("columnar.differs", unit=unit, row=row.row, figure=name, columnar=columnar, per_unit=per_unit)
+    )

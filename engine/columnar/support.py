@@ -1,0 +1,78 @@
+"""What of a ruleset the columnar path does not handle, said before anything is scored.
+
+A ruleset with any such feature is scored per unit, whole: the columnar path is never
+silently wrong. Each feature is named with its element path (ids and paths, in English).
+"""
+
+from __future__ import annotations
+
+from ..expressions import And, Arithmetic, Compare, Expression, Membership, Negate, Not, Number, Or, children, walk
+from ..model import ClassWeights, Ruleset
+from .evaluate import SUPPORTED
+
+
+def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
+    """(element path, expression) of every expression the columnar path evaluates."""
+    found = [(f"consistency[{i}].must", rule.must) for i, rule in enumerate(model.consistency)]
+    for d, dimension in enumerate(model.dimensions):
+        for i, indicator in enumerate(dimension.indicators):
+            path = f"dimensions[{d}].indicators[{i}].score"
+            score = indicator.score
+            found += [(f"{path}.bands[{b}].when", band.when) for b, band in enumerate(score.bands or ()) if band.when]
+            if score.check is not None:
+                found.append((f"{path}.check", score.check))
+            if score.linear is not None:
+                found.append((f"{path}.linear.of", score.linear.of))
+            for method in ("deduct", "award"):
+                count = getattr(score, method)
+                if count is not None:
+                    found.append((f"{path}.{method}.of", count.of))
+    for g, group in enumerate(model.adjustments):
+        found += [(f"adjustments[{g}].items[{i}].when", item.when) for i, item in enumerate(group.items) if item.when]
+    found += [(f"vetoes[{v}].when", veto.when) for v, veto in enumerate(model.vetoes)]
+    for g, grade in enumerate(model.grades):
+        found += [(f"grades[{g}].requires[{r}]", req) for r, req in enumerate(grade.requires)]
+    found += [(f"flags[{f}].when", flag.when) for f, flag in enumerate(model.flags)]
+    return found
+
+
+def unsupported(model: Ruleset) -> list[str]:
+    """The features of `model` the columnar path does not handle (empty: it handles them all)."""
+    found = []
+    if model.ballots:
+        found.append("ballots")
+    if model.outputs:
+        found.append("outputs")
+    for d, dimension in enumerate(model.dimensions):
+        if isinstance(dimension.weight, ClassWeights):
+            found.append(f"dimensions[{d}].weight: weights by class")
+        elif dimension.weight is not None and dimension.full_points == 0:
+            found.append(f"dimensions[{d}].weight: a weighted dimension of no points")
+        for i, indicator in enumerate(dimension.indicators):
+            method = indicator.score.method
+            if method in ("formula", "relative"):
+                found.append(f"dimensions[{d}].indicators[{i}].score.{method}")
+    for path, expression in expressions(model):
+        for node in walk(expression.root):
+            if not isinstance(node, SUPPORTED):
+                found.append(f"{path}: {type(node).__name__.lower()}")
+            elif isinstance(node, Arithmetic) and node.op == "/" and not _nonzero_number(node.right):
+                found.append(f"{path}: division by anything but a nonzero number")
+            elif isinstance(node, Arithmetic | Negate) and any(isinstance(n, CONDITIONS) for n in children(node)):
+                found.append(f"{path}: arithmetic on a condition")
+    return found
+
+
+CONDITIONS = (And, Compare, Membership, Not, Or)
+
+
+def _nonzero_number(node) -> bool:
+    return isinstance(node, Number) and node.value != 0
+
+
+def read_inputs(model: Ruleset) -> frozenset[str]:
+    """The inputs a columnar score reads (units are scored in groups of the same ones "NA")."""
+    names = {n for _, expression in expressions(model) for n in expression.names}
+    names |= {item.per for group in model.adjustments for item in group.items if item.per}
+    names |= {name for quota in model.quotas for name in quota.tie_break}
+    return frozenset(name for name in names if name in model.inputs)

@@ -1,0 +1,44 @@
+"""A unit scored columnar, as a batch holds it: its figures at once, its full result's JSON
+made by the per-unit path (the engine of record) the first time something asks for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..result import UnitRef
+from ..scored import ScoredUnit
+from .figures import Figures
+
+
+class ColumnarUnit(ScoredUnit):
+    """A ScoredUnit whose `json` is written on demand (the CSV report and quotas never ask)."""
+
+    __slots__ = ("_json", "_write")
+
+    def __init__(self, figures: Figures, unit: UnitRef | None, write: Callable[[], str]):
+        self._write = write
+        self._json: str | None = None
+        super().__init__(
+            None,  # type: ignore[arg-type]  # the JSON comes on demand
+            unit,
+            figures.status,
+            figures.total,
+            figures.grade,
+            figures.contributions,
+            figures.vetoes,
+            (),
+            figures.raised,
+            None,
+            figures.standing,
+            figures.sums,
+        )
+
+    @property
+    def json(self) -> str:  # type: ignore[override]
+        if self._json is None:
+            self._json = self._write()
+        return self._json
+
+    @json.setter
+    def json(self, value: str | None) -> None:
+        self._json = value

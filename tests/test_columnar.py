@@ -1,0 +1,265 @@
+"""The columnar path computes exactly the figures the per-unit durable_rules path does:
+for every shipped ruleset it supports and for random small rulesets, on random units."""
+
+import contextlib
+import json
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+from engine import InputError, RulesetError, load_ruleset, score_part
+from engine.columnar import score_columns, unsupported
+from engine.columnar.check import differing
+from engine.columnar.numbers import LIMIT, Num, add, exacts, mul
+from engine.inputs import validate_input
+from engine.lean import result_json
+from engine.scored import ScoredUnit
+from tests.golden_units import random_units, shipped_rulesets
+
+RULESETS = shipped_rulesets()
+SUPPORTED = sorted(name for name, ruleset in RULESETS.items() if not unsupported(ruleset.model))
+
+
+def per_unit(ruleset, data) -> tuple[ScoredUnit, tuple]:
+    """A unit as the per-unit path scores it, and its indicators' points."""
+    part = score_part(ruleset, data)
+    return ScoredUnit.of_part(ruleset.model, part, result_json(part)), tuple(i["points"] for i in part["indicators"])
+
+
+def assert_same_figures(ruleset, datas: list[dict]) -> tuple[int, int]:
+    """Every unit the columnar path scores has the per-unit figures; the ones it leaves
+    are scored per unit. (columnar, left) counts."""
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, data) for data in datas])
+    assert sorted([*figures, *left]) == list(range(len(datas)))
+    for index, found in figures.items():
+        unit, points = per_unit(ruleset, datas[index])
+        assert differing(found, unit) is None, (index, differing(found, unit))
+        assert found.indicators == points
+    for index in left:  # the per-unit path scores what was left to it, or refuses it saying why
+        with contextlib.suppress(InputError):
+            per_unit(ruleset, datas[index])
+    return len(figures), len(left)
+
+
+def test_the_shipped_rulesets_the_columnar_path_supports():
+    assert SUPPORTED == ["synthetic-50", "village-branch-stars"]
+    assert "dimensions[0].indicators[0].score.relative" in unsupported(RULESETS["county-relative-appraisal"].model)
+    assert {"ballots", "outputs"} <= set(unsupported(RULESETS["township-secretary-review"].model))
+
+
+def test_expressions_the_columnar_path_does_not_evaluate_are_listed_by_path():
+    ruleset = {
+        "kaoping": 1,
+        "id": "t",
+        "title": "测试",
+        "inputs": {"x": {"type": "integer", "title": "数", "min": 0, "max": 9}},
+        "dimensions": [
+            {
+                "id": "d",
+                "title": "维度",
+                "indicators": [
+                    {
+                        "id": "i",
+                        "title": "指标",
+                        "points": 1,
+                        "score": {
+                            "check": "(x > 1) * 2 > 1 and max(x, 1) > 2 and x / x > 0 and (1 if x > 2 else 0) > 0"
+                        },
+                    }
+                ],
+            }
+        ],
+        "grades": [{"id": "g", "title": "等次"}],
+    }
+    path = "dimensions[0].indicators[0].score.check"
+    assert unsupported(load_ruleset(json.dumps(ruleset, ensure_ascii=False)).model) == [
+        f"{path}: arithmetic on a condition",
+        f"{path}: call",
+        f"{path}: division by anything but a nonzero number",
+        f"{path}: conditional",
+    ]
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32))
+def test_shipped_units_scored_columnar_have_the_per_unit_figures(name, seed):
+    ruleset = RULESETS[name]
+    assert_same_figures(ruleset, [unit["data"] for unit in random_units(random.Random(seed), ruleset, 12)])
+
+
+def test_units_with_na_inputs_are_scored_columnar_and_disqualified_ones_whose_flags_read_the_grade_are_not():
+    ruleset = RULESETS["village-branch-stars"]
+    datas = [unit["data"] for unit in random_units(random.Random(3), ruleset, 60)]
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
+    assert_same_figures(ruleset, datas)
+    na = {
+        k for k, d in enumerate(datas) if "NA" in (d.get("migrant_members_contact_pct"), d.get("pv_station_operating"))
+    }
+    assert na & set(figures) and all(figures[k].indicators.count(None) for k in na & set(figures))
+    assert left and all(datas[k]["falsified_data"] for k in left)  # the flag adjust_team reads the grade
+
+
+def test_a_broken_consistency_rule_leaves_the_unit_to_the_per_unit_path():
+    ruleset = RULESETS["village-branch-stars"]
+    data = dict(random_units(random.Random(5), ruleset, 1)[0]["data"], has_activity_site=False, site_area=120)
+    assert score_columns(ruleset, [validate_input(ruleset.model, data)]) == ({}, [0])
+
+
+def test_columns_widen_to_python_integers_before_int64_would_overflow():
+    big = Num.const(10**12 + 1, 2)
+    product = mul(big, big)
+    assert LIMIT < (10**12 + 1) ** 2 and product.num.dtype == object
+    assert exacts(add(product, Num.const(1, 2))) == [Decimal((10**12 + 1) ** 2 + 1)] * 2
+
+
+# ---------------------------------------------------------------- random small rulesets
+
+OPS = (">=", ">", "<", "<=", "==", "!=")
+POINTS = st.sampled_from([0, 0.5, 1, 1.5, 2, 3, 4, 7.25, 10])
+
+
+@st.composite
+def small_ruleset(draw) -> dict:
+    """A ruleset of bands, checks, linear, deduct and award indicators, weights, capped
+    adjustments, vetoes and grades with mins and requirements, over a few inputs."""
+    inputs = {}
+    for n in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["integer", "number", "boolean", "choice"]))
+        if kind in ("integer", "number"):
+            low = draw(st.integers(-20, 20))
+            inputs[f"x{n}"] = {"type": kind, "title": f"数值{n}", "min": low, "max": low + draw(st.integers(1, 60))}
+        elif kind == "boolean":
+            inputs[f"x{n}"] = {"type": kind, "title": f"是否{n}"}
+        else:
+            inputs[f"x{n}"] = {"type": kind, "title": f"选项{n}", "choices": ["甲", "乙", "丙"]}
+        if draw(st.integers(0, 3)) == 0:
+            inputs[f"x{n}"]["na_allowed"] = True
+    numeric = [n for n, s in inputs.items() if s["type"] in ("integer", "number")]
+
+    def condition() -> str:
+        name = draw(st.sampled_from(sorted(inputs)))
+        spec = inputs[name]
+        if spec.get("na_allowed") and draw(st.integers(0, 3)) == 0:
+            return f"{name} {draw(st.sampled_from(['==', '!=']))} 'NA'"
+        if spec["type"] == "boolean":
+            return draw(st.sampled_from([name, f"not {name}"]))
+        if spec["type"] == "choice":
+            return f"{name} {draw(st.sampled_from(['==', '!=']))} '{draw(st.sampled_from(spec['choices']))}'"
+        literal = draw(st.integers(spec["min"], spec["max"])) + draw(st.sampled_from([0, 0.5]))
+        term = draw(st.sampled_from([name, f"{name} * 2 - 1", f"{name} / 4"]))
+        return f"{term} {draw(st.sampled_from(OPS))} {literal}"
+
+    def conditions() -> str:
+        parts = [condition() for _ in range(draw(st.integers(1, 2)))]
+        return f" {draw(st.sampled_from(['and', 'or']))} ".join(parts)
+
+    def indicator(i: int) -> dict:
+        methods = ["bands", "check"] + (["linear", "deduct", "award"] if numeric else [])
+        method = draw(st.sampled_from(methods))
+        points = draw(POINTS.filter(bool))
+        if method == "bands":
+            count = draw(st.integers(1, 3))
+            bands = [{"when": conditions(), "points": min(points, draw(POINTS))} for _ in range(count)]
+            if draw(st.booleans()):
+                bands.append({"else": min(points, draw(POINTS))})
+            score = {"bands": bands}
+        elif method == "check":
+            score = {"check": conditions()}
+        elif method == "linear":
+            name = draw(st.sampled_from(numeric))
+            zero_at = draw(st.integers(-20, 40))
+            score = {"linear": {"of": name, "zero_at": zero_at, "full_at": zero_at + draw(st.sampled_from([-7, 3, 9]))}}
+        else:
+            count = {"of": draw(st.sampled_from(numeric)), "points": draw(POINTS.filter(bool))}
+            side = draw(st.sampled_from([None, "below", "above"]))
+            if side:
+                count[side] = draw(st.integers(-10, 30))
+            if draw(st.booleans()):
+                count["step"] = draw(st.sampled_from([1, 2.5, 3]))
+            score = {method: count}
+        return {"id": f"i{i}", "title": f"指标{i}", "points": points, "score": score}
+
+    weighted = draw(st.booleans())
+    dimensions = []
+    for d in range(draw(st.integers(1, 3))):
+        indicators = [indicator(d * 10 + i) for i in range(draw(st.integers(1, 3)))]
+        dimension = {"id": f"d{d}", "title": f"维度{d}", "indicators": indicators}
+        if weighted:
+            dimension["weight"] = draw(st.sampled_from([10, 30, 33.3, 50]))
+        dimensions.append(dimension)
+    adjustments = []
+    for g in range(draw(st.integers(0, 2))):
+        items = []
+        for n in range(draw(st.integers(1, 2))):
+            item = {"id": f"a{g}{n}", "title": f"调整{n}", "points": draw(st.sampled_from([-3, -0.5, 1, 2.5]))}
+            if numeric and draw(st.booleans()):
+                item["per"] = draw(st.sampled_from(numeric))
+            else:
+                item["when"] = conditions()
+            items.append(item)
+        group = {"id": f"g{g}", "title": f"调整组{g}", "items": items}
+        if draw(st.booleans()):
+            group["cap"] = draw(st.sampled_from([-4, -1, 2, 5]))
+        adjustments.append(group)
+    count = draw(st.integers(2, 4))
+    mins = sorted(draw(st.lists(st.integers(0, 40), min_size=count - 1, max_size=count - 1, unique=True)), reverse=True)
+    grades = [{"id": f"r{g}", "title": f"等次{g}", "min": m} for g, m in enumerate(mins)] + [
+        {"id": f"r{count - 1}", "title": "末等"}
+    ]
+    if draw(st.booleans()):
+        grades[0]["requires"] = [draw(st.sampled_from(["d0 >= 1", "total > 5", "i0 >= 0.5"])), conditions()]
+    effects = ["lowest", "disqualify"] + [{"cap": g["id"]} for g in grades]
+    vetoes = [
+        {"id": f"v{v}", "title": f"否决{v}", "when": conditions(), "effect": draw(st.sampled_from(effects))}
+        for v in range(draw(st.integers(0, 2)))
+    ]
+    return {
+        "kaoping": 1,
+        "id": "random-small",
+        "title": "随机规则",
+        "precision": draw(st.integers(0, 3)),
+        "inputs": inputs,
+        "dimensions": dimensions,
+        "adjustments": adjustments,
+        "vetoes": vetoes,
+        "grades": grades,
+    }
+
+
+@st.composite
+def small_batch(draw):
+    try:
+        ruleset = load_ruleset(json.dumps(draw(small_ruleset()), ensure_ascii=False))
+    except RulesetError:  # e.g. a band no unit reaches: the format refuses it
+        reject()
+    datas = []
+    for _ in range(draw(st.integers(1, 8))):
+        data = {}
+        for name, spec in ruleset.model.inputs.items():
+            if spec.na_allowed and draw(st.integers(0, 2)) == 0:
+                data[name] = "NA"
+            elif spec.type == "boolean":
+                data[name] = draw(st.booleans())
+            elif spec.type == "choice":
+                data[name] = draw(st.sampled_from(spec.choices))
+            elif spec.type == "integer":
+                data[name] = draw(st.integers(int(spec.min), int(spec.max)))
+            else:
+                hundredths = draw(st.integers(int(spec.min) * 100, int(spec.max) * 100))
+                data[name] = float(Decimal(hundredths) / 100)
+        datas.append(data)
+    return ruleset, datas
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(batch=small_batch())
+def test_random_rulesets_scored_columnar_have_the_per_unit_figures(batch):
+    ruleset, datas = batch
+    assert unsupported(ruleset.model) == []
+    columnar, left = assert_same_figures(ruleset, datas)
+    if not any("NA" in data.values() for data in datas):
+        assert (columnar, left) == (len(datas), 0)  # no refusal, no dimension all "NA": all columnar

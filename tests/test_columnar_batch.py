@@ -1,0 +1,129 @@
+"""A columnar batch reports what a plain batch reports, and stops loudly when a columnar
+figure is not what the per-unit path computes."""
+
+import json
+import pickle
+import random
+from dataclasses import replace
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from engine.batch import run_batch
+from engine.columnar import run as columnar_run
+from engine.columnar.check import differing
+from engine.columnar.run import ColumnarMismatch
+from engine.pool import UnitRow, score_rows
+from engine.result import UnitRef
+from engine.tabular import write_results
+from tests.golden_units import random_units, shipped_rulesets
+
+from .conftest import ROOT
+
+RULESETS = shipped_rulesets()
+
+
+def batch_rows(ruleset, count: int, seed: int) -> list[UnitRow]:
+    """Random units of `ruleset`, each named, and one row its inputs refuse."""
+    units = random_units(random.Random(seed), ruleset, count)
+    rows = [
+        UnitRow(row=n + 2, unit=UnitRef(id=f"u{n}", name=f"单位{n}", parent=f"镇{n % 3}"), data=unit["data"])
+        for n, unit in enumerate(units)
+    ]
+    first = rows[0]
+    return [*rows, replace(first, row=len(rows) + 2, unit=UnitRef(id="bad"), data={**first.data, "x": 1})]
+
+
+def written(report, path) -> bytes:
+    write_results(report, path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["village-branch-stars", "synthetic-50"])
+def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
+    ruleset = RULESETS[name]
+    rows = batch_rows(ruleset, 40, seed=11)
+    plain = run_batch(ruleset, rows, workers=1)
+    columnar = run_batch(ruleset, rows, workers=1, columnar=True)
+    counts = columnar.summary.pop("columnar")
+    assert "columnar" not in plain.summary
+    assert columnar.summary == plain.summary
+    assert counts["columnar"] > 0 and counts["columnar"] + counts["per_unit"] == len(rows)
+    assert counts["cross_checked"] == min(20, counts["columnar"])
+    for suffix in ("csv", "jsonl"):
+        assert written(columnar, tmp_path / f"c.{suffix}") == written(plain, tmp_path / f"p.{suffix}")
+
+
+def test_an_unsupported_ruleset_is_scored_per_unit_and_says_why():
+    ruleset = RULESETS["village-cadre-pay"]
+    rows = batch_rows(ruleset, 5, seed=2)
+    report = run_batch(ruleset, rows, workers=1, columnar=True)
+    counts = report.summary["columnar"]
+    assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (0, len(rows), 0)
+    assert "outputs" in counts["unsupported"]
+
+
+def test_a_wrong_columnar_figure_stops_the_batch_naming_the_unit_and_the_figure(monkeypatch):
+    ruleset = RULESETS["synthetic-50"]
+    rows = batch_rows(ruleset, 30, seed=4)
+    honest = columnar_run.score_columns
+
+    def broken(loaded, values):
+        figures, left = honest(loaded, values)
+        figures[7] = replace(figures[7], total=figures[7].total + 1)
+        return figures, left
+
+    monkeypatch.setattr(columnar_run, "score_columns", broken)
+    with pytest.raises(ColumnarMismatch) as raised:
+        run_batch(ruleset, rows, workers=1, columnar=True, check_all=True)
+    assert "u7" in str(raised.value) and "total" in str(raised.value) and "不一致" in str(raised.value)
+
+
+def test_the_sample_is_seeded_and_at_least_twenty_or_one_in_a_hundred():
+    rows = list(range(5000))
+    assert columnar_run._sample(rows, False, 0) == columnar_run._sample(rows, False, 0)
+    assert len(columnar_run._sample(rows, False, 0)) == 50
+    assert len(columnar_run._sample(rows[:300], False, 0)) == 20
+    assert columnar_run._sample(rows[:300], True, 0) == rows[:300]
+
+
+def cli_units(tmp_path, name: str) -> tuple[list[str], int]:
+    """`kaoping batch` arguments for random units of a shipped ruleset (no output yet), and
+    how many units."""
+    units = tmp_path / f"{name}.jsonl"
+    rows = batch_rows(RULESETS[name], 20, seed=9)
+    lines = [json.dumps({"unit": r.unit.model_dump(), "data": r.data}, ensure_ascii=False) for r in rows[:-1]]
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ["batch", str(ROOT / "rulesets" / f"{name}.yaml"), str(units), "--workers", "1"], len(lines)
+
+
+def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
+    args, count = cli_units(tmp_path, "village-branch-stars")
+    plain = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv")])
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar", "--check-all"])
+    assert plain.exit_code == 0 and done.exit_code == 0, done.output
+    assert f"共 {count} 行: {count} 行已评分, 0 行有错误" in done.output and count > 5
+    assert "列式评分" in done.output and "列式评分 0 个" not in done.output and "列式评分" not in plain.output
+    assert "不支持" not in done.output
+    assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_the_cli_says_why_a_ruleset_is_scored_per_unit(tmp_path):
+    args, count = cli_units(tmp_path, "village-cadre-pay")
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
+    assert done.exit_code == 0, done.output
+    assert f"逐单位评分 {count} 个" in done.output
+    assert "列式评分 0 个单位" in done.output and "不支持" in done.output and "outputs" in done.output
+
+
+def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it():
+    ruleset = RULESETS["synthetic-50"]
+    rows = batch_rows(ruleset, 30, seed=6)[:-1]
+    run = columnar_run.score_columnar(ruleset, rows)
+    unchecked = next(unit for unit in run.units.values() if unit._json is None)
+    row = next(r for r in rows if r.unit == unchecked.unit)
+    expected = score_rows(ruleset, [row])[0].unit
+    assert unchecked.json == expected.json and unchecked.result == expected.result
+    copy = pickle.loads(pickle.dumps(unchecked))
+    assert copy.json == expected.json and differing(copy, expected) is None
