@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import plain_python_total, ruleset_dict, submissions  # noqa: E402
+from bench.synthetic import plain_python_total, ruleset_dict, submissions, unit_rows  # noqa: E402
 from engine import load_ruleset, score  # noqa: E402
 from engine.batch import run_batch, scoring_pool  # noqa: E402
-from engine.pool import ScoringPool, UnitRow  # noqa: E402
-from engine.result import UnitRef  # noqa: E402
+from engine.pool import ScoringPool  # noqa: E402
 from engine.tabular import read_units, write_results  # noqa: E402
 
 
@@ -75,7 +74,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     ruleset = load_ruleset(json.dumps(ruleset_dict(), ensure_ascii=False))
     units = submissions(args.units)
-    rows = [UnitRow(n + 2, UnitRef(id=f"u{n:06d}", parent=f"t{n % 120:03d}"), unit) for n, unit in enumerate(units)]
+    rows = unit_rows(units)
     sample = units[: max(2000, args.units // 5)]
     graph = zen_graph()
     print(f"{args.units} units of a 50-indicator synthetic ruleset on {cores} core(s), {args.rounds} rounds")

@@ -19,11 +19,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import rate_of  # noqa: E402
-from bench.synthetic import ruleset_dict, submissions  # noqa: E402
+from bench.synthetic import ruleset_dict, submissions, unit_rows  # noqa: E402
 from engine import load_ruleset  # noqa: E402
 from engine.batch import run_batch, scoring_pool  # noqa: E402
-from engine.pool import UnitRow  # noqa: E402
-from engine.result import UnitRef  # noqa: E402
 
 
 def main() -> None:
@@ -36,7 +34,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     ruleset = load_ruleset(json.dumps(ruleset_dict(), ensure_ascii=False))
     units = submissions(args.units)
-    rows = [UnitRow(n + 2, UnitRef(id=f"u{n:06d}", parent=f"t{n % 120:03d}"), unit) for n, unit in enumerate(units)]
+    rows = unit_rows(units)
     print(f"{args.units} units of a 50-indicator synthetic ruleset on {cores} core(s), {args.rounds} rounds")
     with (
         LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,

@@ -28,12 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-from bench.synthetic import ruleset_dict, submissions  # noqa: E402
+from bench.synthetic import ruleset_dict, submissions, unit_rows  # noqa: E402
 from engine import load_ruleset  # noqa: E402
 from engine.columnar.check import differing  # noqa: E402
 from engine.columnar.run import score_columnar  # noqa: E402
-from engine.pool import Scored, UnitRow, score_rows  # noqa: E402
-from engine.result import UnitRef  # noqa: E402
+from engine.pool import Scored, score_rows  # noqa: E402
 
 
 def timed(run) -> tuple[object, float, float]:
@@ -54,7 +53,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     ruleset = load_ruleset(json.dumps(ruleset_dict(), ensure_ascii=False))
-    rows = [UnitRow(n + 2, UnitRef(id=f"u{n}"), data) for n, data in enumerate(submissions(args.units))]
+    rows = unit_rows(submissions(args.units))
     score_rows(ruleset, rows[:200])  # warm up both paths
     score_columnar(ruleset, rows[:200])
     times: dict[str, list[tuple[float, float]]] = {"per unit": [], "columnar": []}

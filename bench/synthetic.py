@@ -47,6 +47,14 @@ def submissions(count: int, seed: int = 7) -> list[dict]:
     return units
 
 
+def unit_rows(units: list[dict]) -> list:
+    """The submissions as a batch file's rows (row 1 is the header), in 120 townships."""
+    from engine.pool import UnitRow
+    from engine.result import UnitRef
+
+    return [UnitRow(n + 2, UnitRef(id=f"u{n:06d}", parent=f"t{n % 120:03d}"), unit) for n, unit in enumerate(units)]
+
+
 def _plain_total(unit: dict, thresholds, zero):
     total = zero
     for i in range(INDICATORS):
