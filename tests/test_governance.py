@@ -315,6 +315,7 @@ def test_a_grant_already_in_force_is_refused_naming_it(village_service):
     assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
     problem = again.json()
     assert problem["title"] == "授权已存在" and f"编号为 {first.json()['id']} 的有效授权" in problem["detail"]
+    assert "角色 审核员，范围 cgz" in problem["detail"]
     elsewhere = service.call("POST", "/grants", "admin", json={**grant, "unit": "hpx"})
     other_role = service.call("POST", "/grants", "admin", json={**grant, "role": "auditor"})
     assert elsewhere.status_code == 201 and other_role.status_code == 201

@@ -106,7 +106,7 @@ def _refuse_held(session: Session, user: User, role: str, unit_code: str | None)
     held = session.scalars(same).first()
     if held is not None:
         where = unit_code or say("detail.whole_tree")
-        message = say("detail.grant_exists", name=user.name, role=role, unit=where, id=held.id)
+        message = say("detail.grant_exists", name=user.name, role=say(f"role.{role}"), unit=where, id=held.id)
         raise ApiProblem(409, "Grant exists", message)
 
 

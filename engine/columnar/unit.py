@@ -26,7 +26,7 @@ class ColumnarUnit(ScoredUnit):
             figures.grade,
             figures.contributions,
             figures.vetoes,
-            (),
+            (),  # marks: scoring makes none; a quota's tie mark comes with the result it rebuilds
             figures.raised,
             None,
             figures.standing,
