@@ -2,7 +2,9 @@
 engine.expressions: a condition is a `Truth` (where it holds, where it is unknown), a
 number an exact `Num` column, and an input "NA" in every unit of the columns is `NA`.
 Only the nodes `SUPPORTED` lists are evaluated; engine.columnar.support refuses a
-ruleset whose expressions use any other.
+ruleset whose expressions use any other. A unit whose value the columns cannot carry (a
+conditional whose condition is unknown for it, a number read from an unknown condition)
+is marked in its `Scope`'s `left`, for the per-unit path to score.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from ..expressions import (
     And,
     Arithmetic,
     Boolean,
+    Call,
     Compare,
+    Conditional,
     Membership,
     Name,
     Negate,
@@ -27,13 +31,38 @@ from ..expressions import (
     Or,
     String,
 )
-from .numbers import Num, add, compare, mul, sub, times
+from .numbers import Num, absolute, add, align, compare, maximum, minimum, mul, rounded, sub, times
 
-SUPPORTED = (And, Arithmetic, Boolean, Compare, Membership, Name, Negate, Not, Number, Or, String)
+SUPPORTED = (
+    And,
+    Arithmetic,
+    Boolean,
+    Call,
+    Compare,
+    Conditional,
+    Membership,
+    Name,
+    Negate,
+    Not,
+    Number,
+    Or,
+    String,
+)
 
 # a column: Num (numbers), a bool array (truths), an object array of text (choices), one
 # text, NA (an input "NA" in every unit), or a Truth
 Column = Any
+
+
+class Scope(dict):
+    """The columns an expression reads, and the units it found it cannot carry (`left`)."""
+
+    def __init__(self, columns: dict[str, Column], left: np.ndarray):
+        super().__init__(columns)
+        self.left = left
+
+    def leave(self, units: np.ndarray) -> None:
+        self.left |= units
 
 
 class Truth(NamedTuple):
@@ -43,7 +72,7 @@ class Truth(NamedTuple):
     unknown: np.ndarray
 
 
-def evaluate(node: Node, env: dict[str, Column], size: int) -> Column:
+def evaluate(node: Node, env: Scope, size: int) -> Column:
     """The value of `node` for every unit, from the columns of `env`."""
     if isinstance(node, Number):
         return Num.const(node.value, size)
@@ -55,13 +84,17 @@ def evaluate(node: Node, env: dict[str, Column], size: int) -> Column:
         return env[node.id]
     if isinstance(node, Negate):
         value = evaluate(node.operand, env, size)
-        return NA if value is NA else -number(value)
+        return NA if value is NA else -number(value, env)
     if isinstance(node, Arithmetic):
         return _arithmetic(node, env, size)
+    if isinstance(node, Conditional):
+        return _conditional(node, env, size)
+    if isinstance(node, Call):
+        return _call(node, env, size)
     return truth3(node, env, size)
 
 
-def truth3(node: Node, env: dict[str, Column], size: int) -> Truth:
+def truth3(node: Node, env: Scope, size: int) -> Truth:
     """Whether `node` holds for each unit, or is unknown (engine.expressions.truth)."""
     if isinstance(node, Not):
         inner = truth3(node.operand, env, size)
@@ -83,15 +116,25 @@ def truth3(node: Node, env: dict[str, Column], size: int) -> Truth:
             return _unknown(size)
         found = np.logical_or.reduce([_equal(value, evaluate(v, env, size)) for v in node.values])
         return _known(~found if node.negated else found)
-    value = evaluate(node, env, size)  # a name
+    value = evaluate(node, env, size)  # a name, a conditional or a call
     if value is NA:
         return _unknown(size)
-    return value if isinstance(value, Truth) else _known(np.asarray(value, dtype=bool))
+    if isinstance(value, Num):
+        return _known(value.num != 0)
+    return _as_truth(value)
 
 
-def truth(node: Node, env: dict[str, Column], size: int) -> np.ndarray:
+def truth(node: Node, env: Scope, size: int) -> np.ndarray:
     """Where `node` holds (unknown does not hold, as engine.expressions.holds)."""
     return truth3(node, env, size).true
+
+
+def _is_truth(value: Column) -> bool:
+    return isinstance(value, Truth) or (isinstance(value, np.ndarray) and value.dtype == bool)
+
+
+def _as_truth(value: Column) -> Truth:
+    return value if isinstance(value, Truth) else _known(np.asarray(value, dtype=bool))
 
 
 def _known(values: np.ndarray) -> Truth:
@@ -102,28 +145,67 @@ def _unknown(size: int) -> Truth:
     return Truth(np.zeros(size, dtype=bool), np.ones(size, dtype=bool))
 
 
-def number(value: Column) -> Num:
-    """A number column; truths count 1 and 0, as engine.expressions reads them."""
+def number(value: Column, env: Scope) -> Num:
+    """A number column; truths count 1 and 0, as engine.expressions reads them (a unit
+    where a condition is unknown reads an unknown number: it is left)."""
     if isinstance(value, Num):
         return value
+    if isinstance(value, Truth):
+        env.leave(value.unknown)
+        value = value.true
     return Num(np.asarray(value, dtype=np.int64), 1)
 
 
-def _arithmetic(node: Arithmetic, env: dict[str, Column], size: int) -> Num:
+def _arithmetic(node: Arithmetic, env: Scope, size: int) -> Num:
     left = evaluate(node.left, env, size)
     right = evaluate(node.right, env, size)
     if left is NA or right is NA:
         return NA
     if node.op == "/":  # only by a nonzero number (engine.columnar.support)
-        return times(number(left), 1 / Fraction(node.right.value))
-    return {"+": add, "-": sub, "*": mul}[node.op](number(left), number(right))
+        return times(number(left, env), 1 / Fraction(node.right.value))
+    return {"+": add, "-": sub, "*": mul}[node.op](number(left, env), number(right, env))
+
+
+def _conditional(node: Conditional, env: Scope, size: int) -> Column:
+    """`a if c else b` for every unit; where c is unknown the value is unknown (left), as
+    where the branch taken is "NA"."""
+    condition = truth3(node.condition, env, size)
+    env.leave(condition.unknown)
+    then, otherwise = evaluate(node.then, env, size), evaluate(node.otherwise, env, size)
+    if then is NA or otherwise is NA:
+        env.leave(condition.true if then is NA else ~condition.true)
+        return otherwise if then is NA else then
+    if _is_truth(then) and _is_truth(otherwise):
+        then, otherwise = _as_truth(then), _as_truth(otherwise)
+        pick = condition.true
+        return Truth(np.where(pick, then.true, otherwise.true), np.where(pick, then.unknown, otherwise.unknown))
+    if _is_text(then) or _is_text(otherwise):
+        return np.where(condition.true, np.asarray(then, dtype=object), np.asarray(otherwise, dtype=object))
+    x, y, den = align(number(then, env), number(otherwise, env))
+    return Num(np.where(condition.true, x, y).astype(x.dtype), den)
+
+
+def _call(node: Call, env: Scope, size: int) -> Column:
+    """min, max, abs and round (to a whole number of places, engine.columnar.support)."""
+    args = [evaluate(arg, env, size) for arg in node.args]
+    if any(arg is NA for arg in args):
+        return NA
+    if node.function == "round":
+        return rounded(number(args[0], env), int(node.args[1].value))
+    numbers = [number(arg, env) for arg in args]
+    if node.function == "abs":
+        return absolute(numbers[0])
+    result = numbers[0]
+    for other in numbers[1:]:
+        result = (minimum if node.function == "min" else maximum)(result, other)
+    return result
 
 
 def _is_na(node: Node) -> bool:
     return isinstance(node, String) and node.value == "NA"
 
 
-def _compare(node: Compare, env: dict[str, Column], size: int) -> Truth:
+def _compare(node: Compare, env: Scope, size: int) -> Truth:
     if node.op in ("==", "!=") and (_is_na(node.left) or _is_na(node.right)):
         other = node.right if _is_na(node.left) else node.left
         is_na = evaluate(other, env, size) is NA
@@ -139,7 +221,7 @@ def _compare(node: Compare, env: dict[str, Column], size: int) -> Truth:
         equal = _equal(left, right)
         held = equal if node.op == "==" else ~equal
     else:
-        held = compare(node.op, number(left), number(right))
+        held = compare(node.op, number(left, env), number(right, env))
     return Truth(held & ~unknown, unknown)
 
 
@@ -151,5 +233,10 @@ def _equal(left: Column, right: Column) -> np.ndarray:
     if _is_text(left) or _is_text(right):
         return np.asarray(left == right, dtype=bool)
     if isinstance(left, Num) or isinstance(right, Num):
-        return compare("==", number(left), number(right))
+        return compare("==", _plain(left), _plain(right))
     return np.asarray(left == right, dtype=bool)
+
+
+def _plain(value: Column) -> Num:
+    """A known number or truth (membership and equality) as a number column."""
+    return value if isinstance(value, Num) else Num(np.asarray(value, dtype=np.int64), 1)

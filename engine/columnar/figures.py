@@ -6,7 +6,8 @@ contributions, adjustments with caps, the total rounded half up, vetoes, the gra
 its requirements, flags and the standing quotas read. Units are scored in groups of the
 same inputs "NA". A unit this path cannot score as the engine would (a broken consistency
 rule, a dimension with no applicable indicator, a grade no unit could reach, a flag
-reading the grade of a disqualified unit) is left to the per-unit path, which says why.
+reading the grade of a disqualified unit, a value the columns cannot carry, a class
+weight read from an "NA") is left to the per-unit path, which says why.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from ..decimals import ZERO, Exact
 from ..expressions import NA, Not
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
-from ..model import AdjustmentGroup, Count, Dimension, Grade, GradeCap, Indicator, InputSpec, Ruleset
+from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, InputSpec, Ruleset
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
 from .columns import input_columns
-from .evaluate import Column, evaluate, number, truth, truth3
+from .evaluate import Column, Scope, evaluate, number, truth, truth3
 from .numbers import (
     LIMIT,
     Num,
@@ -39,6 +40,7 @@ from .numbers import (
     floor_steps,
     maximum,
     minimum,
+    mul,
     round_half_up,
     sub,
     times,
@@ -89,8 +91,11 @@ def _may_be_na(spec: InputSpec) -> bool:
 def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> tuple[dict[int, Figures], np.ndarray]:
     """The figures of units whose inputs `na` are "NA" and `reads` are not."""
     model, size = loaded.model, len(values)
-    env: dict[str, Column] = {**input_columns(model, values, reads), **dict.fromkeys(na, NA)}
     kept = np.ones(size, dtype=bool)
+    if any(isinstance(d.weight, ClassWeights) and d.weight.by in na for d in model.dimensions):
+        return {}, ~kept  # a weight by the class "NA": the per-unit path says what it makes of it
+    left = np.zeros(size, dtype=bool)
+    env = Scope({**input_columns(model, values, reads), **dict.fromkeys(na, NA)}, left)
     for rule in model.consistency:
         kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit
     applicable = {ind.id: na.isdisjoint(loaded.compiled.indicator_inputs[ind.id]) for _, ind in model.indicators()}
@@ -100,12 +105,13 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
         scored = [ind for ind in dimension.indicators if applicable[ind.id]]
         if not scored:  # every indicator not applicable: the per-unit path refuses the unit
             return {}, np.zeros(size, dtype=bool)
-        contributions.append(_contribution(dimension, scored, _sum([indicators[i.id] for i in scored], size)))
+        points = _sum([indicators[i.id] for i in scored], size)
+        contributions.append(_contribution(dimension, scored, points, env))
     base = _sum(contributions, size)
     applied = [_group(group, env, size) for group in model.adjustments]
     total_exact = maximum(Num.const(ZERO, size), _sum([base, *applied], size))
     rounded = round_half_up(total_exact, model.precision)
-    scored_env = {**env, "total": rounded}
+    scored_env = Scope({**env, "total": rounded}, left)
     scored_env.update({d.id: c for d, c in zip(model.dimensions, contributions, strict=True)})
     scored_env.update({ind.id: indicators.get(ind.id, NA) for _, ind in model.indicators()})
     held = [truth(veto.when.root, env, size) for veto in model.vetoes]
@@ -113,6 +119,7 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
     final, ungraded = _grades(model, held, eligible, size)
     kept &= ~ungraded
     raised = _flags(model, scored_env, held, final, size)
+    kept &= ~left
     if any("grade" in flag.when.names for flag in model.flags):
         kept &= final >= 0  # the grade of a disqualified unit is "NA": three-valued logic decides
     columns = {
@@ -130,16 +137,24 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
     return _units(model, kept, columns, values, na), kept
 
 
-def _contribution(dimension: Dimension, scored: list[Indicator], points: Num) -> Num:
-    """A dimension's contribution, rescaled for its not applicable indicators and weighted
-    (engine.scoring.score_dimension)."""
+def _contribution(dimension: Dimension, scored: list[Indicator], points: Num, env: Scope) -> Num:
+    """A dimension's contribution, rescaled for its not applicable indicators and weighted,
+    by a fixed weight or by the unit's class (engine.scoring.score_dimension)."""
     full = Fraction(dimension.full_points)
     applicable_full = sum((Fraction(ind.points) for ind in scored), Fraction(0))
     if applicable_full == 0:
         rescaled = Num.const(ZERO, len(points.num))
     else:
         rescaled = points if applicable_full == full else times(points, full / applicable_full)
-    return rescaled if dimension.weight is None else times(rescaled, Fraction(dimension.weight) / full)
+    if dimension.weight is None:
+        return rescaled
+    if isinstance(dimension.weight, ClassWeights):
+        classes = env[dimension.weight.by]
+        cases = [(classes == name, value) for name, value in dimension.weight.values.items()]
+        env.leave(~np.logical_or.reduce([holds for holds, _ in cases]))  # a class of no weight
+        weights = _choose(cases, len(classes))
+        return times(mul(weights, rescaled), 1 / full)
+    return times(rescaled, Fraction(dimension.weight) / full)
 
 
 def _sum(columns: list[Num], size: int) -> Num:
@@ -174,14 +189,16 @@ def _points(indicator: Indicator, env: dict[str, Column], size: int) -> Num:
         )
     if score.check is not None:
         return _either(truth(score.check.root, env, size), full, size)
+    if score.formula is not None:
+        return clamp(number(evaluate(score.formula.root, env, size), env), ZERO, full)
     if score.linear is not None:
         linear = score.linear
-        value = number(evaluate(linear.of.root, env, size))
+        value = number(evaluate(linear.of.root, env, size), env)
         scale = Fraction(full) / (Fraction(linear.full_at) - Fraction(linear.zero_at))
         return clamp(times(sub(value, Num.const(linear.zero_at, size)), scale), ZERO, full)
     method = score.method
     count: Count = getattr(score, method)
-    change = times(_units_of(count, number(evaluate(count.of.root, env, size)), size), count.points)
+    change = times(_units_of(count, number(evaluate(count.of.root, env, size), env), size), count.points)
     if method == "deduct":
         return clamp(sub(Num.const(full, size), change), ZERO, full)
     return clamp(change, ZERO, full)
@@ -206,7 +223,7 @@ def _group(group: AdjustmentGroup, env: dict[str, Column], size: int) -> Num:
         elif env[item.per] is NA:
             items.append(Num.const(ZERO, size))
         else:
-            items.append(times(number(env[item.per]), item.points))
+            items.append(times(number(env[item.per], env), item.points))
     raw = _sum(items, size)
     if group.cap is None:
         return raw
@@ -257,13 +274,14 @@ def _grades(model: Ruleset, held: list[np.ndarray], eligible: list[np.ndarray], 
     return final, ungraded
 
 
-def _flags(model: Ruleset, scored: dict[str, Column], held: list[np.ndarray], final: np.ndarray, size: int):
+def _flags(model: Ruleset, scored: Scope, held: list[np.ndarray], final: np.ndarray, size: int):
     """Whether each flag holds for each unit (engine.flags.raise_flags)."""
     if not model.flags:
         return []
     ids = np.array([None, *(g.id for g in model.grades)], dtype=object)
     vetoed = np.logical_or.reduce(held) if held else np.zeros(size, dtype=bool)
-    names = {"vetoed": vetoed, **{v.id: h for v, h in zip(model.vetoes, held, strict=True)}, **scored}
+    vetoes = {v.id: h for v, h in zip(model.vetoes, held, strict=True)}
+    names = Scope({"vetoed": vetoed, **vetoes, **scored}, scored.left)
     names["grade"] = ids[final + 1]
     return [truth(flag.when.root, names, size) for flag in model.flags]
 

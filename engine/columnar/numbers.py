@@ -133,6 +133,16 @@ def round_half_up(a: Num, places: int) -> Num:
     return Num((scaled.num + a.den) // (2 * a.den), 10**places)
 
 
+def absolute(a: Num) -> Num:
+    return Num(np.abs(a.num), a.den)
+
+
+def rounded(a: Num, places: int) -> Num:
+    """Each figure rounded half away from zero to `places` decimals (engine.decimals.round_half_up)."""
+    magnitude = round_half_up(absolute(a), places)
+    return Num(np.where(a.num < 0, -magnitude.num, magnitude.num).astype(magnitude.num.dtype), magnitude.den)
+
+
 def decimals(a: Num, places: int) -> list[Decimal]:
     """Rounded figures (over 10^places) as engine.decimals.round_half_up writes them: 93.50."""
     return [Decimal(int(n)).scaleb(-places) for n in a.num]

@@ -6,7 +6,7 @@ silently wrong. Each feature is named with its element path (ids and paths, in E
 
 from __future__ import annotations
 
-from ..expressions import And, Arithmetic, Compare, Expression, Membership, Negate, Not, Number, Or, children, walk
+from ..expressions import Arithmetic, Call, Expression, Number, walk
 from ..model import ClassWeights, Ruleset
 from .evaluate import SUPPORTED
 
@@ -21,6 +21,8 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
             found += [(f"{path}.bands[{b}].when", band.when) for b, band in enumerate(score.bands or ()) if band.when]
             if score.check is not None:
                 found.append((f"{path}.check", score.check))
+            if score.formula is not None:
+                found.append((f"{path}.formula", score.formula))
             if score.linear is not None:
                 found.append((f"{path}.linear.of", score.linear.of))
             for method in ("deduct", "award"):
@@ -44,13 +46,11 @@ def unsupported(model: Ruleset) -> list[str]:
     if model.outputs:
         found.append("outputs")
     for d, dimension in enumerate(model.dimensions):
-        if isinstance(dimension.weight, ClassWeights):
-            found.append(f"dimensions[{d}].weight: weights by class")
-        elif dimension.weight is not None and dimension.full_points == 0:
+        if dimension.weight is not None and dimension.full_points == 0:
             found.append(f"dimensions[{d}].weight: a weighted dimension of no points")
         for i, indicator in enumerate(dimension.indicators):
             method = indicator.score.method
-            if method in ("formula", "relative"):
+            if method == "relative":
                 found.append(f"dimensions[{d}].indicators[{i}].score.{method}")
     for path, expression in expressions(model):
         for node in walk(expression.root):
@@ -58,16 +58,17 @@ def unsupported(model: Ruleset) -> list[str]:
                 found.append(f"{path}: {type(node).__name__.lower()}")
             elif isinstance(node, Arithmetic) and node.op == "/" and not _nonzero_number(node.right):
                 found.append(f"{path}: division by anything but a nonzero number")
-            elif isinstance(node, Arithmetic | Negate) and any(isinstance(n, CONDITIONS) for n in children(node)):
-                found.append(f"{path}: arithmetic on a condition")
+            elif isinstance(node, Call) and node.function == "round" and not _whole_number(node.args[1]):
+                found.append(f"{path}: round to anything but a whole number of places")
     return found
-
-
-CONDITIONS = (And, Compare, Membership, Not, Or)
 
 
 def _nonzero_number(node) -> bool:
     return isinstance(node, Number) and node.value != 0
+
+
+def _whole_number(node) -> bool:
+    return node.value == node.value.to_integral_value()  # a number (engine.semantics), perhaps 1.5
 
 
 def read_inputs(model: Ruleset) -> frozenset[str]:
@@ -75,4 +76,5 @@ def read_inputs(model: Ruleset) -> frozenset[str]:
     names = {n for _, expression in expressions(model) for n in expression.names}
     names |= {item.per for group in model.adjustments for item in group.items if item.per}
     names |= {name for quota in model.quotas for name in quota.tie_break}
+    names |= {d.weight.by for d in model.dimensions if isinstance(d.weight, ClassWeights)}
     return frozenset(name for name in names if name in model.inputs)
