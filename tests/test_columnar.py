@@ -120,8 +120,10 @@ POINTS = st.sampled_from([0, 0.5, 1, 1.5, 2, 3, 4, 7.25, 10])
 
 @st.composite
 def small_ruleset(draw) -> dict:
-    """A ruleset of bands, checks, linear, deduct and award indicators, weights, capped
-    adjustments, vetoes and grades with mins and requirements, over a few inputs."""
+    """A ruleset of bands, checks, linear, deduct, award and formula indicators, fixed
+    weights or weights by class, capped adjustments, vetoes and grades with mins and
+    requirements, over a few inputs; expressions with conditionals, min, max, abs, round
+    and arithmetic on a condition."""
     inputs = {}
     for n in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["integer", "number", "boolean", "choice"]))
@@ -146,15 +148,33 @@ def small_ruleset(draw) -> dict:
         if spec["type"] == "choice":
             return f"{name} {draw(st.sampled_from(['==', '!=']))} '{draw(st.sampled_from(spec['choices']))}'"
         literal = draw(st.integers(spec["min"], spec["max"])) + draw(st.sampled_from([0, 0.5]))
-        term = draw(st.sampled_from([name, f"{name} * 2 - 1", f"{name} / 4"]))
-        return f"{term} {draw(st.sampled_from(OPS))} {literal}"
+        return f"{term(name)} {draw(st.sampled_from(OPS))} {literal}"
+
+    def term(name: str) -> str:
+        other = draw(st.sampled_from(numeric))
+        return draw(
+            st.sampled_from(
+                [
+                    name,
+                    f"{name} * 2 - 1",
+                    f"{name} / 4",
+                    f"abs({name} - 3)",
+                    f"min({name}, {other}, 5)",
+                    f"max({name} / 3, {other})",
+                    f"round({name} / 3, {draw(st.integers(0, 2))})",
+                    f"round(-{name} / 8, 1)",
+                    f"({name} * 2 if {other} > 1 else -{name})",
+                    f"({name} > 2) * 3 + {other}",
+                ]
+            )
+        )
 
     def conditions() -> str:
         parts = [condition() for _ in range(draw(st.integers(1, 2)))]
         return f" {draw(st.sampled_from(['and', 'or']))} ".join(parts)
 
     def indicator(i: int) -> dict:
-        methods = ["bands", "check"] + (["linear", "deduct", "award"] if numeric else [])
+        methods = ["bands", "check"] + (["linear", "deduct", "award", "formula"] if numeric else [])
         method = draw(st.sampled_from(methods))
         points = draw(POINTS.filter(bool))
         if method == "bands":
@@ -165,6 +185,8 @@ def small_ruleset(draw) -> dict:
             score = {"bands": bands}
         elif method == "check":
             score = {"check": conditions()}
+        elif method == "formula":
+            score = {"formula": term(draw(st.sampled_from(numeric)))}
         elif method == "linear":
             name = draw(st.sampled_from(numeric))
             zero_at = draw(st.integers(-20, 40))
@@ -179,13 +201,18 @@ def small_ruleset(draw) -> dict:
             score = {method: count}
         return {"id": f"i{i}", "title": f"指标{i}", "points": points, "score": score}
 
-    weighted = draw(st.booleans())
+    weighted = draw(st.sampled_from([None, "fixed", "class"]))
+    if weighted == "class":
+        inputs["cls"] = {"type": "choice", "title": "类别", "choices": ["一类", "二类"]}
     dimensions = []
     for d in range(draw(st.integers(1, 3))):
         indicators = [indicator(d * 10 + i) for i in range(draw(st.integers(1, 3)))]
         dimension = {"id": f"d{d}", "title": f"维度{d}", "indicators": indicators}
-        if weighted:
+        if weighted == "fixed":
             dimension["weight"] = draw(st.sampled_from([10, 30, 33.3, 50]))
+        elif weighted == "class":
+            first, second = (draw(st.sampled_from([10, 30, 33.3, 50])) for _ in range(2))
+            dimension["weight"] = {"by": "cls", "values": {"一类": first, "二类": second}}
         dimensions.append(dimension)
     adjustments = []
     for g in range(draw(st.integers(0, 2))):
