@@ -8,6 +8,8 @@ Figures, each the median of ROUNDS interleaved rounds, wall and CPU units/s:
   JSON too, and its results kept in a list;
 - full explanation: `score_lean`, the result's JSON (byte-identical) and headline figures;
   kept: the same while every result of every round so far (up to 20,000) stays alive;
+- grouped sessions: what a batch worker runs (engine.pool.score_rows): the same JSON and
+  figures, each phase's matching shared by 100 units in one durable_rules session;
 - pydantic Result: `score()` now (the dict validated into the model once);
 - lean figures: matching and arithmetic into the result's dict, no JSON written;
 - plain decimal loop: the same band tables in a bare loop (the lower bound).
@@ -39,8 +41,11 @@ sys.path.insert(0, str(ROOT))
 from bench.synthetic import plain_decimal_total, ruleset_dict, submissions  # noqa: E402
 from bench.timing import measure  # noqa: E402
 from engine import load_ruleset, score, score_lean  # noqa: E402
+from engine.grouped import GROUP  # noqa: E402
 from engine.inputs import validate_input  # noqa: E402
 from engine.matcher import DirectMatcher, DurableMatcher  # noqa: E402
+from engine.pool import UnitRow, score_rows  # noqa: E402
+from engine.result import UnitRef  # noqa: E402
 from engine.scoring import score_values  # noqa: E402
 
 TARGET = 2.5
@@ -64,6 +69,14 @@ def today(tree: Path, mode: str, units: int) -> dict[str, float]:
     return json.loads(done.stdout)
 
 
+def grouped(ruleset, units: list[dict]) -> dict[str, float]:
+    """units/s of the batch worker's loop, fed GROUP units a call as a worker is."""
+    rows = [UnitRow(n, UnitRef(id=f"u{n}"), data) for n, data in enumerate(units)]
+    groups = [rows[start : start + GROUP] for start in range(0, len(rows), GROUP)]
+    figures = measure(lambda group: score_rows(ruleset, group), groups)
+    return {**figures, "wall": figures["wall"] * GROUP, "cpu": figures["cpu"] * GROUP}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=4000)
@@ -84,6 +97,7 @@ def main() -> None:
     new = {
         "full explanation (result JSON + figures)": lambda: measure(lambda u: score_lean(ruleset, u), units),
         "full explanation, all results kept": lambda: measure(lambda u: score_lean(ruleset, u), units, kept),
+        "full explanation, grouped sessions": lambda: grouped(ruleset, units),
         "pydantic Result (score)": lambda: measure(lambda u: score(ruleset, u), units),
         "lean figures (no JSON written)": lambda: measure(
             lambda u: score_values(compiled, validate_input(model, u), durable), units
@@ -110,6 +124,7 @@ def main() -> None:
     full, lean_kept = medians["full explanation (result JSON + figures)"], medians["full explanation, all results kept"]
     base, base_json = medians[f"today ({args.baseline}): score()"], medians[f"today ({args.baseline}): score() + JSON"]
     base_kept = medians[f"today ({args.baseline}): score(), results kept"]
+    group = medians["full explanation, grouped sessions"]
     print()
     for what in ("wall", "cpu"):
         ratio = full[what] / base[what]
@@ -117,6 +132,13 @@ def main() -> None:
             f"  new/today ({what}): full explanation / score() = {ratio:.2f}"
             f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
             f" / score() + JSON = {full[what] / base_json[what]:.2f}"
+        )
+    for what in ("wall", "cpu"):
+        ratio = group[what] / base[what]
+        print(
+            f"  new/today ({what}): grouped sessions / score() = {ratio:.2f}"
+            f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
+            f" grouped / one session a unit = {group[what] / full[what]:.2f}"
         )
     for what in ("wall", "cpu"):
         print(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, InputProblem, KaopingError, RulesetError, RulesetProblem
+from .grouped import scoring_options
 from .inputs import validate_input
 from .lean import Lean
 from .loader import LoadedRuleset, load_file, load_text
@@ -91,15 +92,5 @@ def score_part(
     """`score`'s result as the plain dict its model dumps (python mode): what the batch
     pool reads its figures from and writes as JSON (engine.lean.result_json)."""
     values = validate_input(ruleset.model, data)
-    if isinstance(unit, dict):
-        unit = UnitRef(**unit)
-    return score_values(
-        ruleset.compiled,
-        values,
-        matcher or _DURABLE,
-        unit=unit,
-        version=ruleset.version,
-        content_hash=ruleset.content_hash,
-        reference=reference,
-        filled=filled,
-    )
+    options = scoring_options(ruleset, unit, filled, reference)
+    return score_values(ruleset.compiled, values, matcher or _DURABLE, **options)

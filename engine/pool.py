@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .errors import InputError, KaopingError
+from .grouped import score_parts
 from .lean import result_json
 from .messages import say
 from .result import FilledInput, Reference, UnitRef
@@ -66,18 +67,18 @@ def _problems(row: UnitRow, error: Exception) -> list[RowError]:
 
 
 def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
-    """Score rows in this process (the worker's loop, and the single-process path)."""
-    from . import score_part
-
-    outcomes: list[Outcome] = []
-    for row in rows:
-        try:
-            filled = list(row.filled) or None
-            part = score_part(ruleset, row.data, unit=row.unit, filled=filled, reference=row.reference)
-            outcomes.append(Scored(row.row, ScoredUnit.of_part(ruleset.model, part, result_json(part))))
-        except KaopingError as error:
-            outcomes.append(_problems(row, error))
-    return outcomes
+    """Score rows in this process (the worker's loop, and the single-process path), their
+    matching shared a group of units at a time (engine.grouped)."""
+    rows = list(rows)
+    asked = [
+        (row.data, {"unit": row.unit, "filled": list(row.filled) or None, "reference": row.reference}) for row in rows
+    ]
+    model = ruleset.model
+    figures = score_parts(ruleset, asked, lambda part: ScoredUnit.of_part(model, part, result_json(part)))
+    return [
+        _problems(row, unit) if isinstance(unit, KaopingError) else Scored(row.row, unit)
+        for row, unit in zip(rows, figures, strict=True)
+    ]
 
 
 def crash_if_asked(rows: list[UnitRow]) -> None:

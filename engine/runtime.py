@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import re
 import threading
 from collections import OrderedDict
 
@@ -78,7 +79,17 @@ def match(name: str, definition: dict, facts: list[dict]) -> list[str]:
 def match_each(name: str, definition: dict, facts: list[dict]) -> list[tuple[str, str]]:
     """Like `match`, for facts that each stand for one thing (a member's events): the
     (rule id, the fact's `id`) of every firing, so each firing is told apart by its fact."""
-    return [(rule, str(orjson.loads(message)[rule]["m"]["id"])) for rule, message in _firings(name, definition, facts)]
+    return [(rule, _fact_id(rule, message)) for rule, message in _firings(name, definition, facts)]
+
+
+_FACT_ID = re.compile(r'^\{"[^"]*":\{"m":\{"id":"([^"\\]*)"')
+
+
+def _fact_id(rule: str, message: str) -> str:
+    """The `id` of a started action's fact: the engine writes the fact as asserted, its id
+    first (engine.compiler builds facts so); any other shape is read as JSON."""
+    found = _FACT_ID.match(message)
+    return found[1] if found else str(orjson.loads(message)[rule]["m"]["id"])
 
 
 def _firings(name: str, definition: dict, facts: list[dict]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ outputs. Each figure is recorded with the rule and values that produced it.
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -468,25 +469,41 @@ def _veto_blocks(ruleset: Ruleset, veto: Part, index: int) -> bool:
 # ---------------------------------------------------------------- the whole unit
 
 
-def score_values(
+def score_values(compiled: CompiledRuleset, values: dict[str, Any], matcher: Matcher, **options) -> Part:
+    """Score one unit's normalized values into the dict engine.result.Result dumps (python
+    mode), asking `matcher` at each phase; InputError if the data cannot be scored. The
+    `options` are scoring_steps' (unit, version, content_hash, reference, filled)."""
+    steps = scoring_steps(compiled, values, **options)
+    try:
+        phase, env = next(steps)
+        while True:
+            phase, env = steps.send(matcher.fire(compiled, phase, env))
+    except StopIteration as done:
+        return done.value
+
+
+Steps = Generator[tuple[int, dict[str, Any]], frozenset[str], Part]
+
+
+def scoring_steps(
     compiled: CompiledRuleset,
     values: dict[str, Any],
-    matcher: Matcher,
     *,
     unit: UnitRef | None = None,
     version: int | str | None = None,
     content_hash: str = "",
     reference: Reference | None = None,
     filled: list[FilledInput] | None = None,
-) -> Part:
-    """Score one unit's normalized values into the dict engine.result.Result dumps (python
-    mode); InputError if the data cannot be scored. A relative indicator is scored against
-    `reference` (its place in a batch); `filled` names the inputs the service filled."""
+) -> Steps:
+    """A unit's scoring, paused at each phase's matching: it yields (phase, values) and is
+    sent the ids of the conditions that hold, so many units can be matched in one engine
+    session (engine.grouped); it returns the result's dict. A relative indicator is scored
+    against `reference` (its place in a batch); `filled` names the inputs the service filled."""
     ruleset = compiled.ruleset
     ballots, figures = count_ballots(ruleset, values)
     if figures:
         values = {**values, **figures}  # a ballot's figures are read like inputs
-    ctx = Context(compiled, values, matcher.fire(compiled, 1, values), reference)
+    ctx = Context(compiled, values, (yield 1, values), reference)
     _check_consistency(ctx)
     indicators: list[Part] = []
     dimensions: list[Part] = []
@@ -511,7 +528,7 @@ def score_values(
     scored["total"] = rounded
     scored.update({d["id"]: d["contribution"] for d in dimensions})
     scored.update({i["id"]: NA if i["points"] is None else i["points"] for i in indicators})
-    fired = ctx.fired | matcher.fire(compiled, 2, scored)
+    fired = ctx.fired | (yield 2, scored)
     vetoes = veto_results(ctx)
     final, natural, reasons = decide_grade(ruleset, rounded, fired, vetoes)
     env = {**scored, "grade": NA if final is None else ruleset.grades[final].id}
