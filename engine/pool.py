@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .collector import paused
 from .errors import InputError, KaopingError
 from .grouped import score_parts
 from .lean import result_json
@@ -74,7 +75,8 @@ def score_rows(ruleset, rows: Iterable[UnitRow]) -> list[Outcome]:
         (row.data, {"unit": row.unit, "filled": list(row.filled) or None, "reference": row.reference}) for row in rows
     ]
     model = ruleset.model
-    figures = score_parts(ruleset, asked, lambda part: ScoredUnit.of_part(model, part, result_json(part)))
+    with paused():
+        figures = score_parts(ruleset, asked, lambda part: ScoredUnit.of_part(model, part, result_json(part)))
     return [
         _problems(row, unit) if isinstance(unit, KaopingError) else Scored(row.row, unit)
         for row, unit in zip(rows, figures, strict=True)

@@ -96,3 +96,21 @@ def test_a_shared_session_the_engine_refuses_is_matched_unit_by_unit(village, mo
 def test_a_firing_is_told_to_its_fact_by_the_id_the_engine_writes_first_or_else_by_json():
     assert runtime._fact_id("r", '{"r":{"m":{"id":"12.3","_k":0,"sid":"1-2"}}}') == "12.3"
     assert runtime._fact_id("r", '{"r":{"m":{"_k":0,"id":"7.1","sid":"1-2"}}}') == "7.1"
+
+
+def test_scoring_rows_leaves_nothing_for_the_cyclic_collector_and_restores_it(village):
+    import gc
+
+    from engine.pool import UnitRow, score_rows
+    from engine.result import UnitRef
+    from tests.conftest import village_submission
+
+    good = village_submission()["data"]
+    rows = [UnitRow(n, UnitRef(id=f"v{n}"), good if n % 2 else {**good, "bogus": 1}) for n in range(6)]
+    score_rows(village, rows[:2])  # anything made once per process made before counting
+    gc.collect()
+    outcomes = score_rows(village, rows)
+    assert gc.isenabled()
+    assert [isinstance(o, list) for o in outcomes] == [True, False] * 3  # refused, scored, ...
+    del outcomes
+    assert gc.collect() == 0  # no cycle left behind: pausing the collector frees the same
