@@ -85,6 +85,11 @@ class ApiProblem(Exception):
         super().__init__(title)
 
 
+# the statuses the framework itself answers with (no route, no such method, a body too
+# large while read, an unparsable body), under the catalogue's titles
+HTTP_TITLES = {400: "Bad request", 404: "No such address", 405: "Method not allowed", 413: "Body too large"}
+
+
 def problem_title(title: str) -> str:
     """A problem's title in the reader's language: the catalogue holds each title the service
     uses under its English name (an HTTP status phrase, not catalogued, passes as it is)."""
@@ -201,7 +206,10 @@ def install(app: FastAPI) -> None:
         code = error.status_code
         phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error"
         detail = None if str(error.detail) == phrase else str(error.detail)
-        return answer(request, Problem(title=phrase, status=code, detail=detail), getattr(error, "headers", None))
+        if detail is None and code in (404, 405):  # no route: the address or the method is wrong
+            detail = say(f"detail.http_{code}", method=request.method, path=request.url.path)
+        title = problem_title(HTTP_TITLES.get(code, phrase))
+        return answer(request, Problem(title=title, status=code, detail=detail), getattr(error, "headers", None))
 
     @app.exception_handler(EngineFailure)
     async def _engine(request: Request, error: EngineFailure) -> JSONResponse:

@@ -1101,7 +1101,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.Engine failure": {"zh": "评分引擎故障", "en": "Engine failure"},
     "problem.Database busy": {"zh": "数据库繁忙", "en": "Database busy"},
     "problem.Internal error": {"zh": "内部错误", "en": "Internal error"},
+    "detail.http_404": {
+        "zh": "服务没有地址 {path}, 请检查地址是否写错",
+        "en": "the service has no address {path}: check how it is written",
+    },
+    "detail.http_405": {
+        "zh": "地址 {path} 不接受 {method} 请求",
+        "en": "the address {path} does not accept {method} requests",
+    },
     "problem.Body too large": {"zh": "请求体过大", "en": "Body too large"},
+    "problem.Bad request": {"zh": "请求有误", "en": "Bad request"},
+    "problem.No such address": {"zh": "没有这个地址", "en": "No such address"},
+    "problem.Method not allowed": {"zh": "不支持此请求方式", "en": "Method not allowed"},
     "problem.Too many requests": {"zh": "请求过于频繁", "en": "Too many requests"},
     "problem.Metrics for this machine only": {"zh": "指标只对本机开放", "en": "Metrics for this machine only"},
     "problem.Ruleset too large": {"zh": "规则集文本过大", "en": "Ruleset too large"},

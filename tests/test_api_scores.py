@@ -229,3 +229,14 @@ def test_starting_the_service_moves_its_startup_objects_out_of_the_collectors_re
     finally:
         gc.unfreeze()
         app.state.engine.dispose()
+
+
+def test_an_address_or_method_the_service_lacks_is_refused_in_chinese(village_service):
+    missing = village_service.call("GET", "/no/such/place")
+    assert missing.status_code == 404
+    assert missing.json()["title"] == "没有这个地址" and "/no/such/place" in missing.json()["detail"]
+    encoded = village_service.call("GET", "/rulesets/village-branch-stars%2Fx/versions")
+    assert encoded.status_code == 404 and encoded.json()["title"] == "没有这个地址"
+    wrong = village_service.call("DELETE", "/rulesets")
+    assert wrong.status_code == 405
+    assert wrong.json()["title"] == "不支持此请求方式" and "DELETE" in wrong.json()["detail"]
