@@ -8,12 +8,15 @@ expired token, or a revoked grant, stops working in every process within a secon
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from engine.messages import CATALOGUE, listing, say
 
 from .tables import Grant, Token, Unit, User
 
@@ -118,3 +121,22 @@ def grants_of(session: Session, user_id: int) -> tuple[Reach, ...]:
         .order_by(Grant.id)
     )
     return tuple(Reach(role, unit, path) for role, unit, path in rows)
+
+
+# ---------------------------------------------------------------- who acted, for people
+
+# how the service stores who acted (Actor.label): "name (role/role)", role ids as the audit chain holds them
+_STORED_LABEL = re.compile(r"^(?P<name>.*) \((?P<roles>[a-z_]+(?:/[a-z_]+)*)\)$")
+
+
+def role_titles(roles) -> str:
+    """Role ids as their Chinese titles (填报员、审核员), or 无角色."""
+    return listing(say(f"role.{r}") if f"role.{r}" in CATALOGUE else r for r in roles) or say("role.none")
+
+
+def readable_label(label: str | None) -> str:
+    """A stored actor label as a clerk reads it: 张三（审核员、审计员）; any other text as it is."""
+    found = _STORED_LABEL.match(label or "")
+    if not found:
+        return label or ""
+    return say("page.actor_label", name=found["name"], roles=role_titles(found["roles"].split("/")))

@@ -9,6 +9,7 @@ import html
 
 from sqlalchemy import select
 
+from api.auth import readable_label
 from api.tables import ScoreRecord
 
 from .conftest import village_submission
@@ -45,7 +46,7 @@ def test_values_posted_to_the_api_are_typed_by_the_submitter_through_it(village_
     income = found["collective_income"]
     assert income["value"] == given["collective_income"] and income["kind"] == "typed"
     assert income["actor"] == record["actor"] and income["record"] == record["id"]
-    assert income["text"].startswith(f"填报: {record['actor']} 通过接口提交 (POST {SCORES})")
+    assert income["text"].startswith(f"填报: {readable_label(record['actor'])} 通过接口提交 (POST {SCORES})")
     assert found["previous_grade"]["kind"] == "empty" and found["previous_grade"]["text"] == "未填"
     overdue = found["overdue_rectifications"]  # filled with a count, from no record
     assert (overdue["kind"], overdue["value"], overdue["record"]) == ("filled", 0, None)
@@ -93,7 +94,7 @@ def test_a_batch_rows_values_are_imported_from_its_file_and_row(village_service,
         row = session.scalar(select(ScoreRecord.batch_row).where(ScoreRecord.id == record["id"]))
     assert row == 3  # the file's third line: its header, v00000, then v00001
     assert income["text"] == (
-        f"导入: 批量文件 county.csv 第 {row} 行 (批次 {stored['batch_id']}, 上传人 {stored['actor']})"
+        f"导入: 批量文件 county.csv 第 {row} 行 (批次 {stored['batch_id']}, 上传人 {readable_label(stored['actor'])})"
     )
 
 
@@ -108,11 +109,11 @@ def test_stage_values_are_typed_at_the_first_stage_or_changed_with_the_reason(st
         income = found["collective_income"]
         assert (income["kind"], income["value"], income["stage"]) == ("changed", 2.5, "township_review")
         assert income["reason"] == "扣除一次性补助" and income["actor"] == "镇 (reviewer)"
-        assert income["text"].startswith("修改: 镇 (reviewer) 在 乡镇初评 修改, ")
+        assert income["text"].startswith("修改: 镇（审核员） 在 乡镇初评 修改, ")
         assert income["text"].endswith("; 理由: 扣除一次性补助")
         lectures = found["party_lectures"]
         assert (lectures["kind"], lectures["stage"], lectures["actor"]) == ("typed", "self_review", "村 (submitter)")
-        assert lectures["text"].startswith("填报: 村 (submitter) 在 村自评 填报, ")
+        assert lectures["text"].startswith("填报: 村（填报员） 在 村自评 填报, ")
     first = _sources(staged, submit_record(staged))["collective_income"]
     assert first["kind"] == "typed" and first["value"] == village_submission()["data"]["collective_income"]
 
@@ -131,7 +132,8 @@ def test_the_text_explanation_and_the_cli_list_the_sources(village_service):
     record = _scored(village_service)
     text = village_service.call("GET", f"/scores/{record['id']}/explanation?format=text", "auditor").text
     assert "输入来源:" in text
-    assert f"  村集体经济年收入 (collective_income) = 6.2, 来源: 填报: {record['actor']} 通过接口提交" in text
+    typed_by = readable_label(record["actor"])
+    assert f"  村集体经济年收入 (collective_income) = 6.2, 来源: 填报: {typed_by} 通过接口提交" in text
     settings = village_service.app.state.settings
     env = {"KAOPING_DATA_DIR": str(settings.data_dir)}
     if settings.database_url:

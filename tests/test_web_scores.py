@@ -12,6 +12,7 @@ from html import unescape
 import pytest
 from sqlalchemy import text
 
+from api.auth import readable_label
 from tests.breakdown_helpers import adds_up
 from tests.conftest import village_submission
 
@@ -153,7 +154,14 @@ def test_a_figure_shown_rounded_still_adds_up_within_its_mark(scored):
 def test_the_record_page_shows_its_facts_history_and_chart_data(scored):
     record = scored.ids["corrected"]
     html = unescape(page(scored, f"/ui/scores/{record['id']}").text)
-    for fact in (record["id"], record["content_hash"], record["record_hash"], record["actor"], "村党组织星级评定"):
+    facts = (
+        record["id"],
+        record["content_hash"],
+        record["record_hash"],
+        readable_label(record["actor"]),
+        "村党组织星级评定",
+    )
+    for fact in facts:
         assert fact in html
     assert f'<a href="/ui/scores/{record["supersedes"]}" id="supersedes">' in html
     steps = json.loads(re.search(r'id="waterfall-data">(.*?)</script>', html, re.S)[1])

@@ -19,7 +19,7 @@ from engine.messages import say
 from engine.model import Ruleset
 
 from .. import scope
-from ..auth import Actor
+from ..auth import Actor, readable_label
 from ..tables import AuditEvent, Batch, ScoreRecord
 from . import stages as staging
 from .records import version_of
@@ -56,10 +56,16 @@ def _entered(session: Session, record: ScoreRecord) -> Origin:
     if record.batch_id:
         batch = session.get(Batch, record.batch_id)
         name = batch.filename if batch else record.batch_id
-        text = say("provenance.imported", file=name, row=record.batch_row, actor=record.actor, batch=record.batch_id)
+        text = say(
+            "provenance.imported",
+            file=name,
+            row=record.batch_row,
+            actor=readable_label(record.actor),
+            batch=record.batch_id,
+        )
         return Origin("imported", text, record.actor, at, record=record.id)
     via = _submitted_via(session, record)
-    text = say(f"provenance.typed_{via}", actor=record.actor, at=at, ruleset=record.ruleset_id)
+    text = say(f"provenance.typed_{via}", actor=readable_label(record.actor), at=at, ruleset=record.ruleset_id)
     return Origin("typed", text, record.actor, at, record=record.id)
 
 
@@ -83,13 +89,13 @@ def _staged(session: Session, record: ScoreRecord, model: Ruleset) -> dict[str, 
         after, result = stored[data["record"]]
         filled = _filled(result)  # a value the service filled at this step is not the actor's
         if data["action"] == "submit":
-            text = say("provenance.typed_stage", actor=step.actor, stage=title, at=at)
+            text = say("provenance.typed_stage", actor=readable_label(step.actor), stage=title, at=at)
             typed = Origin("typed", text, step.actor, at, data["stage"], record=data["record"])
             origins = {f: filled.get(f, typed) for f in after}
             continue
         for field in staging.changed_fields(stored[data["based_on"]][0], after):
             reason = data["reasons"].get(field)
-            text = say("provenance.changed", actor=step.actor, stage=title, at=at, reason=reason or "—")
+            text = say("provenance.changed", actor=readable_label(step.actor), stage=title, at=at, reason=reason or "—")
             changed = Origin("changed", text, step.actor, at, data["stage"], reason, data["record"])
             origins[field] = filled.get(field, changed)
     return origins

@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 
 from engine.messages import say
 
-from ..auth import Actor
+from ..auth import Actor, role_titles
 from ..deps import actor_for_token, get_session
 from ..problems import ApiProblem
-from .templating import role_titles
 
 SESSION_COOKIE = "kaoping_session"
 LOGIN_COOKIE = "kaoping_login"

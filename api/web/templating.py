@@ -13,8 +13,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from engine import periods
-from engine.messages import CATALOGUE, listing, say
 
+from ..auth import readable_label, role_titles
 from . import vendor
 
 HERE = Path(__file__).resolve().parent
@@ -34,11 +34,8 @@ def moment(value: datetime | str | None) -> str:
     return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def role_titles(roles) -> str:
-    return listing(say(f"role.{r}") if f"role.{r}" in CATALOGUE else r for r in roles) or say("role.none")
-
-
 templates.env.filters["moment"] = moment
+templates.env.filters["actor_label"] = readable_label
 templates.env.filters["role_titles"] = role_titles
 templates.env.filters["period_title"] = periods.title
 templates.env.globals["vendor"] = vendor.PREFIX
