@@ -211,3 +211,18 @@ def test_the_receipt_downloads_from_the_page(scored):
     assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
     assert answer.json()["record"]["record_hash"] == record["record_hash"]
     assert answer.json() == scored.call("GET", f"/scores/{record['id']}/receipt", "auditor").json()
+
+
+def test_the_record_page_lists_the_flags_raised_with_severity_reason_and_advice(village_service):
+    from tests.test_api_flags import _score, _two_bad_years
+
+    _, record = _two_bad_years(village_service)
+    text = unescape(
+        village_service.client.get(f"/ui/scores/{record['id']}", headers=village_service.headers("auditor")).text
+    )
+    flags = re.search(r'<section class="card" id="flags">(.*?)</section>', text, re.S)[1]
+    assert "提示事项" in flags and "警示" in flags and "建议调整班子" in flags and "关注" in flags
+    assert "建议：连续两年评为一星" in flags and "上年度评定等次 = one" in flags
+    quiet = _score(village_service, "2025", unit="cgz-dongfeng")
+    page = village_service.client.get(f"/ui/scores/{quiet['id']}", headers=village_service.headers("auditor"))
+    assert "无提示事项" in unescape(page.text)

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from engine import Result
-from engine.explain import ballot_lines, not_reached_reasons, rounded_total, veto_reason
+from engine.explain import ballot_lines, flag_reason, not_reached_reasons, rounded_total, veto_reason
+from engine.messages import say
 from engine.reach import what_it_takes
 
 from ... import scope, store
@@ -97,6 +98,10 @@ def _record_page(request: Request, session: Session, found: Visitor, score_id: s
         "waterfall": waterfall(result),
         "ballots": [[line.strip() for line in ballot_lines(b, result.precision)] for b in result.ballots],
         "vetoes": [(veto, veto_reason(veto, wording)) for veto in result.vetoes],
+        "flags": [
+            (flag, say(f"severity.{flag.severity}"), flag_reason(flag, wording)) for flag in result.raised_flags or ()
+        ],
+        "declares_flags": result.raised_flags is not None,
         "not_reached": [
             (step, not_reached_reasons(step, result.precision, wording)) for step in result.grades_not_reached
         ],
