@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from engine import load_ruleset
+from tests.loop_guard import LoopGuard
 
 ROOT = Path(__file__).resolve().parent.parent
 # the shipped rulesets that score units; member points rulesets (with `events:`) are tested in test_points.py
@@ -207,9 +208,13 @@ def service(settings, tmp_path):
     from api.app import create_app
 
     app = create_app(settings)
+    guard = LoopGuard(app.state.engine)
     yield Service(app, tmp_path)
     app.state.batches.stop()
     app.state.engine.dispose()
+    assert not guard.found, "SQL run on the event loop (an async route should use run_in_threadpool):\n" + "\n".join(
+        sorted(set(guard.found))
+    )
 
 
 VILLAGE_TEXT = (ROOT / "rulesets" / "village-branch-stars.yaml").read_text(encoding="utf-8")

@@ -85,7 +85,7 @@ async def import_events(
     rows = await run_in_threadpool(
         member_events.import_events, session, actor, ruleset_id, year, file.filename or "events.csv", content
     )
-    items = [_posted(session, row) for row in rows]
+    items = await run_in_threadpool(lambda: [_posted(session, row) for row in rows])
     return EventList(count=len(items), items=items)
 
 

@@ -91,7 +91,7 @@ async def create_ruleset(
     ruleset = await _read_ruleset(request, version=1)
     row = await run_in_threadpool(versions.create_ruleset, session, ruleset, actor, note, owner)
     remember(ruleset)
-    return _detail(row, session)
+    return await run_in_threadpool(_detail, row, session)
 
 
 @router.get("", response_model=list[RulesetSummary], summary="List rulesets")
@@ -122,7 +122,7 @@ async def add_version(
     version = await ruleset_texts.add_posted_version(
         session, ruleset_id, await request.body(), actor, base_version, note
     )
-    return _version_detail(session, version)
+    return await run_in_threadpool(_version_detail, session, version)
 
 
 def _version_detail(session: Session, version) -> VersionDetail:
@@ -226,7 +226,7 @@ async def add_version_from_table(
     actor: Actor = Depends(require("editor")),
     session: Session = Depends(get_session),
 ) -> VersionDetail:
-    store.get_ruleset(session, ruleset_id)
+    await run_in_threadpool(store.get_ruleset, session, ruleset_id)
     content = await file.read()
     try:
         _, ruleset = await run_in_threadpool(read_table, content, file.filename)
@@ -238,4 +238,4 @@ async def add_version_from_table(
             [{"path": file.filename or "(file)", "message": p} for p in error.problems],
         ) from None
     version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
-    return _version_detail(session, version)
+    return await run_in_threadpool(_version_detail, session, version)

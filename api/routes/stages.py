@@ -47,7 +47,7 @@ async def take_stage(
 ):
     given = stages.Act(data=body.data, changes=body.changes, reasons=body.reasons)
     event = await run_in_threadpool(stages.act, session, actor, ruleset_id, code, period, stage, given)
-    return stage_views.step(session, actor, ruleset_id, code, period, event["id"])
+    return await run_in_threadpool(stage_views.step, session, actor, ruleset_id, code, period, event["id"])
 
 
 @router.post(

@@ -127,7 +127,7 @@ async def add_posted_version(
 ) -> RulesetVersionRow:
     """The posted text as a new draft version of the ruleset (409 on a stale base), kept
     loaded for the scores and trials that follow."""
-    store.get_ruleset(session, ruleset_id)
+    await run_in_threadpool(store.get_ruleset, session, ruleset_id)
     ruleset = await load_posted(body)
     version = await run_in_threadpool(versions.add_version, session, ruleset_id, ruleset, actor, base_version, note)
     remember(replace(ruleset, version=version.number))

@@ -114,7 +114,7 @@ async def upload(
         else:
             request.app.state.batches.submit(batch.id)
             return RedirectResponse(f"/ui/batches/{batch.id}", status_code=303)
-    return _list_page(request, session, found, 1, errors, typed)
+    return await run_in_threadpool(_list_page, request, session, found, 1, errors, typed)
 
 
 def _progress_context(batch) -> dict:

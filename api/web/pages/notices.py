@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -86,9 +87,14 @@ def _refused(name: str, problem_status: int, detail: str | None, errors: list[di
 
 
 async def _act(request: Request, session: Session, found: Visitor, notice_id: str, name: str, action):
-    """Run one form's action: back to the notice when done, else the notice with why."""
+    """Run one form's action: back to the notice when done, else the notice with why. The
+    form is read here; the action and the page, database work both, in the thread pool."""
     form = await request.form()
     typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    return await run_in_threadpool(_acted, request, session, found, notice_id, name, action, typed)
+
+
+def _acted(request: Request, session: Session, found: Visitor, notice_id: str, name: str, action, typed):
     try:
         action(typed)
     except ValidationError as invalid:

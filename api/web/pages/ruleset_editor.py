@@ -95,14 +95,17 @@ async def diff_published(
     request: Request, ruleset_id: str, found: Visitor = Depends(editor), session: Session = Depends(get_session)
 ):
     candidate = await ruleset_texts.load_posted(await request.body())
-    row = store.get_ruleset(session, ruleset_id)
-    report = None
-    if row.published_version:
-        published = loaded(store.get_version(session, ruleset_id, row.published_version))
-        report = await run_in_threadpool(
-            ruleset_trials.diff_report, ruleset_id, published, row.published_version, candidate, None
-        )
+    report = await run_in_threadpool(_diff_with_published, session, ruleset_id, candidate)
     return render(request, "editor/diff.html", {"report": report, "elements": element_words()})
+
+
+def _diff_with_published(session: Session, ruleset_id: str, candidate):
+    """The candidate against the published version (None when nothing is published)."""
+    row = store.get_ruleset(session, ruleset_id)
+    if not row.published_version:
+        return None
+    published = loaded(store.get_version(session, ruleset_id, row.published_version))
+    return ruleset_trials.diff_report(ruleset_id, published, row.published_version, candidate, None)
 
 
 def _reasons(changes) -> dict[str, str]:
@@ -112,6 +115,16 @@ def _reasons(changes) -> dict[str, str]:
         f"{c.element} {c.id}": say("page.element_changed", element=words.get(c.element, c.element), title=c.title)
         for c in changes
     }
+
+
+def _replayed_against(session: Session, ruleset_id: str, candidate, report):
+    """The rulesets a replay's grades are titled from (the published one first) and, per
+    changed element, the words that name the change."""
+    if not report.published_version:
+        return [candidate], {}
+    published = loaded(store.get_version(session, ruleset_id, report.published_version))
+    diff = ruleset_trials.diff_report(ruleset_id, published, report.published_version, candidate, None)
+    return [published, candidate], _reasons(diff.changes)
 
 
 def _grade_titles(*rulesets) -> dict[str, str]:
@@ -131,12 +144,7 @@ async def replay(
     report = await run_in_threadpool(
         ruleset_trials.simulation, session, found.actor, ruleset_id, candidate, None, period or None
     )
-    rulesets, reasons = [candidate], {}
-    if report.published_version:
-        published = loaded(store.get_version(session, ruleset_id, report.published_version))
-        rulesets.insert(0, published)
-        diff = ruleset_trials.diff_report(ruleset_id, published, report.published_version, candidate, None)
-        reasons = _reasons(diff.changes)
+    rulesets, reasons = await run_in_threadpool(_replayed_against, session, ruleset_id, candidate, report)
     titles = _grade_titles(*rulesets)
     order = [*titles, NO_GRADE]
     sources = [g for g in order if g in report.matrix]

@@ -169,13 +169,18 @@ async def take(
 ):
     """Accept (nothing changed) or change values, each with its reason, as the due stage."""
     form = await request.form()
+    return await run_in_threadpool(_take, request, session, found, ruleset_id, unit, period, form)
+
+
+def _take(request: Request, session: Session, found: Visitor, ruleset_id: str, unit: str, period: str, form):
+    """The stage taken from the form read (database work: in the thread pool)."""
     stage = str(form.get("stage", ""))[:100]
     taken = stages.steps_of(session, ruleset_id, unit, period)
     model = stages.ruleset_for(session, ruleset_id, period, taken)[1].model
     changes, reasons = _changes(model, form)
     given = stages.Act(changes=changes, reasons=reasons) if changes or reasons else stages.Act()
     try:
-        await run_in_threadpool(stages.act, session, found.actor, ruleset_id, unit, period, stage, given)
+        stages.act(session, found.actor, ruleset_id, unit, period, stage, given)
     except ApiProblem as refused:
         if refused.problem.status not in REFUSED:
             raise
@@ -196,6 +201,10 @@ async def send_back(
     """Send the unit back to the stage before, with the reason typed."""
     form = await request.form()
     stage, reason = str(form.get("stage", ""))[:100], str(form.get("reason", ""))
+    return await run_in_threadpool(_send_back, request, session, found, ruleset_id, unit, period, stage, reason)
+
+
+def _send_back(request, session: Session, found: Visitor, ruleset_id: str, unit: str, period: str, stage, reason):
     try:
         stages.send_back(session, found.actor, ruleset_id, unit, period, stage, reason)
     except ApiProblem as refused:

@@ -4,6 +4,7 @@ problem is shown beside its field, all at once, with what was typed kept."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -137,7 +138,8 @@ async def submit(
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     target, errors = await run_in_threadpool(_score, session, ruleset_id, period, unit, form, found, stage)
     if errors:
-        return _page(request, session, found, ruleset_id, period, errors, unit=unit, values=values, stage=stage)
+        page = functools.partial(_page, unit=unit, values=values, stage=stage)
+        return await run_in_threadpool(page, request, session, found, ruleset_id, period, errors)
     return RedirectResponse(target, status_code=303)
 
 
