@@ -50,33 +50,47 @@ def test_the_shipped_rulesets_the_columnar_path_supports():
     assert {"ballots", "outputs"} <= set(unsupported(RULESETS["township-secretary-review"].model))
 
 
-def test_expressions_the_columnar_path_does_not_evaluate_are_listed_by_path():
+def _one_indicator(score: dict) -> object:
+    """A ruleset of one indicator scored by `score`, over x (-3 to 9) and y (-2 to 5)."""
     ruleset = {
         "kaoping": 1,
         "id": "t",
         "title": "测试",
-        "inputs": {"x": {"type": "integer", "title": "数", "min": 0, "max": 9}},
+        "inputs": {
+            "x": {"type": "integer", "title": "数", "min": -3, "max": 9},
+            "y": {"type": "number", "title": "数二", "min": -2, "max": 5},
+        },
         "dimensions": [
-            {
-                "id": "d",
-                "title": "维度",
-                "indicators": [
-                    {
-                        "id": "i",
-                        "title": "指标",
-                        "points": 1,
-                        "score": {"check": "(x > 1) * 2 > 1 and max(x, 1) > 2 and x / x > 0 and round(x, 1.5) > 0"},
-                    }
-                ],
-            }
+            {"id": "d", "title": "维度", "indicators": [{"id": "i", "title": "指标", "points": 10, "score": score}]}
         ],
-        "grades": [{"id": "g", "title": "等次"}],
+        "grades": [{"id": "g", "title": "等次", "min": 3}, {"id": "h", "title": "等次二"}],
     }
-    path = "dimensions[0].indicators[0].score.check"
-    assert unsupported(load_ruleset(json.dumps(ruleset, ensure_ascii=False)).model) == [
-        f"{path}: division by anything but a nonzero number",
-        f"{path}: round to anything but a whole number of places",
-    ]
+    return load_ruleset(json.dumps(ruleset, ensure_ascii=False))
+
+
+def _xy_units(count: int) -> list[dict]:
+    rng = random.Random(1)
+    return [{"x": rng.randint(-3, 9), "y": rng.randint(-200, 500) / 100} for _ in range(count)] + [{"x": 0, "y": 0}]
+
+
+def test_division_by_an_input_is_columnar_and_a_unit_dividing_by_zero_goes_per_unit():
+    ruleset = _one_indicator({"formula": "x / y + 1 / (x - 1) if y > 0 else x / (x + 4) / (y < 3)"})
+    assert unsupported(ruleset.model) == []
+    datas = _xy_units(80)
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
+    zero = {k for k, d in enumerate(datas) if d["y"] == 0 or d["x"] == 1 or d["y"] >= 3}
+    assert set(left) == zero and zero  # every unit with a 0 divisor somewhere, and only those
+    assert_same_figures(ruleset, datas)
+    with pytest.raises(InputError, match="除以零"):
+        per_unit(ruleset, {"x": 1, "y": 2})  # 1 / (x - 1) is reached: the per-unit path refuses it
+
+
+def test_round_to_places_that_are_not_whole_leaves_every_unit_to_the_per_unit_path():
+    ruleset = _one_indicator({"check": "round(x, 1.5) > 0 or y > 1"})
+    assert unsupported(ruleset.model) == []
+    datas = _xy_units(10)
+    assert score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas]) == ({}, list(range(11)))
+    assert_same_figures(ruleset, datas)
 
 
 @pytest.mark.parametrize("name", SUPPORTED)
@@ -165,6 +179,7 @@ def small_ruleset(draw) -> dict:
                     f"round(-{name} / 8, 1)",
                     f"({name} * 2 if {other} > 1 else -{name})",
                     f"({name} > 2) * 3 + {other}",
+                    f"{name} / {other}",
                 ]
             )
         )
@@ -284,5 +299,6 @@ def test_random_rulesets_scored_columnar_have_the_per_unit_figures(batch):
     ruleset, datas = batch
     assert unsupported(ruleset.model) == []
     columnar, left = assert_same_figures(ruleset, datas)
-    if not any("NA" in data.values() for data in datas):
-        assert (columnar, left) == (len(datas), 0)  # no refusal, no dimension all "NA": all columnar
+    zero = any(v == 0 and not isinstance(v, bool) for data in datas for v in data.values())  # perhaps a divisor
+    if not zero and not any("NA" in data.values() for data in datas):
+        assert (columnar, left) == (len(datas), 0)  # no refusal, no 0 divisor, no dimension all "NA": all columnar

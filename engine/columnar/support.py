@@ -6,7 +6,7 @@ silently wrong. Each feature is named with its element path (ids and paths, in E
 
 from __future__ import annotations
 
-from ..expressions import Arithmetic, Call, Expression, Number, walk
+from ..expressions import Expression, walk
 from ..model import ClassWeights, Ruleset
 from .evaluate import SUPPORTED
 
@@ -46,29 +46,17 @@ def unsupported(model: Ruleset) -> list[str]:
     if model.outputs:
         found.append("outputs")
     for d, dimension in enumerate(model.dimensions):
-        if dimension.weight is not None and dimension.full_points == 0:
-            found.append(f"dimensions[{d}].weight: a weighted dimension of no points")
         for i, indicator in enumerate(dimension.indicators):
             method = indicator.score.method
             if method == "relative":
                 found.append(f"dimensions[{d}].indicators[{i}].score.{method}")
     for path, expression in expressions(model):
-        for node in walk(expression.root):
-            if not isinstance(node, SUPPORTED):
-                found.append(f"{path}: {type(node).__name__.lower()}")
-            elif isinstance(node, Arithmetic) and node.op == "/" and not _nonzero_number(node.right):
-                found.append(f"{path}: division by anything but a nonzero number")
-            elif isinstance(node, Call) and node.function == "round" and not _whole_number(node.args[1]):
-                found.append(f"{path}: round to anything but a whole number of places")
+        found += [
+            f"{path}: {type(node).__name__.lower()}"
+            for node in walk(expression.root)
+            if not isinstance(node, SUPPORTED)
+        ]
     return found
-
-
-def _nonzero_number(node) -> bool:
-    return isinstance(node, Number) and node.value != 0
-
-
-def _whole_number(node) -> bool:
-    return node.value == node.value.to_integral_value()  # a number (engine.semantics), perhaps 1.5
 
 
 def read_inputs(model: Ruleset) -> frozenset[str]:
