@@ -40,7 +40,7 @@ def written(report, path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("name", ["village-branch-stars", "synthetic-50"])
+@pytest.mark.parametrize("name", ["village-branch-stars", "synthetic-50", "village-cadre-pay"])
 def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
     ruleset = RULESETS[name]
     rows = batch_rows(ruleset, 40, seed=11)
@@ -56,12 +56,12 @@ def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
 
 
 def test_an_unsupported_ruleset_is_scored_per_unit_and_says_why():
-    ruleset = RULESETS["village-cadre-pay"]
+    ruleset = RULESETS["county-relative-appraisal"]
     rows = batch_rows(ruleset, 5, seed=2)
     report = run_batch(ruleset, rows, workers=1, columnar=True)
     counts = report.summary["columnar"]
     assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (0, len(rows), 0)
-    assert "outputs" in counts["unsupported"]
+    assert "dimensions[0].indicators[0].score.relative" in counts["unsupported"]
 
 
 def test_a_wrong_columnar_figure_stops_the_batch_naming_the_unit_and_the_figure(monkeypatch):
@@ -110,11 +110,11 @@ def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
 
 
 def test_the_cli_says_why_a_ruleset_is_scored_per_unit(tmp_path):
-    args, count = cli_units(tmp_path, "village-cadre-pay")
+    args, count = cli_units(tmp_path, "county-relative-appraisal")
     done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
     assert done.exit_code == 0, done.output
     assert f"逐单位评分 {count} 个" in done.output
-    assert "列式评分 0 个单位" in done.output and "不支持" in done.output and "outputs" in done.output
+    assert "列式评分 0 个单位" in done.output and "不支持" in done.output and "relative" in done.output
 
 
 def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it():

@@ -45,6 +45,7 @@ from .numbers import (
     sub,
     times,
 )
+from .outputs import reads_grade, with_outputs
 from .support import read_inputs
 
 
@@ -118,9 +119,9 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
     eligible = [_eligible(grade, rounded, scored_env, size) for grade in model.grades]
     final, ungraded = _grades(model, held, eligible, size)
     kept &= ~ungraded
-    raised = _flags(model, scored_env, held, final, size)
+    raised = _flags(model, with_outputs(model, scored_env, final, size), held, size)
     kept &= ~left
-    if any("grade" in flag.when.names for flag in model.flags):
+    if reads_grade(model):
         kept &= final >= 0  # the grade of a disqualified unit is "NA": three-valued logic decides
     columns = {
         "rounded": rounded,
@@ -274,15 +275,14 @@ def _grades(model: Ruleset, held: list[np.ndarray], eligible: list[np.ndarray], 
     return final, ungraded
 
 
-def _flags(model: Ruleset, scored: Scope, held: list[np.ndarray], final: np.ndarray, size: int):
-    """Whether each flag holds for each unit (engine.flags.raise_flags)."""
+def _flags(model: Ruleset, scored: Scope, held: list[np.ndarray], size: int):
+    """Whether each flag holds for each unit (engine.flags.raise_flags); `scored` holds the
+    grade and the outputs."""
     if not model.flags:
         return []
-    ids = np.array([None, *(g.id for g in model.grades)], dtype=object)
     vetoed = np.logical_or.reduce(held) if held else np.zeros(size, dtype=bool)
     vetoes = {v.id: h for v, h in zip(model.vetoes, held, strict=True)}
     names = Scope({"vetoed": vetoed, **vetoes, **scored}, scored.left)
-    names["grade"] = ids[final + 1]
     return [truth(flag.when.root, names, size) for flag in model.flags]
 
 

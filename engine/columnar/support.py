@@ -35,6 +35,7 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
     for g, grade in enumerate(model.grades):
         found += [(f"grades[{g}].requires[{r}]", req) for r, req in enumerate(grade.requires)]
     found += [(f"flags[{f}].when", flag.when) for f, flag in enumerate(model.flags)]
+    found += [(f"outputs.{name}.formula", output.formula) for name, output in model.outputs.items()]
     return found
 
 
@@ -43,8 +44,6 @@ def unsupported(model: Ruleset) -> list[str]:
     found = []
     if model.ballots:
         found.append("ballots")
-    if model.outputs:
-        found.append("outputs")
     for d, dimension in enumerate(model.dimensions):
         for i, indicator in enumerate(dimension.indicators):
             method = indicator.score.method
