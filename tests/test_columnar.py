@@ -46,9 +46,14 @@ def assert_same_figures(ruleset, datas: list[dict]) -> tuple[int, int]:
 
 
 def test_the_shipped_rulesets_the_columnar_path_supports():
-    assert SUPPORTED == ["city-county-poverty-appraisal", "synthetic-50", "village-branch-stars", "village-cadre-pay"]
+    assert SUPPORTED == [
+        "city-county-poverty-appraisal",
+        "synthetic-50",
+        "township-secretary-review",
+        "village-branch-stars",
+        "village-cadre-pay",
+    ]
     assert "dimensions[0].indicators[0].score.relative" in unsupported(RULESETS["county-relative-appraisal"].model)
-    assert "ballots" in unsupported(RULESETS["township-secretary-review"].model)
 
 
 def _one_indicator(score: dict, **more) -> object:
@@ -105,6 +110,62 @@ def test_outputs_are_columnar_a_flag_reads_them_and_an_output_dividing_by_zero_g
         per_unit(ruleset, {"x": 1, "y": 0})
 
 
+def _ballot_ruleset(empty_groups: str) -> object:
+    ruleset = {
+        "kaoping": 1,
+        "id": "t",
+        "title": "测试",
+        "inputs": {"x": {"type": "integer", "title": "数", "min": 0, "max": 9}},
+        "ballots": [
+            {
+                "id": "b",
+                "title": "测评",
+                "choices": [{"id": "yes", "title": "满意", "value": 1}, {"id": "no", "title": "不满意", "value": 0}],
+                "groups": [{"id": "p", "title": "群众", "weight": 0.7}, {"id": "q", "title": "干部", "weight": 0.3}],
+                "empty_groups": empty_groups,
+            }
+        ],
+        "dimensions": [
+            {
+                "id": "d",
+                "title": "维度",
+                "indicators": [
+                    {
+                        "id": "i",
+                        "title": "满意度",
+                        "points": 10,
+                        "score": {"linear": {"of": "b.satisfaction", "zero_at": 0.5, "full_at": 1}},
+                    },
+                    {"id": "j", "title": "干部", "points": 5, "score": {"formula": "b.group.q.rate.yes * 5 + x / 9"}},
+                ],
+            }
+        ],
+        "vetoes": [{"id": "v", "title": "否决", "when": "b.rate.no >= 1/3", "effect": "lowest"}],
+        "grades": [{"id": "g", "title": "等次", "min": 8}, {"id": "h", "title": "等次二"}],
+    }
+    return load_ruleset(json.dumps(ruleset, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("empty_groups", ["refuse", "reweight"])
+def test_ballots_are_counted_per_unit_and_scored_columnar(empty_groups):
+    ruleset = _ballot_ruleset(empty_groups)
+    assert unsupported(ruleset.model) == []
+    rng = random.Random(4)
+    datas = [
+        {"x": rng.randint(0, 9), **{f"b__{g}__{c}": rng.choice([0, 0, 1, 2, 7]) for g in "pq" for c in ("yes", "no")}}
+        for _ in range(80)
+    ]
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
+    cast = [{g: d[f"b__{g}__yes"] + d[f"b__{g}__no"] for g in "pq"} for d in datas]
+    empty = {k for k, c in enumerate(cast) if 0 in c.values()}
+    if empty_groups == "refuse":
+        assert set(left) == empty  # a group without ballots: the per-unit path refuses the unit
+    else:  # an empty group q: indicator j is not applicable; both empty: refused
+        assert set(left) == {k for k, c in enumerate(cast) if set(c.values()) == {0}}
+        assert any(figures[k].indicators[1] is None for k in empty - set(left))
+    assert_same_figures(ruleset, datas)
+
+
 def test_round_to_places_that_are_not_whole_leaves_every_unit_to_the_per_unit_path():
     ruleset = _one_indicator({"check": "round(x, 1.5) > 0 or y > 1"})
     assert unsupported(ruleset.model) == []
@@ -156,7 +217,7 @@ POINTS = st.sampled_from([0, 0.5, 1, 1.5, 2, 3, 4, 7.25, 10])
 def small_ruleset(draw) -> dict:
     """A ruleset of bands, checks, linear, deduct, award and formula indicators, fixed
     weights or weights by class, capped adjustments, vetoes and grades with mins and
-    requirements, outputs (one reading the grade) and a flag reading them, over a few
+    requirements, outputs (one reading the grade) and a flag reading them, a ballot, over a few
     inputs; expressions with conditionals, min, max, abs, round, division by an input and
     arithmetic on a condition."""
     inputs = {}
@@ -276,6 +337,15 @@ def small_ruleset(draw) -> dict:
         {"id": f"v{v}", "title": f"否决{v}", "when": conditions(), "effect": draw(st.sampled_from(effects))}
         for v in range(draw(st.integers(0, 2)))
     ]
+    ballots = []
+    if draw(st.integers(0, 3)) == 0:  # a ballot, its figures read by an indicator
+        choices = [{"id": "yes", "title": "满意", "value": 1}, {"id": "mid", "title": "基本满意", "value": 0.6}]
+        groups = [{"id": "p", "title": "群众", "weight": 0.7}, {"id": "q", "title": "干部", "weight": 0.3}]
+        empty_groups = draw(st.sampled_from(["refuse", "reweight"]))
+        ballots.append({"id": "b", "title": "测评", "choices": choices, "groups": groups, "empty_groups": empty_groups})
+        figure = draw(st.sampled_from(["b.satisfaction", "b.rate.mid", "b.group.q.rate.yes", "b.group.p.satisfaction"]))
+        score = draw(st.sampled_from([{"formula": f"{figure} * 3"}, {"check": f"{figure} >= 0.8"}]))
+        dimensions[0]["indicators"].append({"id": "ib", "title": "测评指标", "points": 3, "score": score})
     outputs, flags = {}, []
     if numeric and draw(st.booleans()):
         outputs["o0"] = {"title": "产出", "formula": f"{term(draw(st.sampled_from(numeric)))} + total"}
@@ -295,6 +365,7 @@ def small_ruleset(draw) -> dict:
         "grades": grades,
         "outputs": outputs,
         "flags": flags,
+        "ballots": ballots,
     }
 
 
@@ -314,8 +385,8 @@ def small_batch(draw):
                 data[name] = draw(st.booleans())
             elif spec.type == "choice":
                 data[name] = draw(st.sampled_from(spec.choices))
-            elif spec.type == "integer":
-                data[name] = draw(st.integers(int(spec.min), int(spec.max)))
+            elif spec.type == "integer":  # a ballot's count has no max
+                data[name] = draw(st.integers(int(spec.min), 3 if spec.max is None else int(spec.max)))
             else:
                 hundredths = draw(st.integers(int(spec.min) * 100, int(spec.max) * 100))
                 data[name] = float(Decimal(hundredths) / 100)

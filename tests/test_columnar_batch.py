@@ -40,7 +40,9 @@ def written(report, path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("name", ["village-branch-stars", "synthetic-50", "village-cadre-pay"])
+@pytest.mark.parametrize(
+    "name", ["village-branch-stars", "synthetic-50", "village-cadre-pay", "township-secretary-review"]
+)
 def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
     ruleset = RULESETS[name]
     rows = batch_rows(ruleset, 40, seed=11)

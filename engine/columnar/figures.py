@@ -24,9 +24,10 @@ from ..decimals import ZERO, Exact
 from ..expressions import NA, Not
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
-from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, InputSpec, Ruleset
+from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
+from .ballots import counted, figure_columns, figure_may_be_na, figure_names
 from .columns import input_columns
 from .evaluate import Column, Scope, evaluate, number, truth, truth3
 from .numbers import (
@@ -70,13 +71,13 @@ def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[
     (engine.columnar.support.unsupported is empty). Units are scored in groups of the
     same inputs "NA": within a group each not applicable indicator is the same."""
     model = loaded.model
+    values, left = counted(model, values)  # a unit whose ballots cannot be counted is refused
     reads = read_inputs(model)
-    nullable = [name for name in reads if _may_be_na(model.inputs[name])]
+    nullable = [name for name in reads if _may_be_na(model, name)]
     groups: dict[frozenset[str], list[int]] = {}
-    for k, unit in enumerate(values):
-        groups.setdefault(frozenset(name for name in nullable if unit[name] is NA), []).append(k)
+    for k in sorted(set(range(len(values))) - set(left)):
+        groups.setdefault(frozenset(name for name in nullable if values[k][name] is NA), []).append(k)
     figures: dict[int, Figures] = {}
-    left: list[int] = []
     for na, members in groups.items():
         found, kept = _figures(loaded, [values[k] for k in members], reads - na, na)
         figures.update({members[j]: f for j, f in found.items()})
@@ -84,8 +85,12 @@ def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[
     return dict(sorted(figures.items())), sorted(left)
 
 
-def _may_be_na(spec: InputSpec) -> bool:
-    """Whether an input can be "NA" once validated (engine.inputs.validate_input)."""
+def _may_be_na(model: Ruleset, name: str) -> bool:
+    """Whether an input can be "NA" once validated (engine.inputs.validate_input), or a
+    ballot figure once counted."""
+    spec = model.inputs.get(name)
+    if spec is None:
+        return figure_may_be_na(model, name)
     return spec.na_allowed or (not spec.required and spec.default is None)
 
 
@@ -96,7 +101,9 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
     if any(isinstance(d.weight, ClassWeights) and d.weight.by in na for d in model.dimensions):
         return {}, ~kept  # a weight by the class "NA": the per-unit path says what it makes of it
     left = np.zeros(size, dtype=bool)
-    env = Scope({**input_columns(model, values, reads), **dict.fromkeys(na, NA)}, left)
+    ballot = reads & figure_names(model)
+    columns = {**input_columns(model, values, reads - ballot), **figure_columns(values, ballot)}
+    env = Scope({**columns, **dict.fromkeys(na, NA)}, left)
     for rule in model.consistency:
         kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit
     applicable = {ind.id: na.isdisjoint(loaded.compiled.indicator_inputs[ind.id]) for _, ind in model.indicators()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..expressions import Expression, walk
 from ..model import ClassWeights, Ruleset
+from .ballots import figure_names
 from .evaluate import SUPPORTED
 
 
@@ -42,8 +43,6 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
 def unsupported(model: Ruleset) -> list[str]:
     """The features of `model` the columnar path does not handle (empty: it handles them all)."""
     found = []
-    if model.ballots:
-        found.append("ballots")
     for d, dimension in enumerate(model.dimensions):
         for i, indicator in enumerate(dimension.indicators):
             method = indicator.score.method
@@ -59,9 +58,11 @@ def unsupported(model: Ruleset) -> list[str]:
 
 
 def read_inputs(model: Ruleset) -> frozenset[str]:
-    """The inputs a columnar score reads (units are scored in groups of the same ones "NA")."""
+    """The inputs and ballot figures a columnar score reads (units are scored in groups of
+    the same ones "NA")."""
     names = {n for _, expression in expressions(model) for n in expression.names}
     names |= {item.per for group in model.adjustments for item in group.items if item.per}
     names |= {name for quota in model.quotas for name in quota.tie_break}
     names |= {d.weight.by for d in model.dimensions if isinstance(d.weight, ClassWeights)}
-    return frozenset(name for name in names if name in model.inputs)
+    known = model.inputs.keys() | figure_names(model)
+    return frozenset(name for name in names if name in known)
