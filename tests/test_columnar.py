@@ -166,6 +166,21 @@ def test_ballots_are_counted_per_unit_and_scored_columnar(empty_groups):
     assert_same_figures(ruleset, datas)
 
 
+def test_a_weighted_dimension_of_no_points_never_reaches_the_columnar_path():
+    dimension = {"id": "d", "title": "维度", "weight": 100, "indicators": [{"id": "i", "title": "指标", "points": 0}]}
+    dimension["indicators"][0]["score"] = {"check": "x > 1"}
+    ruleset = {
+        "kaoping": 1,
+        "id": "t",
+        "title": "测试",
+        "inputs": {"x": {"type": "integer", "title": "数", "min": 0, "max": 9}},
+        "dimensions": [dimension],
+        "grades": [{"id": "g", "title": "等次"}],
+    }
+    with pytest.raises(RulesetError, match="维度中各指标的满分之和须大于 0"):
+        load_ruleset(json.dumps(ruleset, ensure_ascii=False))
+
+
 def test_round_to_places_that_are_not_whole_leaves_every_unit_to_the_per_unit_path():
     ruleset = _one_indicator({"check": "round(x, 1.5) > 0 or y > 1"})
     assert unsupported(ruleset.model) == []

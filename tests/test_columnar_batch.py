@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from engine import load_ruleset
 from engine.batch import run_batch
 from engine.columnar import run as columnar_run
 from engine.columnar.check import differing
@@ -64,6 +65,50 @@ def test_an_unsupported_ruleset_is_scored_per_unit_and_says_why():
     counts = report.summary["columnar"]
     assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (0, len(rows), 0)
     assert "dimensions[0].indicators[0].score.relative" in counts["unsupported"]
+
+
+def _conditional_ruleset(where: str):
+    """A ruleset whose veto, flag or adjustment (`where`) reads a conditional on y, which may be "NA"."""
+    conditional = "(x if y > 2 else 0) > 1"
+    ruleset = {
+        "kaoping": 1,
+        "id": "t",
+        "title": "测试",
+        "inputs": {
+            "x": {"type": "integer", "title": "数", "min": 0, "max": 9},
+            "y": {"type": "integer", "title": "数二", "min": 0, "max": 9, "na_allowed": True},
+        },
+        "dimensions": [
+            {
+                "id": "d",
+                "title": "维度",
+                "indicators": [{"id": "i", "title": "指标", "points": 10, "score": {"formula": "x"}}],
+            }
+        ],
+        "grades": [{"id": "g", "title": "等次", "min": 5}, {"id": "h", "title": "等次二"}],
+    }
+    if where == "veto":
+        ruleset["vetoes"] = [{"id": "v", "title": "否决", "when": conditional, "effect": "lowest"}]
+    elif where == "flag":
+        ruleset["flags"] = [{"id": "f", "title": "提示", "when": conditional}]
+    else:
+        item = {"id": "a", "title": "加分", "points": 1, "when": conditional}
+        ruleset["adjustments"] = [{"id": "g1", "title": "调整", "items": [item]}]
+    return load_ruleset(json.dumps(ruleset, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("where", ["veto", "flag", "adjustment"])
+def test_a_unit_whose_conditional_is_unknown_goes_per_unit_and_the_counts_say_so(where):
+    ruleset = _conditional_ruleset(where)
+    datas = [{"x": x, "y": "NA" if x % 3 == 0 else x} for x in range(10)]
+    rows = [UnitRow(row=n + 2, unit=UnitRef(id=f"u{n}"), data=d) for n, d in enumerate(datas)]
+    plain = run_batch(ruleset, rows, workers=1)
+    columnar = run_batch(ruleset, rows, workers=1, columnar=True, check_all=True)
+    counts = columnar.summary.pop("columnar")
+    assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (6, 4, 6)  # y "NA": x = 0, 3, 6, 9
+    assert columnar.summary == plain.summary
+    run = columnar_run.score_columnar(ruleset, rows)
+    assert [row.unit.id for row in run.left] == ["u0", "u3", "u6", "u9"]
 
 
 def test_a_wrong_columnar_figure_stops_the_batch_naming_the_unit_and_the_figure(monkeypatch):
