@@ -11,49 +11,80 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from engine import InputError, RulesetError, load_ruleset, score_part
-from engine.columnar import score_columns, unsupported
+from engine.columnar import score_columns
 from engine.columnar.check import differing
 from engine.columnar.numbers import LIMIT, Num, add, exacts, mul
 from engine.columnar.outputs import reads_grade
+from engine.expressions import Node
 from engine.inputs import validate_input
 from engine.lean import result_json
+from engine.pool import UnitRow
+from engine.relative import batch_own_values, references
+from engine.result import Reference, UnitRef
 from engine.scored import ScoredUnit
 from tests.golden_units import random_units, shipped_rulesets
 
 RULESETS = shipped_rulesets()
-SUPPORTED = sorted(name for name, ruleset in RULESETS.items() if not unsupported(ruleset.model))
+SHIPPED = sorted(RULESETS)
 
 
-def per_unit(ruleset, data) -> tuple[ScoredUnit, tuple]:
+def per_unit(ruleset, data, reference=None) -> tuple[ScoredUnit, tuple]:
     """A unit as the per-unit path scores it, and its indicators' points."""
-    part = score_part(ruleset, data)
+    part = score_part(ruleset, data, reference=reference)
     return ScoredUnit.of_part(ruleset.model, part, result_json(part)), tuple(i["points"] for i in part["indicators"])
+
+
+def batch_references(ruleset, datas: list[dict]) -> list[Reference] | None:
+    """Each unit's place among `datas` as a batch, for relative indicators (engine.batch.RelativeBatch)."""
+    if not ruleset.model.relative_indicators():
+        return None
+    rows = [UnitRow(row=k, unit=UnitRef(id=f"u{k}"), data=data) for k, data in enumerate(datas)]
+    found = references(ruleset.model, "批次", batch_own_values(ruleset.model, rows))
+    return [found.get(k, Reference(batch="批次", indicators={})) for k in range(len(datas))]
 
 
 def assert_same_figures(ruleset, datas: list[dict]) -> tuple[int, int]:
     """Every unit the columnar path scores has the per-unit figures; the ones it leaves
     are scored per unit. (columnar, left) counts."""
-    figures, left = score_columns(ruleset, [validate_input(ruleset.model, data) for data in datas])
+    refs = batch_references(ruleset, datas)
+    figures, left = score_columns(ruleset, [validate_input(ruleset.model, data) for data in datas], refs)
     assert sorted([*figures, *left]) == list(range(len(datas)))
     for index, found in figures.items():
-        unit, points = per_unit(ruleset, datas[index])
+        unit, points = per_unit(ruleset, datas[index], refs[index] if refs else None)
         assert differing(found, unit) is None, (index, differing(found, unit))
         assert found.indicators == points
     for index in left:  # the per-unit path scores what was left to it, or refuses it saying why
         with contextlib.suppress(InputError):
-            per_unit(ruleset, datas[index])
+            per_unit(ruleset, datas[index], refs[index] if refs else None)
     return len(figures), len(left)
 
 
-def test_the_shipped_rulesets_the_columnar_path_supports():
-    assert SUPPORTED == [
-        "city-county-poverty-appraisal",
-        "synthetic-50",
-        "township-secretary-review",
-        "village-branch-stars",
-        "village-cadre-pay",
-    ]
-    assert "dimensions[0].indicators[0].score.relative" in unsupported(RULESETS["county-relative-appraisal"].model)
+def test_the_columnar_path_evaluates_every_kind_of_expression_node():
+    # a new kind of node needs engine.columnar.evaluate to evaluate it before it ships
+    assert {kind.__name__ for kind in Node.__subclasses__()} == {
+        "And",
+        "Arithmetic",
+        "Boolean",
+        "Call",
+        "Compare",
+        "Conditional",
+        "Membership",
+        "Name",
+        "Negate",
+        "Not",
+        "Number",
+        "Or",
+        "String",
+    }
+
+
+def test_relative_indicators_are_scored_columnar_against_each_units_reference():
+    ruleset = RULESETS["county-relative-appraisal"]
+    datas = [unit["data"] for unit in random_units(random.Random(8), ruleset, 40)]
+    columnar, _ = assert_same_figures(ruleset, datas)
+    assert columnar > 30
+    values = [validate_input(ruleset.model, data) for data in datas]
+    assert score_columns(ruleset, values) == ({}, list(range(40)))  # no reference: the per-unit path refuses them
 
 
 def _one_indicator(score: dict, **more) -> object:
@@ -83,7 +114,6 @@ def _xy_units(count: int) -> list[dict]:
 
 def test_division_by_an_input_is_columnar_and_a_unit_dividing_by_zero_goes_per_unit():
     ruleset = _one_indicator({"formula": "x / y + 1 / (x - 1) if y > 0 else x / (x + 4) / (y < 3)"})
-    assert unsupported(ruleset.model) == []
     datas = _xy_units(80)
     figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
     zero = {k for k, d in enumerate(datas) if d["y"] == 0 or d["x"] == 1 or d["y"] >= 3}
@@ -100,7 +130,6 @@ def test_outputs_are_columnar_a_flag_reads_them_and_an_output_dividing_by_zero_g
     }
     flags = [{"id": "f", "title": "提示", "when": "good or share < -1"}]
     ruleset = _one_indicator({"formula": "x + y"}, outputs=outputs, flags=flags)
-    assert unsupported(ruleset.model) == []
     datas = _xy_units(80)
     figures, left = score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas])
     assert set(left) == {k for k, d in enumerate(datas) if d["y"] == 0}
@@ -149,7 +178,6 @@ def _ballot_ruleset(empty_groups: str) -> object:
 @pytest.mark.parametrize("empty_groups", ["refuse", "reweight"])
 def test_ballots_are_counted_per_unit_and_scored_columnar(empty_groups):
     ruleset = _ballot_ruleset(empty_groups)
-    assert unsupported(ruleset.model) == []
     rng = random.Random(4)
     datas = [
         {"x": rng.randint(0, 9), **{f"b__{g}__{c}": rng.choice([0, 0, 1, 2, 7]) for g in "pq" for c in ("yes", "no")}}
@@ -183,13 +211,12 @@ def test_a_weighted_dimension_of_no_points_never_reaches_the_columnar_path():
 
 def test_round_to_places_that_are_not_whole_leaves_every_unit_to_the_per_unit_path():
     ruleset = _one_indicator({"check": "round(x, 1.5) > 0 or y > 1"})
-    assert unsupported(ruleset.model) == []
     datas = _xy_units(10)
     assert score_columns(ruleset, [validate_input(ruleset.model, d) for d in datas]) == ({}, list(range(11)))
     assert_same_figures(ruleset, datas)
 
 
-@pytest.mark.parametrize("name", SUPPORTED)
+@pytest.mark.parametrize("name", SHIPPED)
 @settings(max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**32))
 def test_shipped_units_scored_columnar_have_the_per_unit_figures(name, seed):
@@ -230,7 +257,7 @@ POINTS = st.sampled_from([0, 0.5, 1, 1.5, 2, 3, 4, 7.25, 10])
 
 @st.composite
 def small_ruleset(draw) -> dict:
-    """A ruleset of bands, checks, linear, deduct, award and formula indicators, fixed
+    """A ruleset of bands, checks, linear, deduct, award, formula and relative indicators, fixed
     weights or weights by class, capped adjustments, vetoes and grades with mins and
     requirements, outputs (one reading the grade) and a flag reading them, a ballot, over a few
     inputs; expressions with conditionals, min, max, abs, round, division by an input and
@@ -286,7 +313,7 @@ def small_ruleset(draw) -> dict:
         return f" {draw(st.sampled_from(['and', 'or']))} ".join(parts)
 
     def indicator(i: int) -> dict:
-        methods = ["bands", "check"] + (["linear", "deduct", "award", "formula"] if numeric else [])
+        methods = ["bands", "check"] + (["linear", "deduct", "award", "formula", "relative"] if numeric else [])
         method = draw(st.sampled_from(methods))
         points = draw(POINTS.filter(bool))
         if method == "bands":
@@ -297,6 +324,19 @@ def small_ruleset(draw) -> dict:
             score = {"bands": bands}
         elif method == "check":
             score = {"check": conditions()}
+        elif method == "relative":
+            relative = {
+                "of": term(draw(st.sampled_from(numeric))),
+                "method": draw(st.sampled_from(["rank", "best", "mean"])),
+            }
+            relative["direction"] = draw(st.sampled_from(["higher", "lower"]))
+            if relative["method"] == "rank":
+                relative.update(
+                    step=draw(st.sampled_from([0.5, 1, 3])), ties=draw(st.sampled_from(["shared", "dense"]))
+                )
+            elif relative["method"] == "mean":
+                relative.update(at_mean=points / 2, per=draw(st.sampled_from([0.5, 2])))
+            score = {"relative": relative}
         elif method == "formula":
             score = {"formula": term(draw(st.sampled_from(numeric)))}
         elif method == "linear":
@@ -413,11 +453,14 @@ def small_batch(draw):
 @given(batch=small_batch())
 def test_random_rulesets_scored_columnar_have_the_per_unit_figures(batch):
     ruleset, datas = batch
-    assert unsupported(ruleset.model) == []
-    _, left = score_columns(ruleset, [validate_input(ruleset.model, data) for data in datas])
+    refs = batch_references(ruleset, datas)
+    _, left = score_columns(ruleset, [validate_input(ruleset.model, data) for data in datas], refs)
     assert_same_figures(ruleset, datas)
     zero = any(v == 0 and not isinstance(v, bool) for data in datas for v in data.values())  # perhaps a divisor
     if not zero and not any("NA" in data.values() for data in datas):
         # no refusal, no 0 divisor, no dimension all "NA": all columnar but a disqualified
         # unit whose outputs or flags read its grade ("NA")
-        assert all(reads_grade(ruleset.model) and per_unit(ruleset, datas[k])[0].grade is None for k in left)
+        reference = refs or [None] * len(datas)
+        assert all(
+            reads_grade(ruleset.model) and per_unit(ruleset, datas[k], reference[k])[0].grade is None for k in left
+        )

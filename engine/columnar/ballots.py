@@ -1,5 +1,6 @@
-"""Ballots for the columnar path: counted per unit, as engine.ballots counts them, and their
-figures (exact rates and satisfactions) made into columns the expressions read.
+"""Ballots for the columnar path: counted per unit, as engine.ballots counts them; their
+figures (exact rates and satisfactions) become columns the expressions read
+(engine.columnar.exact_columns).
 
 Counting a ballot is a handful of fractions per unit; what costs is scoring, so each unit's
 ballots are counted by the per-unit code itself and only the scoring is columnar.
@@ -7,16 +8,11 @@ ballots are counted by the per-unit code itself and only the scoring is columnar
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
 from typing import Any
-
-import numpy as np
 
 from ..ballots import count_ballots, figure_titles, may_be_na
 from ..errors import InputError
 from ..model import Ruleset
-from .numbers import LIMIT, Num
 
 
 def counted(model: Ruleset, values: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
@@ -43,16 +39,3 @@ def figure_names(model: Ruleset) -> frozenset[str]:
 def figure_may_be_na(model: Ruleset, name: str) -> bool:
     """Whether a ballot figure can be "NA" (a group left out by `empty_groups: reweight`)."""
     return any(may_be_na(ballot, name) for ballot in model.ballots if name.startswith(f"{ballot.id}."))
-
-
-def figure_columns(values: list[dict[str, Any]], names) -> dict[str, Num]:
-    """The columns of ballot figures `names` (none "NA" in any unit), exact over the least
-    common multiple of their denominators."""
-    columns = {}
-    for name in names:
-        fractions = [Fraction(unit[name]) for unit in values]
-        den = math.lcm(1, *{f.denominator for f in fractions})
-        numerators = [f.numerator * (den // f.denominator) for f in fractions]
-        wide = any(abs(n) > LIMIT for n in numerators)
-        columns[name] = Num(np.array(numerators, dtype=object if wide else np.int64), den)
-    return columns

@@ -1,10 +1,9 @@
 """A ruleset expression evaluated over columns, with the three-valued logic of
 engine.expressions: a condition is a `Truth` (where it holds, where it is unknown), a
 number an exact `Num` column, and an input "NA" in every unit of the columns is `NA`.
-Only the nodes `SUPPORTED` lists are evaluated; engine.columnar.support refuses a
-ruleset whose expressions use any other. A unit whose value the columns cannot carry (a
-conditional whose condition is unknown for it, a number read from an unknown condition,
-a quotient by 0) is marked in its `Scope`'s `left`, for the per-unit path to score.
+Every node of engine.expressions is evaluated. A unit whose value the columns cannot
+carry (a conditional whose condition is unknown for it, a number read from an unknown
+condition, a quotient by 0) is marked in its `Scope`'s `left`, for the per-unit path to score.
 """
 
 from __future__ import annotations
@@ -33,22 +32,6 @@ from ..expressions import (
 )
 from .numbers import Num, absolute, add, align, compare, maximum, minimum, mul, rounded, sub, times
 from .quotients import quotient
-
-SUPPORTED = (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    Conditional,
-    Membership,
-    Name,
-    Negate,
-    Not,
-    Number,
-    Or,
-    String,
-)
 
 # a column: Num (numbers), a bool array (truths), an object array of text (choices), one
 # text, NA (an input "NA" in every unit), or a Truth

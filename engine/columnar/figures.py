@@ -25,11 +25,13 @@ from ..expressions import NA, Not
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
 from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
+from ..result import Reference
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
-from .ballots import counted, figure_columns, figure_may_be_na, figure_names
+from .ballots import counted, figure_may_be_na, figure_names
 from .columns import input_columns
 from .evaluate import Column, Scope, evaluate, number, truth, truth3
+from .exact_columns import exact_columns
 from .numbers import (
     LIMIT,
     Num,
@@ -47,6 +49,7 @@ from .numbers import (
     times,
 )
 from .outputs import reads_grade, with_outputs
+from .relative import points_name, with_relative
 from .support import read_inputs
 
 
@@ -65,13 +68,16 @@ class Figures:
     indicators: tuple[Exact | None, ...]  # None: not applicable
 
 
-def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[dict[int, Figures], list[int]]:
+def score_columns(
+    loaded: LoadedRuleset, values: list[dict[str, Any]], references: list[Reference | None] | None = None
+) -> tuple[dict[int, Figures], list[int]]:
     """The figures of each unit (validated values) the columnar path scores, by index, and
-    the indices of the units left for the per-unit path. The ruleset must be supported
-    (engine.columnar.support.unsupported is empty). Units are scored in groups of the
-    same inputs "NA": within a group each not applicable indicator is the same."""
+    the indices of the units left for the per-unit path. Units are scored in groups of the
+    same inputs "NA": within a group each not applicable indicator is the same. Relative
+    indicators are scored against `references`, one per unit (engine.batch.RelativeBatch)."""
     model = loaded.model
     values, left = counted(model, values)  # a unit whose ballots cannot be counted is refused
+    values, left = with_relative(loaded.compiled, values, references, left)
     reads = read_inputs(model)
     nullable = [name for name in reads if _may_be_na(model, name)]
     groups: dict[frozenset[str], list[int]] = {}
@@ -102,7 +108,10 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
         return {}, ~kept  # a weight by the class "NA": the per-unit path says what it makes of it
     left = np.zeros(size, dtype=bool)
     ballot = reads & figure_names(model)
-    columns = {**input_columns(model, values, reads - ballot), **figure_columns(values, ballot)}
+    ranked = [
+        points_name(i.id) for i in model.relative_indicators() if na.isdisjoint(loaded.compiled.indicator_inputs[i.id])
+    ]
+    columns = {**input_columns(model, values, reads - ballot), **exact_columns(values, ballot | set(ranked))}
     env = Scope({**columns, **dict.fromkeys(na, NA)}, left)
     for rule in model.consistency:
         kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit
@@ -190,6 +199,8 @@ def _choose(cases: list[tuple[np.ndarray, Decimal]], size: int) -> Num:
 def _points(indicator: Indicator, env: dict[str, Column], size: int) -> Num:
     """An indicator's points for every unit (engine.scoring._indicator_points and _bands)."""
     score, full = indicator.score, indicator.points
+    if score.relative is not None:  # worked out per unit against its reference (engine.columnar.relative)
+        return env[points_name(indicator.id)]
     if score.bands is not None:
         everyone = np.ones(size, dtype=bool)
         return _choose(

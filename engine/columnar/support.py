@@ -1,15 +1,11 @@
-"""What of a ruleset the columnar path does not handle, said before anything is scored.
-
-A ruleset with any such feature is scored per unit, whole: the columnar path is never
-silently wrong. Each feature is named with its element path (ids and paths, in English).
-"""
+"""What of a ruleset the columnar path reads: every expression it evaluates, by element
+path, and the inputs and ballot figures they read (units are grouped by which are "NA")."""
 
 from __future__ import annotations
 
-from ..expressions import Expression, walk
+from ..expressions import Expression
 from ..model import ClassWeights, Ruleset
 from .ballots import figure_names
-from .evaluate import SUPPORTED
 
 
 def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
@@ -26,6 +22,8 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
                 found.append((f"{path}.formula", score.formula))
             if score.linear is not None:
                 found.append((f"{path}.linear.of", score.linear.of))
+            if score.relative is not None:
+                found.append((f"{path}.relative.of", score.relative.of))
             for method in ("deduct", "award"):
                 count = getattr(score, method)
                 if count is not None:
@@ -37,23 +35,6 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
         found += [(f"grades[{g}].requires[{r}]", req) for r, req in enumerate(grade.requires)]
     found += [(f"flags[{f}].when", flag.when) for f, flag in enumerate(model.flags)]
     found += [(f"outputs.{name}.formula", output.formula) for name, output in model.outputs.items()]
-    return found
-
-
-def unsupported(model: Ruleset) -> list[str]:
-    """The features of `model` the columnar path does not handle (empty: it handles them all)."""
-    found = []
-    for d, dimension in enumerate(model.dimensions):
-        for i, indicator in enumerate(dimension.indicators):
-            method = indicator.score.method
-            if method == "relative":
-                found.append(f"dimensions[{d}].indicators[{i}].score.{method}")
-    for path, expression in expressions(model):
-        found += [
-            f"{path}: {type(node).__name__.lower()}"
-            for node in walk(expression.root)
-            if not isinstance(node, SUPPORTED)
-        ]
     return found
 
 
