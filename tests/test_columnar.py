@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from engine import InputError, RulesetError, load_ruleset, score_part
+from engine.ballots import count_ballots
 from engine.columnar import score_columns
 from engine.columnar.check import differing
 from engine.columnar.numbers import LIMIT, Num, add, exacts, mul
 from engine.columnar.outputs import reads_grade
-from engine.expressions import Node
+from engine.columnar.tally import tally_columns
+from engine.expressions import NA, Node
 from engine.inputs import validate_input
 from engine.lean import result_json
 from engine.pool import UnitRow
@@ -192,6 +194,28 @@ def test_ballots_are_counted_per_unit_and_scored_columnar(empty_groups):
         assert set(left) == {k for k, c in enumerate(cast) if set(c.values()) == {0}}
         assert any(figures[k].indicators[1] is None for k in empty - set(left))
     assert_same_figures(ruleset, datas)
+
+
+@pytest.mark.parametrize("empty_groups", ["refuse", "reweight"])
+def test_ballots_counted_over_columns_have_every_figure_engine_ballots_counts(empty_groups):
+    ruleset = _ballot_ruleset(empty_groups)
+    rng = random.Random(6)
+    names = [f"b__{g}__{c}" for g in "pq" for c in ("yes", "no")]
+    datas = [{"x": 1, **{n: rng.choice([0, 1, 3, 10**14 - 1]) for n in names}} for _ in range(4)]  # int64 overflows
+    datas += [{"x": 1, **{n: rng.choice([0, 0, 2, 5]) for n in names}} for _ in range(60)]
+    values = [validate_input(ruleset.model, d) for d in datas]
+    tallied = tally_columns(ruleset.model, values)
+    for k, unit in enumerate(values):
+        try:
+            _, figures = count_ballots(ruleset.model, unit)
+        except InputError:
+            assert tallied.refused[k]
+            continue
+        assert not tallied.refused[k] and figures.keys() == tallied.columns.keys()
+        for name, expected in figures.items():
+            assert tallied.na[name][k] == (expected is NA)
+            assert expected is NA or tallied.value(name, k) == expected, (k, name)
+    assert tallied.refused.any() and not tallied.refused.all()
 
 
 def test_a_weighted_dimension_of_no_points_never_reaches_the_columnar_path():

@@ -1,34 +1,10 @@
-"""Ballots for the columnar path: counted per unit, as engine.ballots counts them; their
-figures (exact rates and satisfactions) become columns the expressions read
-(engine.columnar.exact_columns).
-
-Counting a ballot is a handful of fractions per unit; what costs is scoring, so each unit's
-ballots are counted by the per-unit code itself and only the scoring is columnar.
-"""
+"""The ballot figures the columnar path reads (engine.columnar.tally counts them): their
+names, and which may be "NA"."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..ballots import count_ballots, figure_titles, may_be_na
-from ..errors import InputError
+from ..ballots import figure_titles, may_be_na
 from ..model import Ruleset
-
-
-def counted(model: Ruleset, values: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
-    """Each unit's values with its ballots' figures, and the indices of the units whose
-    ballots cannot be counted (the per-unit path refuses them, saying why)."""
-    if not model.ballots:
-        return values, []
-    found, refused = [], []
-    for k, unit in enumerate(values):
-        try:
-            _, figures = count_ballots(model, unit)
-        except InputError:
-            refused.append(k)
-            figures = {}
-        found.append({**unit, **figures})
-    return found, refused
 
 
 def figure_names(model: Ruleset) -> frozenset[str]:

@@ -28,7 +28,7 @@ from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, Grad
 from ..result import Reference
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
-from .ballots import counted, figure_may_be_na, figure_names
+from .ballots import figure_may_be_na, figure_names
 from .columns import input_columns
 from .evaluate import Column, Scope, evaluate, number, truth, truth3
 from .exact_columns import exact_columns
@@ -51,6 +51,7 @@ from .numbers import (
 from .outputs import reads_grade, with_outputs
 from .relative import points_name, with_relative
 from .support import read_inputs
+from .tally import tally_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +77,20 @@ def score_columns(
     same inputs "NA": within a group each not applicable indicator is the same. Relative
     indicators are scored against `references`, one per unit (engine.batch.RelativeBatch)."""
     model = loaded.model
-    values, left = counted(model, values)  # a unit whose ballots cannot be counted is refused
-    values, left = with_relative(loaded.compiled, values, references, left)
+    tallied = tally_columns(model, values)
+    left = np.flatnonzero(tallied.refused).tolist()  # a unit whose ballots cannot be counted is refused
+    values, left = with_relative(loaded.compiled, values, references, left, tallied)
     reads = read_inputs(model)
+    ballot = reads & figure_names(model)
     nullable = [name for name in reads if _may_be_na(model, name)]
     groups: dict[frozenset[str], list[int]] = {}
     for k in sorted(set(range(len(values))) - set(left)):
-        groups.setdefault(frozenset(name for name in nullable if values[k][name] is NA), []).append(k)
+        na = frozenset(name for name in nullable if (tallied.na[name][k] if name in ballot else values[k][name] is NA))
+        groups.setdefault(na, []).append(k)
     figures: dict[int, Figures] = {}
     for na, members in groups.items():
-        found, kept = _figures(loaded, [values[k] for k in members], reads - na, na)
+        given = {name: tallied.of(name, members) for name in ballot - na}
+        found, kept = _figures(loaded, [values[k] for k in members], reads - na, na, given)
         figures.update({members[j]: f for j, f in found.items()})
         left += [k for k, ok in zip(members, kept, strict=True) if not ok]
     return dict(sorted(figures.items())), sorted(left)
@@ -100,18 +105,19 @@ def _may_be_na(model: Ruleset, name: str) -> bool:
     return spec.na_allowed or (not spec.required and spec.default is None)
 
 
-def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> tuple[dict[int, Figures], np.ndarray]:
-    """The figures of units whose inputs `na` are "NA" and `reads` are not."""
+def _figures(
+    loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na, given: dict[str, Num]
+) -> tuple[dict[int, Figures], np.ndarray]:
+    """The figures of units whose inputs `na` are "NA" and `reads` are not; `given`: the
+    columns of the ballot figures they read."""
     model, size = loaded.model, len(values)
     kept = np.ones(size, dtype=bool)
     if any(isinstance(d.weight, ClassWeights) and d.weight.by in na for d in model.dimensions):
         return {}, ~kept  # a weight by the class "NA": the per-unit path says what it makes of it
     left = np.zeros(size, dtype=bool)
-    ballot = reads & figure_names(model)
-    ranked = [
-        points_name(i.id) for i in model.relative_indicators() if na.isdisjoint(loaded.compiled.indicator_inputs[i.id])
-    ]
-    columns = {**input_columns(model, values, reads - ballot), **exact_columns(values, ballot | set(ranked))}
+    reads_of = loaded.compiled.indicator_inputs
+    ranked = [points_name(i.id) for i in model.relative_indicators() if na.isdisjoint(reads_of[i.id])]
+    columns = {**input_columns(model, values, reads - given.keys()), **given, **exact_columns(values, ranked)}
     env = Scope({**columns, **dict.fromkeys(na, NA)}, left)
     for rule in model.consistency:
         kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit

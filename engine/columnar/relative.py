@@ -16,6 +16,7 @@ from ..errors import UndefinedValue
 from ..expressions import NA, UNKNOWN, evaluate
 from ..relative import relative_points
 from ..result import Reference
+from .tally import Tallied
 
 
 def points_name(indicator_id: str) -> str:
@@ -24,11 +25,16 @@ def points_name(indicator_id: str) -> str:
 
 
 def with_relative(
-    compiled: CompiledRuleset, values: list[dict[str, Any]], references: list[Reference | None] | None, left: list[int]
+    compiled: CompiledRuleset,
+    values: list[dict[str, Any]],
+    references: list[Reference | None] | None,
+    left: list[int],
+    tallied: Tallied,
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """Each unit's values with the points of each relative indicator it is scored on, and
     `left` with the units the per-unit path must score: no reference for an indicator (the
-    per-unit path refuses them), a value that divides by 0 or is unknown."""
+    per-unit path refuses them), a value that divides by 0 or is unknown. An indicator may
+    read ballot figures (`tallied`)."""
     indicators = compiled.ruleset.relative_indicators()
     if not indicators:
         return values, left
@@ -36,11 +42,19 @@ def with_relative(
     found, left = [], list(left)
     for k, unit in enumerate(values):
         reference = references[k] if references else None
-        points = {} if k in skip else _points(compiled, indicators, unit, reference)
+        points = {} if k in skip else _points(compiled, indicators, _with_figures(unit, k, tallied), reference)
         if points is None:
             left.append(k)
         found.append({**unit, **(points or {})})
     return found, sorted(left)
+
+
+def _with_figures(unit: dict[str, Any], k: int, tallied: Tallied) -> dict[str, Any]:
+    """A unit's values and its ballot figures, as the per-unit path reads them."""
+    if not tallied.columns:
+        return unit
+    figures = {name: NA if tallied.na[name][k] else tallied.value(name, k) for name in tallied.columns}
+    return {**unit, **figures}
 
 
 def _points(compiled: CompiledRuleset, indicators, unit: dict[str, Any], reference: Reference | None):
