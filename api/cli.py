@@ -405,8 +405,6 @@ def batch_command(
         counts = summary["columnar"]
         shown = {name: counts[name] for name in ("columnar", "per_unit", "cross_checked")}
         typer.echo("  " + say("cli.batch_columnar", **shown))
-        if counts.get("unsupported"):
-            typer.echo("  " + say("cli.columnar_unsupported", features="; ".join(counts["unsupported"])))
     for path in written:
         typer.echo(say("cli.wrote", path=path))
 

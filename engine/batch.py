@@ -190,7 +190,7 @@ def run_batch(
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
     report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
     if run is not None:  # a plain batch's summary stays as it was
-        report.summary["columnar"] = run.counts(len(results) + len(errors) - len(run.units))
+        report.summary["columnar"] = run.counts(results, errors)
     return report
 
 

@@ -933,10 +933,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "列式评分 {columnar} 个单位, 逐单位评分 {per_unit} 个, 抽样复核 {cross_checked} 个 (均与逐单位评分一致)",
         "en": "{columnar} unit(s) scored columnar, {per_unit} per unit, {cross_checked} cross-checked (all equal)",
     },
-    "cli.columnar_unsupported": {
-        "zh": "本规则集含列式评分不支持的内容, 全部逐单位评分: {features}",
-        "en": "the ruleset uses what the columnar path does not support, every unit is scored per unit: {features}",
-    },
     "columnar.differs": {
         "zh": "列式评分与逐单位评分不一致: 单位 {unit} (第 {row} 行) 的 {figure} 列式为 {columnar}, 逐单位为 {per_unit};"
         " 本批次结果不予采用, 请去掉 --columnar 重新评分并报告此问题",

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from engine import load_ruleset
 from engine.batch import run_batch
 from engine.columnar import run as columnar_run
 from engine.columnar.check import differing
@@ -40,7 +41,16 @@ def written(report, path) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("name", ["village-branch-stars", "synthetic-50"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "village-branch-stars",
+        "synthetic-50",
+        "village-cadre-pay",
+        "township-secretary-review",
+        "county-relative-appraisal",
+    ],
+)
 def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
     ruleset = RULESETS[name]
     rows = batch_rows(ruleset, 40, seed=11)
@@ -55,13 +65,70 @@ def test_a_columnar_batch_reports_what_a_plain_batch_reports(name, tmp_path):
         assert written(columnar, tmp_path / f"c.{suffix}") == written(plain, tmp_path / f"p.{suffix}")
 
 
-def test_an_unsupported_ruleset_is_scored_per_unit_and_says_why():
-    ruleset = RULESETS["village-cadre-pay"]
-    rows = batch_rows(ruleset, 5, seed=2)
-    report = run_batch(ruleset, rows, workers=1, columnar=True)
-    counts = report.summary["columnar"]
-    assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (0, len(rows), 0)
-    assert "outputs" in counts["unsupported"]
+def _loaded(inputs: dict, dimensions: list, **more):
+    """A small ruleset of `inputs` and `dimensions`, two grades, and `more` (vetoes, flags...)."""
+    grades = [{"id": "g", "title": "等次", "min": 5}, {"id": "h", "title": "等次二"}]
+    ruleset = {"kaoping": 1, "id": "t", "title": "测试", "inputs": inputs, "dimensions": dimensions, "grades": grades}
+    return load_ruleset(json.dumps({**ruleset, **more}, ensure_ascii=False))
+
+
+def _indicator(id_: str, points: int, score: dict) -> dict:
+    """A dimension of one indicator."""
+    return {
+        "id": f"d{id_}",
+        "title": "维度",
+        "indicators": [{"id": id_, "title": "指标", "points": points, "score": score}],
+    }
+
+
+def _conditional_ruleset(where: str):
+    """A ruleset whose veto, flag or adjustment (`where`) reads a conditional on y, which may be "NA"."""
+    conditional = "(x if y > 2 else 0) > 1"
+    inputs = {
+        "x": {"type": "integer", "title": "数", "min": 0, "max": 9},
+        "y": {"type": "integer", "title": "数二", "min": 0, "max": 9, "na_allowed": True},
+    }
+    more = {
+        "veto": {"vetoes": [{"id": "v", "title": "否决", "when": conditional, "effect": "lowest"}]},
+        "flag": {"flags": [{"id": "f", "title": "提示", "when": conditional}]},
+        "adjustment": {
+            "adjustments": [
+                {"id": "g1", "title": "调整", "items": [{"id": "a", "title": "加分", "points": 1, "when": conditional}]}
+            ]
+        },
+    }[where]
+    return _loaded(inputs, [_indicator("i", 10, {"formula": "x"})], **more)
+
+
+@pytest.mark.parametrize("where", ["veto", "flag", "adjustment"])
+def test_a_unit_whose_conditional_is_unknown_goes_per_unit_and_the_counts_say_so(where):
+    ruleset = _conditional_ruleset(where)
+    datas = [{"x": x, "y": "NA" if x % 3 == 0 else x} for x in range(10)]
+    rows = [UnitRow(row=n + 2, unit=UnitRef(id=f"u{n}"), data=d) for n, d in enumerate(datas)]
+    plain = run_batch(ruleset, rows, workers=1)
+    columnar = run_batch(ruleset, rows, workers=1, columnar=True, check_all=True)
+    counts = columnar.summary.pop("columnar")
+    assert (counts["columnar"], counts["per_unit"], counts["cross_checked"]) == (6, 4, 6)  # y "NA": x = 0, 3, 6, 9
+    assert columnar.summary == plain.summary
+    run = columnar_run.score_columnar(ruleset, rows)
+    assert [row.unit.id for row in run.left] == ["u0", "u3", "u6", "u9"]
+
+
+def test_columnar_units_scored_again_per_unit_when_a_refusal_moves_their_peers_count_as_per_unit(tmp_path):
+    inputs = {
+        "a": {"type": "integer", "title": "数", "min": 0, "max": 99},
+        "z": {"type": "integer", "title": "数二", "min": 0, "max": 9, "na_allowed": True},
+    }
+    rank = _indicator("r", 10, {"relative": {"of": "a", "method": "rank", "step": 1}})
+    ruleset = _loaded(inputs, [rank, _indicator("c", 5, {"check": "z > 1"})])
+    datas = [{"a": 90, "z": "NA"}, *({"a": a, "z": a % 5} for a in (10, 40, 20, 70, 50))]  # the first: d2 all "NA"
+    rows = [UnitRow(row=n + 2, unit=UnitRef(id=f"u{n}"), data=d) for n, d in enumerate(datas)]
+    plain = run_batch(ruleset, rows, workers=1)
+    columnar = run_batch(ruleset, rows, workers=1, columnar=True)
+    counts = columnar.summary.pop("columnar")
+    assert columnar.summary == plain.summary
+    assert (counts["columnar"], counts["per_unit"]) == (0, 6)  # u0 refused: the others' places move, rescored
+    assert written(columnar, tmp_path / "c.csv") == written(plain, tmp_path / "p.csv")
 
 
 def test_a_wrong_columnar_figure_stops_the_batch_naming_the_unit_and_the_figure(monkeypatch):
@@ -69,8 +136,8 @@ def test_a_wrong_columnar_figure_stops_the_batch_naming_the_unit_and_the_figure(
     rows = batch_rows(ruleset, 30, seed=4)
     honest = columnar_run.score_columns
 
-    def broken(loaded, values):
-        figures, left = honest(loaded, values)
+    def broken(loaded, values, references):
+        figures, left = honest(loaded, values, references)
         figures[7] = replace(figures[7], total=figures[7].total + 1)
         return figures, left
 
@@ -105,16 +172,7 @@ def test_the_cli_batch_scores_columnar_when_asked(tmp_path):
     assert plain.exit_code == 0 and done.exit_code == 0, done.output
     assert f"共 {count} 行: {count} 行已评分, 0 行有错误" in done.output and count > 5
     assert "列式评分" in done.output and "列式评分 0 个" not in done.output and "列式评分" not in plain.output
-    assert "不支持" not in done.output
     assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
-
-
-def test_the_cli_says_why_a_ruleset_is_scored_per_unit(tmp_path):
-    args, count = cli_units(tmp_path, "village-cadre-pay")
-    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
-    assert done.exit_code == 0, done.output
-    assert f"逐单位评分 {count} 个" in done.output
-    assert "列式评分 0 个单位" in done.output and "不支持" in done.output and "outputs" in done.output
 
 
 def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it():

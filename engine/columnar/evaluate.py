@@ -1,10 +1,9 @@
 """A ruleset expression evaluated over columns, with the three-valued logic of
 engine.expressions: a condition is a `Truth` (where it holds, where it is unknown), a
 number an exact `Num` column, and an input "NA" in every unit of the columns is `NA`.
-Only the nodes `SUPPORTED` lists are evaluated; engine.columnar.support refuses a
-ruleset whose expressions use any other. A unit whose value the columns cannot carry (a
-conditional whose condition is unknown for it, a number read from an unknown condition)
-is marked in its `Scope`'s `left`, for the per-unit path to score.
+Every node of engine.expressions is evaluated. A unit whose value the columns cannot
+carry (a conditional whose condition is unknown for it, a number read from an unknown
+condition, a quotient by 0) is marked in its `Scope`'s `left`, for the per-unit path to score.
 """
 
 from __future__ import annotations
@@ -32,22 +31,7 @@ from ..expressions import (
     String,
 )
 from .numbers import Num, absolute, add, align, compare, maximum, minimum, mul, rounded, sub, times
-
-SUPPORTED = (
-    And,
-    Arithmetic,
-    Boolean,
-    Call,
-    Compare,
-    Conditional,
-    Membership,
-    Name,
-    Negate,
-    Not,
-    Number,
-    Or,
-    String,
-)
+from .quotients import quotient
 
 # a column: Num (numbers), a bool array (truths), an object array of text (choices), one
 # text, NA (an input "NA" in every unit), or a Truth
@@ -161,8 +145,12 @@ def _arithmetic(node: Arithmetic, env: Scope, size: int) -> Num:
     right = evaluate(node.right, env, size)
     if left is NA or right is NA:
         return NA
-    if node.op == "/":  # only by a nonzero number (engine.columnar.support)
+    if node.op == "/" and isinstance(node.right, Number) and node.right.value != 0:
         return times(number(left, env), 1 / Fraction(node.right.value))
+    if node.op == "/":
+        divisor = number(right, env)
+        env.leave(np.asarray(divisor.num == 0, dtype=bool))  # the per-unit path refuses it, if it reaches it
+        return quotient(number(left, env), divisor)
     return {"+": add, "-": sub, "*": mul}[node.op](number(left, env), number(right, env))
 
 
@@ -186,12 +174,16 @@ def _conditional(node: Conditional, env: Scope, size: int) -> Column:
 
 
 def _call(node: Call, env: Scope, size: int) -> Column:
-    """min, max, abs and round (to a whole number of places, engine.columnar.support)."""
+    """min, max, abs and round; round to places that are not whole leaves every unit."""
     args = [evaluate(arg, env, size) for arg in node.args]
     if any(arg is NA for arg in args):
         return NA
     if node.function == "round":
-        return rounded(number(args[0], env), int(node.args[1].value))
+        places = node.args[1].value  # a number (engine.semantics)
+        if places != places.to_integral_value():  # the per-unit path refuses the unit that reaches it
+            env.leave(np.ones(size, dtype=bool))
+            return number(args[0], env)
+        return rounded(number(args[0], env), int(places))
     numbers = [number(arg, env) for arg in args]
     if node.function == "abs":
         return absolute(numbers[0])

@@ -24,11 +24,14 @@ from ..decimals import ZERO, Exact
 from ..expressions import NA, Not
 from ..inputs import jsonable
 from ..loader import LoadedRuleset
-from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, InputSpec, Ruleset
+from ..model import AdjustmentGroup, ClassWeights, Count, Dimension, Grade, GradeCap, Indicator, Ruleset
+from ..result import Reference
 from ..scored import Standing
 from ..scoring import VETO_STRENGTH
+from .ballots import figure_may_be_na, figure_names
 from .columns import input_columns
 from .evaluate import Column, Scope, evaluate, number, truth, truth3
+from .exact_columns import exact_columns
 from .numbers import (
     LIMIT,
     Num,
@@ -45,7 +48,10 @@ from .numbers import (
     sub,
     times,
 )
+from .outputs import reads_grade, with_outputs
+from .relative import points_name, with_relative
 from .support import read_inputs
+from .tally import tally_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,39 +69,56 @@ class Figures:
     indicators: tuple[Exact | None, ...]  # None: not applicable
 
 
-def score_columns(loaded: LoadedRuleset, values: list[dict[str, Any]]) -> tuple[dict[int, Figures], list[int]]:
+def score_columns(
+    loaded: LoadedRuleset, values: list[dict[str, Any]], references: list[Reference | None] | None = None
+) -> tuple[dict[int, Figures], list[int]]:
     """The figures of each unit (validated values) the columnar path scores, by index, and
-    the indices of the units left for the per-unit path. The ruleset must be supported
-    (engine.columnar.support.unsupported is empty). Units are scored in groups of the
-    same inputs "NA": within a group each not applicable indicator is the same."""
+    the indices of the units left for the per-unit path. Units are scored in groups of the
+    same inputs "NA": within a group each not applicable indicator is the same. Relative
+    indicators are scored against `references`, one per unit (engine.batch.RelativeBatch)."""
     model = loaded.model
+    tallied = tally_columns(model, values)
+    left = np.flatnonzero(tallied.refused).tolist()  # a unit whose ballots cannot be counted is refused
+    values, left = with_relative(loaded.compiled, values, references, left, tallied)
     reads = read_inputs(model)
-    nullable = [name for name in reads if _may_be_na(model.inputs[name])]
+    ballot = reads & figure_names(model)
+    nullable = [name for name in reads if _may_be_na(model, name)]
     groups: dict[frozenset[str], list[int]] = {}
-    for k, unit in enumerate(values):
-        groups.setdefault(frozenset(name for name in nullable if unit[name] is NA), []).append(k)
+    for k in sorted(set(range(len(values))) - set(left)):
+        na = frozenset(name for name in nullable if (tallied.na[name][k] if name in ballot else values[k][name] is NA))
+        groups.setdefault(na, []).append(k)
     figures: dict[int, Figures] = {}
-    left: list[int] = []
     for na, members in groups.items():
-        found, kept = _figures(loaded, [values[k] for k in members], reads - na, na)
+        given = {name: tallied.of(name, members) for name in ballot - na}
+        found, kept = _figures(loaded, [values[k] for k in members], reads - na, na, given)
         figures.update({members[j]: f for j, f in found.items()})
         left += [k for k, ok in zip(members, kept, strict=True) if not ok]
     return dict(sorted(figures.items())), sorted(left)
 
 
-def _may_be_na(spec: InputSpec) -> bool:
-    """Whether an input can be "NA" once validated (engine.inputs.validate_input)."""
+def _may_be_na(model: Ruleset, name: str) -> bool:
+    """Whether an input can be "NA" once validated (engine.inputs.validate_input), or a
+    ballot figure once counted."""
+    spec = model.inputs.get(name)
+    if spec is None:
+        return figure_may_be_na(model, name)
     return spec.na_allowed or (not spec.required and spec.default is None)
 
 
-def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> tuple[dict[int, Figures], np.ndarray]:
-    """The figures of units whose inputs `na` are "NA" and `reads` are not."""
+def _figures(
+    loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na, given: dict[str, Num]
+) -> tuple[dict[int, Figures], np.ndarray]:
+    """The figures of units whose inputs `na` are "NA" and `reads` are not; `given`: the
+    columns of the ballot figures they read."""
     model, size = loaded.model, len(values)
     kept = np.ones(size, dtype=bool)
     if any(isinstance(d.weight, ClassWeights) and d.weight.by in na for d in model.dimensions):
         return {}, ~kept  # a weight by the class "NA": the per-unit path says what it makes of it
     left = np.zeros(size, dtype=bool)
-    env = Scope({**input_columns(model, values, reads), **dict.fromkeys(na, NA)}, left)
+    reads_of = loaded.compiled.indicator_inputs
+    ranked = [points_name(i.id) for i in model.relative_indicators() if na.isdisjoint(reads_of[i.id])]
+    columns = {**input_columns(model, values, reads - given.keys()), **given, **exact_columns(values, ranked)}
+    env = Scope({**columns, **dict.fromkeys(na, NA)}, left)
     for rule in model.consistency:
         kept &= ~truth3(Not(0, rule.must.root), env, size).true  # broken: the per-unit path refuses the unit
     applicable = {ind.id: na.isdisjoint(loaded.compiled.indicator_inputs[ind.id]) for _, ind in model.indicators()}
@@ -118,9 +141,9 @@ def _figures(loaded: LoadedRuleset, values: list[dict[str, Any]], reads, na) -> 
     eligible = [_eligible(grade, rounded, scored_env, size) for grade in model.grades]
     final, ungraded = _grades(model, held, eligible, size)
     kept &= ~ungraded
-    raised = _flags(model, scored_env, held, final, size)
+    raised = _flags(model, with_outputs(model, scored_env, final, size), held, size)
     kept &= ~left
-    if any("grade" in flag.when.names for flag in model.flags):
+    if reads_grade(model):
         kept &= final >= 0  # the grade of a disqualified unit is "NA": three-valued logic decides
     columns = {
         "rounded": rounded,
@@ -182,6 +205,8 @@ def _choose(cases: list[tuple[np.ndarray, Decimal]], size: int) -> Num:
 def _points(indicator: Indicator, env: dict[str, Column], size: int) -> Num:
     """An indicator's points for every unit (engine.scoring._indicator_points and _bands)."""
     score, full = indicator.score, indicator.points
+    if score.relative is not None:  # worked out per unit against its reference (engine.columnar.relative)
+        return env[points_name(indicator.id)]
     if score.bands is not None:
         everyone = np.ones(size, dtype=bool)
         return _choose(
@@ -274,15 +299,14 @@ def _grades(model: Ruleset, held: list[np.ndarray], eligible: list[np.ndarray], 
     return final, ungraded
 
 
-def _flags(model: Ruleset, scored: Scope, held: list[np.ndarray], final: np.ndarray, size: int):
-    """Whether each flag holds for each unit (engine.flags.raise_flags)."""
+def _flags(model: Ruleset, scored: Scope, held: list[np.ndarray], size: int):
+    """Whether each flag holds for each unit (engine.flags.raise_flags); `scored` holds the
+    grade and the outputs."""
     if not model.flags:
         return []
-    ids = np.array([None, *(g.id for g in model.grades)], dtype=object)
     vetoed = np.logical_or.reduce(held) if held else np.zeros(size, dtype=bool)
     vetoes = {v.id: h for v, h in zip(model.vetoes, held, strict=True)}
     names = Scope({"vetoed": vetoed, **vetoes, **scored}, scored.left)
-    names["grade"] = ids[final + 1]
     return [truth(flag.when.root, names, size) for flag in model.flags]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import InputError, KaopingError
 from ..inputs import validate_input
@@ -19,7 +19,6 @@ from ..messages import say
 from ..pool import RowError, UnitRow, score_rows
 from .check import differing
 from .figures import Figures, score_columns
-from .support import unsupported
 from .unit import ColumnarUnit
 
 SAMPLE_AT_LEAST = 20
@@ -37,22 +36,19 @@ class ColumnarRun:
     units: dict[int, ColumnarUnit]
     left: list[UnitRow]
     cross_checked: int
-    unsupported: list[str] = field(default_factory=list)
 
-    def counts(self, per_unit: int) -> dict:
-        """What the batch summary says of the columnar path (`per_unit`: units scored per unit)."""
-        counts = {"columnar": len(self.units), "per_unit": per_unit, "cross_checked": self.cross_checked}
-        if self.unsupported:
-            counts["unsupported"] = self.unsupported
-        return counts
+    def counts(self, results: dict, errors: dict) -> dict:
+        """What the batch summary says of the columnar path, from the batch's `results` and
+        `errors` by row: a columnar unit scored again per unit (a relative indicator's peers
+        changed when another unit was refused) counts as per unit."""
+        columnar = sum(1 for row, unit in self.units.items() if results.get(row) is unit)
+        per_unit = len(results) + len(errors) - columnar
+        return {"columnar": columnar, "per_unit": per_unit, "cross_checked": self.cross_checked}
 
 
 def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bool = False, seed: int = 0):
-    """Score `rows` columnar where the ruleset and each unit allow, and cross-check a sample
+    """Score `rows` columnar where each unit allows, and cross-check a sample
     (every unit with `check_all`); ColumnarMismatch on any difference."""
-    missing = unsupported(ruleset.model)
-    if missing:
-        return ColumnarRun({}, list(rows), 0, missing)
     valid: list[tuple[UnitRow, dict]] = []
     left: list[UnitRow] = []
     for row in rows:
@@ -60,7 +56,7 @@ def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bo
             valid.append((row, validate_input(ruleset.model, row.data)))
         except InputError:
             left.append(row)  # the per-unit path refuses it, in the same words
-    figures, per_unit = score_columns(ruleset, [values for _, values in valid])
+    figures, per_unit = score_columns(ruleset, [values for _, values in valid], [row.reference for row, _ in valid])
     left += [valid[k][0] for k in per_unit]
     units = {
         valid[k][0].row: ColumnarUnit(f, valid[k][0].unit, _writer(ruleset, valid[k][0])) for k, f in figures.items()
@@ -76,7 +72,7 @@ def _writer(ruleset: LoadedRuleset, row: UnitRow):
     def write() -> str:
         from .. import score_part
 
-        part = score_part(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None)
+        part = score_part(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None, reference=row.reference)
         return result_json(part)
 
     return write

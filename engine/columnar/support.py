@@ -1,14 +1,11 @@
-"""What of a ruleset the columnar path does not handle, said before anything is scored.
-
-A ruleset with any such feature is scored per unit, whole: the columnar path is never
-silently wrong. Each feature is named with its element path (ids and paths, in English).
-"""
+"""What of a ruleset the columnar path reads: every expression it evaluates, by element
+path, and the inputs and ballot figures they read (units are grouped by which are "NA")."""
 
 from __future__ import annotations
 
-from ..expressions import Arithmetic, Call, Expression, Number, walk
+from ..expressions import Expression
 from ..model import ClassWeights, Ruleset
-from .evaluate import SUPPORTED
+from .ballots import figure_names
 
 
 def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
@@ -25,6 +22,8 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
                 found.append((f"{path}.formula", score.formula))
             if score.linear is not None:
                 found.append((f"{path}.linear.of", score.linear.of))
+            if score.relative is not None:
+                found.append((f"{path}.relative.of", score.relative.of))
             for method in ("deduct", "award"):
                 count = getattr(score, method)
                 if count is not None:
@@ -35,46 +34,16 @@ def expressions(model: Ruleset) -> list[tuple[str, Expression]]:
     for g, grade in enumerate(model.grades):
         found += [(f"grades[{g}].requires[{r}]", req) for r, req in enumerate(grade.requires)]
     found += [(f"flags[{f}].when", flag.when) for f, flag in enumerate(model.flags)]
+    found += [(f"outputs.{name}.formula", output.formula) for name, output in model.outputs.items()]
     return found
-
-
-def unsupported(model: Ruleset) -> list[str]:
-    """The features of `model` the columnar path does not handle (empty: it handles them all)."""
-    found = []
-    if model.ballots:
-        found.append("ballots")
-    if model.outputs:
-        found.append("outputs")
-    for d, dimension in enumerate(model.dimensions):
-        if dimension.weight is not None and dimension.full_points == 0:
-            found.append(f"dimensions[{d}].weight: a weighted dimension of no points")
-        for i, indicator in enumerate(dimension.indicators):
-            method = indicator.score.method
-            if method == "relative":
-                found.append(f"dimensions[{d}].indicators[{i}].score.{method}")
-    for path, expression in expressions(model):
-        for node in walk(expression.root):
-            if not isinstance(node, SUPPORTED):
-                found.append(f"{path}: {type(node).__name__.lower()}")
-            elif isinstance(node, Arithmetic) and node.op == "/" and not _nonzero_number(node.right):
-                found.append(f"{path}: division by anything but a nonzero number")
-            elif isinstance(node, Call) and node.function == "round" and not _whole_number(node.args[1]):
-                found.append(f"{path}: round to anything but a whole number of places")
-    return found
-
-
-def _nonzero_number(node) -> bool:
-    return isinstance(node, Number) and node.value != 0
-
-
-def _whole_number(node) -> bool:
-    return node.value == node.value.to_integral_value()  # a number (engine.semantics), perhaps 1.5
 
 
 def read_inputs(model: Ruleset) -> frozenset[str]:
-    """The inputs a columnar score reads (units are scored in groups of the same ones "NA")."""
+    """The inputs and ballot figures a columnar score reads (units are scored in groups of
+    the same ones "NA")."""
     names = {n for _, expression in expressions(model) for n in expression.names}
     names |= {item.per for group in model.adjustments for item in group.items if item.per}
     names |= {name for quota in model.quotas for name in quota.tie_break}
     names |= {d.weight.by for d in model.dimensions if isinstance(d.weight, ClassWeights)}
-    return frozenset(name for name in names if name in model.inputs)
+    known = model.inputs.keys() | figure_names(model)
+    return frozenset(name for name in names if name in known)
