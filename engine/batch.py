@@ -1,16 +1,15 @@
 """Appraise a whole jurisdiction: score every row, apply quotas, rank, summarize.
 
 Every input row ends in the results or in the errors. Scored outcomes are appended
-to a journal as they arrive, so a batch whose process is killed can be resumed:
-rows already in the journal are not scored again, and none is dropped. Quotas,
-rankings and the summary need every unit, so they are computed at the end, from
-the journal.
+to a journal as they arrive (engine.journal), so a batch whose process is killed can
+be resumed: rows already in the journal are not scored again, and none is dropped.
+Quotas, rankings and the summary need every unit, so they are computed at the end,
+from each unit's figures; its full result is kept only when the caller asks.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -19,16 +18,15 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-import orjson
-
 from .decimals import ZERO, Exact, difference, product, quotient, total
+from .journal import Journal
 from .loader import LoadedRuleset
 from .model import Ruleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
 from .quotas import apply_decision, decide_quotas
 from .relative import batch_own_values, references
 from .result import Reference, Result
-from .scored import ScoredUnit
+from .scored import Remake, ScoredUnit
 
 
 @dataclass
@@ -53,47 +51,6 @@ class BatchReport:
     pool: PoolStats = field(default_factory=PoolStats)
     record_ids: dict[int, str] = field(default_factory=dict)  # row -> stored score record, in the service
     columns: dict[str, str] = field(default_factory=dict)  # input id -> its column header as written
-
-
-# ---------------------------------------------------------------- the journal
-
-
-class Journal:
-    """Outcomes appended as JSON lines; a truncated last line (a kill mid-write) is ignored."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def read(self, ruleset: LoadedRuleset) -> tuple[dict[int, ScoredUnit], dict[int, list[RowError]]]:
-        results: dict[int, ScoredUnit] = {}
-        errors: dict[int, list[RowError]] = {}
-        if not self.path.exists():
-            return results, errors
-        with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    break
-                # a later line overrides: a relative batch scores a unit again when its peers change
-                if "result" in entry:
-                    results[entry["row"]] = ScoredUnit.of(ruleset.model, Result.model_validate(entry["result"]))
-                    errors.pop(entry["row"], None)
-                else:
-                    errors[entry["row"]] = [RowError(**e) for e in entry["errors"]]
-                    results.pop(entry["row"], None)
-        return results, errors
-
-    def open(self):
-        return self.path.open("a", encoding="utf-8")
-
-    @staticmethod
-    def write(handle, outcome: Outcome) -> None:
-        if isinstance(outcome, Scored):
-            handle.write(f'{{"row": {outcome.row}, "result": {outcome.unit.json}}}\n')
-        else:
-            entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- running
@@ -130,15 +87,20 @@ def run_batch(
     batch_name: str = "",
     columnar: bool = False,
     check_all: bool = False,
+    keep_json: bool = False,
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
     Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
     indicators are scored against the batch itself, named `batch_name` in each result.
     With `columnar`, the units the columnar path supports are scored at once and a sample
-    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); they
-    are not journaled: a resumed batch scores them again, in a moment."""
+    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md).
+    A unit keeps only its figures, its result's JSON written again from its row when
+    asked for, unless `keep_json` keeps the JSON of the units scored per unit (the
+    service stores every unit's, and would otherwise score each twice)."""
     journal = Journal(journal) if journal else None
-    results, errors = journal.read(ruleset) if journal else ({}, {})
+    by_row = {row.row: row for row in rows}
+    results, errors = journal.read(ruleset, by_row) if journal else ({}, {})
+    remake = Remake(ruleset)
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
     if relative:
         todo = relative.todo(results, errors)
@@ -153,10 +115,13 @@ def run_batch(
         run = score_columnar(ruleset, todo, check_all=check_all)
         results.update(run.units)
         todo = run.left
-        if progress and run.units:
-            progress(len(run.units))
     stats = PoolStats()
     handle = journal.open() if journal else None
+    if run is not None and handle:
+        for row, unit in run.units.items():
+            Journal.write(handle, Scored(row, unit))
+    if run is not None and progress and run.units:
+        progress(len(run.units))
     # tens of thousands of results stay alive until the end: with the cyclic collector
     # on, each new one would make it scan them all again (results hold no cycles)
     collecting = gc.isenabled()
@@ -165,7 +130,8 @@ def run_batch(
 
         def keep(outcome: Outcome) -> None:
             if isinstance(outcome, Scored):
-                results[outcome.row] = outcome.unit
+                unit = outcome.unit
+                results[outcome.row] = unit if keep_json else unit.forget_json(remake, by_row[outcome.row])
             else:
                 errors[outcome[0].row] = outcome
                 results.pop(outcome[0].row, None)
@@ -228,8 +194,7 @@ class RelativeBatch:
 
     def _used(self, row: int, unit: ScoredUnit) -> Reference | None:
         if row not in self.used:  # read back from the journal
-            stored = orjson.loads(unit.json).get("reference")
-            self.used[row] = Reference.model_validate(stored) if stored else None
+            self.used[row] = unit.reference
         return self.used[row]
 
 

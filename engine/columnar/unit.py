@@ -1,44 +1,27 @@
 """A unit scored columnar, as a batch holds it: its figures at once, its full result's JSON
-made by the per-unit path (the engine of record) the first time something asks for it."""
+written by the per-unit path (the engine of record) whenever something asks for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from ..result import UnitRef
-from ..scored import ScoredUnit
+from ..pool import UnitRow
+from ..scored import Remake, ScoredUnit
 from .figures import Figures
 
 
-class ColumnarUnit(ScoredUnit):
-    """A ScoredUnit whose `json` is written on demand (the CSV report and quotas never ask)."""
-
-    __slots__ = ("_json", "_write")
-
-    def __init__(self, figures: Figures, unit: UnitRef | None, write: Callable[[], str]):
-        self._write = write
-        self._json: str | None = None
-        super().__init__(
-            None,  # type: ignore[arg-type]  # the JSON comes on demand
-            unit,
-            figures.status,
-            figures.total,
-            figures.grade,
-            figures.contributions,
-            figures.vetoes,
-            (),  # marks: scoring makes none; a quota's tie mark comes with the result it rebuilds
-            figures.raised,
-            None,
-            figures.standing,
-            figures.sums,
-        )
-
-    @property
-    def json(self) -> str:  # type: ignore[override]
-        if self._json is None:
-            self._json = self._write()
-        return self._json
-
-    @json.setter
-    def json(self, value: str | None) -> None:
-        self._json = value
+def columnar_unit(figures: Figures, row: UnitRow, remake: Remake) -> ScoredUnit:
+    """The unit's figures, with its JSON on demand (the CSV report and quotas never ask)."""
+    unit = ScoredUnit(
+        None,
+        row.unit,
+        figures.status,
+        figures.total,
+        figures.grade,
+        figures.contributions,
+        figures.vetoes,
+        (),  # marks: scoring makes none; a quota's tie mark comes with the result it rebuilds
+        figures.raised,
+        None,
+        figures.standing,
+        figures.sums,
+    )
+    return unit.forget_json(remake, row)
