@@ -99,7 +99,7 @@ def run_batch(
     service stores every unit's, and would otherwise score each twice)."""
     journal = Journal(journal) if journal else None
     by_row = {row.row: row for row in rows}
-    results, errors = journal.read(ruleset, by_row) if journal else ({}, {})
+    results, errors, journalled = journal.read(ruleset, by_row) if journal else ({}, {}, set())
     remake = Remake(ruleset)
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
     if relative:
@@ -119,7 +119,7 @@ def run_batch(
     handle = journal.open() if journal else None
     if run is not None and handle:
         for row, unit in run.units.items():
-            Journal.write(handle, Scored(row, unit))
+            Journal.write(handle, Scored(row, unit), columnar=True)
     if run is not None and progress and run.units:
         progress(len(run.units))
     # tens of thousands of results stay alive until the end: with the cyclic collector
@@ -129,6 +129,7 @@ def run_batch(
     try:
 
         def keep(outcome: Outcome) -> None:
+            journalled.discard(outcome.row if isinstance(outcome, Scored) else outcome[0].row)
             if isinstance(outcome, Scored):
                 unit = outcome.unit
                 results[outcome.row] = unit if keep_json else unit.forget_json(remake, by_row[outcome.row])
@@ -156,7 +157,9 @@ def run_batch(
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
     report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
     if run is not None:  # a plain batch's summary stays as it was
-        report.summary["columnar"] = run.counts(len(results) + len(errors) - len(run.units))
+        counts = run.counts(len(results) + len(errors) - len(run.units) - len(journalled))
+        counts["columnar"] += len(journalled)  # a resumed batch's count is an uninterrupted one's
+        report.summary["columnar"] = counts
     return report
 
 

@@ -32,13 +32,14 @@ class Journal:
 
     def read(
         self, ruleset: LoadedRuleset, by_row: dict[int, UnitRow]
-    ) -> tuple[dict[int, ScoredUnit], dict[int, list[RowError]]]:
-        """The units and error rows journalled so far; a unit's JSON is written again from
-        its row in `by_row` on demand."""
+    ) -> tuple[dict[int, ScoredUnit], dict[int, list[RowError]], set[int]]:
+        """The units and error rows journalled so far, and which units the columnar path
+        scored; a unit's JSON is written again from its row in `by_row` on demand."""
         results: dict[int, ScoredUnit] = {}
         errors: dict[int, list[RowError]] = {}
+        columnar: set[int] = set()
         if not self.path.exists():
-            return results, errors
+            return results, errors, columnar
         remake = Remake(ruleset)
         with self.path.open("rb") as handle:
             for line in handle:
@@ -52,13 +53,15 @@ class Journal:
                     if row in by_row:  # a row the batch file no longer holds stays out
                         results[row] = unit_of(entry["figures"]).forget_json(remake, by_row[row])
                         errors.pop(row, None)
+                        (columnar.add if entry.get("columnar") else columnar.discard)(row)
                 elif "result" in entry:  # a journal of an earlier version: the whole result
                     results[row] = ScoredUnit.of(ruleset.model, Result.model_validate(entry["result"]))
                     errors.pop(row, None)
                 else:
                     errors[row] = [RowError(**e) for e in entry["errors"]]
                     results.pop(row, None)
-        return results, errors
+                    columnar.discard(row)
+        return results, errors, columnar
 
     def open(self):
         """The journal to append to, without the part line a kill may have left at its end."""
@@ -68,10 +71,11 @@ class Journal:
         return self.path.open("a", encoding="utf-8")
 
     @staticmethod
-    def write(handle, outcome: Outcome) -> None:
+    def write(handle, outcome: Outcome, columnar: bool = False) -> None:
+        """One outcome as a line; `columnar` marks a unit the columnar path scored."""
         if isinstance(outcome, Scored):
-            line = orjson.dumps({"row": outcome.row, "figures": figures_of(outcome.unit)}).decode()
-            handle.write(line + "\n")
+            entry = {"row": outcome.row, "figures": figures_of(outcome.unit)}
+            handle.write(orjson.dumps({**entry, "columnar": True} if columnar else entry).decode() + "\n")
         else:
             entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
