@@ -29,7 +29,7 @@ from .result import Reference, Result
 from .scored import Remake, ScoredUnit
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit: a million of them
 class Ranked:
     row: int
     scored: ScoredUnit
@@ -109,24 +109,17 @@ def run_batch(
     if progress and len(todo) < len(rows):
         progress(len(rows) - len(todo))
     run = None
-    if columnar:
-        from .columnar.run import score_columnar
-
-        run = score_columnar(ruleset, todo, check_all=check_all)
-        results.update(run.units)
-        todo = run.left
     stats = PoolStats()
     handle = journal.open() if journal else None
-    if run is not None and handle:
-        for row, unit in run.units.items():
-            Journal.write(handle, Scored(row, unit), columnar=True)
-    if run is not None and progress and run.units:
-        progress(len(run.units))
     # tens of thousands of results stay alive until the end: with the cyclic collector
     # on, each new one would make it scan them all again (results hold no cycles)
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if columnar:
+            run = score_columnar_chunks(ruleset, todo, check_all, handle, progress)
+            results.update(run.units)
+            todo = run.left
 
         def keep(outcome: Outcome) -> None:
             journalled.discard(outcome.row if isinstance(outcome, Scored) else outcome[0].row)
@@ -161,6 +154,29 @@ def run_batch(
         counts["columnar"] += len(journalled)  # a resumed batch's count is an uninterrupted one's
         report.summary["columnar"] = counts
     return report
+
+
+COLUMNAR_CHUNK = 50_000  # rows scored columnar at once: a chunk's working columns in memory, not the batch's
+
+
+def score_columnar_chunks(ruleset: LoadedRuleset, rows: list[UnitRow], check_all: bool, handle, progress):
+    """The columnar path over chunks of rows, each chunk's units journalled once scored (a
+    kill loses one chunk at most); the cross-check samples each chunk as it would a batch."""
+    from .columnar import run as columnar
+
+    found = columnar.ColumnarRun({}, [], 0)
+    for start in range(0, max(len(rows), 1), COLUMNAR_CHUNK):  # once at least: an unsupported ruleset says why
+        part = columnar.score_columnar(ruleset, rows[start : start + COLUMNAR_CHUNK], check_all=check_all)
+        if handle:
+            for row, unit in part.units.items():
+                Journal.write(handle, Scored(row, unit), columnar=True)
+        if progress and part.units:
+            progress(len(part.units))
+        found.units.update(part.units)
+        found.left += part.left
+        found.cross_checked += part.cross_checked
+        found.unsupported = part.unsupported
+    return found
 
 
 class RelativeBatch:

@@ -134,3 +134,18 @@ def test_a_unit_journalled_for_a_row_the_file_no_longer_holds_stays_out(tmp_path
     assert isinstance(outcome, Scored)
     report = run_batch(village, rows[:3], workers=1, journal=journal)
     assert [u.row for u in report.units] == [r.row for r in rows[:3]]
+
+
+def test_a_columnar_batch_scored_in_chunks_reports_what_one_chunk_does(tmp_path, monkeypatch):
+    ruleset = RULESETS["synthetic-50"]
+    rows = batch_rows(ruleset, 40, seed=4)
+    whole = run_batch(ruleset, rows, workers=1, columnar=True)
+    monkeypatch.setattr(batch_module, "COLUMNAR_CHUNK", 7)
+    journal = tmp_path / "out.csv.journal"
+    chunked = run_batch(ruleset, rows, workers=1, columnar=True, journal=journal)
+    assert len(journal_lines(journal)) == len(rows)
+    assert reported(chunked, tmp_path, "chunked")[::2] == reported(whole, tmp_path, "whole")[::2]
+    counts = chunked.summary.pop("columnar"), whole.summary.pop("columnar")
+    assert counts[0]["columnar"] == counts[1]["columnar"] == len(rows) - 1
+    assert counts[0]["cross_checked"] == len(rows) - 1  # each chunk's sample: at least 20, all of 7
+    assert chunked.summary == whole.summary

@@ -20,7 +20,7 @@ from ..scored import Remake, ScoredUnit
 from .check import differing
 from .figures import Figures, score_columns
 from .support import unsupported
-from .unit import columnar_unit
+from .unit import Shared, columnar_unit
 
 SAMPLE_AT_LEAST = 20
 SAMPLE_SHARE = 100  # one unit in a hundred, when that is more
@@ -62,8 +62,8 @@ def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bo
             left.append(row)  # the per-unit path refuses it, in the same words
     figures, per_unit = score_columns(ruleset, [values for _, values in valid])
     left += [valid[k][0] for k in per_unit]
-    remake = Remake(ruleset)
-    units = {valid[k][0].row: columnar_unit(f, valid[k][0], remake) for k, f in figures.items()}
+    remake, shared = Remake(ruleset), Shared()
+    units = {valid[k][0].row: columnar_unit(f, valid[k][0], remake, shared) for k, f in figures.items()}
     found = {valid[k][0].row: (valid[k][0], f) for k, f in figures.items()}
     checked = _sample(sorted(found), check_all, seed)
     for row in checked:
