@@ -322,6 +322,7 @@ class BatchRunner:
                     progress=progress,
                     read_errors=read_errors,
                     batch_name=batch_name(batch),
+                    keep_json=True,  # every unit's JSON is stored: kept rather than written twice
                 )
             progress.flush()
             lease.write(status="storing", scored=len(report.units))

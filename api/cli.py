@@ -442,6 +442,7 @@ def _run_with_progress(
             batch_name=name,
             columnar=columnar,
             check_all=check_all,
+            keep_json=Path(journal.stem).suffix.lower() == ".jsonl",  # its report writes every unit's JSON
         )
 
 

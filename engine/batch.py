@@ -1,16 +1,15 @@
 """Appraise a whole jurisdiction: score every row, apply quotas, rank, summarize.
 
 Every input row ends in the results or in the errors. Scored outcomes are appended
-to a journal as they arrive, so a batch whose process is killed can be resumed:
-rows already in the journal are not scored again, and none is dropped. Quotas,
-rankings and the summary need every unit, so they are computed at the end, from
-the journal.
+to a journal as they arrive (engine.journal), so a batch whose process is killed can
+be resumed: rows already in the journal are not scored again, and none is dropped.
+Quotas, rankings and the summary need every unit, so they are computed at the end,
+from each unit's figures; its full result is kept only when the caller asks.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -19,19 +18,18 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-import orjson
-
 from .decimals import ZERO, Exact, difference, product, quotient, total
+from .journal import Journal
 from .loader import LoadedRuleset
 from .model import Ruleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
 from .quotas import apply_decision, decide_quotas
 from .relative import batch_own_values, references
 from .result import Reference, Result
-from .scored import ScoredUnit
+from .scored import Remake, ScoredUnit
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit: a million of them
 class Ranked:
     row: int
     scored: ScoredUnit
@@ -53,47 +51,6 @@ class BatchReport:
     pool: PoolStats = field(default_factory=PoolStats)
     record_ids: dict[int, str] = field(default_factory=dict)  # row -> stored score record, in the service
     columns: dict[str, str] = field(default_factory=dict)  # input id -> its column header as written
-
-
-# ---------------------------------------------------------------- the journal
-
-
-class Journal:
-    """Outcomes appended as JSON lines; a truncated last line (a kill mid-write) is ignored."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def read(self, ruleset: LoadedRuleset) -> tuple[dict[int, ScoredUnit], dict[int, list[RowError]]]:
-        results: dict[int, ScoredUnit] = {}
-        errors: dict[int, list[RowError]] = {}
-        if not self.path.exists():
-            return results, errors
-        with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    break
-                # a later line overrides: a relative batch scores a unit again when its peers change
-                if "result" in entry:
-                    results[entry["row"]] = ScoredUnit.of(ruleset.model, Result.model_validate(entry["result"]))
-                    errors.pop(entry["row"], None)
-                else:
-                    errors[entry["row"]] = [RowError(**e) for e in entry["errors"]]
-                    results.pop(entry["row"], None)
-        return results, errors
-
-    def open(self):
-        return self.path.open("a", encoding="utf-8")
-
-    @staticmethod
-    def write(handle, outcome: Outcome) -> None:
-        if isinstance(outcome, Scored):
-            handle.write(f'{{"row": {outcome.row}, "result": {outcome.unit.json}}}\n')
-        else:
-            entry = {"row": outcome[0].row, "errors": [e.__dict__ for e in outcome]}
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 # ---------------------------------------------------------------- running
@@ -130,15 +87,20 @@ def run_batch(
     batch_name: str = "",
     columnar: bool = False,
     check_all: bool = False,
+    keep_json: bool = False,
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
     Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
     indicators are scored against the batch itself, named `batch_name` in each result.
     With `columnar`, the units the columnar path supports are scored at once and a sample
-    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); they
-    are not journaled: a resumed batch scores them again, in a moment."""
+    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md).
+    A unit keeps only its figures, its result's JSON written again from its row when
+    asked for, unless `keep_json` keeps the JSON of the units scored per unit (the
+    service stores every unit's, and would otherwise score each twice)."""
     journal = Journal(journal) if journal else None
-    results, errors = journal.read(ruleset) if journal else ({}, {})
+    by_row = {row.row: row for row in rows}
+    results, errors, journalled = journal.read(ruleset, by_row) if journal else ({}, {}, set())
+    remake = Remake(ruleset)
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
     if relative:
         todo = relative.todo(results, errors)
@@ -147,14 +109,6 @@ def run_batch(
     if progress and len(todo) < len(rows):
         progress(len(rows) - len(todo))
     run = None
-    if columnar:
-        from .columnar.run import score_columnar
-
-        run = score_columnar(ruleset, todo, check_all=check_all)
-        results.update(run.units)
-        todo = run.left
-        if progress and run.units:
-            progress(len(run.units))
     stats = PoolStats()
     handle = journal.open() if journal else None
     # tens of thousands of results stay alive until the end: with the cyclic collector
@@ -162,10 +116,16 @@ def run_batch(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if columnar:
+            run = score_columnar_chunks(ruleset, todo, check_all, handle, progress)
+            results.update(run.units)
+            todo = run.left
 
         def keep(outcome: Outcome) -> None:
+            journalled.discard(outcome.row if isinstance(outcome, Scored) else outcome[0].row)
             if isinstance(outcome, Scored):
-                results[outcome.row] = outcome.unit
+                unit = outcome.unit
+                results[outcome.row] = unit if keep_json else unit.forget_json(remake, by_row[outcome.row])
             else:
                 errors[outcome[0].row] = outcome
                 results.pop(outcome[0].row, None)
@@ -190,8 +150,34 @@ def run_batch(
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
     report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
     if run is not None:  # a plain batch's summary stays as it was
-        report.summary["columnar"] = run.counts(results, errors)
+        counts = run.counts(results, errors)
+        # columnar units read back from the journal: a resumed batch's count is an uninterrupted one's
+        counts["columnar"] += len(journalled)
+        counts["per_unit"] -= len(journalled)
+        report.summary["columnar"] = counts
     return report
+
+
+COLUMNAR_CHUNK = 50_000  # rows scored columnar at once: a chunk's working columns in memory, not the batch's
+
+
+def score_columnar_chunks(ruleset: LoadedRuleset, rows: list[UnitRow], check_all: bool, handle, progress):
+    """The columnar path over chunks of rows, each chunk's units journalled once scored (a
+    kill loses one chunk at most); the cross-check samples each chunk as it would a batch."""
+    from .columnar import run as columnar
+
+    found = columnar.ColumnarRun({}, [], 0)
+    for start in range(0, len(rows), COLUMNAR_CHUNK):
+        part = columnar.score_columnar(ruleset, rows[start : start + COLUMNAR_CHUNK], check_all=check_all)
+        if handle:
+            for row, unit in part.units.items():
+                Journal.write(handle, Scored(row, unit), columnar=True)
+        if progress and part.units:
+            progress(len(part.units))
+        found.units.update(part.units)
+        found.left += part.left
+        found.cross_checked += part.cross_checked
+    return found
 
 
 class RelativeBatch:
@@ -228,8 +214,7 @@ class RelativeBatch:
 
     def _used(self, row: int, unit: ScoredUnit) -> Reference | None:
         if row not in self.used:  # read back from the journal
-            stored = orjson.loads(unit.json).get("reference")
-            self.used[row] = Reference.model_validate(stored) if stored else None
+            self.used[row] = unit.reference
         return self.used[row]
 
 

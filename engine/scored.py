@@ -1,24 +1,30 @@
-"""A scored unit as a batch holds it: its few figures, and its full result as JSON text.
+"""A scored unit as a batch holds it: its few figures, and its full result as JSON text
+when the batch asked to keep it.
 
-A batch keeps tens of thousands of results while quotas, rankings and the summary
-wait for the last one. Rebuilding each full result from its JSON costs more than
-scoring it, so a batch keeps only what quotas, ranks, the summary and the report
-read, with the JSON made once by whoever scored the unit. The full result is parsed
-only when something asks for it: a unit a quota moves, an auditor's verification.
+A batch keeps up to millions of units while quotas, rankings and the summary wait for
+the last one. Their full results would fill the memory (15 KB of JSON each), so a
+batch keeps only what quotas, ranks, the summary and the report read; a unit whose
+JSON is not kept writes it again by the per-unit path (the engine of record) from its
+row whenever something asks: a unit a quota moves, a detailed report, an auditor.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from .decimals import Exact, parse_exact
+from .lean import result_json
 from .model import Ruleset
-from .result import QuotaMove, Result, UnitRef
+from .result import QuotaMove, Reference, Result, UnitRef
 from .scoring import grade_check
+
+if TYPE_CHECKING:
+    from .loader import LoadedRuleset
+    from .pool import UnitRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +77,28 @@ def _tie_value(part: dict[str, Any], name: str) -> tuple[int, Decimal]:
     return (1, Decimal(str(value)))
 
 
+class Remake:
+    """Writes a unit's result JSON again from its row by the per-unit path; one per batch,
+    shared by its units (a closure per unit would cost more memory than its figures)."""
+
+    __slots__ = ("ruleset",)
+
+    def __init__(self, ruleset: LoadedRuleset):
+        self.ruleset = ruleset
+
+    def __call__(self, row: UnitRow, reference: Reference | None) -> str:
+        from . import score_part
+
+        filled = list(row.filled) or None
+        return result_json(score_part(self.ruleset, row.data, unit=row.unit, filled=filled, reference=reference))
+
+
 class ScoredUnit:
-    """One unit's figures for a batch, and its result as JSON (parsed on demand)."""
+    """One unit's figures for a batch, and its result as JSON: kept, or written again on
+    demand from its row (`forget_json`)."""
 
     _SENT = (
-        "json",
+        "_json",
         "unit",
         "status",
         "total",
@@ -87,12 +110,13 @@ class ScoredUnit:
         "quota",
         "standing",
         "sums",
+        "reference",
     )
-    __slots__ = (*_SENT, "_result")
+    __slots__ = (*_SENT, "_remake", "_row", "_result")
 
     def __init__(
         self,
-        json: str,
+        json: str | None,
         unit: UnitRef | None,
         status: str,
         total: Decimal,
@@ -104,8 +128,9 @@ class ScoredUnit:
         quota: QuotaMove | None,
         standing: Standing | None,
         sums: tuple[Exact, tuple[Exact, ...], Exact],
+        reference: Reference | None = None,
     ):
-        self.json = json
+        self._json = json
         self.unit = unit
         self.status = status
         self.total = total
@@ -117,6 +142,9 @@ class ScoredUnit:
         self.quota = quota
         self.standing = standing  # None once quotas are decided (a unit read back from storage)
         self.sums = sums  # (base, each adjustment group's applied points, total before rounding)
+        self.reference = reference  # the batch place its relative indicators were scored against
+        self._remake: Remake | None = None
+        self._row: UnitRow | None = None
         self._result: Result | None = None  # not kept from scoring: thousands of them would burden memory and the GC
 
     @classmethod
@@ -145,6 +173,7 @@ class ScoredUnit:
                 tuple(_figure(g["applied"]) for g in part["adjustments"]),
                 _figure(part["total_exact"]),
             ),
+            reference_of(part.get("reference")),
         )
 
     @classmethod
@@ -170,7 +199,21 @@ class ScoredUnit:
                 tuple(parse_exact(g["applied"]) for g in data["adjustments"]),
                 parse_exact(data["total_exact"]),
             ),
+            reference_of(data.get("reference")),
         )
+
+    def forget_json(self, remake: Remake, row: UnitRow) -> ScoredUnit:
+        """Drop the JSON: `remake` writes it again from `row` whenever it is asked for."""
+        self._json, self._remake, self._row = None, remake, row
+        return self
+
+    @property
+    def json(self) -> str:
+        """The result's JSON: kept, or written again each time (never kept: a report that
+        reads every unit's JSON would otherwise fill the memory with them)."""
+        if self._json is not None:
+            return self._json
+        return self._remake(self._row, self.reference)
 
     @property
     def result(self) -> Result:
@@ -180,10 +223,16 @@ class ScoredUnit:
         return self._result
 
     def __getstate__(self):
-        # the full result stays behind: the JSON carries it, and is cheaper to send
-        return tuple(getattr(self, name) for name in self._SENT)
+        # the full result stays behind: the JSON carries it, and is cheaper to send (a unit
+        # whose JSON is written on demand writes it now: its row stays behind)
+        return (self.json, *(getattr(self, name) for name in self._SENT[1:]))
 
     def __setstate__(self, state) -> None:
         for name, value in zip(self._SENT, state, strict=True):
             setattr(self, name, value)
-        self._result = None
+        self._remake = self._row = self._result = None
+
+
+def reference_of(stored: dict | None) -> Reference | None:
+    """The reference a result (or a journal) holds as a dict."""
+    return Reference.model_validate(stored) if stored else None

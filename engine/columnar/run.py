@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from ..errors import InputError, KaopingError
 from ..inputs import validate_input
-from ..lean import result_json
 from ..loader import LoadedRuleset
 from ..messages import say
 from ..pool import RowError, UnitRow, score_rows
+from ..scored import Remake, ScoredUnit
 from .check import differing
 from .figures import Figures, score_columns
-from .unit import ColumnarUnit
+from .unit import Shared, columnar_unit
 
 SAMPLE_AT_LEAST = 20
 SAMPLE_SHARE = 100  # one unit in a hundred, when that is more
@@ -33,7 +33,7 @@ class ColumnarMismatch(KaopingError):
 class ColumnarRun:
     """The columnar units by row, the rows left for the per-unit path, and the counts."""
 
-    units: dict[int, ColumnarUnit]
+    units: dict[int, ScoredUnit]
     left: list[UnitRow]
     cross_checked: int
 
@@ -58,24 +58,13 @@ def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bo
             left.append(row)  # the per-unit path refuses it, in the same words
     figures, per_unit = score_columns(ruleset, [values for _, values in valid], [row.reference for row, _ in valid])
     left += [valid[k][0] for k in per_unit]
-    units = {
-        valid[k][0].row: ColumnarUnit(f, valid[k][0].unit, _writer(ruleset, valid[k][0])) for k, f in figures.items()
-    }
+    remake, shared = Remake(ruleset), Shared()
+    units = {valid[k][0].row: columnar_unit(f, valid[k][0], remake, shared) for k, f in figures.items()}
     found = {valid[k][0].row: (valid[k][0], f) for k, f in figures.items()}
     checked = _sample(sorted(found), check_all, seed)
     for row in checked:
-        _cross_check(ruleset, *found[row], units[row])
+        _cross_check(ruleset, *found[row])
     return ColumnarRun(units, sorted(left, key=lambda r: r.row), len(checked))
-
-
-def _writer(ruleset: LoadedRuleset, row: UnitRow):
-    def write() -> str:
-        from .. import score_part
-
-        part = score_part(ruleset, row.data, unit=row.unit, filled=list(row.filled) or None, reference=row.reference)
-        return result_json(part)
-
-    return write
 
 
 def _sample(rows: list[int], check_all: bool, seed: int) -> list[int]:
@@ -85,7 +74,7 @@ def _sample(rows: list[int], check_all: bool, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(rows, size))
 
 
-def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures, unit: ColumnarUnit) -> None:
+def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures) -> None:
     """The unit scored again per unit: its figures must be the columnar ones."""
     (outcome,) = score_rows(ruleset, [row])
     if isinstance(outcome, list):
@@ -93,7 +82,6 @@ def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures, unit: C
     name = differing(figures, outcome.unit)
     if name is not None:
         _mismatch(row, name, getattr(figures, name), getattr(outcome.unit, name))
-    unit.json = outcome.unit.json  # made already: kept for whoever asks
 
 
 def _refused(errors: list[RowError]) -> str:
