@@ -47,5 +47,6 @@ def columnar_unit(figures: Figures, row: UnitRow, remake: Remake, shared: Shared
         None,
         replace(standing, total=shared.figure(standing.total), reaches=shared.flags(standing.reaches)),
         (shared.figure(base), shared.figures(groups), shared.figure(unrounded)),
+        row.reference,  # a relative batch's: the result names it, and the batch sees it was used
     )
     return unit.forget_json(remake, row)
