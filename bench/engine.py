@@ -126,20 +126,18 @@ def main() -> None:
     base_kept = medians[f"today ({args.baseline}): score(), results kept"]
     group = medians["full explanation, grouped sessions"]
     print()
-    for what in ("wall", "cpu"):
-        ratio = full[what] / base[what]
-        print(
-            f"  new/today ({what}): full explanation / score() = {ratio:.2f}"
-            f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
-            f" / score() + JSON = {full[what] / base_json[what]:.2f}"
-        )
-    for what in ("wall", "cpu"):
-        ratio = group[what] / base[what]
-        print(
-            f"  new/today ({what}): grouped sessions / score() = {ratio:.2f}"
-            f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
-            f" grouped / one session a unit = {group[what] / full[what]:.2f}"
-        )
+    ways = (
+        ("full explanation", full, " / score() + JSON = {:.2f}", base_json),
+        ("grouped sessions", group, " grouped / one session a unit = {:.2f}", full),
+    )
+    for name, new_way, other, against in ways:
+        for what in ("wall", "cpu"):
+            ratio = new_way[what] / base[what]
+            print(
+                f"  new/today ({what}): {name} / score() = {ratio:.2f}"
+                f" (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'});"
+                + other.format(new_way[what] / against[what])
+            )
     for what in ("wall", "cpu"):
         print(
             f"  kept/dropped ({what}): new {lean_kept[what] / full[what]:.2f} ({len(kept)} results alive at the end),"
