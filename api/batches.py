@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
 from engine.cluster import ClusterUnreachable
+from engine.columnar.run import ColumnarMismatch
 from engine.decimals import exact_text
 from engine.errors import BatchFileError
 from engine.messages import say
@@ -140,7 +141,7 @@ class _Lease:
 def failure_text(error: BaseException) -> str:
     """What a person reads for a failed batch: a sentence of the catalogue, never empty and
     never the database's own words (which hold SQL)."""
-    if isinstance(error, BatchFileError | ClusterUnreachable):
+    if isinstance(error, BatchFileError | ClusterUnreachable | ColumnarMismatch):
         return str(error)
     if isinstance(error, MemoryError):
         return say("detail.batch_memory")
@@ -322,6 +323,8 @@ class BatchRunner:
                     progress=progress,
                     read_errors=read_errors,
                     batch_name=batch_name(batch),
+                    columnar=True,
+                    explain=True,
                 )
             progress.flush()
             lease.write(status="storing", scored=len(report.units))

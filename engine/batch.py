@@ -130,13 +130,16 @@ def run_batch(
     batch_name: str = "",
     columnar: bool = False,
     check_all: bool = False,
+    explain: bool = False,
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
     Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
     indicators are scored against the batch itself, named `batch_name` in each result.
     With `columnar`, the units the columnar path supports are scored at once and a sample
     of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); they
-    are not journaled: a resumed batch scores them again, in a moment."""
+    are not journaled: a resumed batch scores them again, in a moment. With `explain` as
+    well, each columnar unit's per-unit JSON is made in the pool and checked against its
+    figures (engine.columnar.explained), for a caller that stores every unit's result."""
     journal = Journal(journal) if journal else None
     results, errors = journal.read(ruleset) if journal else ({}, {})
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
@@ -151,6 +154,11 @@ def run_batch(
         from .columnar.run import score_columnar
 
         run = score_columnar(ruleset, todo, check_all=check_all)
+        if explain and run.units:
+            from .columnar.explained import explain_all
+
+            with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
+                explain_all(ruleset, run, todo, active)
         results.update(run.units)
         todo = run.left
         if progress and run.units:

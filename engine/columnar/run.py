@@ -16,7 +16,7 @@ from ..inputs import validate_input
 from ..lean import result_json
 from ..loader import LoadedRuleset
 from ..messages import say
-from ..pool import RowError, UnitRow, score_rows
+from ..pool import Outcome, RowError, UnitRow, score_rows
 from .check import differing
 from .figures import Figures, score_columns
 from .support import unsupported
@@ -92,6 +92,12 @@ def _sample(rows: list[int], check_all: bool, seed: int) -> list[int]:
 def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures, unit: ColumnarUnit) -> None:
     """The unit scored again per unit: its figures must be the columnar ones."""
     (outcome,) = score_rows(ruleset, [row])
+    confirm(row, figures, outcome, unit)
+
+
+def confirm(row: UnitRow, figures: Figures | ColumnarUnit, outcome: Outcome, unit: ColumnarUnit) -> None:
+    """The unit's per-unit outcome must have the columnar figures (ColumnarMismatch if not);
+    its JSON becomes the unit's."""
     if isinstance(outcome, list):
         _mismatch(row, "status", figures.status, _refused(outcome))
     name = differing(figures, outcome.unit)
