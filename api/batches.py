@@ -347,7 +347,7 @@ class BatchRunner:
             stored = set(session.scalars(select(ScoreRecord.batch_row).where(ScoreRecord.batch_id == batch.id)))
             session.commit()
             todo = [u for u in report.units if u.row not in stored]
-            opens = rectification.opener(report.ruleset, actor)  # the items each record opens
+            opens = rectification.batch_opener(session, report.ruleset, actor)  # the items the records open
             for start in range(0, len(todo), STORE_CHUNK):
                 chunk = todo[start : start + STORE_CHUNK]
                 scores = [
@@ -363,12 +363,12 @@ class BatchRunner:
                         actor=actor,
                         batch_id=batch.id,
                         batch_row=u.row,
-                        after=opens,
                     )
                     for u in chunk
                 ]
                 count = len(stored) + start + len(chunk)
-                store.append_scores(session, scores, guard=functools.partial(lease.check, session, stored=count))
+                guard = functools.partial(lease.check, session, stored=count)
+                store.append_scores(session, scores, guard=guard, after=opens)
 
 
 class _Progress:
