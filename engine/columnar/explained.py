@@ -16,10 +16,12 @@ from .run import ColumnarRun, confirm
 def explain_all(ruleset: LoadedRuleset, run: ColumnarRun, rows: list[UnitRow], pool: ScoringPool | None) -> None:
     """Give each of the run's units the per-unit path's JSON, scored in `pool` (in this
     process without one), after checking its figures (the sample cross-checked already
-    is scored again: a hundredth more, for one rule for all)."""
+    is scored again: a hundredth more, for one rule for all); all of them now count as
+    cross-checked."""
     todo = [row for row in rows if row.row in run.units]
     by_row = {row.row: row for row in todo}
     for outcome in pool.run(todo) if pool else score_rows(ruleset, todo):
         row = by_row[outcome.row if not isinstance(outcome, list) else outcome[0].row]
         unit = run.units[row.row]
         confirm(row, unit, outcome, unit)
+    run.cross_checked = len(todo)
