@@ -6,7 +6,7 @@ and on PostgreSQL (started by scripts/postgres-test-server when it can be).
     python bench/service_batch.py [--units 25000] [--rounds 2] [--baseline main] [--skip-postgres]
 
 Each run is a fresh service (its own data directory or database) started from one of the
-two trees. The phases are read from the batch's status as it moves (polled every 50 ms):
+two trees. The phases are read from the batch's status as it moves (polled every 250 ms, so that the polling costs the service little CPU):
 reading with admitting and filling (queued -> running), scoring (running -> storing),
 storing (storing -> done). CPU time is the service's and all its children's (the batch's
 process and its scoring pool), measured with psutil.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASES = ("read", "scoring", "storing", "total")
-POLL = 0.05
+POLL = 0.25
 
 
 def one_run(code: Path, csv_path: Path, units_path: Path, database_url: str | None) -> dict:

@@ -138,8 +138,9 @@ def run_batch(
     With `columnar`, the units the columnar path supports are scored at once and a sample
     of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); they
     are not journaled: a resumed batch scores them again, in a moment. With `explain` as
-    well, each columnar unit's per-unit JSON is made in the pool and checked against its
-    figures (engine.columnar.explained), for a caller that stores every unit's result."""
+    well, each columnar unit's per-unit JSON is made in the pool meanwhile and checked
+    against its figures (engine.columnar.explained), for a caller that stores every unit's
+    result."""
     journal = Journal(journal) if journal else None
     results, errors = journal.read(ruleset) if journal else ({}, {})
     relative = RelativeBatch(ruleset, rows, batch_name) if ruleset.model.relative_indicators() else None
@@ -153,12 +154,16 @@ def run_batch(
     if columnar:
         from .columnar.run import score_columnar
 
-        run = score_columnar(ruleset, todo, check_all=check_all)
-        if explain and run.units:
-            from .columnar.explained import explain_all
+        def columnar_run():
+            return score_columnar(ruleset, todo, check_all=check_all)
+
+        if explain:
+            from .columnar.explained import explained
 
             with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
-                explain_all(ruleset, run, todo, active)
+                run = explained(ruleset, todo, active, columnar_run)
+        else:
+            run = columnar_run()
         results.update(run.units)
         todo = run.left
         if progress and run.units:

@@ -1,27 +1,61 @@
-"""The per-unit JSON of every columnar unit, made in a scoring pool's workers.
+"""The per-unit JSON of every columnar unit, made in a scoring pool's workers while this
+process scores the batch columnar.
 
 A store that keeps each unit's full result (the service's score records) needs the
 per-unit path's explanation of every unit, not of a sample: made one by one in the
-batch's own process it would take longer than the columnar scoring saved. Each is
-checked against the unit's columnar figures as it arrives, so the whole batch is
-cross-checked; a difference stops the batch (ColumnarMismatch)."""
+batch's own process it would take longer than the columnar scoring saved. The pool
+scores the rows per unit in a thread of its own (the workers are other processes; the
+thread mostly waits for them) while the columnar figures are computed here; each unit's
+outcome is then checked against its figures, so the whole batch is cross-checked, and a
+difference stops the batch (ColumnarMismatch)."""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
 
 from ..loader import LoadedRuleset
 from ..pool import ScoringPool, UnitRow, score_rows
 from .run import ColumnarRun, confirm
+from .support import unsupported
 
 
-def explain_all(ruleset: LoadedRuleset, run: ColumnarRun, rows: list[UnitRow], pool: ScoringPool | None) -> None:
-    """Give each of the run's units the per-unit path's JSON, scored in `pool` (in this
-    process without one), after checking its figures (the sample cross-checked already
-    is scored again: a hundredth more, for one rule for all); all of them now count as
-    cross-checked."""
-    todo = [row for row in rows if row.row in run.units]
-    by_row = {row.row: row for row in todo}
-    for outcome in pool.run(todo) if pool else score_rows(ruleset, todo):
-        row = by_row[outcome.row if not isinstance(outcome, list) else outcome[0].row]
-        unit = run.units[row.row]
-        confirm(row, unit, outcome, unit)
-    run.cross_checked = len(todo)
+def explained(
+    ruleset: LoadedRuleset, rows: list[UnitRow], pool: ScoringPool | None, score: Callable[[], ColumnarRun]
+) -> ColumnarRun:
+    """`score()` (the columnar run of `rows`) with each of its units given the per-unit
+    path's JSON, scored in `pool` meanwhile (in this process, after, without one), once
+    its figures are checked; all of them count as cross-checked. The rows the columnar
+    path leaves are scored per unit here too, and again by the batch: a few, for a ruleset
+    it supports (one it does not support is not scored here at all)."""
+    if pool is None or unsupported(ruleset.model):  # nothing to overlap, or nothing columnar
+        run = score()
+        _per_unit(ruleset, [row for row in rows if row.row in run.units], None, outcomes := {}, failed := [])
+    else:
+        outcomes, failed = {}, []
+        worker = threading.Thread(
+            target=_per_unit, args=(ruleset, rows, pool, outcomes, failed), name="kaoping-explain", daemon=True
+        )
+        worker.start()
+        try:
+            run = score()
+        finally:
+            worker.join()
+    if failed:
+        raise failed[0]
+    by_row = {row.row: row for row in rows}
+    for number, unit in run.units.items():
+        confirm(by_row[number], unit, outcomes[number], unit)
+    run.cross_checked = len(run.units)
+    return run
+
+
+def _per_unit(
+    ruleset: LoadedRuleset, rows: list[UnitRow], pool: ScoringPool | None, outcomes: dict, failed: list
+) -> None:
+    """Each row's per-unit outcome into `outcomes`; what stops the scoring into `failed`."""
+    try:
+        for outcome in pool.run(rows) if pool else score_rows(ruleset, rows):
+            outcomes[outcome.row if not isinstance(outcome, list) else outcome[0].row] = outcome
+    except BaseException as error:  # raised again in the batch's own thread
+        failed.append(error)
