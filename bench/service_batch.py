@@ -6,8 +6,8 @@ and on PostgreSQL (started by scripts/postgres-test-server when it can be).
     python bench/service_batch.py [--units 25000] [--rounds 2] [--baseline main] [--skip-postgres]
 
 Each run is a fresh service (its own data directory or database) started from one of the
-two trees. The phases are read from the batch's status as it moves (polled every 250 ms, so that the polling costs the service little CPU):
-reading with admitting and filling (queued -> running), scoring (running -> storing),
+two trees. The phases are read from the batch's status as it moves (polled every 250 ms,
+so that the polling costs the service little CPU): reading with admitting and filling (queued -> running), scoring (running -> storing),
 storing (storing -> done). CPU time is the service's and all its children's (the batch's
 process and its scoring pool), measured with psutil.
 """
