@@ -7,9 +7,10 @@ and on PostgreSQL (started by scripts/postgres-test-server when it can be).
 
 Each run is a fresh service (its own data directory or database) started from one of the
 two trees. The phases are read from the batch's status as it moves (polled every 250 ms,
-so that the polling costs the service little CPU): reading with admitting and filling (queued -> running), scoring (running -> storing),
-storing (storing -> done). CPU time is the service's and all its children's (the batch's
-process and its scoring pool), measured with psutil.
+so that the polling costs the service little CPU): reading with admitting and filling
+(queued -> running), scoring (running -> storing), storing (storing -> done). CPU time is
+the service's and all its children's (the batch's process and its scoring pool), measured
+with psutil.
 """
 
 from __future__ import annotations
