@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.batch import BatchReport, assemble, rows_read, run_batch, scoring_pool
 from engine.cluster import ClusterUnreachable
+from engine.columnar.run import ColumnarMismatch
 from engine.decimals import exact_text
 from engine.errors import BatchFileError
 from engine.messages import say
@@ -140,7 +141,7 @@ class _Lease:
 def failure_text(error: BaseException) -> str:
     """What a person reads for a failed batch: a sentence of the catalogue, never empty and
     never the database's own words (which hold SQL)."""
-    if isinstance(error, BatchFileError | ClusterUnreachable):
+    if isinstance(error, BatchFileError | ClusterUnreachable | ColumnarMismatch):
         return str(error)
     if isinstance(error, MemoryError):
         return say("detail.batch_memory")
@@ -322,6 +323,8 @@ class BatchRunner:
                     progress=progress,
                     read_errors=read_errors,
                     batch_name=batch_name(batch),
+                    columnar=True,
+                    explain=True,  # every columnar unit's per-unit JSON, checked against its figures
                     keep_json=True,  # every unit's JSON is stored: kept rather than written twice
                 )
             progress.flush()
@@ -345,7 +348,7 @@ class BatchRunner:
             stored = set(session.scalars(select(ScoreRecord.batch_row).where(ScoreRecord.batch_id == batch.id)))
             session.commit()
             todo = [u for u in report.units if u.row not in stored]
-            opens = rectification.opener(report.ruleset, actor)  # the items each record opens
+            opens = rectification.batch_opener(session, report.ruleset, actor)  # the items the records open
             for start in range(0, len(todo), STORE_CHUNK):
                 chunk = todo[start : start + STORE_CHUNK]
                 scores = [
@@ -361,12 +364,12 @@ class BatchRunner:
                         actor=actor,
                         batch_id=batch.id,
                         batch_row=u.row,
-                        after=opens,
                     )
                     for u in chunk
                 ]
                 count = len(stored) + start + len(chunk)
-                store.append_scores(session, scores, guard=functools.partial(lease.check, session, stored=count))
+                guard = functools.partial(lease.check, session, stored=count)
+                store.append_scores(session, scores, guard=guard, after=opens)
 
 
 class _Progress:

@@ -224,22 +224,32 @@ class Chain:
         self.session = session
 
     def append(self, kind: str, subject: str, data: dict[str, Any], actor: Actor) -> dict[str, Any]:
+        return self.append_all(kind, [(subject, data)], actor)[0]
+
+    def append_all(self, kind: str, events: list[tuple[str, dict[str, Any]]], actor: Actor) -> list[dict[str, Any]]:
+        """Events (subject, data) of one kind at the head, in order: one insert for all."""
+        if not events:
+            return []
         connection = self.session.connection()
         seq, previous = connection.execute(_HEAD).one()
-        row = {
-            "seq": seq + 1,
-            "id": str(uuid.uuid4()),
-            "kind": kind,
-            "subject": subject,
-            "data": json.loads(canonical(data)),
-            "actor": actor.label,
-            "created_at": now().isoformat(),
-            "prev_hash": previous,
-        }
-        row["record_hash"] = hash_fields({f: row[f] for f in EVENT_FIELDS})
-        connection.execute(_EVENT_INSERT, [row])
-        connection.execute(_ADVANCE, {"seq": row["seq"], "hash": row["record_hash"]})
-        return row
+        moment, rows = now().isoformat(), []
+        for subject, data in events:
+            seq += 1
+            row = {
+                "seq": seq,
+                "id": str(uuid.uuid4()),
+                "kind": kind,
+                "subject": subject,
+                "data": json.loads(canonical(data)),
+                "actor": actor.label,
+                "created_at": moment,
+                "prev_hash": previous,
+            }
+            row["record_hash"] = previous = hash_fields({f: row[f] for f in EVENT_FIELDS})
+            rows.append(row)
+        connection.execute(_EVENT_INSERT, rows)
+        connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
+        return rows
 
     def append_score(self, new: NewScore) -> ScoreRecord:
         """A score record at the head, in this turn (a stage writes its record and the
@@ -339,12 +349,16 @@ _CURRENT_DELETE = delete(CurrentScore).where(
 
 
 def append_scores(
-    session: Session, scores: list[NewScore], guard: Callable[[], None] | None = None
+    session: Session,
+    scores: list[NewScore],
+    guard: Callable[[], None] | None = None,
+    after: Callable[[Chain, list[ScoreRecord]], None] | None = None,
 ) -> list[ScoreRecord]:
     """Write score records at the end of the chain, all or none. The records returned
     are not attached to the session: they are what was written, for the response.
     `guard` runs first in the same transaction; what it raises writes nothing (a batch
-    checks there that it still holds its lease). Each score's `after` runs last in it.
+    checks there that it still holds its lease). Each score's `after` runs last in it,
+    then `after` with all the records (a batch opens their rectification items at once).
 
     Appenders take turns, so all that does not depend on the chain's head is prepared
     before taking a turn: a shorter turn is a shorter queue."""
@@ -370,6 +384,8 @@ def append_scores(
         connection.execute(_ADVANCE, {"seq": seq, "hash": previous})
         records = [ScoreRecord(**row) for row in rows]
         _after(Chain(session), scores, records)
+        if after is not None:
+            after(Chain(session), records)
         session.commit()
     except BaseException:
         session.rollback()

@@ -88,14 +88,17 @@ def run_batch(
     columnar: bool = False,
     check_all: bool = False,
     keep_json: bool = False,
+    explain: bool = False,
 ) -> BatchReport:
     """Score rows (resuming from `journal` when it holds outcomes), then quotas and ranks.
     Scoring runs in `pool`, or in a pool of `workers` started for the batch. Relative
     indicators are scored against the batch itself, named `batch_name` in each result.
     With `columnar`, the units the columnar path supports are scored at once and a sample
-    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md).
-    A unit keeps only its figures, its result's JSON written again from its row when
-    asked for, unless `keep_json` keeps the JSON of the units scored per unit (the
+    of them (every one with `check_all`) cross-checked per unit (docs/columnar.md); with
+    `explain` as well, each columnar unit's per-unit JSON is made in the pool meanwhile and
+    checked against its figures (engine.columnar.explained), for a caller that stores every
+    unit's result. A unit keeps only its figures, its result's JSON written again from its
+    row when asked for, unless `keep_json` keeps the JSON of the units scored per unit (the
     service stores every unit's, and would otherwise score each twice)."""
     journal = Journal(journal) if journal else None
     by_row = {row.row: row for row in rows}
@@ -117,7 +120,17 @@ def run_batch(
     gc.disable()
     try:
         if columnar:
-            run = score_columnar_chunks(ruleset, todo, check_all, handle, progress)
+
+            def columnar_run():
+                return score_columnar_chunks(ruleset, todo, check_all, handle, progress)
+
+            if explain:
+                from .columnar.explained import explained
+
+                with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
+                    run = explained(ruleset, todo, active, columnar_run)
+            else:
+                run = columnar_run()
             results.update(run.units)
             todo = run.left
 
@@ -148,12 +161,14 @@ def run_batch(
         if handle:
             handle.close()
     all_errors = list(read_errors) + [e for row in sorted(errors) for e in errors[row]]
-    report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+    counts = None
     if run is not None:  # a plain batch's summary stays as it was
-        counts = run.counts(results, errors)
+        counts = run.counts(results, errors)  # before quotas: a unit they move is still the columnar one
         # columnar units read back from the journal: a resumed batch's count is an uninterrupted one's
         counts["columnar"] += len(journalled)
         counts["per_unit"] -= len(journalled)
+    report = finish(ruleset, results, all_errors, rows_read(rows, read_errors), stats)
+    if counts is not None:
         report.summary["columnar"] = counts
     return report
 

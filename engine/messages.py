@@ -935,9 +935,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "columnar.differs": {
         "zh": "列式评分与逐单位评分不一致: 单位 {unit} (第 {row} 行) 的 {figure} 列式为 {columnar}, 逐单位为 {per_unit};"
-        " 本批次结果不予采用, 请去掉 --columnar 重新评分并报告此问题",
+        " 本批次结果不予采用, 请将此信息报告系统维护人员 (命令行可去掉 --columnar 逐单位评分)",
         "en": "the columnar path and the per-unit path differ: unit {unit} (row {row}) has {figure} {columnar} columnar"
-        " but {per_unit} per unit; the batch is not used: score it again without --columnar and report this",
+        " but {per_unit} per unit; the batch is not used: report this to whoever maintains the system (on the"
+        " command line, scoring without --columnar scores unit by unit)",
     },
     "cli.quota_moves": {"zh": "名额控制调整了 {count} 个单位", "en": "quotas moved {count} unit(s)"},
     "cli.wrote": {"zh": "已写出 {path}", "en": "wrote {path}"},

@@ -69,6 +69,8 @@ def test_the_dashboard_shows_distribution_ranking_moves_ties_and_error_rows(fini
     for error in batch.errors:
         assert f'<td class="num">{error["row"]}</td>' in errors and error["message"] in errors
     assert {e["row"] for e in batch.errors} == {6, 11}
+    columnar = re.search(r'<span class="hint" id="columnar">([^<]*)</span>', text)[1]
+    assert columnar == "其中列式评分 38 个，逐单位评分 2 个；逐单位复核 38 个"
     for kind in ("xlsx", "csv", "json"):
         assert f"/ui/batches/{batch_id}/results.{kind}" in page.text
 

@@ -48,17 +48,24 @@ def _subject(item: RectificationItem) -> str:
     return f"{item.unit_id}/{item.period}/{item.ruleset_id}"
 
 
-def _responsible(session: Session, unit_id: str, declared: Rectification) -> str:
+def _place(session: Session, code: str) -> tuple[str | None, str] | None:
+    unit = session.get(Unit, code)
+    return None if unit is None else (unit.parent_code, unit.kind)
+
+
+def _responsible(place, unit_id: str, declared: Rectification) -> str:
     """The unit that answers for the item: the unit itself, or the nearest unit above it of
-    the declared kind (the unit itself when it has none above it, or is not in the tree)."""
+    the declared kind (the unit itself when it has none above it, or is not in the tree).
+    `place` gives a unit's parent code and kind (None for a unit not in the tree)."""
     if declared.responsible == "unit":
         return unit_id
     wanted = KIND_OF[declared.responsible]
-    unit = session.get(Unit, unit_id)
-    while unit is not None and unit.parent_code is not None:
-        unit = session.get(Unit, unit.parent_code)
-        if unit is not None and unit.kind == wanted:
-            return unit.code
+    found = place(unit_id)
+    while found is not None and found[0] is not None:
+        code = found[0]
+        found = place(code)
+        if found is not None and found[1] == wanted:
+            return code
     return unit_id
 
 
@@ -80,7 +87,6 @@ def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, record: 
     """The items the new record warrants, in the chain's turn that writes it: open the new
     ones, keep those already open or done, close the open ones it no longer warrants."""
     session = chain.session
-    declared = {item.id: item for item in ruleset.model.rectification}
     day = today()
     warranted = {o.item.id: o for o in openings(ruleset.model, record.result, record.period)}
     standing = session.scalars(
@@ -98,38 +104,68 @@ def reconcile(ruleset: LoadedRuleset, actor: Actor, chain: store.Chain, record: 
             reason = say("rectification.closed_reason", record=record.id)
             facts = {**_facts(item, "close"), "record": record.id, "reason": reason}
             chain.append(EVENT, _subject(item), facts, actor)
-    for key, opening in warranted.items():
-        if key in kept:
-            continue
-        item = RectificationItem(
-            id=str(uuid.uuid4()),
-            ruleset_id=record.ruleset_id,
-            version=record.version,
-            item=key,
-            unit_id=record.unit_id,
-            period=record.period,
-            responsible=_responsible(session, record.unit_id, declared[key]),
-            title=opening.title,
-            because=opening.because,
-            opened_record=record.id,
-            opened_on=day.isoformat(),
-            due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
-            state="open",
-        )
-        session.add(item)
-        facts = {
-            **_facts(item, "open"),
-            "item": key,
-            "version": item.version,
-            "title": item.title,
-            "because": item.because,
-            "responsible": item.responsible,
-            "record": record.id,
-            "opened_on": item.opened_on,
-            "due": item.due,
-        }
-        chain.append(EVENT, _subject(item), facts, actor)
+    place = functools.partial(_place, session)
+    opened = [_opened(record, o, day, place) for key, o in warranted.items() if key not in kept]
+    session.add_all(item for item, _ in opened)
+    chain.append_all(EVENT, [event for _, event in opened], actor)
     session.flush()
+
+
+def batch_opener(session: Session, ruleset: LoadedRuleset, actor: Actor):
+    """What a batch's records run in the transaction of each chunk (store.append_scores'
+    `after`): the items they warrant opened, all at once. A batch's record is the first of
+    its unit and period (api.services.batch_units.admit refuses the others), so there is
+    nothing to reconcile; the responsible units are found in the tree read once here.
+    None for a ruleset without rectification items."""
+    if not ruleset.model.rectification:
+        return None
+    tree = {
+        code: (parent, kind) for code, parent, kind in session.execute(select(Unit.code, Unit.parent_code, Unit.kind))
+    }
+    return functools.partial(_open_all, ruleset, actor, tree)
+
+
+def _open_all(ruleset: LoadedRuleset, actor: Actor, tree: dict, chain: store.Chain, records: list[ScoreRecord]) -> None:
+    day = today()
+    opened = [
+        _opened(record, opening, day, tree.get)
+        for record in records
+        for opening in openings(ruleset.model, record.result, record.period)
+    ]
+    chain.session.add_all(item for item, _ in opened)
+    chain.append_all(EVENT, [event for _, event in opened], actor)
+    chain.session.flush()
+
+
+def _opened(record: ScoreRecord, opening, day: date, place) -> tuple[RectificationItem, tuple[str, dict[str, Any]]]:
+    """A new open item the record warrants, and its event (subject, facts)."""
+    item = RectificationItem(
+        id=str(uuid.uuid4()),
+        ruleset_id=record.ruleset_id,
+        version=record.version,
+        item=opening.item.id,
+        unit_id=record.unit_id,
+        period=record.period,
+        responsible=_responsible(place, record.unit_id, opening.item),
+        title=opening.title,
+        because=opening.because,
+        opened_record=record.id,
+        opened_on=day.isoformat(),
+        due=(day + timedelta(days=opening.item.deadline_days)).isoformat(),
+        state="open",
+    )
+    facts = {
+        **_facts(item, "open"),
+        "item": item.item,
+        "version": item.version,
+        "title": item.title,
+        "because": item.because,
+        "responsible": item.responsible,
+        "record": record.id,
+        "opened_on": item.opened_on,
+        "due": item.due,
+    }
+    return item, (_subject(item), facts)
 
 
 # ---------------------------------------------------------------- tracking

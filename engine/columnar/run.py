@@ -15,7 +15,7 @@ from ..errors import InputError, KaopingError
 from ..inputs import validate_input
 from ..loader import LoadedRuleset
 from ..messages import say
-from ..pool import RowError, UnitRow, score_rows
+from ..pool import Outcome, RowError, UnitRow, score_rows
 from ..scored import Remake, ScoredUnit
 from .check import differing
 from .figures import Figures, score_columns
@@ -77,6 +77,11 @@ def _sample(rows: list[int], check_all: bool, seed: int) -> list[int]:
 def _cross_check(ruleset: LoadedRuleset, row: UnitRow, figures: Figures) -> None:
     """The unit scored again per unit: its figures must be the columnar ones."""
     (outcome,) = score_rows(ruleset, [row])
+    confirm(row, figures, outcome)
+
+
+def confirm(row: UnitRow, figures: Figures | ScoredUnit, outcome: Outcome) -> None:
+    """The unit's per-unit outcome must have the columnar figures (ColumnarMismatch if not)."""
     if isinstance(outcome, list):
         _mismatch(row, "status", figures.status, _refused(outcome))
     name = differing(figures, outcome.unit)

@@ -172,6 +172,7 @@ def _results(session: Session, batch, parent: str | None, sort: str, page: int) 
         "grade_titles": {g.id: g.title for g in model.grades},
         "distribution": summary.get("grades", []),
         "ranking_rule": summary.get("ranking", {}).get("rule", ""),
+        "columnar": summary.get("columnar"),  # how many units the columnar path scored (docs/batches.md)
         "ranked": rows,
         "ranked_count": count,
         "parents": batch_results.parents(session, batch),
