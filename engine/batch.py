@@ -25,7 +25,7 @@ from .decimals import ZERO, Exact, difference, product, quotient, total
 from .loader import LoadedRuleset
 from .model import Ruleset
 from .pool import Outcome, PoolStats, RowError, Scored, ScoringPool, UnitRow, score_rows
-from .quotas import apply_decision, decide_quotas
+from .quotas import decide_quotas
 from .relative import batch_own_values, references
 from .result import Reference, Result
 from .scored import ScoredUnit
@@ -255,7 +255,7 @@ def finish(
     model = ruleset.model
     for index, decision in decide_quotas(model, [results[row].standing for row in order]).items():
         row = order[index]
-        results[row] = ScoredUnit.of(model, apply_decision(model, results[row].result, decision))
+        results[row] = results[row].moved(model, decision)
     return assemble(ruleset, results, errors, rows_read, stats)
 
 

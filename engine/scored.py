@@ -172,6 +172,12 @@ class ScoredUnit:
             ),
         )
 
+    def moved(self, ruleset: Ruleset, decision) -> ScoredUnit:
+        """The unit as the batch's quotas moved it (decision: engine.quotas.QuotaDecision)."""
+        from .quotas import apply_decision  # the quotas read this module's standings
+
+        return ScoredUnit.of(ruleset, apply_decision(ruleset, self.result, decision))
+
     @property
     def result(self) -> Result:
         """The full result, rebuilt from the JSON the first time it is asked for."""

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from bench.generate import jurisdiction
 from engine.batch import run_batch
 from engine.columnar import run as columnar_run
 from engine.columnar.check import differing
@@ -127,3 +128,19 @@ def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it
     assert unchecked.json == expected.json and unchecked.result == expected.result
     copy = pickle.loads(pickle.dumps(unchecked))
     assert copy.json == expected.json and differing(copy, expected) is None
+
+
+def test_units_the_quotas_move_keep_their_json_for_later_and_match_the_plain_batch():
+    ruleset = RULESETS["village-branch-stars"]
+    rows = [
+        UnitRow(row=n + 2, unit=UnitRef(id=uid, name=name, parent=town), data=data)
+        for n, (uid, name, town, data) in enumerate(jurisdiction(1500, 12))
+    ]
+    plain = {u.row: u.scored for u in run_batch(ruleset, rows, workers=1).units}
+    moved = [u.scored for u in run_batch(ruleset, rows, workers=1, columnar=True).units if u.scored.quota]
+    assert len(moved) > 20 and all(unit._json is None for unit in moved)  # no full result rebuilt
+    for unit in moved:
+        expected = plain[next(row for row, u in plain.items() if u.unit == unit.unit)]
+        assert differing(unit, expected) is None
+        assert (unit.quota, unit.flags) == (expected.quota, expected.flags)
+        assert unit.json == expected.json
