@@ -11,8 +11,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from ..errors import InputError, KaopingError
-from ..inputs import validate_input
+from ..errors import KaopingError
 from ..lean import result_json
 from ..loader import LoadedRuleset
 from ..messages import say
@@ -21,6 +20,7 @@ from .check import differing
 from .figures import Figures, score_columns
 from .support import unsupported
 from .unit import ColumnarUnit
+from .validate import Validator
 
 SAMPLE_AT_LEAST = 20
 SAMPLE_SHARE = 100  # one unit in a hundred, when that is more
@@ -53,13 +53,7 @@ def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bo
     missing = unsupported(ruleset.model)
     if missing:
         return ColumnarRun({}, list(rows), 0, missing)
-    valid: list[tuple[UnitRow, dict]] = []
-    left: list[UnitRow] = []
-    for row in rows:
-        try:
-            valid.append((row, validate_input(ruleset.model, row.data)))
-        except InputError:
-            left.append(row)  # the per-unit path refuses it, in the same words
+    valid, left = Validator(ruleset.model).split(rows)  # the per-unit path refuses `left`, in its words
     figures, per_unit = score_columns(ruleset, [values for _, values in valid])
     left += [valid[k][0] for k in per_unit]
     units = {
