@@ -325,7 +325,10 @@ def quartiles(values: list[Exact]) -> dict[str, Exact | None]:
     """Mean, minimum, quartiles and maximum (linear interpolation between ranks), exact."""
     if not values:
         return {"mean": None, "min": None, "q1": None, "median": None, "q3": None, "max": None}
-    ordered = sorted(values)
+    # a float never orders two figures the wrong way round (it rounds monotonically) and
+    # decides most comparisons at C speed; only figures whose floats tie are compared
+    # exactly (a Decimal against a Fraction costs microseconds)
+    ordered = sorted(values, key=lambda value: (float(value), value))
 
     def at(share: Decimal) -> Exact:
         position = share * (len(ordered) - 1)

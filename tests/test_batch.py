@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -269,3 +270,21 @@ def test_a_file_without_a_unit_id_column_says_so_beside_its_unknown_columns(vill
         raise AssertionError("a file without a unit id column was read")
     assert "没有单位编码列" in message
     assert "村名" in message and "是否指 村集体经济年收入?" in message
+
+
+def test_quartiles_order_decimals_and_fractions_exactly_even_where_their_floats_tie():
+    from fractions import Fraction
+
+    from engine.batch import quartiles
+
+    third = Fraction(1, 3)
+    close = [third, Decimal("0.3333333333333333333333333333"), third + Fraction(1, 10**30), Decimal("0.3333333333333333")]
+    values = close * 3 + [Decimal(1), Fraction(2, 7)]
+    expected = sorted(values)
+    for seed in range(5):
+        shuffled = list(values)
+        random.Random(seed).shuffle(shuffled)
+        found = quartiles(shuffled)
+        assert (found["min"], found["max"]) == (expected[0], expected[-1])
+        assert Fraction(found["median"]) == (Fraction(expected[6]) + Fraction(expected[7])) / 2
+        assert found == quartiles(values)
