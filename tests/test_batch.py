@@ -289,3 +289,27 @@ def test_quartiles_order_decimals_and_fractions_exactly_even_where_their_floats_
         assert (found["min"], found["max"]) == (expected[0], expected[-1])
         assert Fraction(found["median"]) == (Fraction(expected[6]) + Fraction(expected[7])) / 2
         assert found == quartiles(values)
+
+
+def test_a_workbooks_headers_as_written_come_from_the_file_read_and_follow_a_rewrite(tmp_path):
+    from openpyxl import Workbook
+
+    from engine import load_ruleset
+    from engine.tabular import headers_as_written
+
+    model = load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model
+    path = tmp_path / "units.xlsx"
+
+    def save(header: str) -> None:
+        workbook = Workbook()
+        workbook.active.append(["单位编码", header])
+        workbook.active.append(["v1", 3])
+        workbook.save(path)
+
+    save("branch_assemblies")
+    assert headers_as_written(model, path) == {"branch_assemblies": "branch_assemblies"}  # nothing read yet
+    read_units(model, path)
+    assert headers_as_written(model, path) == {"branch_assemblies": "branch_assemblies"}
+    title = model.inputs["branch_assemblies"].title
+    save(title)  # another file at the same path: its own header counts
+    assert headers_as_written(model, path) == {"branch_assemblies": title}
