@@ -118,6 +118,11 @@ def scoring_pool(
         yield None
 
 
+# the units a columnar batch leaves for the per-unit path, at most, that it scores in this
+# process: a worker boots in about a second, in which it would score some 700
+LEFT_IN_PROCESS = 500
+
+
 def run_batch(
     ruleset: LoadedRuleset,
     rows: list[UnitRow],
@@ -175,7 +180,11 @@ def run_batch(
                 progress(1)
 
         if todo:
-            with nullcontext(pool) if pool else scoring_pool(ruleset, workers) as active:
+            if run is not None and len(todo) <= LEFT_IN_PROCESS:
+                scorer = nullcontext(None)  # this process: quicker than waiting for a worker to boot
+            else:
+                scorer = nullcontext(pool) if pool else scoring_pool(ruleset, workers)
+            with scorer as active:
                 while todo:
                     for outcome in active.run(todo) if active else score_rows(ruleset, todo):
                         keep(outcome)

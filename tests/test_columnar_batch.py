@@ -144,3 +144,36 @@ def test_units_the_quotas_move_keep_their_json_for_later_and_match_the_plain_bat
         assert differing(unit, expected) is None
         assert (unit.quota, unit.flags) == (expected.quota, expected.flags)
         assert unit.json == expected.json
+
+
+class Unused:
+    """A pool that must not be asked to score."""
+
+    stats = None
+
+    def run(self, rows):
+        raise AssertionError("the few units left by the columnar path go to a worker")
+
+
+def test_the_few_units_a_columnar_batch_leaves_are_scored_in_this_process(tmp_path):
+    ruleset = RULESETS["village-branch-stars"]
+    rows = batch_rows(ruleset, 40, seed=11)
+    report = run_batch(ruleset, rows, pool=Unused(), columnar=True, journal=tmp_path / "j")
+    assert report.summary["columnar"]["per_unit"] >= 1  # the bad row, refused in this process
+    assert [e.row for e in report.errors] == [rows[-1].row]
+    assert len((tmp_path / "j").read_text(encoding="utf-8").splitlines()) == report.summary["columnar"]["per_unit"]
+
+
+def test_a_pool_stops_the_workers_it_never_fed_at_once_and_the_others_when_done():
+    from engine.pool import ScoringPool
+
+    ruleset = RULESETS["synthetic-50"]
+    with ScoringPool(ruleset.text, None, 2) as idle:
+        pass
+    assert all(not w.process.is_alive() and w.process.exitcode < 0 for w in idle.workers)  # killed
+    rows = batch_rows(ruleset, 1, seed=1)[:1]
+    with ScoringPool(ruleset.text, None, 2) as used:
+        assert len(list(used.run(rows))) == 1
+    fed = [w for w in used.workers if w.fed]
+    assert len(fed) == 1 and fed[0].process.exitcode == 0  # asked to stop, and stopped
+    assert all(w.process.exitcode < 0 for w in used.workers if not w.fed)
