@@ -20,6 +20,7 @@ CPU seconds (this process and its worker processes: bench/cpu.py). The
 first round checks that both paths write the same CSV report.
 
     python bench/county.py [--villages 25000] [--rounds 3]
+    python bench/county.py --phases      # CPU seconds of each phase of the columnar path, once
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,10 @@ sys.path.insert(0, str(ROOT))
 from bench.cpu import timed  # noqa: E402
 from bench.generate import write_county  # noqa: E402
 from engine import load_ruleset  # noqa: E402
-from engine.batch import run_batch, scoring_pool  # noqa: E402
+from engine.batch import finish, run_batch, scoring_pool  # noqa: E402
+from engine.columnar.figures import score_columns  # noqa: E402
+from engine.columnar.run import score_columnar  # noqa: E402
+from engine.columnar.validate import Validator  # noqa: E402
 from engine.tabular import headers_as_written, read_units, write_results  # noqa: E402
 
 RULESET = ROOT / "rulesets" / "village-branch-stars.yaml"
@@ -61,14 +66,43 @@ def kaoping_batch(source: Path, output: Path, columnar: bool, pooled: bool = Tru
     journal.unlink(missing_ok=True)
 
 
+def phases(xlsx: Path, folder: Path) -> None:
+    """CPU seconds of each phase of a columnar batch from `xlsx`, in this process (the
+    validation and the column arithmetic again on their own, to say what each costs)."""
+    ruleset = load_ruleset(RULESET)
+    found: dict[str, float] = {}
+
+    def phase(name: str, run):
+        began = time.process_time()
+        result = run()
+        found[name] = time.process_time() - began
+        return result
+
+    rows, errors = phase("read the workbook (read_units)", lambda: read_units(ruleset.model, xlsx))
+    valid, _ = phase("validate, alone (Validator.split)", lambda: Validator(ruleset.model).split(rows))
+    phase("column arithmetic, alone (score_columns)", lambda: score_columns(ruleset, [v for _, v in valid]))
+    run = phase("score columnar: both, and the cross-check (score_columnar)", lambda: score_columnar(ruleset, rows))
+    report = phase("quotas, ranks, summary (finish)", lambda: finish(ruleset, dict(run.units), [], len(rows)))
+    report.columns = phase("headers as written", lambda: headers_as_written(ruleset.model, xlsx))
+    phase("CSV report", lambda: write_results(report, folder / "phases.csv"))
+    phase("Excel report", lambda: write_results(report, folder / "phases.xlsx"))
+    for name, seconds in found.items():
+        print(f"  {name:<56} {seconds:6.2f} s CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--villages", type=int, default=25_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--phases", action="store_true", help="time each phase of the columnar path instead")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         here = Path(folder)
         text, xlsx, _ = write_county(here / "county", options.villages, max(1, options.villages // 200))
+        if options.phases:
+            print(f"{options.villages:,} villages from .xlsx, the columnar path phase by phase:")
+            phases(xlsx, here)
+            return
         cases = [(source, report) for source in (xlsx, text) for report in (".csv", ".xlsx")]
         times: dict[tuple, list[tuple[float, float]]] = {}
         kaoping_batch(text, here / "warm.csv", True)  # imports and caches warm, for both paths alike
