@@ -10,6 +10,7 @@ import sys
 import time
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from engine import batch as batch_module
@@ -313,3 +314,29 @@ def test_a_workbooks_headers_as_written_come_from_the_file_read_and_follow_a_rew
     title = model.inputs["branch_assemblies"].title
     save(title)  # another file at the same path: its own header counts
     assert headers_as_written(model, path) == {"branch_assemblies": title}
+
+
+def test_a_sheet_declaring_16384_columns_is_refused_by_the_reader_itself(tmp_path):
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from engine import load_ruleset
+
+    model = load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model
+    plain, wide = tmp_path / "plain.xlsx", tmp_path / "wide.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["单位编码", "branch_assemblies"])
+    workbook.active.append(["v1", 3])
+    workbook.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(wide, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                assert b"<dimension" in data
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD2000"', data)
+            target.writestr(name, data)
+    assert read_units(model, plain)[0]
+    with pytest.raises(BatchFileError, match="16,384 列"):
+        read_units(model, wide)
