@@ -177,3 +177,16 @@ def test_a_pool_stops_the_workers_it_never_fed_at_once_and_the_others_when_done(
     fed = [w for w in used.workers if w.fed]
     assert len(fed) == 1 and fed[0].process.exitcode == 0  # asked to stop, and stopped
     assert all(w.process.exitcode < 0 for w in used.workers if not w.fed)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_cli_batch_scores_a_county_file_columnar_as_it_scores_it_per_unit(suffix, tmp_path):
+    from bench.generate import write_county
+
+    files = dict(zip((".csv", ".xlsx"), write_county(tmp_path / "county", 120, 4)[:2], strict=True))
+    args = ["batch", str(ROOT / "rulesets" / "village-branch-stars.yaml"), str(files[suffix]), "--workers", "1"]
+    plain = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv")])
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
+    assert plain.exit_code == 0 and done.exit_code == 0, done.output
+    assert "共 120 行: 120 行已评分" in done.output and "列式评分" in done.output and "列式评分 0 个" not in done.output
+    assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
