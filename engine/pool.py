@@ -115,6 +115,7 @@ class _Worker:
     process: multiprocessing.Process
     conn: Connection
     holding: _Chunk | None = None
+    fed: bool = False  # given a chunk once
 
 
 @dataclass
@@ -148,7 +149,13 @@ class ScoringPool:
         return self
 
     def __exit__(self, *exc) -> None:
+        """Stop the workers. One never given work holds nothing and may still be booting
+        (a second of loading the ruleset): it is stopped at once rather than waited for,
+        as when a columnar batch left it nothing to score."""
         for worker in self.workers:
+            if not worker.fed:
+                worker.process.kill()
+                continue
             with contextlib.suppress(BrokenPipeError, OSError):
                 worker.conn.send(None)
         for worker in self.workers:
@@ -200,6 +207,7 @@ class ScoringPool:
         for worker in list(self.workers):
             if worker.holding is None and pending:
                 worker.holding = pending.popleft()
+                worker.fed = True
                 try:
                     worker.conn.send((worker.holding.id, worker.holding.rows))
                 except (BrokenPipeError, OSError):

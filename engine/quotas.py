@@ -74,18 +74,12 @@ def apply_decision(ruleset: Ruleset, result: Result, decision: QuotaDecision) ->
     fired = set(result.engine["rules_fired"])
     reaches = standing_of(ruleset, result).reaches
     steps = list(result.grades_not_reached)
-    target = None
     for from_index, why in decision.drops:
-        target = next(i for i in range(from_index + 1, len(ruleset.grades)) if reaches[i])
+        target = _next_reached(ruleset, reaches, from_index)
         steps.append(not_reached(ruleset.grades[from_index], result.total, fired, quota=why))
         steps += [not_reached(ruleset.grades[i], result.total, fired) for i in range(from_index + 1, target)]
-    grade = ruleset.grades[target]
-    move = QuotaMove(
-        from_grade=decision.original or "",
-        to_grade=grade.id,
-        reason="; ".join(why for _, why in decision.drops),
-        tie=decision.tied,
-    )
+    move = quota_move(ruleset, reaches, decision)
+    grade = ruleset.grades[ruleset.grade_index(move.to_grade)]
     return result.model_copy(
         update={
             "grade": GradeRef(id=grade.id, title=grade.title),
@@ -94,6 +88,22 @@ def apply_decision(ruleset: Ruleset, result: Result, decision: QuotaDecision) ->
             "flags": list(result.flags) + ([QUOTA_TIE] if decision.tied else []),
         }
     )
+
+
+def quota_move(ruleset: Ruleset, reaches: Sequence[bool], decision: QuotaDecision) -> QuotaMove:
+    """The record of a unit's move, from the grades it reaches: what a batch's figures
+    need of it, without the unit's full result."""
+    target = _next_reached(ruleset, reaches, decision.drops[-1][0])
+    return QuotaMove(
+        from_grade=decision.original or "",
+        to_grade=ruleset.grades[target].id,
+        reason="; ".join(why for _, why in decision.drops),
+        tie=decision.tied,
+    )
+
+
+def _next_reached(ruleset: Ruleset, reaches: Sequence[bool], from_index: int) -> int:
+    return next(i for i in range(from_index + 1, len(ruleset.grades)) if reaches[i])
 
 
 def apply_quotas(ruleset: Ruleset, results: Sequence[Result]) -> list[Result]:

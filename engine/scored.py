@@ -10,7 +10,7 @@ row whenever something asks: a unit a quota moves, a detailed report, an auditor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +91,23 @@ class Remake:
 
         filled = list(row.filled) or None
         return result_json(score_part(self.ruleset, row.data, unit=row.unit, filled=filled, reference=reference))
+
+
+class _Moved:
+    """Writes a unit's result JSON as the batch's quotas moved it: the unit's own, with the
+    move applied (engine.quotas.apply_decision)."""
+
+    __slots__ = ("unit", "ruleset", "decision")
+
+    def __init__(self, unit: ScoredUnit, ruleset: Ruleset, decision):
+        self.unit, self.ruleset, self.decision = unit, ruleset, decision
+
+    def __call__(self, _row, _reference) -> str:
+        from .quotas import apply_decision
+
+        # the unit's result is not kept (`.result` would keep it): moved units are thousands
+        result = Result.model_validate_json(self.unit.json)
+        return apply_decision(self.ruleset, result, self.decision).model_dump_json()
 
 
 class ScoredUnit:
@@ -214,6 +231,24 @@ class ScoredUnit:
         if self._json is not None:
             return self._json
         return self._remake(self._row, self.reference)
+
+    def moved(self, ruleset: Ruleset, decision) -> ScoredUnit:
+        """The unit as the batch's quotas moved it (decision: engine.quotas.QuotaDecision): its
+        figures at once (grade, move, tie mark), its full result, this one's with the move
+        applied, whenever asked for: a county's quotas move thousands of units, and
+        rebuilding each would cost seconds."""
+        from .quotas import QUOTA_TIE, quota_move  # the quotas read this module's standings
+
+        move = quota_move(ruleset, self.standing.reaches, decision)
+        unit = object.__new__(ScoredUnit)
+        for name in self._SENT[1:]:
+            setattr(unit, name, getattr(self, name))
+        unit._json, unit._result, unit._row = None, None, None
+        unit._remake = _Moved(self, ruleset, decision)
+        unit.grade, unit.quota = move.to_grade, move
+        unit.flags = self.flags + ((QUOTA_TIE,) if decision.tied else ())
+        unit.standing = replace(self.standing, grade=move.to_grade)
+        return unit
 
     @property
     def result(self) -> Result:

@@ -205,6 +205,9 @@ def _opened(
         header = next(rows)
     except StopIteration:
         raise BatchFileError(say("file.empty", file=path.name)) from None
+    if path.suffix.lower() == ".xlsx":
+        _LAST_HEADER.clear()
+        _LAST_HEADER[_identity(path)] = header
     try:
         if isinstance(header, _Unreadable):
             raise BatchFileError(say("file.header_too_long", file=path.name, limit=MAX_LINE_CHARS))
@@ -281,17 +284,31 @@ def _duplicates(units: list[UnitRow], errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: e.row)
 
 
+# The header row of the workbook read last. A sheet cannot be read a row at a time
+# (calamine loads it whole: a second of a county's), and a batch asks for its file's
+# headers once more after reading its rows; the file's path, size and modification time
+# say it is still the same file.
+_LAST_HEADER: dict[tuple[str, int, int], list[Any] | tuple[Any, ...]] = {}
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
 def headers_as_written(ruleset: Ruleset, path: Path, encoding: str | None = None) -> dict[str, str]:
     """Each input's column header as the file writes it (its id or its title), so that
     an error row names the column the person sees in their own file."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         return {}
-    rows = _rows_csv(path, decide_encoding(path, encoding)) if suffix == ".csv" else sheet_rows(path)
-    try:
-        header = next(rows, [])
-    finally:
-        rows.close()
+    header = _LAST_HEADER.get(_identity(path)) if suffix == ".xlsx" else None
+    if header is None:
+        rows = _rows_csv(path, decide_encoding(path, encoding)) if suffix == ".csv" else sheet_rows(path)
+        try:
+            header = next(rows, [])
+        finally:
+            rows.close()
     if isinstance(header, _Unreadable):
         return {}
     headers = [str(h).strip() for h in header if h is not None]

@@ -66,7 +66,7 @@ def _extent(archive: zipfile.ZipFile, part: str) -> tuple[tuple[int, int], tuple
             text = tail + chunk
             cut = text.rfind(b"<")
             text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-            if declared == (0, 0) and (found := DECLARED.search(text)):
+            if declared == (0, 0) and b"dimension" in text and (found := DECLARED.search(text)):
                 declared = (int(found[2]), column_number(found[1]))
             places = CELL_PLACE.findall(text)
             if places:

@@ -3,12 +3,14 @@
 import csv
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from engine import batch as batch_module
@@ -269,3 +271,72 @@ def test_a_file_without_a_unit_id_column_says_so_beside_its_unknown_columns(vill
         raise AssertionError("a file without a unit id column was read")
     assert "没有单位编码列" in message
     assert "村名" in message and "是否指 村集体经济年收入?" in message
+
+
+def test_quartiles_order_decimals_and_fractions_exactly_even_where_their_floats_tie():
+    from fractions import Fraction
+
+    from engine.batch import quartiles
+
+    third = Fraction(1, 3)
+    close = [third, Decimal("0.3333333333333333333333333333"), third + Fraction(1, 10**30)]
+    close.append(Decimal("0.3333333333333333"))
+    values = close * 3 + [Decimal(1), Fraction(2, 7)]
+    expected = sorted(values)
+    for seed in range(5):
+        shuffled = list(values)
+        random.Random(seed).shuffle(shuffled)
+        found = quartiles(shuffled)
+        assert (found["min"], found["max"]) == (expected[0], expected[-1])
+        assert Fraction(found["median"]) == (Fraction(expected[6]) + Fraction(expected[7])) / 2
+        assert found == quartiles(values)
+
+
+def test_a_workbooks_headers_as_written_come_from_the_file_read_and_follow_a_rewrite(tmp_path):
+    from openpyxl import Workbook
+
+    from engine import load_ruleset
+    from engine.tabular import headers_as_written
+
+    model = load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model
+    path = tmp_path / "units.xlsx"
+
+    def save(header: str) -> None:
+        workbook = Workbook()
+        workbook.active.append(["单位编码", header])
+        workbook.active.append(["v1", 3])
+        workbook.save(path)
+
+    save("branch_assemblies")
+    assert headers_as_written(model, path) == {"branch_assemblies": "branch_assemblies"}  # nothing read yet
+    read_units(model, path)
+    assert headers_as_written(model, path) == {"branch_assemblies": "branch_assemblies"}
+    title = model.inputs["branch_assemblies"].title
+    save(title)  # another file at the same path: its own header counts
+    assert headers_as_written(model, path) == {"branch_assemblies": title}
+
+
+def test_a_sheet_declaring_16384_columns_is_refused_by_the_reader_itself(tmp_path):
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from engine import load_ruleset
+
+    model = load_ruleset(ROOT / "rulesets" / "village-branch-stars.yaml").model
+    plain, wide = tmp_path / "plain.xlsx", tmp_path / "wide.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["单位编码", "branch_assemblies"])
+    workbook.active.append(["v1", 3])
+    workbook.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(wide, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                assert b"<dimension" in data
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD2000"', data)
+            target.writestr(name, data)
+    assert read_units(model, plain)[0]
+    with pytest.raises(BatchFileError, match="16,384 列"):
+        read_units(model, wide)

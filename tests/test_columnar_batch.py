@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from bench.generate import jurisdiction
 from engine import load_ruleset
 from engine.batch import run_batch
 from engine.columnar import run as columnar_run
@@ -185,3 +186,66 @@ def test_a_columnar_unit_writes_its_json_per_unit_once_asked_and_pickles_with_it
     assert unchecked.json == expected.json and unchecked.result == expected.result
     copy = pickle.loads(pickle.dumps(unchecked))
     assert copy.json == expected.json and differing(copy, expected) is None
+
+
+def test_units_the_quotas_move_keep_their_json_for_later_and_match_the_plain_batch():
+    ruleset = RULESETS["village-branch-stars"]
+    rows = [
+        UnitRow(row=n + 2, unit=UnitRef(id=uid, name=name, parent=town), data=data)
+        for n, (uid, name, town, data) in enumerate(jurisdiction(1500, 12))
+    ]
+    plain = {u.row: u.scored for u in run_batch(ruleset, rows, workers=1).units}
+    moved = [u.scored for u in run_batch(ruleset, rows, workers=1, columnar=True).units if u.scored.quota]
+    assert len(moved) > 20 and all(unit._json is None for unit in moved)  # no full result rebuilt
+    for unit in moved:
+        expected = plain[next(row for row, u in plain.items() if u.unit == unit.unit)]
+        assert differing(unit, expected) is None
+        assert (unit.quota, unit.flags) == (expected.quota, expected.flags)
+        assert unit.json == expected.json
+
+
+class Unused:
+    """A pool that must not be asked to score."""
+
+    stats = None
+
+    def run(self, rows):
+        raise AssertionError("the few units left by the columnar path go to a worker")
+
+
+def test_the_few_units_a_columnar_batch_leaves_are_scored_in_this_process(tmp_path):
+    ruleset = RULESETS["village-branch-stars"]
+    rows = batch_rows(ruleset, 40, seed=11)
+    report = run_batch(ruleset, rows, pool=Unused(), columnar=True, journal=tmp_path / "j")
+    assert report.summary["columnar"]["per_unit"] >= 1  # the bad row, refused in this process
+    assert [e.row for e in report.errors] == [rows[-1].row]
+    counts = report.summary["columnar"]
+    assert len((tmp_path / "j").read_text(encoding="utf-8").splitlines()) == counts["columnar"] + counts["per_unit"]
+
+
+def test_a_pool_stops_the_workers_it_never_fed_at_once_and_the_others_when_done():
+    from engine.pool import ScoringPool
+
+    ruleset = RULESETS["synthetic-50"]
+    with ScoringPool(ruleset.text, None, 2) as idle:
+        pass
+    assert all(not w.process.is_alive() and w.process.exitcode < 0 for w in idle.workers)  # killed
+    rows = batch_rows(ruleset, 1, seed=1)[:1]
+    with ScoringPool(ruleset.text, None, 2) as used:
+        assert len(list(used.run(rows))) == 1
+    fed = [w for w in used.workers if w.fed]
+    assert len(fed) == 1 and fed[0].process.exitcode == 0  # asked to stop, and stopped
+    assert all(w.process.exitcode < 0 for w in used.workers if not w.fed)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_cli_batch_scores_a_county_file_columnar_as_it_scores_it_per_unit(suffix, tmp_path):
+    from bench.generate import write_county
+
+    files = dict(zip((".csv", ".xlsx"), write_county(tmp_path / "county", 120, 4)[:2], strict=True))
+    args = ["batch", str(ROOT / "rulesets" / "village-branch-stars.yaml"), str(files[suffix]), "--workers", "1"]
+    plain = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv")])
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
+    assert plain.exit_code == 0 and done.exit_code == 0, done.output
+    assert "共 120 行: 120 行已评分" in done.output and "列式评分" in done.output and "列式评分 0 个" not in done.output
+    assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()

@@ -11,8 +11,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from ..errors import InputError, KaopingError
-from ..inputs import validate_input
+from ..errors import KaopingError
 from ..loader import LoadedRuleset
 from ..messages import say
 from ..pool import Outcome, RowError, UnitRow, score_rows
@@ -20,6 +19,7 @@ from ..scored import Remake, ScoredUnit
 from .check import differing
 from .figures import Figures, score_columns
 from .unit import Shared, columnar_unit
+from .validate import Validator
 
 SAMPLE_AT_LEAST = 20
 SAMPLE_SHARE = 100  # one unit in a hundred, when that is more
@@ -49,13 +49,7 @@ class ColumnarRun:
 def score_columnar(ruleset: LoadedRuleset, rows: list[UnitRow], *, check_all: bool = False, seed: int = 0):
     """Score `rows` columnar where each unit allows, and cross-check a sample
     (every unit with `check_all`); ColumnarMismatch on any difference."""
-    valid: list[tuple[UnitRow, dict]] = []
-    left: list[UnitRow] = []
-    for row in rows:
-        try:
-            valid.append((row, validate_input(ruleset.model, row.data)))
-        except InputError:
-            left.append(row)  # the per-unit path refuses it, in the same words
+    valid, left = Validator(ruleset.model).split(rows)  # the per-unit path refuses `left`, in its words
     figures, per_unit = score_columns(ruleset, [values for _, values in valid], [row.reference for row, _ in valid])
     left += [valid[k][0] for k in per_unit]
     remake, shared = Remake(ruleset), Shared()
