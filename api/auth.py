@@ -135,8 +135,8 @@ def role_titles(roles) -> str:
 
 
 def readable_label(label: str | None) -> str:
-    """A stored actor label as a clerk reads it: 张三（审核员、审计员）; any other text as it is."""
+    """A stored actor label as a clerk reads it, "张三 (审核员、审计员)"; any other text as it is."""
     found = _STORED_LABEL.match(label or "")
     if not found:
         return label or ""
-    return say("page.actor_label", name=found["name"], roles=role_titles(found["roles"].split("/")))
+    return f"{found['name']} ({role_titles(found['roles'].split('/'))})"

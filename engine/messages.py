@@ -1796,7 +1796,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.choose_unit": {"zh": "请选择被考核单位", "en": "choose the unit appraised"},
     "role.admin": {"zh": "管理员", "en": "administrator"},
     "role.editor": {"zh": "编辑", "en": "editor"},
-    "page.actor_label": {"zh": "{name}（{roles}）", "en": "{name} ({roles})"},
     "role.submitter": {"zh": "填报员", "en": "submitter"},
     "role.reviewer": {"zh": "审核员", "en": "reviewer"},
     "role.auditor": {"zh": "审计员", "en": "auditor"},

@@ -109,11 +109,11 @@ def test_stage_values_are_typed_at_the_first_stage_or_changed_with_the_reason(st
         income = found["collective_income"]
         assert (income["kind"], income["value"], income["stage"]) == ("changed", 2.5, "township_review")
         assert income["reason"] == "扣除一次性补助" and income["actor"] == "镇 (reviewer)"
-        assert income["text"].startswith("修改: 镇（审核员） 在 乡镇初评 修改, ")
+        assert income["text"].startswith("修改: 镇 (审核员) 在 乡镇初评 修改, ")
         assert income["text"].endswith("; 理由: 扣除一次性补助")
         lectures = found["party_lectures"]
         assert (lectures["kind"], lectures["stage"], lectures["actor"]) == ("typed", "self_review", "村 (submitter)")
-        assert lectures["text"].startswith("填报: 村（填报员） 在 村自评 填报, ")
+        assert lectures["text"].startswith("填报: 村 (填报员) 在 村自评 填报, ")
     first = _sources(staged, submit_record(staged))["collective_income"]
     assert first["kind"] == "typed" and first["value"] == village_submission()["data"]["collective_income"]
 

@@ -53,7 +53,7 @@ def test_the_whole_process_against_a_fresh_service(tmp_path):
     assert "红旗村越级上访问题整改 — 扣分项 越级上访 计 -2 分" in text
     assert "共开出 5 项" in text
     assert "东风村 重点关注 (attention)" in text and "东风村 群众满意度偏低 (notice)" in text
-    assert "来源: 修改: 城关镇审核员（审核员） 在 乡镇初评 修改" in text
+    assert "来源: 修改: 城关镇审核员 (审核员) 在 乡镇初评 修改" in text
     assert "公示-城关镇.docx" in text and "公示-红旗村复核.pdf" in text
     assert "处理结果: 异议成立 (upheld)" in text
     assert "红旗村退回重新评议, 当前环节: county_review" in text
