@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -380,13 +381,18 @@ def batch_command(
     journal = output.with_name(output.name + ".journal")
     if journal.exists() and not resume:
         _fail(f"{journal} holds a stopped batch: add --resume to continue it, or delete it to start again")
+    # the per-unit path's workers boot while the file is read; a columnar batch starts them
+    # only if it leaves more units than it scores at once in this process (engine.batch)
+    starting = nullcontext(None) if columnar and not cluster else scoring_pool(loaded, workers, cluster)
     try:
-        with scoring_pool(loaded, workers, cluster) as pool:
+        with starting as pool:
             try:
                 rows, read_errors = read_units(loaded.model, units, encoding)
             except BatchFileError as error:
                 _fail(str(error))
-            report = _run_with_progress(loaded, rows, read_errors, pool, journal, units.name, columnar, check_all)
+            report = _run_with_progress(
+                loaded, rows, read_errors, pool, journal, units.name, columnar, check_all, workers
+            )
     except (ClusterUnreachable, ColumnarMismatch) as error:
         _fail(str(error))
     report.columns = headers_as_written(loaded.model, units, encoding)
@@ -410,7 +416,15 @@ def batch_command(
 
 
 def _run_with_progress(
-    loaded, rows, read_errors, pool, journal: Path, name: str = "", columnar: bool = False, check_all: bool = False
+    loaded,
+    rows,
+    read_errors,
+    pool,
+    journal: Path,
+    name: str = "",
+    columnar: bool = False,
+    check_all: bool = False,
+    workers: int | None = None,
 ):
     """run_batch under a progress bar: units done, rate, time left."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -436,6 +450,7 @@ def _run_with_progress(
             loaded,
             rows,
             pool=pool,
+            workers=workers,
             journal=journal,
             progress=advance,
             read_errors=read_errors,

@@ -249,3 +249,24 @@ def test_the_cli_batch_scores_a_county_file_columnar_as_it_scores_it_per_unit(su
     assert plain.exit_code == 0 and done.exit_code == 0, done.output
     assert "共 120 行: 120 行已评分" in done.output and "列式评分" in done.output and "列式评分 0 个" not in done.output
     assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_the_cli_starts_no_worker_for_a_columnar_batch_that_leaves_few_units(tmp_path, monkeypatch):
+    from bench.generate import write_county
+    from engine import batch
+
+    started = []
+
+    class Counted(batch.ScoringPool):
+        def __init__(self, *args, **kwargs):
+            started.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ScoringPool", Counted)
+    county = write_county(tmp_path / "county", 60, 3)[0]
+    args = ["batch", str(ROOT / "rulesets" / "village-branch-stars.yaml"), str(county), "--workers", "2"]
+    done = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "c.csv"), "--columnar"])
+    assert done.exit_code == 0, done.output
+    assert started == []  # every unit scored at once in this process, no worker booted for nothing
+    plain = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "p.csv")])
+    assert plain.exit_code == 0 and len(started) == 1  # the per-unit path starts its pool as before
