@@ -88,3 +88,18 @@ def test_the_record_reads_on_a_phone(phone, hongqi):
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("audit-list-phone")
     assert phone.errors == []
+
+
+def test_the_record_page_shows_the_flags_raised_for_the_committee(web, site):
+    stored_score(site, "2021", village_bully_cases=1)
+    record = stored_score(site, "2022", village_bully_cases=1)  # one star two years running
+    web.sign_in("shenji")
+    web.open(f"/ui/scores/{record}")
+    flags = web.page.locator("#flags")
+    flags.scroll_into_view_if_needed()
+    assert flags.is_visible()
+    text = flags.inner_text()
+    assert "提示事项" in text and "警示" in text and "建议调整班子" in text and "上年度评定等次 = one" in text
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    flags.screenshot(path=str(SCREENS / "record-flags.png"))
+    assert web.errors == []
