@@ -8,6 +8,7 @@ the service's frames that ran it; the `service` fixture fails a test that left a
 from __future__ import annotations
 
 import asyncio
+import threading
 import traceback
 
 from sqlalchemy import event
@@ -19,10 +20,13 @@ class LoopGuard:
         event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if threading.current_thread() is threading.main_thread():
+            return  # the test itself (the app's loop runs in the test client's own thread; the
+            # main thread may hold another loop: Playwright's, while the browser tests' session lasts)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return  # a worker thread of the pool, or no server at all: as it should be
+            return  # a worker thread of the pool: as it should be
         ours = [
             f"{f.filename.rsplit('/api/', 1)[-1]}:{f.lineno} {f.name}"
             for f in traceback.extract_stack()
