@@ -31,9 +31,17 @@ from tests.conftest import _reset_postgres, village_submission  # noqa: E402
 from tests.server import running_service  # noqa: E402
 
 
-def postgres_url() -> str | None:
-    done = subprocess.run([str(ROOT / "scripts" / "postgres-test-server")], capture_output=True, text=True)
-    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 else None
+def postgres_url(port: str | None = None) -> str | None:
+    """The URL of the tests' PostgreSQL server (on KAOPING_PG_PORT, else `port`), started if
+    need be; None, and said so, when it cannot be."""
+    env = {**os.environ}
+    if port:
+        env.setdefault("KAOPING_PG_PORT", port)
+    done = subprocess.run([str(ROOT / "scripts" / "postgres-test-server")], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        print("PostgreSQL: not available (scripts/postgres-test-server could not start it)")
+        return None
+    return done.stdout.strip().splitlines()[-1]
 
 
 def units_file(folder: Path, runs: dict[str, int]) -> Path:
@@ -120,7 +128,6 @@ def main() -> None:
         return
     url = postgres_url()
     if url is None:
-        print("PostgreSQL: not available (scripts/postgres-test-server could not start it)")
         return
     _reset_postgres(url)
     measure("PostgreSQL", url, args.requests, max(args.workers, 2))

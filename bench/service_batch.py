@@ -149,12 +149,6 @@ def measure(label: str, trees: dict[str, Path], csv_path: Path, units_path: Path
     print(f"  target >= 4x end to end (wall): {'met' if ratios['total'] >= 4 else 'NOT met'}")
 
 
-def postgres_url() -> str | None:
-    env = {**os.environ, "KAOPING_PG_PORT": os.environ.get("KAOPING_PG_PORT", "54391")}
-    done = subprocess.run([str(ROOT / "scripts" / "postgres-test-server")], capture_output=True, text=True, env=env)
-    return done.stdout.strip().splitlines()[-1] if done.returncode == 0 else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=25000)
@@ -171,6 +165,7 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT))
     from bench.generate import write_county
+    from bench.service import postgres_url
 
     with tempfile.TemporaryDirectory() as folder:
         csv_path, _, units_path = write_county(Path(folder) / "county", args.units, 120)
@@ -179,9 +174,8 @@ def main() -> None:
         measure("SQLite", trees, csv_path, units_path, None, args.rounds)
         if args.skip_postgres:
             return
-        url = postgres_url()
+        url = postgres_url("54391")
         if url is None:
-            print("PostgreSQL: not available (scripts/postgres-test-server could not start it)")
             return
         measure("PostgreSQL", trees, csv_path, units_path, url, args.rounds)
 
